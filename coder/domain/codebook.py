@@ -1,0 +1,115 @@
+"""The codebook: a tree of codes with their definitions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+_SEPARATOR = "/"
+_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class CodePath:
+    """Where a code sits in the tree, e.g. ``CodePath(("Partnership models", "Co-produced"))``.
+
+    The string form joins names with ``/``; a ``/`` inside a name is written ``\\/``.
+    """
+
+    parts: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.parts or any(not p for p in self.parts):
+            raise ValueError("a code path needs at least one non-empty name")
+
+    @classmethod
+    def parse(cls, text: str) -> CodePath:
+        parts: list[str] = []
+        current: list[str] = []
+        escaped = False
+        for ch in text:
+            if escaped:
+                current.append(ch)
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == _SEPARATOR:
+                parts.append("".join(current).strip())
+                current = []
+            else:
+                current.append(ch)
+        parts.append("".join(current).strip())
+        return cls(tuple(parts))
+
+    @property
+    def name(self) -> str:
+        return self.parts[-1]
+
+    @property
+    def parent(self) -> CodePath | None:
+        return CodePath(self.parts[:-1]) if len(self.parts) > 1 else None
+
+    @property
+    def depth(self) -> int:
+        return len(self.parts)
+
+    def child(self, name: str) -> CodePath:
+        return CodePath((*self.parts, name))
+
+    def __str__(self) -> str:
+        return _SEPARATOR.join(p.replace(_SEPARATOR, "\\" + _SEPARATOR) for p in self.parts)
+
+
+def is_hex_colour(value: str) -> bool:
+    """True for ``#RRGGBB``."""
+    return bool(_HEX_COLOUR.match(value))
+
+
+@dataclass(slots=True)
+class CodeDef:
+    """One code and, recursively, its children.
+
+    The structured fields follow the codebook advice of MacQueen et al. (1998), "Codebook
+    development for team-based qualitative analysis": a short definition, when to use it
+    (inclusion), when not to (exclusion), and an example.
+    """
+
+    name: str
+    definition: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    colour: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    children: list[CodeDef] = field(default_factory=list)
+
+    def walk(self, parent: CodePath | None = None) -> Iterator[tuple[CodePath, CodeDef]]:
+        """Depth-first (pre-order) pairs of path and code, this code first."""
+        path = parent.child(self.name) if parent else CodePath((self.name,))
+        yield path, self
+        for child in self.children:
+            yield from child.walk(path)
+
+
+@dataclass(slots=True)
+class Codebook:
+    """A named tree of codes."""
+
+    name: str = "Codebook"
+    description: str = ""
+    codes: list[CodeDef] = field(default_factory=list)
+
+    def walk(self) -> Iterator[tuple[CodePath, CodeDef]]:
+        """Every code in the book with its path, parents before children."""
+        for code in self.codes:
+            yield from code.walk()
+
+    def find(self, path: CodePath) -> CodeDef | None:
+        for p, code in self.walk():
+            if p == path:
+                return code
+        return None
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.walk())

@@ -1,0 +1,52 @@
+"""Documents as importers produce them, before they are stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+#: Attribute values are typed: text, whole numbers, decimals, booleans and dates.
+AttributeValue = str | int | float | bool | dt.date
+
+
+class UnitKind(StrEnum):
+    """Units of analysis a document is segmented into at import."""
+
+    SENTENCE = "sentence"
+    PARAGRAPH = "paragraph"
+    TURN = "turn"
+    DOCUMENT = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One unit of analysis: ``[start, end)`` in the document text.
+
+    ``speaker`` is set for speaker turns (subtitles, transcripts) and ``None`` otherwise.
+    """
+
+    kind: UnitKind
+    start: int
+    end: int
+    speaker: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid unit [{self.start}, {self.end})")
+
+
+@dataclass(slots=True)
+class DocumentDraft:
+    """A document read from a file, text already normalised (LF newlines, no BOM).
+
+    ``turns`` holds speaker turns when the format has them (VTT, SRT); sentence, paragraph and
+    whole-document units are computed from ``text`` by :mod:`coder.text`.
+    """
+
+    name: str
+    text: str
+    source_format: str
+    source_path: str
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)
+    turns: list[Unit] = field(default_factory=list)
