@@ -1,0 +1,141 @@
+"""Engines and session factories. Nothing is created at import time."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from coder.errors import InputError, NotFoundError
+
+#: Execution option that marks a session as one that will write.
+WRITE_OPTION = "coder_write"
+
+#: How long a SQLite writer waits for another process's lock before giving up (ms).
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def project_url(path_or_url: str | os.PathLike[str]) -> str:
+    """Turn a project path (``projects/demo.db``) or an SQLAlchemy URL into a URL."""
+    value = os.fspath(path_or_url)
+    if "://" in value:
+        try:
+            make_url(value)
+        except ArgumentError as exc:
+            raise InputError(value, f"not a valid database URL ({exc})") from None
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases or in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets coders read while another writes.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(conn: Any) -> None:
+    # A write transaction takes the lock up front (BEGIN IMMEDIATE), so concurrent writers
+    # queue on busy_timeout instead of failing with "database is locked" when a read
+    # transaction tries to upgrade; readers stay deferred and never block anyone under WAL.
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine with the project's connection settings."""
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(
+            url, echo=echo, connect_args={"isolation_level": None, "check_same_thread": False}
+        )
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+@dataclass
+class Store:
+    """An open project database: its URL, engine and session factory."""
+
+    url: str
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work that changes the project: commits on success, rolls back on error."""
+        with self.session_factory.begin() as session:
+            session.connection(execution_options={WRITE_OPTION: True})
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work."""
+        with self.session_factory() as session:
+            yield session
+            session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def display_name(self) -> str:
+        path = sqlite_path(self.url)
+        return str(path) if path else make_url(self.url).render_as_string(hide_password=True)
+
+
+def connect(path_or_url: str | os.PathLike[str], *, must_exist: bool = True) -> Store:
+    """Connect to a project database without changing it.
+
+    With ``must_exist``, a missing SQLite file is an error rather than a new empty file, and a
+    file that is not a SQLite database is reported as such.
+    """
+    url = project_url(path_or_url)
+    path = sqlite_path(url)
+    if path is not None and must_exist:
+        if not path.exists():
+            raise NotFoundError(f"{path}: no such project (create it with 'coder init')")
+        if path.is_dir():
+            raise InputError(str(path), "is a directory, not a project database")
+        with path.open("rb") as fh:
+            header = fh.read(16)
+        if header and header != b"SQLite format 3\x00":
+            raise InputError(str(path), "is not a coder project (not a SQLite database)")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (OperationalError, DatabaseError) as exc:
+        engine.dispose()
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        raise InputError(Store(url, engine, sessionmaker()).display_name, reason) from None
+    return Store(url, engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def table_names(store: Store) -> set[str]:
+    return set(inspect(store.engine).get_table_names())

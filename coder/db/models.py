@@ -1,0 +1,296 @@
+"""SQLAlchemy models: one project is one database.
+
+Offsets (``start``, ``end``) are Unicode code points into ``Document.text``, end exclusive.
+Nothing here is SQLite-specific: the same models run on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timestamps stored as UTC and always returned timezone-aware.
+
+    SQLite has no time zones, so values are normalised to UTC before they are written and
+    marked UTC when read back; PostgreSQL stores them as ``timestamp with time zone``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC-aware one is required")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}  # noqa: RUF012
+
+
+class ProjectSettings(Base):
+    """The single row of project-wide settings."""
+
+    __tablename__ = "project_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    blind: Mapped[bool] = mapped_column(Boolean, default=True)
+    default_unit: Mapped[str] = mapped_column(String(20), default="sentence")
+    spacy_model: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint(
+            "default_unit IN ('sentence', 'paragraph', 'turn', 'document')", name="default_unit"
+        ),
+    )
+
+
+class Coder(Base):
+    """A person (or the consensus layer) who codes."""
+
+    __tablename__ = "coders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="human")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (CheckConstraint("kind IN ('human', 'consensus')", name="kind"),)
+
+
+class Document(Base):
+    """An imported document; ``text`` never changes after import (see ``sha256``)."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    length: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source_format: Mapped[str] = mapped_column(String(20))
+    source_path: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_by: Mapped[str | None] = mapped_column(String(100))
+
+    attributes: Mapped[list[DocumentAttribute]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("name", "version"),
+        CheckConstraint("length >= 0", name="length"),
+    )
+
+
+class DocumentAttribute(Base):
+    """A typed attribute of a document (role=policy-maker, year=2021)."""
+
+    __tablename__ = "document_attributes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100), index=True)
+    value_type: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="attributes", lazy="raise")
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "key"),
+        CheckConstraint("value_type IN ('str', 'int', 'float', 'bool', 'date')", name="value_type"),
+    )
+
+
+class Unit(Base):
+    """A unit of analysis computed at import: sentence, paragraph, speaker turn or document."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("ix_units_document_kind_start", "document_id", "kind", "start"),
+        CheckConstraint('start >= 0 AND "end" >= start', name="offsets"),
+        CheckConstraint("kind IN ('sentence', 'paragraph', 'turn', 'document')", name="kind"),
+    )
+
+
+class Code(Base):
+    """A code in the codebook tree.
+
+    ``owner_id`` is set for a code a coder created while coding blind: it stays private to that
+    coder until reconciliation makes it shared (``owner_id`` NULL).
+    """
+
+    __tablename__ = "codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codes.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    definition: Mapped[str] = mapped_column(Text, default="")
+    inclusion: Mapped[str] = mapped_column(Text, default="")
+    exclusion: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str | None] = mapped_column(String(7))
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="active", index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codes.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="RESTRICT"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'merged', 'retired')", name="status"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+
+class Coding(Base):
+    """One coder's application of one code to ``[start, end)`` of one document."""
+
+    __tablename__ = "codings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="RESTRICT"), index=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "coder_id", "code_id", "start", "end"),
+        Index("ix_codings_document_coder_start", "document_id", "coder_id", "start"),
+        CheckConstraint('start >= 0 AND "end" > start', name="offsets"),
+    )
+
+
+class DocumentStatus(Base):
+    """Whether a coder has marked a document done."""
+
+    __tablename__ = "document_status"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coders.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Memo(Base):
+    """A memo on the project (no target), a document, a code or a coding."""
+
+    __tablename__ = "memos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="SET NULL"), index=True
+    )
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codes.id", ondelete="CASCADE"), index=True
+    )
+    coding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN document_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN code_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN coding_id IS NULL THEN 0 ELSE 1 END) <= 1",
+            name="one_target",
+        ),
+    )
+
+
+class AuditEntry(Base):
+    """Append-only log of every change: who, when, what, before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)

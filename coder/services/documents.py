@@ -1,0 +1,336 @@
+"""Documents: importing files into the project and reading them back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from coder.db.engine import Store
+from coder.db.models import Document, DocumentAttribute, Unit
+from coder.domain.documents import AttributeValue, DocumentDraft
+from coder.domain.documents import Unit as UnitDraft
+from coder.errors import CoderError, InputError, NotFoundError
+from coder.services.audit import record
+from coder.services.views import DocumentSummary, DocumentView, UnitView
+
+#: Formats where one file holds many small documents (one per row).
+TABULAR_FORMATS = frozenset({"csv", "xlsx"})
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ImportReport:
+    """What one import command did, file by file."""
+
+    imported: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    words: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def encode_attribute(value: AttributeValue) -> tuple[str, str]:
+    """(type, text) for storage; the type keeps numbers and dates comparable after a round trip."""
+    if isinstance(value, bool):
+        return "bool", "true" if value else "false"
+    if isinstance(value, int):
+        return "int", str(value)
+    if isinstance(value, float):
+        return "float", repr(value)
+    if isinstance(value, dt.date):
+        return "date", value.isoformat()
+    return "str", str(value)
+
+
+def decode_attribute(value_type: str, value: str) -> AttributeValue:
+    if value_type == "bool":
+        return value == "true"
+    if value_type == "int":
+        return int(value)
+    if value_type == "float":
+        return float(value)
+    if value_type == "date":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def import_files(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    actor: str,
+    attributes: Mapping[str, AttributeValue] | None = None,
+    text_column: str | None = None,
+    progress: ProgressCallback | None = None,
+    spacy_model: str | None = None,
+) -> ImportReport:
+    """Import files, each in its own transaction.
+
+    A bad file is reported in ``errors`` (one line naming it and the problem) and leaves the
+    project as it was; the other files still import.
+    """
+    from coder.io.documents import read_documents
+    from coder.text import load_pipeline, segment_many
+
+    report = ImportReport()
+    nlp = None
+    total = len(paths)
+    for index, path in enumerate(paths):
+        if progress:
+            progress(index, total, path.name)
+        try:
+            result = read_documents(path, text_column=text_column, attributes=attributes)
+            report.warnings.extend(result.warnings)
+            drafts = result.documents
+            if nlp is None:
+                nlp = load_pipeline(spacy_model)
+            unit_lists = segment_many([d.text for d in drafts], nlp=nlp)
+            store_drafts(store, drafts, unit_lists, actor=actor, report=report)
+        except CoderError as exc:
+            report.errors.append(str(exc))
+        except (OSError, ValueError) as exc:
+            report.errors.append(f"{path}: {exc}")
+    if progress:
+        progress(total, total, "")
+    return report
+
+
+def store_drafts(
+    store: Store,
+    drafts: Sequence[DocumentDraft],
+    unit_lists: Sequence[Sequence[UnitDraft]],
+    *,
+    actor: str,
+    report: ImportReport,
+) -> None:
+    """Write the documents of one source file in one transaction."""
+    with store.write() as session:
+        for draft, units in zip(drafts, unit_lists, strict=True):
+            _store_one(session, draft, units, actor=actor, report=report)
+
+
+def _store_one(
+    session: Session,
+    draft: DocumentDraft,
+    units: Sequence[UnitDraft],
+    *,
+    actor: str,
+    report: ImportReport,
+) -> None:
+    digest = text_sha256(draft.text)
+    same_text = select(Document.name).where(Document.sha256 == digest)
+    if draft.source_format in TABULAR_FORMATS:
+        # Two respondents may well give the same answer; only the same row twice is a duplicate.
+        same_text = same_text.where(Document.name == draft.name)
+    duplicate = session.scalars(same_text.limit(1)).first()
+    if duplicate is not None:
+        report.skipped.append(
+            f"{draft.source_path}: {draft.name!r} has the same text as document {duplicate!r};"
+            " skipped"
+        )
+        return
+    latest = session.scalars(
+        select(Document).where(Document.name == draft.name).order_by(Document.version.desc())
+    ).first()
+    version = 1 if latest is None else latest.version + 1
+    row = Document(
+        name=draft.name,
+        version=version,
+        previous_id=None if latest is None else latest.id,
+        text=draft.text,
+        length=len(draft.text),
+        sha256=digest,
+        source_format=draft.source_format,
+        source_path=draft.source_path,
+        imported_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    attrs = dict(draft.attributes)
+    if attrs:
+        session.execute(
+            insert(DocumentAttribute),
+            [
+                {"document_id": row.id, "key": k, "value_type": t, "value": v}
+                for k, (t, v) in ((k, encode_attribute(val)) for k, val in attrs.items())
+            ],
+        )
+    all_units = list(units)
+    if all_units:
+        session.execute(
+            insert(Unit),
+            [
+                {
+                    "document_id": row.id,
+                    "kind": str(u.kind),
+                    "start": u.start,
+                    "end": u.end,
+                    "speaker": u.speaker,
+                }
+                for u in all_units
+            ],
+        )
+    record(
+        session,
+        actor,
+        "import",
+        "document",
+        row.id,
+        None,
+        {
+            "name": row.name,
+            "version": version,
+            "sha256": digest,
+            "source": draft.source_path,
+            "attributes": {k: encode_attribute(v)[1] for k, v in attrs.items()},
+        },
+    )
+    report.words += len(draft.text.split())
+    if version > 1:
+        report.new_versions.append(f"{draft.name} (version {version})")
+    else:
+        report.imported.append(draft.name)
+
+
+def _attributes_by_document(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    ids = list(ids)
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    if not ids:
+        return out
+    rows = session.execute(
+        select(
+            DocumentAttribute.document_id,
+            DocumentAttribute.key,
+            DocumentAttribute.value_type,
+            DocumentAttribute.value,
+        ).where(DocumentAttribute.document_id.in_(ids))
+    )
+    for doc_id, key, value_type, value in rows:
+        out[doc_id][key] = decode_attribute(value_type, value)
+    return out
+
+
+def _unit_counts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    ids = list(ids)
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    if not ids:
+        return out
+    rows = session.execute(
+        select(Unit.document_id, Unit.kind, func.count())
+        .where(Unit.document_id.in_(ids))
+        .group_by(Unit.document_id, Unit.kind)
+    )
+    for doc_id, kind, count in rows:
+        out[doc_id][kind] = count
+    return out
+
+
+def _summary(row: Document, attrs: dict[str, Any], counts: dict[str, int]) -> DocumentSummary:
+    return DocumentSummary(
+        id=row.id,
+        name=row.name,
+        version=row.version,
+        length=row.length,
+        source_format=row.source_format,
+        source_path=row.source_path,
+        imported_at=row.imported_at,
+        attributes=attrs,
+        unit_counts=counts,
+    )
+
+
+def _latest_documents():  # type: ignore[no-untyped-def]
+    """Documents that have no newer version: what users see by default."""
+    newer = select(Document.previous_id).where(Document.previous_id.is_not(None))
+    return select(Document).where(Document.id.not_in(newer))
+
+
+def list_documents(
+    store: Store,
+    *,
+    name_contains: str | None = None,
+    where: Mapping[str, str] | None = None,
+    all_versions: bool = False,
+) -> list[DocumentSummary]:
+    """Documents (latest versions unless ``all_versions``), filtered by name and attributes.
+
+    ``where`` compares attribute values as text, e.g. ``{"role": "policy-maker"}``.
+    """
+    with store.read() as session:
+        query = select(Document) if all_versions else _latest_documents()
+        if name_contains:
+            query = query.where(Document.name.icontains(name_contains, autoescape=True))
+        for key, value in (where or {}).items():
+            query = query.where(
+                Document.id.in_(
+                    select(DocumentAttribute.document_id).where(
+                        DocumentAttribute.key == key, DocumentAttribute.value == value
+                    )
+                )
+            )
+        rows = list(session.scalars(query.order_by(Document.id)))
+        ids = [r.id for r in rows]
+        attrs = _attributes_by_document(session, ids)
+        counts = _unit_counts(session, ids)
+        return [_summary(r, attrs.get(r.id, {}), counts.get(r.id, {})) for r in rows]
+
+
+def require_document(session: Session, name: str) -> Document:
+    """The latest version of the named document."""
+    row = session.scalars(
+        select(Document).where(Document.name == name).order_by(Document.version.desc())
+    ).first()
+    if row is None:
+        raise NotFoundError(f"unknown document {name!r} (see 'coder docs list')")
+    return row
+
+
+def get_document(store: Store, name: str) -> DocumentView:
+    """A document's text and units; the text is checked against its stored hash."""
+    with store.read() as session:
+        row = require_document(session, name)
+        return _document_view(session, row)
+
+
+def get_document_by_id(store: Store, document_id: int) -> DocumentView:
+    with store.read() as session:
+        row = session.get(Document, document_id)
+        if row is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        return _document_view(session, row)
+
+
+def _document_view(session: Session, row: Document) -> DocumentView:
+    if text_sha256(row.text) != row.sha256:
+        raise InputError(row.name, "stored text does not match its sha256: the project is damaged")
+    units = tuple(
+        UnitView(id=u.id, kind=u.kind, start=u.start, end=u.end, speaker=u.speaker)
+        for u in session.scalars(
+            select(Unit).where(Unit.document_id == row.id).order_by(Unit.kind, Unit.start)
+        )
+    )
+    attrs = _attributes_by_document(session, [row.id]).get(row.id, {})
+    counts: dict[str, int] = defaultdict(int)
+    for u in units:
+        counts[u.kind] += 1
+    return DocumentView(
+        summary=_summary(row, attrs, dict(counts)), text=row.text, sha256=row.sha256, units=units
+    )
