@@ -1,1 +1,24 @@
-"""coder.text"""
+"""Text processing with spaCy: normalisation, units of analysis, word boundaries, lemmas.
+
+Importing this package does not import spaCy; the pipeline loads on first use
+(:func:`load_pipeline`), so command-line start-up stays fast.
+"""
+
+from coder.text.lemmas import in_family, lemma_matches, lemmatise, token_spans
+from coder.text.normalise import normalise_text, strip_control_characters
+from coder.text.pipeline import BLANK_PIPELINE, load_pipeline
+from coder.text.segment import paragraph_spans, segment, segment_many
+
+__all__ = [
+    "BLANK_PIPELINE",
+    "in_family",
+    "lemma_matches",
+    "lemmatise",
+    "load_pipeline",
+    "normalise_text",
+    "paragraph_spans",
+    "segment",
+    "segment_many",
+    "strip_control_characters",
+    "token_spans",
+]

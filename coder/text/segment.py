@@ -1,0 +1,186 @@
+"""Units of analysis: sentences, paragraphs, speaker turns and the whole document.
+
+Offsets are Unicode code points into the normalised document text, end exclusive. Every
+sentence and paragraph unit starts and ends on a non-space character, and none is empty.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from coder.domain.documents import Unit, UnitKind
+from coder.text.pipeline import load_pipeline, sentence_pipes
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: A line longer than this cannot come from hard-wrapped prose, so a block of lines holding
+#: one is read as "one paragraph per line" (what word processors and PDF extraction give).
+WRAP_WIDTH = 100
+
+Bounds = tuple[int, int]
+
+
+def paragraph_spans(text: str) -> list[Bounds]:
+    """``[start, end)`` of each paragraph of ``text``, trimmed of surrounding whitespace.
+
+    Paragraphs are blocks of lines separated by one or more blank (whitespace-only) lines.
+    Each non-empty line is a paragraph of its own instead when the text has no blank lines at
+    all, or when its block holds a line longer than :data:`WRAP_WIDTH` code points: such a
+    block is not hard-wrapped prose but one paragraph per line, as in text exported from a
+    word processor, where a heading line is followed directly by its paragraph.
+    """
+    blocks: list[list[Bounds]] = []
+    current: list[Bounds] = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            current.append((pos, end))
+        elif current:
+            blocks.append(current)
+            current = []
+        pos = end + 1
+    if current:
+        blocks.append(current)
+
+    one_block = len(blocks) == 1
+    spans: list[Bounds] = []
+    for block in blocks:
+        per_line = len(block) > 1 and (one_block or any(e - s > WRAP_WIDTH for s, e in block))
+        if per_line:
+            spans.extend(_trim(text, s, e) for s, e in block)
+        else:
+            spans.append(_trim(text, block[0][0], block[-1][1]))
+    return spans
+
+
+def segment(
+    text: str,
+    *,
+    nlp: Language | None = None,
+    turns: Iterable[Unit] = (),
+) -> list[Unit]:
+    """All units of ``text``: the document, its paragraphs, its sentences, then ``turns``.
+
+    Sentences come from the spaCy pipeline (``nlp``, default :func:`load_pipeline`), cut at
+    paragraph boundaries so that a heading without a full stop is not glued to the sentence
+    after it. ``turns`` (speaker turns from a subtitle or transcript reader) are checked to lie
+    inside the text and passed through.
+    """
+    return segment_many([text], nlp=nlp, turns=[list(turns)])[0]
+
+
+def segment_many(
+    texts: Sequence[str],
+    *,
+    nlp: Language | None = None,
+    turns: Sequence[Iterable[Unit]] | None = None,
+    batch_size: int = 32,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[list[Unit]]:
+    """:func:`segment` for many texts, streaming them through ``nlp.pipe`` for throughput.
+
+    ``turns``, when given, has one iterable of turn units per text. ``progress(done, total)``
+    is called after each text. Pipes that sentence boundaries do not need (the lemmatizer of
+    the blank pipeline) are switched off for the duration: lemmas are computed on demand by
+    :func:`coder.text.lemmatise`.
+    """
+    if nlp is None:
+        nlp = load_pipeline()
+    if turns is not None and len(turns) != len(texts):
+        raise ValueError(f"{len(turns)} lists of turns for {len(texts)} texts")
+    paragraphs = [paragraph_spans(t) for t in texts]
+    chunks = [_chunk_bounds(t, nlp.max_length, p) for t, p in zip(texts, paragraphs, strict=True)]
+
+    def chunk_texts() -> Iterator[str]:
+        for text, bounds in zip(texts, chunks, strict=True):
+            for start, end in bounds:
+                yield text[start:end]
+
+    results: list[list[Unit]] = []
+    total = len(texts)
+    with nlp.select_pipes(enable=sentence_pipes(nlp)):
+        docs = iter(nlp.pipe(chunk_texts(), batch_size=batch_size))
+        for i, text in enumerate(texts):
+            sentences: list[Bounds] = []
+            for offset, _ in chunks[i]:
+                sentences.extend(_sentence_bounds(next(docs), offset))
+            given = [] if turns is None else list(turns[i])
+            results.append(_units(text, paragraphs[i], sentences, given))
+            if progress is not None:
+                progress(i + 1, total)
+    return results
+
+
+def _units(
+    text: str, paragraphs: list[Bounds], sentences: list[Bounds], turns: list[Unit]
+) -> list[Unit]:
+    units = [Unit(UnitKind.DOCUMENT, 0, len(text))]
+    units.extend(Unit(UnitKind.PARAGRAPH, s, e) for s, e in paragraphs)
+    units.extend(
+        Unit(UnitKind.SENTENCE, s, e) for s, e in _cut_at_paragraphs(text, sentences, paragraphs)
+    )
+    for turn in sorted(turns, key=lambda u: (u.start, u.end)):
+        if turn.kind is not UnitKind.TURN or turn.end > len(text):
+            raise ValueError(f"turn {turn} does not fit a text of length {len(text)}")
+        units.append(turn)
+    return units
+
+
+def _sentence_bounds(doc: Doc, offset: int) -> Iterator[Bounds]:
+    for sent in doc.sents:
+        yield sent.start_char + offset, sent.end_char + offset
+
+
+def _cut_at_paragraphs(
+    text: str, sentences: list[Bounds], paragraphs: list[Bounds]
+) -> list[Bounds]:
+    """Split sentences where they cross a paragraph boundary; trim and drop blank pieces."""
+    out: list[Bounds] = []
+    j = 0
+    n = len(paragraphs)
+    for s, e in sentences:
+        while j < n and paragraphs[j][1] <= s:
+            j += 1
+        k = j
+        while k < n and paragraphs[k][0] < e:
+            a, b = _trim(text, max(s, paragraphs[k][0]), min(e, paragraphs[k][1]))
+            if a < b:
+                out.append((a, b))
+            k += 1
+    return out
+
+
+def _chunk_bounds(text: str, limit: int, paragraphs: list[Bounds]) -> list[Bounds]:
+    """Cut ``text`` into pieces of at most ``limit`` code points for spaCy's ``max_length``.
+
+    Cuts fall at a paragraph start where possible, else at whitespace, else anywhere.
+    """
+    starts = [p[0] for p in paragraphs]
+    bounds: list[Bounds] = []
+    start = 0
+    while len(text) - start > limit:
+        hard = start + limit
+        i = bisect.bisect_right(starts, hard) - 1
+        cut = starts[i] if i >= 0 else -1
+        if cut <= start:
+            cut = max(text.rfind(" ", start + 1, hard + 1), text.rfind("\n", start + 1, hard + 1))
+            if cut <= start:
+                cut = hard
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _trim(text: str, start: int, end: int) -> Bounds:
+    piece = text[start:end]
+    head = len(piece) - len(piece.lstrip())
+    if head == len(piece):
+        return start, start
+    tail = len(piece) - len(piece.rstrip())
+    return start + head, end - tail
