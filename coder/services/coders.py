@@ -70,3 +70,9 @@ def get_or_create_coder(session: Session, name: str, *, actor: str = "system") -
         session.flush()
         record(session, actor, "create", "coder", row.id, None, {"name": row.name, "kind": "human"})
     return row
+
+
+def ensure_coder(store: Store, name: str, *, actor: str) -> CoderView:
+    """The named coder, registered first if new (opening the TUI as a new person)."""
+    with store.write() as session:
+        return _view(get_or_create_coder(session, name, actor=actor))

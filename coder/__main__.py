@@ -1,0 +1,5 @@
+"""``python -m coder``."""
+
+from coder.cli.main import entry
+
+entry()

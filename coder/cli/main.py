@@ -1,0 +1,71 @@
+"""The ``coder`` command: wiring of the command groups and error handling."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from coder import __version__
+from coder.cli import codebook, coders, codes, codings, documents, project
+from coder.errors import CoderError
+
+app = typer.Typer(
+    name="coder",
+    help="Qualitative thematic coding: import texts, code blind, measure agreement, reconcile.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"coder {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """coder: a keyboard-first workbench for team-based qualitative coding."""
+
+
+project.register(app)
+documents.register(app)
+app.add_typer(documents.docs_app, name="docs")
+app.add_typer(coders.app, name="coders")
+app.add_typer(codes.app, name="codes")
+app.add_typer(codings.app, name="codings")
+app.add_typer(codebook.app, name="codebook")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning known errors into one-line messages and exit codes."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="coder", standalone_mode=False)
+    except CoderError as exc:
+        click.echo(f"coder: error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("coder: aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("coder: interrupted", err=True)
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+def entry() -> None:
+    sys.exit(run())

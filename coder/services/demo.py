@@ -1,0 +1,147 @@
+"""The demo project: the seed corpus, the example codebook, and two example coders' work.
+
+The example coders' codings are generated, deterministically, from the codebook's keywords:
+they are plainly example data, there so that agreement and reconciliation have something to
+show from the first minute. Coder B starts from the same keyword matches as coder A and then
+departs from them the way a second human coder would (misses some, picks a sibling code,
+adds a few of their own), so the agreement is realistic rather than perfect.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from coder.db.engine import Store, sqlite_path
+from coder.db.models import Coding, Document, Unit
+from coder.services.audit import record
+from coder.services.coders import get_or_create_coder
+from coder.services.codes import CodeTree, import_codebook
+from coder.services.documents import ImportReport, store_drafts
+from coder.services.project import create_project
+
+EXAMPLE_CODERS = ("example-coder-A", "example-coder-B")
+#: How many documents the example coders code (the first N, in import order).
+EXAMPLE_DOCUMENTS = 4
+SEED = 2021
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    path: str
+    documents: int
+    codes: int
+    example_codings: dict[str, int]
+
+
+def build_demo(
+    target: str,
+    *,
+    seeds: Path,
+    codebook: Path,
+    user: str | None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Create the demo project at ``target`` (which must not exist yet)."""
+    from coder.io.codebook import read_codebook
+    from coder.io.seeds import read_seed_corpus
+    from coder.text import load_pipeline, segment_many
+
+    say = progress or (lambda _msg: None)
+    book = read_codebook(codebook)
+    drafts = read_seed_corpus(seeds)
+    store = create_project(target, name="demo", blind=True)
+    try:
+        say(f"segmenting {len(drafts)} seed documents")
+        units = segment_many([d.text for d in drafts], nlp=load_pipeline(None))
+        report = ImportReport()
+        store_drafts(store, drafts, units, actor="demo", report=report)
+        import_codebook(store, book, actor="demo")
+        say("adding example codings")
+        counts = _example_codings(store)
+        if user:
+            with store.write() as session:
+                get_or_create_coder(session, user, actor="demo")
+    finally:
+        store.dispose()
+    return DemoSummary(
+        path=str(sqlite_path(store.url) or store.display_name),
+        documents=len(report.imported),
+        codes=len(book),
+        example_codings=counts,
+    )
+
+
+def _keyword_pattern(keywords: list[str]) -> re.Pattern[str] | None:
+    words = [re.escape(k.strip()) for k in keywords if k.strip()]
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
+
+
+def _example_codings(store: Store) -> dict[str, int]:
+    rng = random.Random(SEED)
+    counts: dict[str, int] = {}
+    with store.write() as session:
+        coder_a = get_or_create_coder(session, EXAMPLE_CODERS[0], actor="demo")
+        coder_b = get_or_create_coder(session, EXAMPLE_CODERS[1], actor="demo")
+        tree = CodeTree.load(session)
+        leaves = [r for r in tree.walk() if not tree.children.get(r.id)]
+        patterns = [(r, _keyword_pattern(list(r.keywords or []))) for r in leaves]
+        docs = list(session.scalars(select(Document).order_by(Document.id)))
+        # Prefer the two papers (long, rich) plus the first abstracts.
+        chosen = sorted(docs, key=lambda d: -d.length)[:2] + docs[: EXAMPLE_DOCUMENTS - 2]
+        rows_a: list[dict[str, int]] = []
+        rows_b: list[dict[str, int]] = []
+        for doc in chosen:
+            sentences = session.scalars(
+                select(Unit)
+                .where(Unit.document_id == doc.id, Unit.kind == "sentence")
+                .order_by(Unit.start)
+            ).all()
+            for unit in sentences:
+                sentence = doc.text[unit.start : unit.end]
+                matched = [code for code, pat in patterns if pat and pat.search(sentence)]
+                for code in matched[:2]:
+                    base = {"document_id": doc.id, "start": unit.start, "end": unit.end}
+                    rows_a.append({**base, "code_id": code.id, "coder_id": coder_a.id})
+                    roll = rng.random()
+                    if roll < 0.15:
+                        continue  # B missed it
+                    b_code = code
+                    if roll < 0.25:
+                        siblings = [s for s in tree.children.get(code.parent_id, []) if s != code]
+                        if siblings:
+                            b_code = rng.choice(siblings)
+                    rows_b.append({**base, "code_id": b_code.id, "coder_id": coder_b.id})
+                if not matched and leaves and rng.random() < 0.03:
+                    extra = rng.choice(leaves)
+                    rows_b.append(
+                        {
+                            "document_id": doc.id,
+                            "start": unit.start,
+                            "end": unit.end,
+                            "code_id": extra.id,
+                            "coder_id": coder_b.id,
+                        }
+                    )
+        for coder, rows in ((coder_a, rows_a), (coder_b, rows_b)):
+            unique = list({tuple(sorted(r.items())): r for r in rows}.values())
+            if unique:
+                session.execute(insert(Coding), unique)
+            record(
+                session,
+                "demo",
+                "example-codings",
+                "coder",
+                coder.id,
+                None,
+                {"coder": coder.name, "codings": len(unique)},
+            )
+            counts[coder.name] = len(unique)
+    return counts
