@@ -1,0 +1,42 @@
+# Two commands on a fresh machine with python3 and make: `make demo` and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV) || { $(PY) -m pip install --user -q virtualenv && $(PY) -m virtualenv -q $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed-runtime
+
+## make demo: build projects/demo.db from seeds/ and codebooks/, then open the coding TUI.
+demo: $(VENV)/.installed-runtime
+	$(BIN)/coder demo
+
+## make test: the whole suite (lint, types, layering, unit, TUI, end-to-end).
+## pytest's exit status 5 (no tests collected) is not a failure of the build.
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected"; exit 0; fi; exit $$rc
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check coder tests benchmarks
+	$(BIN)/ruff format --check coder tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/import_bench.py
+	$(BIN)/python benchmarks/agreement_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
