@@ -76,6 +76,7 @@ def chance_corrected(observed: float, expected: float) -> Coefficient:
     An expected agreement of 1 only happens when every rating is the same category, so the
     reason given is "no variation".
     """
+    observed, expected = float(observed), float(expected)
     if expected >= 1.0 - 1e-12:
         return Coefficient.undefined(NO_VARIATION, observed, expected)
     return Coefficient((observed - expected) / (1.0 - expected), None, observed, expected)

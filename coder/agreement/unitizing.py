@@ -1,0 +1,345 @@
+"""Agreement on spans of a continuum: Krippendorff's unitized alpha and NVivo's character kappa.
+
+Spans are ``(coder, start, end, code)`` with ``0 <= start < end <= length``: half-open intervals
+of positions (characters). Everything is interval arithmetic on sorted boundaries; no array has
+one entry per character.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from coder.agreement._input import FloatArray, IntArray
+from coder.agreement._result import (
+    NO_DATA,
+    NO_UNITS_MARKED,
+    NO_VARIATION,
+    Coefficient,
+    chance_corrected,
+)
+from coder.agreement.intervals import coverage_by_mask, merge_intervals
+
+__all__ = [
+    "NVIVO_CAVEAT",
+    "CharacterAgreement",
+    "character_kappa",
+    "character_table",
+    "unitized_alpha",
+    "unitizing_disagreements",
+]
+
+NVIVO_CAVEAT = (
+    "Per-character kappa follows NVivo's coding comparison: every character is a unit and "
+    "characters neither coder coded count as agreement, so long uncoded stretches inflate both "
+    "kappa's observed agreement and percent agreement; characters are not independent units."
+)
+
+
+def _span_arrays(
+    spans: Iterable[Sequence[Any]] | np.ndarray, length: int
+) -> tuple[list[Hashable], IntArray, IntArray, IntArray, np.ndarray]:
+    """Coder labels in first-seen order, and coder index, start, end, code arrays."""
+    rows = [tuple(span) for span in spans]
+    if any(len(row) != 4 for row in rows):
+        raise ValueError("each span must be (coder, start, end, code)")
+    labels: dict[Hashable, int] = {}
+    coder = np.array([labels.setdefault(r[0], len(labels)) for r in rows], dtype=np.int64)
+    start = np.array([int(r[1]) for r in rows], dtype=np.int64)
+    end = np.array([int(r[2]) for r in rows], dtype=np.int64)
+    code = np.empty(len(rows), dtype=object)
+    code[:] = [r[3] for r in rows]
+    if length < 0:
+        raise ValueError(f"continuum length must be >= 0, got {length}")
+    bad = (start < 0) | (end <= start) | (end > length)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"span {rows[i]!r} is not a non-empty part of the continuum [0, {length})"
+        )
+    return list(labels), coder, start, end, code
+
+
+def _sections(
+    starts: IntArray, ends: IntArray, breaks: IntArray
+) -> tuple[IntArray, IntArray, np.ndarray]:
+    """A coder's partition of the line: section boundaries, lengths and unit flags.
+
+    ``breaks`` are the segment (document) boundaries, always section boundaries.
+    """
+    bounds = np.unique(np.r_[breaks, starts, ends])
+    first = bounds[:-1]
+    index = np.searchsorted(starts, first, side="right") - 1
+    is_unit = (index >= 0) & (ends[np.maximum(index, 0)] > first)
+    return bounds, np.diff(bounds), is_unit
+
+
+def unitizing_disagreements(
+    segment: IntArray,
+    coder: IntArray,
+    start: IntArray,
+    end: IntArray,
+    segment_length: IntArray,
+    n_coders: int,
+    result_of_segment: IntArray,
+    n_results: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Observed and expected unitizing disagreement ``(D_o, D_e)`` per result.
+
+    The line is cut into segments (say, one document for one code) of ``segment_length``;
+    a result pools segments (``result_of_segment``): a code over all documents, or one code in
+    one document. Gaps never run across a segment boundary. Spans are positions within their
+    segment, one code, already checked. See ``unitized_alpha`` for the formulas.
+    """
+    segment_length = np.asarray(segment_length, dtype=np.int64)
+    offset = np.r_[0, np.cumsum(segment_length)]
+    breaks = offset
+    seg, st, en = merge_intervals(
+        np.asarray(segment, dtype=np.int64) * n_coders + coder, start, end, merge_touching=False
+    )
+    span_coder = seg % n_coders
+    span_segment = seg // n_coders
+    g_start, g_end = offset[span_segment] + st, offset[span_segment] + en
+    sections = []
+    for i in range(n_coders):
+        mine = span_coder == i
+        order = np.argsort(g_start[mine], kind="stable")
+        sections.append(_sections(g_start[mine][order], g_end[mine][order], breaks))
+
+    observed = np.zeros(len(segment_length))
+    for i in range(n_coders):
+        bounds_i, len_i, unit_i = sections[i]
+        for j in range(i + 1, n_coders):
+            bounds_j, len_j, unit_j = sections[j]
+            pieces = np.union1d(bounds_i, bounds_j)[:-1]
+            gi = np.searchsorted(bounds_i, pieces, side="right") - 1
+            hj = np.searchsorted(bounds_j, pieces, side="right") - 1
+            # Each overlapping pair of sections is counted once, however many pieces it spans.
+            new = np.r_[True, (gi[1:] != gi[:-1]) | (hj[1:] != hj[:-1])]
+            gi, hj, where = gi[new], hj[new], pieces[new]
+            b1, l1, u1 = bounds_i[gi].astype(float), len_i[gi].astype(float), unit_i[gi]
+            b2, l2, u2 = bounds_j[hj].astype(float), len_j[hj].astype(float), unit_j[hj]
+            both = (b1 - b2) ** 2 + (b1 + l1 - b2 - l2) ** 2
+            first_in_gap = (b2 <= b1) & (b1 + l1 <= b2 + l2)
+            second_in_gap = (b1 <= b2) & (b2 + l2 <= b1 + l1)
+            delta = np.where(
+                u1 & u2,
+                both,
+                np.where(
+                    u1 & ~u2 & first_in_gap,
+                    l1**2,
+                    np.where(~u1 & u2 & second_in_gap, l2**2, 0.0),
+                ),
+            )
+            piece_segment = np.searchsorted(offset, where, side="right") - 1
+            # Sum over ordered pairs (i, j) and (j, i): delta is symmetric.
+            observed += 2.0 * np.bincount(
+                piece_segment, weights=delta, minlength=len(segment_length)
+            )
+
+    result_of_segment = np.asarray(result_of_segment, dtype=np.int64)
+    length_r = np.bincount(
+        result_of_segment, weights=segment_length.astype(float), minlength=n_results
+    )
+    observed_r = np.bincount(result_of_segment, weights=observed, minlength=n_results)
+    m = float(n_coders)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_o = observed_r / (m * (m - 1.0) * length_r**2)
+
+    # Expected disagreement: units and gaps of every coder, grouped by result.
+    unit_len = (g_end - g_start).astype(float)
+    unit_r = result_of_segment[span_segment]
+    gap_len_parts, gap_r_parts = [], []
+    for bounds, lens, is_unit in sections:
+        gaps = ~is_unit
+        gap_len_parts.append(lens[gaps])
+        gap_seg = np.searchsorted(offset, bounds[:-1][gaps], side="right") - 1
+        gap_r_parts.append(result_of_segment[gap_seg])
+    gap_len = np.concatenate(gap_len_parts).astype(np.int64)
+    gap_r = np.concatenate(gap_r_parts).astype(np.int64)
+    stride = int(max(gap_len.max(initial=0), unit_len.max(initial=0))) + 2
+    order = np.argsort(gap_r * stride + gap_len, kind="stable")
+    gap_key = (gap_r * stride + gap_len)[order]
+    gap_sum = np.r_[0.0, np.cumsum(gap_len[order].astype(float))]
+    lo = np.searchsorted(gap_key, unit_r * stride + unit_len.astype(np.int64), side="left")
+    hi = np.searchsorted(gap_key, (unit_r + 1) * stride, side="left")
+    count = (hi - lo).astype(float)
+    # sum over gaps g >= l of (g - l + 1): the positions a unit of length l fits into a gap.
+    fits = (gap_sum[hi] - gap_sum[lo]) - (unit_len - 1.0) * count
+    n_units_r = np.bincount(unit_r, minlength=n_results).astype(float)
+    within = (n_units_r[unit_r] - 1.0) * (2 * unit_len**3 - 3 * unit_len**2 + unit_len) / 3.0
+    numerator = np.bincount(unit_r, weights=within + unit_len**2 * fits, minlength=n_results)
+    squares = np.bincount(unit_r, weights=unit_len * (unit_len - 1.0), minlength=n_results)
+    denominator = m * length_r * (m * length_r - 1.0) - squares
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_e = (2.0 / length_r) * numerator / denominator
+    return d_o, d_e
+
+
+def _unitized_coefficient(d_o: float, d_e: float, n_units: float) -> Coefficient:
+    if n_units == 0:
+        return Coefficient.undefined(NO_UNITS_MARKED, d_o, d_e)
+    if not d_e > 0.0:
+        return Coefficient.undefined(NO_VARIATION, d_o, d_e)
+    return Coefficient(1.0 - d_o / d_e, None, d_o, d_e)
+
+
+def unitized_alpha(
+    spans: Iterable[Sequence[Any]] | np.ndarray,
+    length: int,
+    code: Hashable,
+    *,
+    coders: Sequence[Hashable] | None = None,
+) -> Coefficient:
+    """Krippendorff's alpha for unitizing (u-alpha) of one code on a continuum [0, length).
+
+    Each coder's spans of ``code`` are units (overlapping spans of one coder are united; spans
+    that merely touch stay two units), and the stretches between them are gaps, so every coder
+    partitions the continuum into sections g with begin b, length l and w = 1 for a unit, 0 for
+    a gap. Following Krippendorff (2004, *Content Analysis*, 2nd ed., section 12.4; first given
+    in Krippendorff 1995, "On the reliability of unitizing continuous data", *Sociological
+    Methodology* 25:47-76), for m coders and continuum length L:
+
+    * distance between section g of coder i and section h of coder j:
+      ``(b_g - b_h)^2 + (b_g + l_g - b_h - l_h)^2`` when both are units and overlap;
+      ``l_g^2`` when g is a unit lying wholly inside gap h (and symmetrically ``l_h^2``);
+      0 otherwise (two gaps; a unit only partly in a gap is accounted for by its unit pairs);
+    * ``D_o = sum_{i != j} sum_g sum_h delta^2 / (m (m - 1) L^2)``;
+    * ``D_e = (2 / L) sum_units [ (N - 1)(2 l^3 - 3 l^2 + l) / 3
+      + l^2 sum_{gaps G of length >= l} (G - l + 1) ] / [ m L (m L - 1) - sum_units l (l - 1) ]``
+      with N the number of units all coders marked: the disagreement expected when the same
+      units and gaps are placed at random on the continuum;
+    * ``u-alpha = 1 - D_o / D_e``.
+
+    ``coders`` lists every coder (a coder who marked nothing is all gap); by default, the
+    coders appearing in ``spans`` under any code. Undefined: "no coder marked any unit" and
+    "no variation" (``D_e = 0``, e.g. units filling the whole continuum). Fewer than two coders
+    or a span outside the continuum is a ValueError.
+    """
+    labels, coder, start, end, code_arr = _span_arrays(spans, length)
+    coder, n_coders = _coder_index(labels, coder, coders)
+    mine = code_arr == code
+    if length == 0:
+        return Coefficient.undefined(NO_DATA)
+    d_o, d_e = unitizing_disagreements(
+        np.zeros(int(mine.sum()), dtype=np.int64),
+        coder[mine],
+        start[mine],
+        end[mine],
+        np.array([length]),
+        n_coders,
+        np.array([0]),
+        1,
+    )
+    return _unitized_coefficient(float(d_o[0]), float(d_e[0]), float(mine.sum()))
+
+
+def _coder_index(
+    labels: list[Hashable], coder: IntArray, coders: Sequence[Hashable] | None
+) -> tuple[IntArray, int]:
+    if coders is None:
+        n = len(labels)
+    else:
+        wanted = {c: i for i, c in enumerate(coders)}
+        unknown = [label for label in labels if label not in wanted]
+        if unknown:
+            raise ValueError(f"spans name coders not among `coders`: {unknown[:5]}")
+        remap = np.array([wanted[label] for label in labels], dtype=np.int64)
+        coder = remap[coder] if len(coder) else coder
+        n = len(wanted)
+    if n < 2:
+        raise ValueError(f"agreement needs at least 2 coders, got {n}")
+    return coder, n
+
+
+@dataclass(frozen=True, slots=True)
+class CharacterAgreement:
+    """NVivo-style per-character agreement of two coders on one code.
+
+    Character counts: ``both`` coded, ``first_only``, ``second_only``, ``neither``. ``kappa`` is
+    Cohen's kappa over characters and ``percent_agreement`` is ``(both + neither) / total``, as
+    NVivo computes them; read ``NVIVO_CAVEAT`` before reporting them.
+    """
+
+    kappa: Coefficient
+    percent_agreement: float
+    both: int
+    first_only: int
+    second_only: int
+    neither: int
+    caveat: str = NVIVO_CAVEAT
+
+    @property
+    def total(self) -> int:
+        return self.both + self.first_only + self.second_only + self.neither
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kappa": self.kappa.to_dict(),
+            "percent_agreement": None
+            if math.isnan(self.percent_agreement)
+            else self.percent_agreement,
+            "both": self.both,
+            "first_only": self.first_only,
+            "second_only": self.second_only,
+            "neither": self.neither,
+            "caveat": self.caveat,
+        }
+
+
+def character_table(both: float, first_only: float, second_only: float, neither: float) -> (
+    CharacterAgreement
+):
+    """``CharacterAgreement`` from the four character counts (see ``character_kappa``)."""
+    total = both + first_only + second_only + neither
+    if total <= 0:
+        return CharacterAgreement(
+            Coefficient.undefined(NO_DATA), math.nan, 0, 0, 0, 0
+        )
+    p_o = (both + neither) / total
+    p_first, p_second = (both + first_only) / total, (both + second_only) / total
+    kappa = chance_corrected(p_o, p_first * p_second + (1 - p_first) * (1 - p_second))
+    return CharacterAgreement(
+        kappa, p_o, int(both), int(first_only), int(second_only), int(neither)
+    )
+
+
+def character_kappa(
+    spans: Iterable[Sequence[Any]] | np.ndarray,
+    length: int,
+    code: Hashable,
+    coders: Sequence[Hashable],
+) -> CharacterAgreement:
+    """NVivo-compatible per-character Cohen's kappa and percent agreement of two coders.
+
+    NVivo's coding comparison query treats each character of a source as a unit that each of
+    two users either coded or did not code at the code, and reports Cohen's (1960) kappa over
+    those characters, ``(p_o - p_e) / (1 - p_e)`` with ``p_o = (both + neither) / length`` and
+    ``p_e = p_A p_B + (1 - p_A)(1 - p_B)``, together with percent agreement ``p_o``. Characters
+    neither user coded count as agreement (see ``NVIVO_CAVEAT``); this function reproduces that.
+
+    The four cell counts come from interval arithmetic: each coder's spans of ``code`` are
+    united, then one sweep over the sorted boundaries measures what both, one or neither cover.
+    ``coders`` names the two coders (first, second). Undefined: "no data" for an empty source
+    and "no variation" when neither coder (or both, everywhere) coded anything.
+    """
+    if len(coders) != 2:
+        raise ValueError(f"character kappa compares exactly 2 coders, got {len(coders)}")
+    labels, coder, start, end, code_arr = _span_arrays(spans, length)
+    known = np.array([label in set(coders) for label in labels] or [False], dtype=bool)
+    if len(coder):
+        keep = known[coder] & (code_arr == code)
+    else:
+        keep = np.zeros(0, dtype=bool)
+    position = {c: i for i, c in enumerate(coders)}
+    remap = np.array([position.get(label, -1) for label in labels] or [0], dtype=np.int64)
+    coder = remap[coder[keep]] if keep.any() else np.zeros(0, dtype=np.int64)
+    group, st, en = merge_intervals(coder, start[keep], end[keep], merge_touching=True)
+    masks = coverage_by_mask(np.zeros_like(group), group, st, en, 1, 2)[0]
+    first_only, second_only, both = float(masks[1]), float(masks[2]), float(masks[3])
+    neither = length - first_only - second_only - both
+    return character_table(both, first_only, second_only, neither)
