@@ -1,0 +1,90 @@
+"""The codebook as Markdown, for the appendix of a paper or a team wiki (export only)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from coder.domain.codebook import Codebook, CodeDef, CodePath
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_FIELDS = (
+    ("definition", "Definition"),
+    ("inclusion", "When to use"),
+    ("exclusion", "When not to use"),
+)
+
+
+def _escape(text: str) -> str:
+    """A name shown as literal text, not read as emphasis, links or table cells."""
+    return _INLINE_SPECIAL.sub(r"\\\1", text)
+
+
+def _cell(text: str) -> str:
+    """Free text squeezed into one table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _numbered(codes: list[CodeDef], prefix: str = "") -> list[tuple[str, int, CodeDef]]:
+    """(number such as "2.1", depth, code) in reading order."""
+    rows: list[tuple[str, int, CodeDef]] = []
+    for i, code in enumerate(codes, start=1):
+        number = f"{prefix}{i}"
+        rows.append((number, number.count(".") + 1, code))
+        rows.extend(_numbered(code.children, number + "."))
+    return rows
+
+
+def render_markdown(codebook: Codebook, counts: Mapping[CodePath, int] | None) -> str:
+    """A summary table of the hierarchy, then a section per theme with a heading per code."""
+    numbered = _numbered(codebook.codes)
+    paths = [path for path, _ in codebook.walk()]  # same pre-order as `numbered`
+    out: list[str] = [f"# {_escape(codebook.name)}", ""]
+    if codebook.description:
+        out += [codebook.description, ""]
+    total = len(numbered)
+    themes = len(codebook.codes)
+    out += [
+        f"{themes} top-level {_plural(themes, 'theme')}, {total} {_plural(total, 'code')} in all.",
+        "",
+    ]
+    if numbered:
+        out += ["## Overview", ""]
+        if counts is not None:
+            out += ["| No. | Code | Definition | Count |", "|---|---|---|---:|"]
+        else:
+            out += ["| No. | Code | Definition |", "|---|---|---|"]
+        for (number, depth, code), path in zip(numbered, paths, strict=True):
+            name = _escape(code.name)
+            shown = f"**{name}**" if depth == 1 else name
+            row = f"| {number} | {shown} | {_cell(code.definition)} |"
+            if counts is not None:
+                row += f" {counts.get(path, 0)} |"
+            out.append(row)
+        out.append("")
+    for (number, depth, code), path in zip(numbered, paths, strict=True):
+        out += _section(number, depth, code, None if counts is None else counts.get(path, 0))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _section(number: str, depth: int, code: CodeDef, count: int | None) -> list[str]:
+    level = min(depth + 1, 6)
+    out = [f"{'#' * level} {number} {_escape(code.name)}", ""]
+    for key, label in _FIELDS:
+        if text := getattr(code, key):
+            out += [f"**{label}:** {text}", ""]
+    if code.example:
+        out += ["**Example:**", ""]
+        out += [f"> {line}".rstrip() for line in code.example.splitlines()]
+        out.append("")
+    if code.keywords:
+        out += [f"**Keywords:** {', '.join(_escape(k) for k in code.keywords)}", ""]
+    if count is not None:
+        out += [f"**Count:** {count}", ""]
+    if len(out) == 2:
+        out += ["_No definition yet._", ""]
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"

@@ -1,0 +1,168 @@
+"""Loading and writing the YAML and JSON codebook formats (same structure, two syntaxes)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from coder.domain.codebook import Codebook, CodePath
+from coder.io._codebook_parse import CodebookProblem, codebook_from_data, codebook_to_data
+
+YAML_HEADER = (
+    "A codebook for coder. The format is described in codebooks/README.md.\n"
+    "Edit it freely: indent with spaces, and keep colours in quotes."
+)
+
+
+def _mark_line(mark: object) -> int | None:
+    line = getattr(mark, "line", None)
+    return line + 1 if isinstance(line, int) else None
+
+
+def _yaml_error(error: YAMLError, text: str) -> CodebookProblem:
+    """One readable problem for a ruamel.yaml exception."""
+    if isinstance(error, DuplicateKeyError):
+        match = re.search(r'duplicate key "(.*?)"', str(error.problem))
+        key = match.group(1) if match else "?"
+        first = _mark_line(error.context_mark)
+        also = f" (the mapping starts on line {first})" if first else ""
+        return CodebookProblem(
+            _mark_line(error.problem_mark), f"the key '{key}' appears twice in one mapping{also}"
+        )
+    if isinstance(error, MarkedYAMLError):
+        problem = str(error.problem or "not valid YAML").strip()
+        if "\\t" in problem or "\t" in problem:
+            problem += " (indent with spaces: YAML does not allow tabs there)"
+        context = str(error.context or "").strip()
+        context_line = _mark_line(error.context_mark)
+        if context and context_line and context_line != _mark_line(error.problem_mark):
+            problem += f" ({context} that starts on line {context_line})"
+        line = _mark_line(error.problem_mark) or _mark_line(error.context_mark)
+        return CodebookProblem(line, f"YAML syntax error: {problem}")
+    position = getattr(error, "position", None)
+    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+    return CodebookProblem(line, f"not readable as YAML: {error}")
+
+
+def _alias_cycle_lines(text: str) -> list[int]:
+    """Lines of aliases (``*name``) that point at a mapping or list they are inside.
+
+    ruamel.yaml quietly loads such an alias as ``null``, so the cycle is found on the
+    event stream, where the enclosing collections' anchors are still open.
+    """
+    open_anchors: list[str | None] = []
+    lines: list[int] = []
+    for event in YAML(typ="rt").parse(text):
+        if isinstance(event, MappingStartEvent | SequenceStartEvent):
+            open_anchors.append(event.anchor)
+        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            open_anchors.pop()
+        elif isinstance(event, AliasEvent) and event.anchor in open_anchors:
+            lines.append(_mark_line(event.start_mark) or 1)
+    return lines
+
+
+def load_yaml(text: str, default_name: str) -> tuple[Codebook, list[CodebookProblem]]:
+    """Parse and validate a YAML codebook."""
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return Codebook(name=default_name), [CodebookProblem(1, "the file is empty")]
+    try:
+        cycle_lines = _alias_cycle_lines(text)
+        data = YAML(typ="rt").load(text)
+    except YAMLError as error:
+        return Codebook(name=default_name), [_yaml_error(error, text)]
+    except RecursionError:
+        return Codebook(name=default_name), [CodebookProblem(None, "the codes nest too deeply")]
+    problems = [
+        CodebookProblem(line, "cycle: this alias (*) refers to a code that contains it")
+        for line in cycle_lines
+    ]
+    book, more = codebook_from_data(
+        data,
+        default_name=default_name,
+        source_lines=text.splitlines(),
+        alias_cycle_lines=cycle_lines,
+    )
+    return book, problems + more
+
+
+def load_json(text: str, default_name: str) -> tuple[Codebook, list[CodebookProblem]]:
+    """Parse and validate a JSON codebook (the YAML structure written as JSON)."""
+    if not text.strip():
+        return Codebook(name=default_name), [CodebookProblem(1, "the file is empty")]
+    try:
+        plain = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Codebook(name=default_name), [
+            CodebookProblem(error.lineno, f"JSON syntax error: {error.msg} (column {error.colno})")
+        ]
+    except RecursionError:
+        return Codebook(name=default_name), [CodebookProblem(None, "the codes nest too deeply")]
+    # JSON is YAML 1.2, so ruamel.yaml can load it again to learn each value's line. Should it
+    # disagree with the json module on some corner of the syntax, trust json and drop lines.
+    data: object = plain
+    try:
+        with_lines = YAML(typ="rt").load(text)
+        if with_lines == plain:
+            data = with_lines
+    except DuplicateKeyError as error:
+        return Codebook(name=default_name), [_yaml_error(error, text)]
+    except (YAMLError, RecursionError):
+        pass
+    return codebook_from_data(data, default_name=default_name, source_lines=text.splitlines())
+
+
+def _for_yaml(value: Any, key: str | None = None) -> Any:
+    """Plain data -> ruamel objects chosen for a readable file."""
+    if isinstance(value, Mapping):
+        mapping = CommentedMap()
+        for k, v in value.items():
+            mapping[k] = _for_yaml(v, k)
+        return mapping
+    if isinstance(value, list):
+        seq = CommentedSeq(_for_yaml(v) for v in value)
+        if key == "keywords":
+            seq.fa.set_flow_style()  # keywords: [impact, relevance]
+        return seq
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    return value
+
+
+def render_yaml(codebook: Codebook, counts: Mapping[CodePath, int] | None) -> str:
+    """The codebook as YAML: literal blocks for multi-line text, a blank line between themes."""
+    document = _for_yaml(codebook_to_data(codebook, counts))
+    document.yaml_set_start_comment(YAML_HEADER)
+    codes = document["codes"]
+    for index in range(1, len(codes)):
+        codes.yaml_set_comment_before_after_key(index, before="\n")
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    # No folding: long lines stay whole, and text editors wrap them for display.
+    yaml.width = 1_000_000
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    return buffer.getvalue()
+
+
+def render_json(codebook: Codebook, counts: Mapping[CodePath, int] | None) -> str:
+    """The codebook as JSON, indented by two spaces, non-ASCII kept as is."""
+    return json.dumps(codebook_to_data(codebook, counts), indent=2, ensure_ascii=False) + "\n"
