@@ -95,10 +95,9 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only unit of work."""
+        """A read-only unit of work (closed, never committed, when the block ends)."""
         with self.session_factory() as session:
             yield session
-            session.rollback()
 
     def dispose(self) -> None:
         self.engine.dispose()

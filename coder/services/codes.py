@@ -134,7 +134,7 @@ def list_codes(
     with store.read() as session:
         viewer_id = require_coder(session, viewer).id if viewer else None
         tree = CodeTree.load(session)
-        names = dict(session.execute(select(Coder.id, Coder.name)).tuples().all())
+        names = {i: n for i, n in session.execute(select(Coder.id, Coder.name))}
         out = []
         for row in tree.walk():
             if not include_inactive and row.status != "active":

@@ -141,7 +141,7 @@ def list_codings(
                     code_ids.update(d.id for d in tree.walk(row.id))
             query = query.where(Coding.code_id.in_(code_ids))
         query = query.order_by(Document.id, Coding.start, Coding.end, Coder.name, Coding.id)
-        rows = session.execute(query).tuples().all()
+        rows = session.execute(query).all()
         memos = _coding_memos(session, [c.id for c, _, _ in rows])
         return [_view(c, d, tree, coder.name, memos.get(c.id)) for c, d, coder in rows]
 

@@ -1,0 +1,139 @@
+"""Projects, coders, documents and the codebook through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from coder.db.engine import Store
+from coder.db.models import AuditEntry, Code
+from coder.domain import Codebook, CodeDef, DocumentDraft
+from coder.errors import ConflictError, InputError, NotFoundError
+from coder.services.coders import add_coder, list_coders
+from coder.services.codes import export_codebook, import_codebook, list_codes
+from coder.services.documents import (
+    ImportReport,
+    get_document,
+    list_documents,
+    store_drafts,
+)
+from coder.services.project import create_project, get_settings, open_project
+from tests.services.conftest import BOOK, sentence_units
+
+
+def test_new_project_is_blind_with_sentence_units(store: Store) -> None:
+    settings = get_settings(store)
+    assert settings.blind is True
+    assert settings.default_unit == "sentence"
+
+
+def test_creating_twice_is_refused(store: Store) -> None:
+    with pytest.raises(ConflictError, match="already exists"):
+        create_project(store.url)
+
+
+def test_opening_a_missing_project_names_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NotFoundError, match=r"nope\.db: no such project"):
+        open_project(tmp_path / "nope.db")
+
+
+def test_opening_a_file_that_is_not_a_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "notes.db"
+    path.write_text("just some notes")
+    with pytest.raises(InputError, match="not a coder project"):
+        open_project(path)
+    assert path.read_text() == "just some notes"
+
+
+def test_coders_are_unique_ignoring_case(store: Store) -> None:
+    add_coder(store, "Alice")
+    with pytest.raises(ConflictError):
+        add_coder(store, "alice")
+    with pytest.raises(InputError):
+        add_coder(store, "  ")
+    assert [c.name for c in list_coders(store)] == ["Alice"]
+
+
+def test_documents_keep_typed_attributes_and_units(project: Store) -> None:
+    docs = {d.name: d for d in list_documents(project)}
+    assert docs["interview-2"].attributes == {"role": "policy-maker", "year": 2021}
+    assert docs["interview-1"].unit_counts == {"sentence": 4, "document": 1}
+    assert [d.name for d in list_documents(project, where={"role": "researcher"})] == [
+        "interview-1"
+    ]
+    doc = get_document(project, "interview-1")
+    sentences = [doc.text[u.start : u.end] for u in doc.units if u.kind == "sentence"]
+    assert sentences[1] == "Trust mattered most."
+    assert doc.summary.imported_at.tzinfo is not None
+    assert doc.summary.imported_at <= dt.datetime.now(dt.UTC)
+
+
+def test_same_text_is_skipped_and_a_changed_text_is_a_new_version(project: Store) -> None:
+    report = ImportReport()
+    same = DocumentDraft(
+        "copy", "Policy asked for rapid answers. Researchers wanted rigour.", "txt", "copy.txt"
+    )
+    changed = DocumentDraft("interview-2", "Policy asked again.", "txt", "interview-2.txt")
+    store_drafts(
+        project,
+        [same, changed],
+        [sentence_units(same.text), sentence_units(changed.text)],
+        actor="t",
+        report=report,
+    )
+    assert report.skipped and "same text as document 'interview-2'" in report.skipped[0]
+    assert report.new_versions == ["interview-2 (version 2)"]
+    assert get_document(project, "interview-2").text == "Policy asked again."
+    assert len(list_documents(project)) == 2
+    assert len(list_documents(project, all_versions=True)) == 3
+
+
+def test_tampered_text_is_detected_on_open(project: Store) -> None:
+    from coder.db.models import Document
+
+    with project.write() as s:
+        s.scalars(select(Document).where(Document.name == "interview-1")).one().text = "edited"
+    with pytest.raises(InputError, match="does not match its sha256"):
+        get_document(project, "interview-1")
+
+
+def test_codebook_round_trip_through_the_project(project: Store) -> None:
+    exported = export_codebook(project)
+    assert [c.name for c in exported.codes] == ["Relationships", "Practicalities"]
+    assert exported.codes[0].children[0].keywords == ["trust"]
+    assert exported.codes[0].colour == "#0072B2"
+    # Importing the same book again changes nothing; a new definition updates in place.
+    report = import_codebook(project, BOOK, actor="t")
+    assert report.added == [] and report.updated == []
+    revised = Codebook(
+        codes=[
+            CodeDef(
+                name="Relationships",
+                children=[
+                    CodeDef(name="Trust", definition="Revised."),
+                    CodeDef(name="Reciprocity"),
+                ],
+            )
+        ]
+    )
+    report = import_codebook(project, revised, actor="t")
+    assert report.added == ["Relationships/Reciprocity"]
+    assert report.updated == ["Relationships/Trust"]
+    paths = [str(c.path) for c in list_codes(project)]
+    assert paths[:4] == [
+        "Relationships",
+        "Relationships/Trust",
+        "Relationships/Early engagement",
+        "Relationships/Reciprocity",
+    ]
+    with project.read() as s:
+        trust = s.scalars(select(Code).where(Code.name == "Trust")).one()
+        entry = s.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity_id == trust.id, AuditEntry.action == "update"
+            )
+        ).one()
+    assert entry.before is not None and entry.before["definition"] == "Confidence in the partner."
+    assert entry.after is not None and entry.after["definition"] == "Revised."
