@@ -1,0 +1,184 @@
+"""WebVTT and SubRip (.srt) transcripts: cues, speakers, and speaker turns.
+
+Timing lines, cue numbers and identifiers, NOTE/STYLE/REGION blocks and markup (``<v Name>``,
+``<i>``, ``<c.class>``, inline timestamps, ``{\\an8}``) are dropped; the speech is kept. The
+speaker of a cue comes from a ``<v Name>`` voice tag or a leading ``Name:`` label. A cue with
+neither continues the current speaker's turn, as transcripts label a speaker only when the
+speaker changes. Consecutive cues of the same speaker merge into one turn; turns are joined by
+blank lines and become :class:`~coder.domain.documents.Unit` s of kind ``turn``.
+
+A file in which no cue names a speaker has no turns: its cues become one line each.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from coder.domain.documents import AttributeValue, Unit, UnitKind
+from coder.io._common import FormatProblem
+
+_VTT_TIME = r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})"
+_VTT_TIMING = re.compile(rf"^\s*{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \t]+.*)?$")
+_SRT_TIME = r"(\d{1,3}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
+_SRT_TIMING = re.compile(rf"^\s*{_SRT_TIME}[ \t]*-->[ \t]*{_SRT_TIME}(?:[ \t]+.*)?$")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]+)>")
+_TAG = re.compile(r"<[^>]*>")
+_ASS_TAG = re.compile(r"\{\\[^}]*\}")
+# "Alice:", "Dr Jones:", "INTERVIEWER:", "P03:" at the start of a cue: up to four words.
+_LABEL = re.compile(r"^([^\W\d_][\w.'’-]*(?:[ \t][\w.'’-]+){0,3}):[ \t]+(?=\S)")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One subtitle cue: times in seconds, the speaker if named, the plain speech."""
+
+    start: float
+    end: float
+    speaker: str | None
+    text: str
+
+
+def parse_vtt(text: str) -> list[Cue]:
+    """Cues of a WebVTT file (normalised text). Raises :class:`FormatProblem` when malformed."""
+    first = text.split("\n", 1)[0]
+    if not re.match(r"WEBVTT(?:[ \t]|$)", first):
+        raise FormatProblem("missing WEBVTT header on the first line", line=1)
+    cues: list[Cue] = []
+    for index, (line_no, lines) in enumerate(_blocks(text)):
+        if index == 0:
+            continue  # the header block: WEBVTT and optional metadata lines
+        if re.match(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)", lines[0]):
+            continue
+        timing_at = 0 if "-->" in lines[0] else 1
+        if timing_at >= len(lines) or "-->" not in lines[timing_at]:
+            raise FormatProblem("cue without a timing line", line=line_no)
+        match = _VTT_TIMING.match(lines[timing_at])
+        if match is None:
+            raise FormatProblem(
+                f"malformed cue timing {lines[timing_at].strip()!r}", line=line_no + timing_at
+            )
+        start, end = _seconds(match.groups()[:4]), _seconds(match.groups()[4:])
+        if end < start:
+            raise FormatProblem("cue ends before it starts", line=line_no + timing_at)
+        cue = _cue(start, end, lines[timing_at + 1 :])
+        if cue is not None:
+            cues.append(cue)
+    return cues
+
+
+def parse_srt(text: str) -> list[Cue]:
+    """Cues of a SubRip file (normalised text). Raises :class:`FormatProblem` when malformed."""
+    cues: list[Cue] = []
+    for line_no, lines in _blocks(text):
+        head = lines[0].strip()
+        timing_at = 1 if head.isdigit() else 0
+        if timing_at >= len(lines) or "-->" not in lines[timing_at]:
+            if timing_at == 0 and cues:
+                # A blank line inside a cue's text: the block continues the previous cue.
+                extra = _cue(cues[-1].start, cues[-1].end, lines)
+                if extra is not None:
+                    last = cues.pop()
+                    cues.append(
+                        Cue(last.start, last.end, last.speaker, f"{last.text} {extra.text}")
+                    )
+                continue
+            raise FormatProblem("expected a cue number and a timing line", line=line_no)
+        match = _SRT_TIMING.match(lines[timing_at])
+        if match is None:
+            raise FormatProblem(
+                f"malformed cue timing {lines[timing_at].strip()!r}", line=line_no + timing_at
+            )
+        groups = match.groups()
+        start, end = _seconds(groups[:4]), _seconds(groups[4:])
+        if end < start:
+            raise FormatProblem("cue ends before it starts", line=line_no + timing_at)
+        cue = _cue(start, end, lines[timing_at + 1 :])
+        if cue is not None:
+            cues.append(cue)
+    return cues
+
+
+def cues_to_text(cues: list[Cue]) -> tuple[str, list[Unit], dict[str, AttributeValue]]:
+    """Document text, speaker-turn units and attributes for a list of cues."""
+    if not cues:
+        raise FormatProblem("no cues with text")
+    attributes: dict[str, AttributeValue] = {
+        "start_time": _clock(cues[0].start),
+        "end_time": _clock(max(c.end for c in cues)),
+    }
+    if all(c.speaker is None for c in cues):
+        return "\n".join(c.text for c in cues), [], attributes
+
+    turns: list[tuple[str | None, list[str]]] = []
+    for cue in cues:
+        speaker = cue.speaker if cue.speaker is not None else (turns[-1][0] if turns else None)
+        if turns and turns[-1][0] == speaker:
+            turns[-1][1].append(cue.text)
+        else:
+            turns.append((speaker, [cue.text]))
+
+    parts: list[str] = []
+    units: list[Unit] = []
+    pos = 0
+    for speaker, texts in turns:
+        speech = " ".join(texts)
+        if parts:
+            pos += 2  # the blank line between turns
+        units.append(Unit(UnitKind.TURN, pos, pos + len(speech), speaker))
+        parts.append(speech)
+        pos += len(speech)
+    speakers = list(dict.fromkeys(s for s, _ in turns if s is not None))
+    attributes["speakers"] = ", ".join(speakers)
+    return "\n\n".join(parts), units, attributes
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Blocks of non-blank lines with the 1-based line number of their first line."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, current))
+            current = []
+    if current:
+        blocks.append((start, current))
+    return blocks
+
+
+def _cue(start: float, end: float, lines: list[str]) -> Cue | None:
+    raw = " ".join(lines)
+    voice = _VOICE.search(raw)
+    speaker = voice.group(1).strip() if voice else None
+    speech = html.unescape(_TAG.sub("", _ASS_TAG.sub("", raw)))
+    speech = _SPACES.sub(" ", speech).strip()
+    if speaker is None:
+        label = _LABEL.match(speech)
+        if label is not None:
+            speaker = label.group(1)
+            speech = speech[label.end() :]
+    if not speech:
+        return None
+    return Cue(start, end, speaker or None, speech)
+
+
+def _seconds(parts: tuple[str | None, ...]) -> float:
+    hours, minutes, seconds, millis = (int(p) if p else 0 for p in parts)
+    # SRT writes milliseconds with up to three digits; "5" after the comma is 500 ms.
+    fraction = millis / 10 ** len(parts[3] or "0")
+    return hours * 3600 + minutes * 60 + seconds + fraction
+
+
+def _clock(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"

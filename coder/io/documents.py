@@ -1,0 +1,206 @@
+"""Reading documents from files: a small registry of readers keyed by file extension.
+
+:func:`read_documents` is the one entry point. Every reader is a pure function from a file to
+:class:`~coder.domain.documents.DocumentDraft` s with normalised text (no BOM, LF newlines); it
+reports progress through a callback and never prints. Anything wrong with the file raises
+:class:`~coder.errors.InputError` whose message names the file and says what is wrong in one
+line, before anything is returned, so a caller can import each file all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coder.domain.documents import AttributeValue, DocumentDraft, Unit
+from coder.errors import InputError
+from coder.io._common import FormatProblem, decode_text, normalise, require_text
+
+#: Files larger than this are refused unless a caller raises the limit.
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadRequest:
+    """What a reader gets: the file and the options that concern it."""
+
+    path: Path
+    text_column: str | None = None
+    progress: Progress | None = None
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """Documents read from one file, and warnings about parts of it that were skipped
+    (for example spreadsheet rows with an empty text cell)."""
+
+    documents: list[DocumentDraft]
+    warnings: list[str] = field(default_factory=list)
+
+
+Reader = Callable[[ReadRequest], ReadResult]
+
+_READERS: dict[str, Reader] = {}
+
+
+def register_format(extension: str, reader: Reader) -> None:
+    """Make ``reader`` handle files ending in ``extension`` (``"txt"`` or ``".txt"``)."""
+    _READERS["." + extension.lower().removeprefix(".")] = reader
+
+
+def supported_formats() -> list[str]:
+    """File extensions :func:`read_documents` reads, without the dot, sorted."""
+    return sorted(ext.removeprefix(".") for ext in _READERS)
+
+
+def read_documents(
+    path: Path,
+    *,
+    text_column: str | None = None,
+    attributes: Mapping[str, AttributeValue] | None = None,
+    progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ReadResult:
+    """Read the documents in one file, choosing the reader by the file's extension.
+
+    Plain text, Markdown, Word and PDF files give one document named after the file's stem;
+    WebVTT and SubRip transcripts give one document with speaker turns; spreadsheets (.csv,
+    .tsv, .xlsx) give one document per row with text from ``text_column`` (required for them)
+    and the other columns as typed attributes. ``attributes`` are added to every document and
+    win over attributes read from the file. ``progress(done, total)`` is called as the file is
+    read (pages, rows).
+
+    Raises :class:`~coder.errors.InputError` naming the file when it cannot be read.
+    """
+    source = str(path)
+    if not path.exists():
+        raise InputError(source, "no such file")
+    if path.is_dir():
+        raise InputError(source, "is a directory, not a file")
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        what = f"extension {path.suffix!r}" if path.suffix else "no file extension"
+        raise InputError(
+            source, f"unsupported file type ({what}); supported: {', '.join(supported_formats())}"
+        )
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                source,
+                f"file too large ({_megabytes(size)}; the limit is {_megabytes(max_bytes)})",
+            )
+        result = reader(ReadRequest(path, text_column, progress))
+    except FormatProblem as problem:
+        raise InputError(source, problem.problem, line=problem.line) from problem
+    except PermissionError as exc:
+        raise InputError(source, "permission denied") from exc
+    except OSError as exc:
+        raise InputError(source, f"cannot read the file: {exc.strerror or exc}") from exc
+    if attributes:
+        for document in result.documents:
+            document.attributes.update(attributes)
+    return result
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _draft(
+    request: ReadRequest,
+    text: str,
+    attributes: dict[str, AttributeValue] | None = None,
+    turns: list[Unit] | None = None,
+    name: str | None = None,
+) -> DocumentDraft:
+    return DocumentDraft(
+        name=name if name is not None else request.path.stem,
+        text=text,
+        source_format=request.path.suffix.lower().removeprefix("."),
+        source_path=str(request.path),
+        attributes=dict(attributes or {}),
+        turns=list(turns or []),
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    if not data:
+        raise FormatProblem("empty file")
+    return data
+
+
+def _done(request: ReadRequest) -> None:
+    if request.progress is not None:
+        request.progress(1, 1)
+
+
+def _read_plain_text(request: ReadRequest) -> ReadResult:
+    text = require_text(normalise(decode_text(_read_bytes(request.path))))
+    _done(request)
+    return ReadResult([_draft(request, text)])
+
+
+def _read_docx(request: ReadRequest) -> ReadResult:
+    from coder.io._office import read_docx_text
+
+    raw, attributes = read_docx_text(request.path)
+    text = require_text(normalise(raw), "document (no text in its paragraphs or tables)")
+    _done(request)
+    return ReadResult([_draft(request, text, attributes)])
+
+
+def _read_pdf(request: ReadRequest) -> ReadResult:
+    from coder.io._office import read_pdf_text
+
+    _read_bytes(request.path)
+    raw, attributes = read_pdf_text(request.path, request.progress)
+    return ReadResult([_draft(request, normalise(raw), attributes)])
+
+
+def _read_subtitles(request: ReadRequest) -> ReadResult:
+    from coder.io._subtitles import cues_to_text, parse_srt, parse_vtt
+
+    source = require_text(normalise(decode_text(_read_bytes(request.path))))
+    parse = parse_vtt if request.path.suffix.lower() == ".vtt" else parse_srt
+    text, turns, attributes = cues_to_text(parse(source))
+    _done(request)
+    return ReadResult([_draft(request, text, attributes, turns)])
+
+
+def _read_table(request: ReadRequest) -> ReadResult:
+    from coder.io._tabular import read_csv_table, read_xlsx_table
+
+    suffix = request.path.suffix.lower()
+    _read_bytes(request.path)
+    if suffix == ".xlsx":
+        table = read_xlsx_table(request.path, request.text_column, request.progress)
+    else:
+        delimiter = "\t" if suffix == ".tsv" else None
+        table = read_csv_table(request.path, request.text_column, request.progress, delimiter)
+    stem = request.path.stem
+    documents = []
+    for row in table.rows:
+        label = row.cells.get(table.name_column) if table.name_column else None
+        name = str(label) if label is not None else f"{stem} row {row.number}"
+        text = require_text(normalise(row.text), f"text in row {row.number}")
+        documents.append(_draft(request, text, row.cells, name=name))
+    return ReadResult(documents, table.warnings)
+
+
+for _extension, _reader in {
+    "txt": _read_plain_text,
+    "md": _read_plain_text,
+    "docx": _read_docx,
+    "pdf": _read_pdf,
+    "vtt": _read_subtitles,
+    "srt": _read_subtitles,
+    "csv": _read_table,
+    "tsv": _read_table,
+    "xlsx": _read_table,
+}.items():
+    register_format(_extension, _reader)
