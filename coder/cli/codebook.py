@@ -39,10 +39,10 @@ def export(
     from coder.io.codebook import render_codebook, supported_codebook_formats
     from coder.services.codes import coding_counts, export_codebook
 
-    if fmt not in supported_codebook_formats():
+    writable = [f.name for f in supported_codebook_formats() if f.writable]
+    if fmt not in writable:
         raise typer.BadParameter(
-            f"{fmt!r} (choose from {', '.join(supported_codebook_formats())})",
-            param_hint="--format",
+            f"{fmt!r} (choose from {', '.join(writable)})", param_hint="--format"
         )
     store = open_store(project)
     book = export_codebook(store)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from coder import __version__
@@ -46,25 +45,25 @@ app.add_typer(codebook.app, name="codebook")
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning known errors into one-line messages and exit codes."""
+    """Entry point: run the CLI, turning known errors into one-line messages and exit codes.
+
+    Usage errors are reported by the command parser itself (exit status 2); a
+    :class:`CoderError` becomes ``coder: error: <message>`` with its exit status.
+    """
     command = typer.main.get_command(app)
     try:
-        result = command.main(args=argv, prog_name="coder", standalone_mode=False)
+        command.main(args=argv, prog_name="coder", standalone_mode=True)
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else 1
     except CoderError as exc:
-        click.echo(f"coder: error: {exc}", err=True)
-        return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("coder: aborted", err=True)
-        return 1
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Exit as exc:
+        typer.echo(f"coder: error: {exc}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("coder: interrupted", err=True)
+        typer.echo("coder: interrupted", err=True)
         return 130
-    return result if isinstance(result, int) else 0
+    return 0
 
 
 def entry() -> None:
