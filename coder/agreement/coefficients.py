@@ -237,7 +237,9 @@ class PabakResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "pabak": self.pabak.to_dict(),
-            "prevalence_index": None if math.isnan(self.prevalence_index) else self.prevalence_index,
+            "prevalence_index": None
+            if math.isnan(self.prevalence_index)
+            else self.prevalence_index,
             "bias_index": None if math.isnan(self.bias_index) else self.bias_index,
             "kappa": self.kappa.to_dict(),
             "table": [self.both, self.first_only, self.second_only, self.neither],

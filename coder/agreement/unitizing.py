@@ -44,24 +44,35 @@ def _span_arrays(
     spans: Iterable[Sequence[Any]] | np.ndarray, length: int
 ) -> tuple[list[Hashable], IntArray, IntArray, IntArray, np.ndarray]:
     """Coder labels in first-seen order, and coder index, start, end, code arrays."""
-    rows = [tuple(span) for span in spans]
-    if any(len(row) != 4 for row in rows):
-        raise ValueError("each span must be (coder, start, end, code)")
-    labels: dict[Hashable, int] = {}
-    coder = np.array([labels.setdefault(r[0], len(labels)) for r in rows], dtype=np.int64)
-    start = np.array([int(r[1]) for r in rows], dtype=np.int64)
-    end = np.array([int(r[2]) for r in rows], dtype=np.int64)
-    code = np.empty(len(rows), dtype=object)
-    code[:] = [r[3] for r in rows]
     if length < 0:
         raise ValueError(f"continuum length must be >= 0, got {length}")
+    if isinstance(spans, np.ndarray) and spans.dtype.kind in "iu":
+        # Integer array (n, 4): columns coder, start, end, code; no per-span Python work.
+        if spans.ndim != 2 or spans.shape[1] != 4:
+            raise ValueError("a span array must have shape (n, 4): coder, start, end, code")
+        labels_arr, coder = np.unique(spans[:, 0], return_inverse=True)
+        start, end = spans[:, 1].astype(np.int64), spans[:, 2].astype(np.int64)
+        code: np.ndarray = spans[:, 3]
+        rows: list[tuple[Any, ...]] | np.ndarray = spans
+        labels = [int(x) for x in labels_arr]
+    else:
+        rows = [tuple(span) for span in spans]
+        if any(len(row) != 4 for row in rows):
+            raise ValueError("each span must be (coder, start, end, code)")
+        seen: dict[Hashable, int] = {}
+        coder = np.array([seen.setdefault(r[0], len(seen)) for r in rows], dtype=np.int64)
+        start = np.array([int(r[1]) for r in rows], dtype=np.int64)
+        end = np.array([int(r[2]) for r in rows], dtype=np.int64)
+        code = np.empty(len(rows), dtype=object)
+        code[:] = [r[3] for r in rows]
+        labels = list(seen)
     bad = (start < 0) | (end <= start) | (end > length)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"span {rows[i]!r} is not a non-empty part of the continuum [0, {length})"
+            f"span {tuple(rows[i])!r} is not a non-empty part of the continuum [0, {length})"
         )
-    return list(labels), coder, start, end, code
+    return labels, coder.astype(np.int64), start, end, code
 
 
 def _sections(

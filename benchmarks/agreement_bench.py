@@ -1,0 +1,195 @@
+"""Agreement engine benchmark (issue 3): python benchmarks/agreement_bench.py [--quick]
+
+Generates a seeded project-sized workload (2,000 documents, 20 million characters, 100 codes,
+two coders with 100,000 codings each, sentence-sized units) and measures, in one run:
+
+1. the full per-code report at sentence level (with 95% bootstrap intervals, 1,000 resamples),
+   at character level, and unitized alpha for every code: total seconds and peak memory;
+2. character-level kappa by interval arithmetic vs a naive per-character boolean computation;
+3. nominal alpha on 2 x 1,000,000 units, ours vs the ``krippendorff`` package.
+
+Prints a Markdown table with the machine and date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from coder.agreement import krippendorff_alpha  # noqa: E402
+from coder.agreement.project import Codings, Units, compute_agreement  # noqa: E402
+from coder.agreement.unitizing import character_kappa  # noqa: E402
+
+
+def make_workload(
+    n_docs: int = 2000,
+    n_chars: int = 20_000_000,
+    n_codes: int = 100,
+    codings_per_coder: int = 100_000,
+    seed: int = 0,
+) -> tuple[Units, Codings, np.ndarray]:
+    """Documents, sentence units and two coders' codings; coder 2 mostly echoes coder 1."""
+    rng = np.random.default_rng(seed)
+    weights = rng.uniform(0.5, 1.5, n_docs)
+    lengths = np.floor(weights / weights.sum() * n_chars).astype(np.int64)
+    lengths[0] += n_chars - lengths.sum()
+    offset = np.r_[0, np.cumsum(lengths)]
+    # Sentences: cut points every 40-160 characters, restarted in every document.
+    cuts = np.cumsum(rng.integers(40, 160, size=n_chars // 40))
+    cuts = cuts[cuts < n_chars]
+    bounds = np.unique(np.r_[cuts, offset])
+    u_start, u_end = bounds[:-1], bounds[1:]
+    u_doc = np.searchsorted(offset, u_start, side="right") - 1
+    units = Units(u_doc, u_start - offset[u_doc], u_end - offset[u_doc])
+
+    def random_codings(n: int) -> tuple[np.ndarray, ...]:
+        doc = rng.choice(n_docs, size=n, p=lengths / lengths.sum())
+        span = rng.integers(30, 600, size=n)
+        start = (rng.random(n) * np.maximum(lengths[doc] - span, 1)).astype(np.int64)
+        end = np.minimum(start + span, lengths[doc])
+        code = rng.zipf(1.3, size=n) % n_codes
+        return doc, start, end, code
+
+    d1, s1, e1, c1 = random_codings(codings_per_coder)
+    echo = rng.random(codings_per_coder) < 0.7
+    d2, s2, e2, c2 = random_codings(codings_per_coder)
+    jitter = rng.integers(-40, 40, size=(2, codings_per_coder))
+    d2 = np.where(echo, d1, d2)
+    s2 = np.where(echo, np.clip(s1 + jitter[0], 0, None), s2)
+    e2 = np.where(echo, np.minimum(e1 + jitter[1], lengths[d1]), e2)
+    e2 = np.maximum(e2, s2 + 1)
+    c2 = np.where(echo & (rng.random(codings_per_coder) < 0.9), c1, c2)
+    codings = Codings(
+        np.r_[d1, d2],
+        np.r_[s1, s2],
+        np.r_[e1, e2],
+        np.r_[c1, c2],
+        np.r_[np.zeros(codings_per_coder, int), np.ones(codings_per_coder, int)],
+    )
+    return units, codings, lengths
+
+
+def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def naive_character_kappa(spans: np.ndarray, length: int) -> float:
+    """The per-character way: one boolean per character per coder."""
+    a = np.zeros(length, dtype=bool)
+    b = np.zeros(length, dtype=bool)
+    for coder, start, end, _ in spans.tolist():
+        (a if coder == 0 else b)[start:end] = True
+    both = float(np.sum(a & b))
+    first, second = float(a.sum()), float(b.sum())
+    p_o = (length - first - second + 2 * both) / length
+    p_a, p_b = first / length, second / length
+    p_e = p_a * p_b + (1 - p_a) * (1 - p_b)
+    return (p_o - p_e) / (1 - p_e)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a 10x smaller workload")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    n_chars = 20_000_000 // scale
+    units, codings, lengths = make_workload(
+        n_docs=2000 // scale, n_chars=n_chars, codings_per_coder=100_000 // scale
+    )
+    coders, codes = ["A", "B"], [f"code{k}" for k in range(100)]
+    rows: list[tuple[str, str, str]] = []
+
+    tracemalloc.start()
+    t_unit, unit_result = timed(
+        lambda: compute_agreement(units, codings, coders, codes, level="unit", n_boot=1000)
+    )
+    t_char, char_result = timed(
+        lambda: compute_agreement(
+            None, codings, coders, codes, level="character", doc_lengths=lengths
+        )
+    )
+    t_span, span_result = timed(
+        lambda: compute_agreement(None, codings, coders, codes, level="span", doc_lengths=lengths)
+    )
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    total = t_unit + t_char + t_span
+    rows += [
+        ("Workload", f"{len(lengths):,} documents, {n_chars:,} characters, {len(units):,} "
+         f"sentence units, 100 codes, 2 coders x {len(codings) // 2:,} codings", ""),
+        ("Sentence level, per code + 95% bootstrap CI (1,000 resamples)", f"{t_unit:.2f} s",
+         f"overall alpha {unit_result.overall.alpha}, {len(unit_result.disagreements):,} "
+         "disagreements"),
+        ("Character level (NVivo-style), per code", f"{t_char:.2f} s",
+         f"overall kappa {char_result.overall.kappa}"),
+        ("Unitized alpha, every code", f"{t_span:.2f} s",
+         f"pooled u-alpha {span_result.overall.alpha}"),
+        ("**Full report, total** (target < 10 s)", f"**{total:.2f} s**",
+         "PASS" if total < 10 else "FAIL"),
+        ("Peak traced memory (tracemalloc)", f"{peak / 2**20:,.0f} MiB",
+         f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB "
+         "(target < 2 GB)"),
+    ]
+
+    # Character kappa of the most used code on the whole project laid end to end.
+    offset = np.r_[0, np.cumsum(lengths)]
+    busiest = int(np.bincount(codings.code).argmax())
+    pick = codings.code == busiest
+    g_start = offset[codings.doc[pick]] + codings.start[pick]
+    g_end = offset[codings.doc[pick]] + codings.end[pick]
+    spans = np.column_stack(
+        [codings.coder[pick], g_start, g_end, np.full(int(pick.sum()), busiest)]
+    )
+    t_interval, ours = timed(lambda: character_kappa(spans, n_chars, busiest, (0, 1)), 3)
+    t_naive, theirs = timed(lambda: naive_character_kappa(spans, n_chars), 3)
+    assert abs(ours.kappa.value - theirs) < 1e-9, (ours.kappa.value, theirs)
+    rows.append(
+        (f"Character kappa, one code, {n_chars:,} chars, {len(spans):,} spans: "
+         "intervals vs per-character booleans",
+         f"{t_interval * 1000:.1f} ms vs {t_naive * 1000:.1f} ms",
+         f"{t_naive / t_interval:.0f}x faster (target >= 10x), same kappa {ours.kappa}")
+    )
+
+    import krippendorff
+
+    rng = np.random.default_rng(1)
+    data = rng.integers(0, 2, size=(2, 1_000_000)).astype(float)
+    data[1, :700_000] = data[0, :700_000]
+    t_ours, a_ours = timed(lambda: krippendorff_alpha(data, "nominal"), 5)
+    t_pkg, a_pkg = timed(lambda: krippendorff.alpha(data, level_of_measurement="nominal"), 5)
+    assert abs(a_ours.value - a_pkg) < 1e-12
+    rows.append(
+        ("Nominal alpha, 2 x 1,000,000 units: ours vs `krippendorff` package (best of 5)",
+         f"{t_ours * 1000:.0f} ms vs {t_pkg * 1000:.0f} ms",
+         f"{t_pkg / t_ours:.1f}x (target >= 1x), alpha {a_ours.value:.6f} both")
+    )
+
+    print(f"## Agreement benchmark ({dt.date.today().isoformat()})\n")
+    print(f"Machine: {platform.platform()}, Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, numpy {np.__version__}\n")
+    print("| Measure | Time / size | Result |")
+    print("|---|---|---|")
+    for measure, value, note in rows:
+        print(f"| {measure} | {value} | {note} |")
+
+
+if __name__ == "__main__":
+    main()
