@@ -81,6 +81,7 @@ def import_files(
     text_column: str | None = None,
     progress: ProgressCallback | None = None,
     spacy_model: str | None = None,
+    max_bytes: int | None = None,
 ) -> ImportReport:
     """Import files, each in its own transaction.
 
@@ -97,7 +98,10 @@ def import_files(
         if progress:
             progress(index, total, path.name)
         try:
-            result = read_documents(path, text_column=text_column, attributes=attributes)
+            limits = {} if max_bytes is None else {"max_bytes": max_bytes}
+            result = read_documents(
+                path, text_column=text_column, attributes=attributes, **limits
+            )
             report.warnings.extend(result.warnings)
             drafts = result.documents
             if nlp is None:

@@ -1,0 +1,85 @@
+"""Importing files through the service: each file is one transaction; bad files change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coder.db.engine import Store
+from coder.services.documents import get_document, import_files, list_documents
+from tests.badfiles import make_bad_inputs
+from tests.dbdump import dump
+
+BAD_DIR_NAME = "bad-inputs"
+
+
+def _bad_inputs(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return make_bad_inputs(tmp_path / BAD_DIR_NAME)
+
+
+def test_catalogue_is_large_enough(tmp_path: Path) -> None:
+    assert len(_bad_inputs(tmp_path)) >= 15
+
+
+@pytest.mark.parametrize("index", range(len(make_bad_inputs(Path("/tmp/coder-bad-probe")))))
+def test_each_bad_file_is_refused_and_the_project_is_unchanged(
+    project: Store, tmp_path: Path, index: int
+) -> None:
+    bad = _bad_inputs(tmp_path)[index]
+    before = dump(project)
+    report = import_files(project, [bad.path], actor="t", **bad.kwargs)
+    assert len(report.errors) == 1, report
+    message = report.errors[0]
+    assert "\n" not in message
+    assert bad.path.name in message
+    assert bad.fragment in message
+    assert report.imported == [] and report.new_versions == []
+    assert dump(project) == before
+
+
+def test_good_files_import_beside_bad_ones(project: Store, tmp_path: Path) -> None:
+    good = tmp_path / "focus-group.txt"
+    good.write_text("Facilitator: welcome.\n\nWe trusted them. It took years.\n", encoding="utf-8")
+    bad = [b for b in _bad_inputs(tmp_path) if not b.kwargs][:3]
+    seen: list[tuple[int, int, str]] = []
+    report = import_files(
+        project,
+        [bad[0].path, good, bad[1].path, bad[2].path],
+        actor="t",
+        attributes={"group": "A"},
+        progress=lambda done, total, label: seen.append((done, total, label)),
+    )
+    assert report.imported == ["focus-group"]
+    assert len(report.errors) == 3
+    assert seen[0] == (0, 4, bad[0].path.name) and seen[-1] == (4, 4, "")
+    doc = get_document(project, "focus-group")
+    assert doc.summary.attributes == {"group": "A"}
+    sentences = [doc.text[u.start : u.end] for u in doc.units if u.kind == "sentence"]
+    assert sentences == ["Facilitator: welcome.", "We trusted them.", "It took years."]
+    assert {d.name for d in list_documents(project)} == {
+        "interview-1",
+        "interview-2",
+        "focus-group",
+    }
+
+
+def test_importing_the_same_file_twice_skips_it(project: Store, tmp_path: Path) -> None:
+    path = tmp_path / "memo.md"
+    path.write_text("# Field notes\n\nThe ministry called back.\n", encoding="utf-8")
+    assert import_files(project, [path], actor="t").imported == ["memo"]
+    before = dump(project)
+    again = import_files(project, [path], actor="t")
+    assert again.imported == [] and len(again.skipped) == 1
+    assert "same text as document 'memo'" in again.skipped[0]
+    assert dump(project) == before
+
+
+def test_survey_rows_with_equal_answers_are_all_kept(project: Store, tmp_path: Path) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text("respondent,answer,age\nr1,Yes,30\nr2,Yes,41\nr3,No,52\n", encoding="utf-8")
+    report = import_files(project, [path], actor="t", text_column="answer")
+    assert report.errors == []
+    assert sorted(report.imported) == ["r1", "r2", "r3"]
+    ages = {d.name: d.attributes.get("age") for d in list_documents(project, name_contains="r")}
+    assert ages["r2"] == 41
