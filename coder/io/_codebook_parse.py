@@ -331,8 +331,10 @@ class _Builder:
             code = CodeDef(name=name)
             self.code_lines[id(code)] = line
             return _Entry(code, line)
-        if node is None and line in self.alias_cycle_lines:
-            return None  # already reported as a cycle made with an alias
+        if node is None and self.alias_cycle_lines:
+            # ruamel.yaml loads an alias inside its own anchor as null, with the anchor's
+            # line; the cycle has been reported on the alias's line already.
+            return None
         if not isinstance(node, Mapping):
             self.problem(
                 line, f"a code must be a mapping with at least a name, found {describe(node)}"

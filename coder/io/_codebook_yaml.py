@@ -49,6 +49,8 @@ def _yaml_error(error: YAMLError, text: str) -> CodebookProblem:
         problem = str(error.problem or "not valid YAML").strip()
         if "\\t" in problem or "\t" in problem:
             problem += " (indent with spaces: YAML does not allow tabs there)"
+        if "mapping values are not allowed" in problem:
+            problem += " (text containing ': ' must be put in quotes)"
         context = str(error.context or "").strip()
         context_line = _mark_line(error.context_mark)
         if context and context_line and context_line != _mark_line(error.problem_mark):
