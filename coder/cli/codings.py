@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from coder.cli.common import ProjectOption, open_store
-from coder.cli.output import ListFormat, emit
+from coder.cli.output import ListFormat, clip, emit
 
 app = typer.Typer(help="Codings: codes applied to spans of text.", no_args_is_help=True)
 
@@ -34,7 +34,7 @@ def list_(
             "coder": v.coder,
             "memo": v.memo,
             "created_at": v.created_at,
-            "text": v.text if fmt is not ListFormat.table else _clip(v.text, 60),
+            "text": v.text if fmt is not ListFormat.table else clip(v.text, 60),
         }
         for v in views
     ]
@@ -42,8 +42,3 @@ def list_(
     if fmt is not ListFormat.table:
         columns.append("created_at")
     emit(rows, fmt, columns=columns, title=f"Codings ({len(rows)})")
-
-
-def _clip(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -114,7 +114,9 @@ def list_(
             "paragraphs": d.unit_counts.get("paragraph", 0),
             "turns": d.unit_counts.get("turn", 0),
             "format": d.source_format,
-            "attributes": d.attributes,
+            "attributes": d.attributes
+            if fmt is not ListFormat.table
+            else _short_attributes(d.attributes),
             "imported_at": d.imported_at,
         }
         for d in docs
@@ -132,7 +134,14 @@ def list_(
             "attributes",
             "imported_at",
         ]
-    emit(rows, fmt, columns=columns, title=f"Documents ({len(rows)})")
+    emit(rows, fmt, columns=columns, title=f"Documents ({len(rows)})", no_wrap=["name"])
+
+
+def _short_attributes(attributes: dict[str, AttributeValue]) -> str:
+    """The attributes that fit a table cell (long ones such as titles are left to --format)."""
+    short = [f"{k}={v}" for k, v in attributes.items() if len(str(v)) <= 24]
+    hidden = len(attributes) - len(short)
+    return ", ".join(short) + (f" (+{hidden} more)" if hidden else "")
 
 
 @docs_app.command("show")

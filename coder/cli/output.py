@@ -33,6 +33,12 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def clip(text: str, width: int) -> str:
+    """One line of at most ``width`` characters, with an ellipsis when cut."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -54,6 +60,7 @@ def emit(
     columns: Sequence[str],
     title: str | None = None,
     console: Console | None = None,
+    no_wrap: Sequence[str] = (),
 ) -> None:
     """Write rows to stdout in the chosen format; ``columns`` fixes their order."""
     if fmt is ListFormat.json:
@@ -75,8 +82,15 @@ def emit(
         return
     console = console or Console()
     table = Table(title=title, show_lines=False, header_style="bold")
+    numeric = {c for c in columns if rows and all(isinstance(r.get(c), int | float) for r in rows)}
     for c in columns:
-        table.add_column(c.replace("_", " "), overflow="fold")
+        table.add_column(
+            c.replace("_", " "),
+            overflow="fold",
+            no_wrap=c in no_wrap or c in numeric,
+            justify="right" if c in numeric else "left",
+            min_width=None if c in numeric or c in no_wrap else min(24, len(c) + 12),
+        )
     for r in rows:
         table.add_row(*(_cell(r.get(c)) for c in columns))
     console.print(table)
