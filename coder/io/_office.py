@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -69,12 +71,30 @@ def _docx_blocks(container: Any, parent: Any) -> Iterator[str]:
                 yield "\t".join(cells)
 
 
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """Keep pypdf's warnings about damaged files off the terminal: importers never print, and
+    a damaged file is reported through the error raised instead."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def read_pdf_text(path: Path, progress: Progress) -> tuple[str, dict[str, AttributeValue]]:
     """Text layer of a PDF, pages separated by a blank line.
 
     An empty user password is tried on an encrypted file (many PDFs are encrypted only to set
     permissions). A PDF without any extractable text is refused: it is probably scanned.
     """
+    with _quiet_pypdf():
+        return _read_pdf_text(path, progress)
+
+
+def _read_pdf_text(path: Path, progress: Progress) -> tuple[str, dict[str, AttributeValue]]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, PyPdfError
 

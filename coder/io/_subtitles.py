@@ -2,10 +2,13 @@
 
 Timing lines, cue numbers and identifiers, NOTE/STYLE/REGION blocks and markup (``<v Name>``,
 ``<i>``, ``<c.class>``, inline timestamps, ``{\\an8}``) are dropped; the speech is kept. The
-speaker of a cue comes from a ``<v Name>`` voice tag or a leading ``Name:`` label. A cue with
-neither continues the current speaker's turn, as transcripts label a speaker only when the
-speaker changes. Consecutive cues of the same speaker merge into one turn; turns are joined by
-blank lines and become :class:`~coder.domain.documents.Unit` s of kind ``turn``.
+speaker of a cue comes from a ``<v Name>`` voice tag or a leading ``Name:`` label. A label is
+only taken for a speaker when it names one: when the same label starts two or more cues, or
+when the first cue is labelled (a transcript labels its first speaker); otherwise "Today:
+evidence." stays speech. A cue with neither continues the current speaker's turn, as
+transcripts label a speaker only when the speaker changes. Consecutive cues of the same
+speaker merge into one turn; turns are joined by blank lines and become units of kind
+``turn``.
 
 A file in which no cue names a speaker has no turns: its cues become one line each.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from coder.domain.documents import AttributeValue, Unit, UnitKind
@@ -33,12 +37,17 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """One subtitle cue: times in seconds, the speaker if named, the plain speech."""
+    """One subtitle cue: times in seconds, the speaker if named, the plain speech.
+
+    ``label`` is a leading ``Name:`` taken off ``text``; :func:`cues_to_text` decides whether
+    it names a speaker.
+    """
 
     start: float
     end: float
     speaker: str | None
     text: str
+    label: str | None = None
 
 
 def parse_vtt(text: str) -> list[Cue]:
@@ -81,8 +90,9 @@ def parse_srt(text: str) -> list[Cue]:
                 extra = _cue(cues[-1].start, cues[-1].end, lines)
                 if extra is not None:
                     last = cues.pop()
+                    more = extra.text if extra.label is None else f"{extra.label}: {extra.text}"
                     cues.append(
-                        Cue(last.start, last.end, last.speaker, f"{last.text} {extra.text}")
+                        Cue(last.start, last.end, last.speaker, f"{last.text} {more}", last.label)
                     )
                 continue
             raise FormatProblem("expected a cue number and a timing line", line=line_no)
@@ -105,6 +115,7 @@ def cues_to_text(cues: list[Cue]) -> tuple[str, list[Unit], dict[str, AttributeV
     """Document text, speaker-turn units and attributes for a list of cues."""
     if not cues:
         raise FormatProblem("no cues with text")
+    cues = _resolve_labels(cues)
     attributes: dict[str, AttributeValue] = {
         "start_time": _clock(cues[0].start),
         "end_time": _clock(max(c.end for c in cues)),
@@ -135,6 +146,21 @@ def cues_to_text(cues: list[Cue]) -> tuple[str, list[Unit], dict[str, AttributeV
     return "\n\n".join(parts), units, attributes
 
 
+def _resolve_labels(cues: list[Cue]) -> list[Cue]:
+    """Turn ``Name:`` labels into speakers where they name one, back into speech elsewhere."""
+    counts = Counter(c.label for c in cues if c.label is not None)
+    first_labelled = cues[0].speaker is not None or cues[0].label is not None
+    resolved = []
+    for cue in cues:
+        if cue.label is None:
+            resolved.append(cue)
+        elif first_labelled or counts[cue.label] >= 2:
+            resolved.append(Cue(cue.start, cue.end, cue.label, cue.text))
+        else:
+            resolved.append(Cue(cue.start, cue.end, cue.speaker, f"{cue.label}: {cue.text}"))
+    return resolved
+
+
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
     """Blocks of non-blank lines with the 1-based line number of their first line."""
     blocks: list[tuple[int, list[str]]] = []
@@ -159,14 +185,15 @@ def _cue(start: float, end: float, lines: list[str]) -> Cue | None:
     speaker = voice.group(1).strip() if voice else None
     speech = html.unescape(_TAG.sub("", _ASS_TAG.sub("", raw)))
     speech = _SPACES.sub(" ", speech).strip()
+    label = None
     if speaker is None:
-        label = _LABEL.match(speech)
-        if label is not None:
-            speaker = label.group(1)
-            speech = speech[label.end() :]
+        match = _LABEL.match(speech)
+        if match is not None:
+            label = match.group(1)
+            speech = speech[match.end() :]
     if not speech:
         return None
-    return Cue(start, end, speaker or None, speech)
+    return Cue(start, end, speaker or None, speech, label)
 
 
 def _seconds(parts: tuple[str | None, ...]) -> float:

@@ -107,6 +107,8 @@ def read_documents(
 
 
 def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size} bytes"
     return f"{size / 1024 / 1024:.1f} MB"
 
 
