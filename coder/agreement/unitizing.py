@@ -84,6 +84,8 @@ def _sections(
     """
     bounds = np.unique(np.r_[breaks, starts, ends])
     first = bounds[:-1]
+    if len(starts) == 0:
+        return bounds, np.diff(bounds), np.zeros(len(first), dtype=bool)
     index = np.searchsorted(starts, first, side="right") - 1
     is_unit = (index >= 0) & (ends[np.maximum(index, 0)] > first)
     return bounds, np.diff(bounds), is_unit
