@@ -7,7 +7,7 @@ import sys
 import typer
 
 from coder import __version__
-from coder.cli import codebook, coders, codes, codings, documents, project
+from coder.cli import agreement, codebook, coders, codes, codings, documents, project
 from coder.errors import CoderError
 
 app = typer.Typer(
@@ -37,11 +37,35 @@ def main(
 
 project.register(app)
 documents.register(app)
+agreement.register(app)
 app.add_typer(documents.docs_app, name="docs")
 app.add_typer(coders.app, name="coders")
 app.add_typer(codes.app, name="codes")
 app.add_typer(codings.app, name="codings")
 app.add_typer(codebook.app, name="codebook")
+
+
+#: Options that take several values after one flag (``--coders A B``), as the docs show them.
+MULTI_VALUE_OPTIONS = frozenset({"--coders"})
+
+
+def expand_multi_value_options(argv: list[str]) -> list[str]:
+    """Rewrite ``--coders A B`` as ``--coders A --coders B`` for the parser."""
+    out: list[str] = []
+    current: str | None = None
+    for token in argv:
+        if token in MULTI_VALUE_OPTIONS:
+            current = token
+            out.append(token)
+            continue
+        if current is not None and not token.startswith("-"):
+            if out[-1] != current:
+                out.append(current)
+            out.append(token)
+            continue
+        current = None
+        out.append(token)
+    return out
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -51,8 +75,9 @@ def run(argv: list[str] | None = None) -> int:
     :class:`CoderError` becomes ``coder: error: <message>`` with its exit status.
     """
     command = typer.main.get_command(app)
+    args = expand_multi_value_options(list(sys.argv[1:] if argv is None else argv))
     try:
-        command.main(args=argv, prog_name="coder", standalone_mode=True)
+        command.main(args=args, prog_name="coder", standalone_mode=True)
     except SystemExit as exc:
         if exc.code is None:
             return 0

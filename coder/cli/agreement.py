@@ -1,0 +1,97 @@
+"""``coder agreement``: inter-coder agreement reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store
+from coder.cli.documents import parse_attributes
+from coder.domain.documents import UnitKind
+
+REPORT_FORMATS = ("table", "md", "html", "csv", "xlsx", "json")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("agreement")(agreement)
+
+
+def agreement(
+    coders: list[str] = typer.Option(
+        ..., "--coders", "-c", help="Two or more coders (repeat the option or list them)."
+    ),
+    project: ProjectOption = DEFAULT_PROJECT,
+    unit: UnitKind = typer.Option(UnitKind.SENTENCE, "--unit", "-u", help="Unit of analysis."),
+    level: str = typer.Option(
+        "unit",
+        "--level",
+        help="unit (codes present per unit), character (NVivo-compatible), span (unitized alpha).",
+    ),
+    overlap: str = typer.Option(
+        "any", "--overlap", help="When a coding counts for a unit: any, majority or full."
+    ),
+    docs: list[str] = typer.Option([], "--docs", "-d", help="Only these documents."),
+    where: list[str] = typer.Option([], "--where", "-w", help="Only documents with key=value."),
+    codes: list[str] = typer.Option([], "--codes", help="Only these codes (with sub-codes)."),
+    rollup: int | None = typer.Option(
+        None, "--rollup", help="Report codes at this depth of the tree (1 = top-level themes)."
+    ),
+    all_docs: bool = typer.Option(
+        False, "--all-docs", help="Include documents not every coder has worked on."
+    ),
+    n_boot: int = typer.Option(
+        1000, "--bootstrap", help="Bootstrap resamples for confidence intervals (0: none)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (results reproduce)."),
+    fmt: str = typer.Option("table", "--format", "-f", help=" | ".join(REPORT_FORMATS)),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
+) -> None:
+    """Measure agreement between coders: per code, overall, per document and per pair."""
+    from coder.reports.agreement import agreement_renderables, render_agreement
+    from coder.services.agreement import AgreementRequest, compute_project_agreement
+
+    if level not in ("unit", "character", "span"):
+        raise typer.BadParameter(
+            f"{level!r} (choose unit, character or span)", param_hint="--level"
+        )
+    if overlap not in ("any", "majority", "full"):
+        raise typer.BadParameter(
+            f"{overlap!r} (choose any, majority or full)", param_hint="--overlap"
+        )
+    if fmt not in REPORT_FORMATS:
+        raise typer.BadParameter(
+            f"{fmt!r} (choose {', '.join(REPORT_FORMATS)})", param_hint="--format"
+        )
+    if fmt == "xlsx" and output is None:
+        raise typer.BadParameter("xlsx needs a file: add -o report.xlsx", param_hint="--format")
+    names = [n for item in coders for n in item.replace(",", " ").split()]
+    request = AgreementRequest(
+        coders=tuple(names),
+        unit=unit,
+        level=level,  # type: ignore[arg-type]
+        overlap=overlap,  # type: ignore[arg-type]
+        documents=tuple(docs),
+        where={k: str(v) for k, v in parse_attributes(where).items()},
+        codes=tuple(codes),
+        rollup=rollup,
+        all_documents=all_docs,
+        ci=n_boot > 0,
+        n_boot=max(n_boot, 1),
+        seed=seed,
+    )
+    report = compute_project_agreement(open_store(project), request)
+    if fmt == "table" and output is None:
+        from rich.console import Console
+
+        console = Console()
+        for renderable in agreement_renderables(report):
+            console.print(renderable)
+        return
+    rendered = render_agreement(report, fmt)
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+    if output is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+        typer.echo(f"wrote {output}", err=True)
