@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coder.text.pipeline import load_pipeline
 
@@ -56,7 +56,7 @@ def lemmatise(text: str, *, nlp: Language | None = None) -> list[tuple[int, int,
     Whitespace and punctuation tokens are left out: lemmas serve word search.
     """
     nlp = nlp if nlp is not None else load_pipeline()
-    return _words(nlp(text))
+    return _words(nlp(text), nlp)
 
 
 def lemma_matches(
@@ -74,10 +74,10 @@ def lemma_matches(
     by spaces or hyphens. Matching ignores case. An empty query matches nothing.
     """
     nlp = nlp if nlp is not None else load_pipeline()
-    wanted = [lemma for _, _, lemma in _words(nlp(query))]
+    wanted = [lemma for _, _, lemma in _words(nlp(query), nlp)]
     if not wanted:
         return []
-    words = _words(nlp(text))
+    words = _words(nlp(text), nlp)
     found: list[tuple[int, int]] = []
     size = len(wanted)
     for i in range(len(words) - size + 1):
@@ -126,9 +126,27 @@ def _only_joiners(gap: str) -> bool:
     return all(ch in _JOINERS for ch in gap)
 
 
-def _words(doc: Doc) -> list[tuple[int, int, str]]:
-    return [
-        (t.idx, t.idx + len(t), (t.lemma_ or t.text).lower())
-        for t in doc
-        if not (t.is_space or t.is_punct)
-    ]
+def _words(doc: Doc, nlp: Language) -> list[tuple[int, int, str]]:
+    table = _lookup_table(nlp)
+    words = []
+    for t in doc:
+        if t.is_space or t.is_punct:
+            continue
+        lemma = t.lemma_ or t.text
+        if table is not None and lemma == t.text and t.text != t.lower_:
+            # The lookup table is keyed by lower-case forms: "Partners" at the start of a
+            # sentence would otherwise keep its plural.
+            lemma = table.get(t.lower_, t.lower_)
+        words.append((t.idx, t.idx + len(t), lemma.lower()))
+    return words
+
+
+def _lookup_table(nlp: Language) -> Any:
+    """The lemma lookup table when the pipeline lemmatises by lookup, else ``None``."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return None
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    if getattr(lemmatizer, "mode", None) != "lookup":
+        return None
+    lookups = lemmatizer.lookups  # type: ignore[attr-defined]
+    return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else None
