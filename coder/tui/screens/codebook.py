@@ -1,0 +1,189 @@
+"""The codebook screen: browse and edit the code tree, with this coder's coding counts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+
+from coder.errors import CoderError
+from coder.services import codebook_edit
+from coder.services.codes import coding_counts, list_codes
+from coder.services.coding_session import undo_last
+from coder.services.views import CodeView
+from coder.tui.commands import Command, bindings
+from coder.tui.messages import CodebookChanged
+from coder.tui.screens.dialogs import CodeFields, CodeForm
+from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel
+
+if TYPE_CHECKING:
+    from coder.tui.app import CoderApp
+
+
+class CodebookScreen(Screen[None]):
+    """Add, rename, move, edit and retire codes; every change goes to the audit log."""
+
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("a", "add", "Add code", "Add a code (beside the highlighted one; parent editable)"),
+        Command("e,enter", "edit", "Edit", "Rename, move, or edit the highlighted code's fields"),
+        Command("x", "retire", "Retire", "Retire the highlighted code (its codings stay)"),
+        Command("i", "toggle_retired", "Show retired", "Show or hide retired codes", False),
+        Command("u", "undo", "Undo", "Undo your last action"),
+        Command("escape", "back", "Back", "Back to the previous screen"),
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.codes: list[CodeView] = []
+        self.show_retired = False
+
+    @property
+    def coder_app(self) -> CoderApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="codebook-title")
+        with Horizontal(id="codebook-body"):
+            yield CodebookTree(id="codebook")
+            yield DefinitionPanel(id="definition")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(CodebookTree).focus()
+
+    def reload(self, keep: int | None = None) -> None:
+        """Read the codes and this coder's counts again."""
+        app = self.coder_app
+        self.codes = list_codes(app.store, viewer=app.coder, include_inactive=self.show_retired)
+        by_path = {c.path: c.id for c in self.codes}
+        counts = {
+            by_path[path]: n
+            for path, n in coding_counts(app.store, coder=app.coder).items()
+            if path in by_path
+        }
+        tree = self.query_one(CodebookTree)
+        if keep is None and tree.highlighted_code is not None:
+            keep = tree.highlighted_code.id
+        tree.show_codes(self.codes, counts=counts, keep=keep)
+        total = sum(counts.values())
+        self.query_one("#codebook-title", Static).update(
+            f"Codebook · {len(self.codes)} codes · {total} codings by {app.coder}"
+            + (" · private codes stay yours until reconciliation" if app.settings.blind else "")
+        )
+        self.query_one(DefinitionPanel).show_code(
+            tree.highlighted_code or next(iter(self.codes), None)
+        )
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[CodeView]) -> None:
+        self.query_one(DefinitionPanel).show_code(event.node.data)
+
+    def on_tree_node_selected(self) -> None:
+        self.action_edit()
+
+    def on_codebook_changed(self, message: CodebookChanged) -> None:
+        self.notify(message.note, timeout=3)
+
+    def _attempt(self, action: Callable[[], tuple[str, int | None]]) -> None:
+        try:
+            note, keep = action()
+        except CoderError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+            return
+        self.reload(keep)
+        self.post_message(CodebookChanged(note))
+
+    def action_add(self) -> None:
+        app = self.coder_app
+        current = self.query_one(CodebookTree).highlighted_code
+
+        def save(fields: CodeFields | None) -> None:
+            if fields is None:
+                return
+
+            def run() -> tuple[str, int | None]:
+                code = codebook_edit.add_code(
+                    app.store,
+                    actor=app.coder,
+                    name=fields.name,
+                    parent_id=fields.parent_id,
+                    definition=fields.definition,
+                    inclusion=fields.inclusion,
+                    exclusion=fields.exclusion,
+                    example=fields.example,
+                    colour=fields.colour or None,
+                )
+                return f"Added {code.path}", code.id
+
+            self._attempt(run)
+
+        parent = current.parent_id if current else None
+        self.app.push_screen(CodeForm("Add code", self.codes, parent_id=parent), save)
+
+    def action_edit(self) -> None:
+        app = self.coder_app
+        code = self.query_one(CodebookTree).highlighted_code
+        if code is None:
+            return
+
+        def save(fields: CodeFields | None) -> None:
+            if fields is None:
+                return
+
+            def run() -> tuple[str, int | None]:
+                if fields.name != code.name:
+                    codebook_edit.rename_code(
+                        app.store, actor=app.coder, code_id=code.id, name=fields.name
+                    )
+                if fields.parent_id != code.parent_id:
+                    codebook_edit.move_code(
+                        app.store, actor=app.coder, code_id=code.id, parent_id=fields.parent_id
+                    )
+                result = codebook_edit.edit_code(
+                    app.store,
+                    actor=app.coder,
+                    code_id=code.id,
+                    definition=fields.definition,
+                    inclusion=fields.inclusion,
+                    exclusion=fields.exclusion,
+                    example=fields.example,
+                    colour=fields.colour or None,
+                )
+                return f"Saved {result.path}", code.id
+
+            self._attempt(run)
+
+        self.app.push_screen(CodeForm(f"Edit {code.path}", self.codes, code=code), save)
+
+    def action_retire(self) -> None:
+        app = self.coder_app
+        code = self.query_one(CodebookTree).highlighted_code
+        if code is None:
+            return
+
+        def run() -> tuple[str, int | None]:
+            retired = codebook_edit.retire_code(app.store, actor=app.coder, code_id=code.id)
+            return f"Retired {retired.path}", None
+
+        self._attempt(run)
+
+    def action_toggle_retired(self) -> None:
+        self.show_retired = not self.show_retired
+        self.reload()
+
+    def action_undo(self) -> None:
+        app = self.coder_app
+
+        def run() -> tuple[str, int | None]:
+            result = undo_last(app.store, coder=app.coder)
+            return ("Nothing to undo" if result is None else f"Undone: {result.description}"), None
+
+        self._attempt(run)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

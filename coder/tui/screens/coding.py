@@ -1,0 +1,504 @@
+"""The coding screen: a document's text, the codebook, and every coding action by keyboard.
+
+The screen holds plain view objects only. Each action calls one service function (one
+transaction, saved at once) and then reloads the coder's codings of this document, so what is
+on screen is always what is in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+
+from coder.errors import CoderError
+from coder.services import coding_session as session_service
+from coder.services.codes import list_codes
+from coder.services.documents import get_document_by_id
+from coder.services.views import CodeView, CodingView, DocumentView
+from coder.tui.commands import Command, bindings
+from coder.tui.messages import CodingsChanged, DocumentLoaded
+from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeFinder, CodeForm, MemoDialog
+from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel, number_slots
+from coder.tui.widgets.coded_text import CodedText, Marked, abbreviation
+
+if TYPE_CHECKING:
+    from coder.tui.app import CoderApp
+
+SLOT_COMMANDS = tuple(
+    Command(
+        str(n),
+        f"apply_slot({n})",
+        "Apply code" if n == 1 else f"Apply code {n}",
+        "Apply the code shown with that number in the codebook to the selection",
+        footer=n == 1,
+        palette=False,
+        key_display="1-9" if n == 1 else None,
+        listed=n == 1,
+    )
+    for n in range(1, 10)
+)
+
+
+MEMO_NOTES = {"create": "Memo saved", "update": "Memo updated", "delete": "Memo deleted"}
+
+
+class CodingScreen(Screen[None]):
+    """Code one document."""
+
+    COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
+        Command("down,j", "move(1)", "Next unit", "Move the cursor to the next unit", False),
+        Command("up,k", "move(-1)", "Previous unit", "Move the cursor to the previous unit", False),
+        Command(
+            "shift+down,J",
+            "extend_units(1)",
+            "Extend by unit",
+            "Grow the selection by one unit",
+            False,
+        ),
+        Command(
+            "shift+up,K",
+            "extend_units(-1)",
+            "Shrink by unit",
+            "Shrink the selection by one unit",
+            False,
+        ),
+        Command(
+            "shift+right,L",
+            "extend_words(1)",
+            "Extend by word",
+            "Move the selection's end one word on",
+            False,
+        ),
+        Command(
+            "shift+left,H",
+            "extend_words(-1)",
+            "Shrink by word",
+            "Move the selection's end one word back",
+            False,
+        ),
+        Command(
+            "ctrl+left,less_than_sign",
+            "extend_start(-1)",
+            "Start one word earlier",
+            "Move the selection's start one word back",
+            False,
+        ),
+        Command(
+            "ctrl+right,greater_than_sign",
+            "extend_start(1)",
+            "Start one word later",
+            "Move the selection's start one word on",
+            False,
+        ),
+        *SLOT_COMMANDS,
+        Command("f", "find_code", "Find code", "Apply a code found by typing part of its name"),
+        Command("x", "remove", "Remove", "Remove the coding under the cursor"),
+        Command("a", "adjust", "Adjust", "Set the coding under the cursor to the selected text"),
+        Command(
+            "m", "memo", "Memo", "Write a memo on the coding under the cursor (or the document)"
+        ),
+        Command("M", "document_memo", "Document memo", "Write a memo on this document", False),
+        Command("n", "new_code", "New code", "Create a code from the selection and apply it"),
+        Command("g", "next_uncoded", "Next uncoded", "Jump to the next unit with no coding"),
+        Command(
+            "t", "switch_unit", "Unit", "Move by sentence, paragraph, speaker turn or document"
+        ),
+        Command("d", "toggle_done", "Done", "Mark this document done (or not done)"),
+        Command("u,ctrl+z", "undo", "Undo", "Undo your last action (works after a restart too)"),
+        Command(
+            "tab",
+            "focus_next",
+            "Text/codes",
+            "Move focus between the text and the codebook",
+            False,
+            False,
+        ),
+        Command("escape", "back", "Documents", "Back to the documents", palette=True),
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+
+    def __init__(self, document_id: int, start: int | None = None, end: int | None = None) -> None:
+        super().__init__()
+        self.document_id = document_id
+        self.initial = (start, end)
+        self.document: DocumentView | None = None
+        self.codes: list[CodeView] = []
+        self.codings: list[CodingView] = []
+        self.slots: dict[int, CodeView] = {}
+        self.done = False
+
+    @property
+    def coder_app(self) -> CoderApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Loading...", id="coding-title")
+        with Horizontal(id="coding-body"):
+            yield CodedText(id="text")
+            with Vertical(id="side"):
+                yield CodebookTree(id="codebook")
+                yield DefinitionPanel(id="definition")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(CodedText).focus()
+        self.load_document()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= 120, "-wide")
+
+    def on_screen_resume(self) -> None:
+        # Back from the codebook or search: codes may have changed there.
+        if self.document is not None:
+            self._reload_codes()
+            self._reload_codings()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_document(self) -> None:
+        """Read the document in a thread: a big one must not freeze the screen."""
+        document = get_document_by_id(self.coder_app.store, self.document_id)
+        self.post_message(DocumentLoaded(document))
+
+    def on_document_loaded(self, message: DocumentLoaded) -> None:
+        self.document = message.document
+        text = self.query_one(CodedText)
+        text.load(message.document, self.coder_app.settings.default_unit.value)
+        self._reload_codes()
+        self._reload_codings()
+        self.done = session_service.is_done(
+            self.coder_app.store, coder=self.coder_app.coder, document_id=self.document_id
+        )
+        start, end = self.initial
+        if start is not None:
+            text.move_to_offset(start, end)
+        self._update_title()
+
+    # -- state refresh -----------------------------------------------------------------------
+
+    def _reload_codes(self, keep: int | None = None) -> None:
+        self.codes = list_codes(self.coder_app.store, viewer=self.coder_app.coder)
+        self.slots = number_slots(self.codes, self.coder_app.pinned)
+        self._show_tree(keep)
+
+    def _show_tree(self, keep: int | None = None) -> None:
+        counts: dict[int, int] = {}
+        for coding in self.codings:
+            counts[coding.code_id] = counts.get(coding.code_id, 0) + 1
+        tree = self.query_one(CodebookTree)
+        if keep is None and tree.highlighted_code is not None:
+            keep = tree.highlighted_code.id
+        tree.show_codes(self.codes, slots=self.slots, counts=counts, keep=keep)
+        self.query_one(DefinitionPanel).show_code(
+            tree.highlighted_code or next(iter(self.codes), None)
+        )
+
+    def _labels(self) -> dict[int, str]:
+        labels = {c.id: abbreviation(c.name) for c in self.codes}
+        for coding in self.codings:
+            labels.setdefault(coding.code_id, abbreviation(coding.code_path.name))
+        return labels
+
+    def _reload_codings(self) -> None:
+        self.codings = session_service.document_codings(
+            self.coder_app.store, self.coder_app.coder, self.document_id
+        )
+        by_id = {c.id: c for c in self.codes}
+        self.query_one(CodedText).set_codings(self.codings, by_id, self._labels())
+        self._show_tree()
+        self._describe_selection()
+
+    def _update_title(self) -> None:
+        if self.document is None:
+            return
+        text = self.query_one(CodedText)
+        done = "done ✓" if self.done else "not done"
+        self.query_one("#coding-title", Static).update(
+            f"{self.document.summary.name} · {len(self.codings)} codings · "
+            f"by {text.unit_kind} · {done} · {self.coder_app.coder}"
+        )
+
+    def _describe_selection(self) -> None:
+        text = self.query_one(CodedText)
+        marks = text.marks_at_selection()
+        start, end = text.selection
+        if marks:
+            names = ", ".join(self._coding_label(m) for m in marks)
+            self._status(f"[{start}-{end}] coded: {names}")
+        else:
+            self._status(f"[{start}-{end}] not coded · 1-9 or f to apply a code · ? for help")
+
+    def _coding_label(self, mark: Marked) -> str:
+        coding = next((c for c in self.codings if c.id == mark.id), None)
+        label = str(coding.code_path) if coding else "?"
+        if coding and coding.memo:
+            label += " (memo)"
+        return label
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    def on_coded_text_selection_changed(self, _message: CodedText.SelectionChanged) -> None:
+        self._describe_selection()
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[CodeView]) -> None:
+        self.query_one(DefinitionPanel).show_code(event.node.data)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[CodeView]) -> None:
+        if event.node.data is not None:
+            self.apply(event.node.data.id)
+
+    def on_codings_changed(self, message: CodingsChanged) -> None:
+        self._reload_codings()
+        self._update_title()
+        self.notify(message.note, timeout=3)
+
+    # -- running a service -------------------------------------------------------------------
+
+    def _attempt(self, action: Callable[[], str | None]) -> None:
+        """Run one service call; a refused action is shown, never raised into the app."""
+        try:
+            note = action()
+        except CoderError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+            return
+        if note:
+            self.post_message(CodingsChanged(self.document_id, note))
+
+    def _choose(self, title: str, then: Callable[[Marked], None]) -> None:
+        """Run ``then`` on the coding under the cursor, asking which one if several."""
+        marks = self.query_one(CodedText).marks_at_selection()
+        if not marks:
+            self.notify("No coding under the cursor.", severity="warning")
+            return
+        if len(marks) == 1:
+            then(marks[0])
+            return
+        by_id = {m.id: m for m in marks}
+        options = [(self._coding_label(m) + f" [{m.start}-{m.end}]", m.id) for m in marks]
+
+        def chosen(coding_id: int | None) -> None:
+            if coding_id is not None and coding_id in by_id:
+                then(by_id[coding_id])
+
+        self.app.push_screen(ChooseDialog(title, options), chosen)
+
+    def apply(self, code_id: int) -> None:
+        """Apply a code to the selection (the CodingSaved path of the screen)."""
+        start, end = self.query_one(CodedText).selection
+        app = self.coder_app
+
+        def run() -> str:
+            coding = session_service.apply_code(
+                app.store,
+                coder=app.coder,
+                document_id=self.document_id,
+                code_id=code_id,
+                start=start,
+                end=end,
+            )
+            return f"Applied {coding.code_path}"
+
+        self._attempt(run)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        self.query_one(CodedText).move(delta)
+
+    def action_extend_units(self, delta: int) -> None:
+        self.query_one(CodedText).extend_units(delta)
+
+    def action_extend_words(self, delta: int) -> None:
+        self.query_one(CodedText).extend_words(delta)
+
+    def action_extend_start(self, delta: int) -> None:
+        self.query_one(CodedText).extend_start_words(delta)
+
+    def action_apply_slot(self, slot: int) -> None:
+        code = self.slots.get(slot)
+        if code is None:
+            self.notify(f"No code on key {slot}.", severity="warning")
+            return
+        self.apply(code.id)
+
+    def action_find_code(self) -> None:
+        def chosen(code_id: int | None) -> None:
+            if code_id is not None:
+                self.apply(code_id)
+
+        self.app.push_screen(CodeFinder(self.codes), chosen)
+
+    def action_remove(self) -> None:
+        app = self.coder_app
+
+        def remove(mark: Marked) -> None:
+            label = self._coding_label(mark)
+            self._attempt(
+                lambda: (
+                    session_service.remove_coding(app.store, coder=app.coder, coding_id=mark.id)
+                    or f"Removed {label}"
+                )
+            )
+
+        self._choose("Remove which coding?", remove)
+
+    def action_adjust(self) -> None:
+        app = self.coder_app
+        start, end = self.query_one(CodedText).selection
+
+        def adjust(mark: Marked) -> None:
+            if (mark.start, mark.end) == (start, end):
+                self.notify(
+                    "Select the new extent first (Shift+arrows), then press a.", severity="warning"
+                )
+                return
+
+            def run() -> str:
+                coding = session_service.adjust_coding(
+                    app.store, coder=app.coder, coding_id=mark.id, start=start, end=end
+                )
+                return f"Adjusted {coding.code_path}"
+
+            self._attempt(run)
+
+        self._choose("Adjust which coding to the selection?", adjust)
+
+    def _edit_memo(self, title: str, *, coding_id: int | None, document_id: int | None) -> None:
+        app = self.coder_app
+        current = session_service.get_memo(
+            app.store, coder=app.coder, coding_id=coding_id, document_id=document_id
+        )
+
+        def save(text: str | None) -> None:
+            if text is None:
+                return
+
+            def run() -> str | None:
+                done = session_service.set_memo(
+                    app.store,
+                    coder=app.coder,
+                    text=text,
+                    coding_id=coding_id,
+                    document_id=document_id,
+                )
+                return {
+                    "create": "Memo saved",
+                    "update": "Memo updated",
+                    "delete": "Memo deleted",
+                }.get(done)
+
+            self._attempt(run)
+
+        self.app.push_screen(MemoDialog(title, current), save)
+
+    def action_memo(self) -> None:
+        if not self.query_one(CodedText).marks_at_selection():
+            self.action_document_memo()
+            return
+        self._choose(
+            "Memo on which coding?",
+            lambda mark: self._edit_memo(
+                f"Memo on {self._coding_label(mark)}", coding_id=mark.id, document_id=None
+            ),
+        )
+
+    def action_document_memo(self) -> None:
+        name = self.document.summary.name if self.document else "document"
+        self._edit_memo(f"Memo on {name}", coding_id=None, document_id=self.document_id)
+
+    def action_new_code(self) -> None:
+        app = self.coder_app
+        start, end = self.query_one(CodedText).selection
+        if end <= start:
+            self.notify("Select some text first.", severity="warning")
+            return
+        highlighted = self.query_one(CodebookTree).highlighted_code
+        snippet = self.query_one(CodedText).text[start:end][:40].replace("\n", " ")
+
+        def create(fields: CodeFields | None) -> None:
+            if fields is None:
+                return
+
+            def run() -> str:
+                code, _ = session_service.create_code_from_selection(
+                    app.store,
+                    coder=app.coder,
+                    document_id=self.document_id,
+                    start=start,
+                    end=end,
+                    name=fields.name,
+                    definition=fields.definition,
+                    parent_id=fields.parent_id,
+                )
+                self._reload_codes(keep=code.id)
+                return f"Created and applied {code.path}"
+
+            self._attempt(run)
+
+        self.app.push_screen(
+            CodeForm(
+                f"New code from “{snippet}”",
+                self.codes,
+                parent_id=highlighted.parent_id if highlighted else None,
+                full=False,
+            ),
+            create,
+        )
+
+    def action_next_uncoded(self) -> None:
+        if not self.query_one(CodedText).next_uncoded():
+            self.notify("No uncoded unit after the cursor.")
+
+    def action_switch_unit(self) -> None:
+        kind = self.query_one(CodedText).switch_unit_kind()
+        self._update_title()
+        self.notify(f"Moving by {kind}", timeout=2)
+
+    def action_toggle_done(self) -> None:
+        app = self.coder_app
+        wanted = not self.done
+
+        def run() -> str:
+            session_service.set_done(
+                app.store, coder=app.coder, document_id=self.document_id, done=wanted
+            )
+            self.done = wanted
+            return "Marked done" if wanted else "Marked not done"
+
+        self._attempt(run)
+
+    def action_undo(self) -> None:
+        app = self.coder_app
+
+        def run() -> str:
+            result = session_service.undo_last(app.store, coder=app.coder)
+            if result is None:
+                return "Nothing to undo"
+            if result.entity == "code":
+                self._reload_codes()
+            if result.entity == "document":
+                self.done = session_service.is_done(
+                    app.store, coder=app.coder, document_id=self.document_id
+                )
+            return f"Undone: {result.description}"
+
+        self._attempt(run)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], None]]]:
+        """Extra palette entries: apply any code by name."""
+        for code in self.codes:
+            yield (
+                f"Apply code: {code.path}",
+                code.definition[:80] or "Apply this code to the selection",
+                lambda code_id=code.id: self.apply(code_id),  # type: ignore[misc]
+            )

@@ -1,0 +1,114 @@
+"""The codebook as a tree (with number keys for the first nine codes) and a definition panel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import Static, Tree
+from textual.widgets.tree import TreeNode
+
+from coder.services.views import CodeView
+from coder.tui.widgets.coded_text import DEFAULT_CODE_COLOUR
+
+#: How many codes get a number key.
+SLOTS = 9
+
+
+def number_slots(codes: Sequence[CodeView], pinned: Sequence[int] = ()) -> dict[int, CodeView]:
+    """Number keys 1-9: pinned codes first, then the codebook's leaves in tree order.
+
+    Leaves come first because they are what coders apply; when there are fewer than nine
+    leaves, parents fill the rest.
+    """
+    by_id = {c.id: c for c in codes}
+    parents = {c.parent_id for c in codes if c.parent_id is not None}
+    order = [by_id[i] for i in pinned if i in by_id]
+    order += [c for c in codes if c.id not in parents and c.id not in pinned]
+    order += [c for c in codes if c.id in parents and c.id not in pinned]
+    return {n + 1: code for n, code in enumerate(order[:SLOTS])}
+
+
+class CodebookTree(Tree[CodeView]):
+    """The code tree; labels show the number key, a colour swatch, the name and a count."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__("Codebook", id=id)
+        self.show_root = False
+        self.auto_expand = False
+        self.guide_depth = 2
+
+    def show_codes(
+        self,
+        codes: Sequence[CodeView],
+        *,
+        slots: dict[int, CodeView] | None = None,
+        counts: dict[int, int] | None = None,
+        keep: int | None = None,
+    ) -> None:
+        """Replace the tree's contents; the node of code ``keep`` is highlighted again."""
+        slot_of = {code.id: n for n, code in (slots or {}).items()}
+        counts = counts or {}
+        self.clear()
+        nodes: dict[int | None, TreeNode[CodeView]] = {None: self.root}
+        target: TreeNode[CodeView] | None = None
+        for code in codes:
+            parent = nodes.get(code.parent_id, self.root)
+            label = self._label(code, slot_of.get(code.id), counts.get(code.id))
+            has_children = any(c.parent_id == code.id for c in codes)
+            node = (
+                parent.add(label, data=code, expand=True)
+                if has_children
+                else parent.add_leaf(label, data=code)
+            )
+            nodes[code.id] = node
+            if code.id == keep:
+                target = node
+        self.root.expand()
+        if target is not None:
+            self.call_after_refresh(self.move_cursor, target, animate=False)
+
+    @staticmethod
+    def _label(code: CodeView, slot: int | None, count: int | None) -> Text:
+        text = Text()
+        text.append(f"{slot} " if slot else "  ", style="bold")
+        text.append("■ ", style=code.colour or DEFAULT_CODE_COLOUR)
+        text.append(code.name)
+        if code.owner:
+            text.append(" (private)", style="italic")
+        if code.status != "active":
+            text.append(f" [{code.status}]", style="italic")
+        if count:
+            text.append(f" {count}", style="dim")
+        return text
+
+    @property
+    def highlighted_code(self) -> CodeView | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+
+class DefinitionPanel(Static):
+    """The highlighted code's definition, inclusion and exclusion criteria and example."""
+
+    def show_code(self, code: CodeView | None) -> None:
+        if code is None:
+            self.update("No code highlighted.")
+            return
+        text = Text()
+        text.append(str(code.path), style="bold")
+        text.append("\n")
+        sections = (
+            ("Definition", code.definition),
+            ("Use when", code.inclusion),
+            ("Not when", code.exclusion),
+            ("Example", code.example),
+        )
+        for title, body in sections:
+            if body:
+                text.append(f"{title}: ", style="bold")
+                text.append(body.strip())
+                text.append("\n")
+        if not any(body for _, body in sections):
+            text.append("(no definition yet)", style="italic")
+        self.update(text)

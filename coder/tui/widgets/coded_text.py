@@ -1,0 +1,407 @@
+"""The document text with codings, a stripe margin and a unit cursor, rendered line by line.
+
+Only the lines on screen are styled (Textual's Line API): a 1 MB transcript costs one pass to
+wrap it into lines and nothing more per frame. The margin on the left of every line names the
+codes that cover it (abbreviation in the code's colour), so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from coder.services.views import CodeView, CodingView, DocumentView, UnitView
+
+#: Colour for a code that has none of its own.
+DEFAULT_CODE_COLOUR = "#888888"
+
+
+def abbreviation(name: str, size: int = 3) -> str:
+    """A short label for a code: the initials of its words, or the start of a one-word name."""
+    words = [w for w in name.replace("-", " ").replace("/", " ").split() if w[:1].isalnum()]
+    if len(words) >= 2:
+        return "".join(w[0] for w in words)[:size].upper()
+    return (words[0] if words else name)[:size].capitalize()
+
+
+def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
+    """``[start, end)`` of each display line of ``text`` wrapped at ``width`` cells.
+
+    Lines break at the last space before the width (the space stays on the upper line, out of
+    sight) or, for a longer word, at the width. Newlines always break.
+    """
+    width = max(width, 8)
+    lines: list[tuple[int, int]] = []
+    pos, size = 0, len(text)
+    while pos <= size:
+        nl = text.find("\n", pos)
+        para_end = size if nl == -1 else nl
+        start = pos
+        while para_end - start > width:
+            cut = text.rfind(" ", start, start + width + 1)
+            if cut <= start:
+                lines.append((start, start + width))
+                start += width
+            else:
+                lines.append((start, cut))
+                start = cut + 1
+        lines.append((start, para_end))
+        if nl == -1:
+            break
+        pos = nl + 1
+    return lines
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A coding as the view draws it."""
+
+    id: int
+    start: int
+    end: int
+    code_id: int
+
+
+class CodedText(ScrollView, can_focus=True):
+    """A read-only view of a document with the coder's codings and a selection."""
+
+    COMPONENT_CLASSES = frozenset(
+        {"coded-text--selection", "coded-text--margin", "coded-text--speaker"}
+    )
+
+    @dataclass
+    class SelectionChanged(Message):
+        """The selection (or cursor unit) moved."""
+
+        start: int
+        end: int
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.text = ""
+        self.units: dict[str, list[UnitView]] = {}
+        self.unit_kind = "sentence"
+        self.cursor = 0
+        self.anchor = 0
+        self.selection = (0, 0)
+        self.codes: dict[int, CodeView] = {}
+        self.labels: dict[int, str] = {}
+        self.marks: list[Marked] = []
+        self._lines: list[tuple[int, int]] = []
+        self._line_starts: list[int] = []
+        self._line_marks: dict[int, list[Marked]] = {}
+        self._wrapped_width = -1
+        self._tokens: dict[int, list[tuple[int, int]]] = {}
+
+    # -- data in -----------------------------------------------------------------------------
+
+    def load(self, document: DocumentView, unit_kind: str) -> None:
+        """Show a document; the cursor goes to its first unit."""
+        self.text = document.text
+        by_kind: dict[str, list[UnitView]] = {}
+        for unit in document.units:
+            by_kind.setdefault(unit.kind, []).append(unit)
+        for units in by_kind.values():
+            units.sort(key=lambda u: (u.start, u.end))
+        if not by_kind:
+            by_kind["document"] = [UnitView(0, "document", 0, len(self.text), None)]
+        self.units = by_kind
+        self.unit_kind = unit_kind if unit_kind in by_kind else next(iter(by_kind))
+        self._tokens.clear()
+        self._wrapped_width = -1
+        self._rewrap()
+        self.move_to_unit(0)
+
+    def set_codings(
+        self, codings: Sequence[CodingView], codes: dict[int, CodeView], labels: dict[int, str]
+    ) -> None:
+        """Replace the codings shown (and the codes' colours and margin labels)."""
+        self.codes = codes
+        self.labels = labels
+        self.marks = sorted(
+            (Marked(c.id, c.start, c.end, c.code_id) for c in codings),
+            key=lambda m: (m.start, -m.end),
+        )
+        self._index_marks()
+        self.refresh()
+
+    @property
+    def kinds(self) -> list[str]:
+        order = ["sentence", "paragraph", "turn", "document"]
+        return [k for k in order if k in self.units]
+
+    @property
+    def current_units(self) -> list[UnitView]:
+        return self.units.get(self.unit_kind, [])
+
+    # -- layout ------------------------------------------------------------------------------
+
+    @property
+    def margin_width(self) -> int:
+        return 12 if self.size.width < 100 else 20
+
+    def _text_width(self) -> int:
+        return max(self.size.width - self.margin_width - 2, 20)
+
+    def _rewrap(self) -> None:
+        width = self._text_width()
+        if width == self._wrapped_width:
+            return
+        self._wrapped_width = width
+        self._lines = wrap_lines(self.text, width)
+        self._line_starts = [s for s, _ in self._lines]
+        self.virtual_size = Size(self.size.width, len(self._lines))
+        self._index_marks()
+
+    def _index_marks(self) -> None:
+        index: dict[int, list[Marked]] = {}
+        for mark in self.marks:
+            first, last = self.line_of(mark.start), self.line_of(max(mark.start, mark.end - 1))
+            for line in range(first, last + 1):
+                index.setdefault(line, []).append(mark)
+        self._line_marks = index
+
+    def line_of(self, offset: int) -> int:
+        """The display line that shows the character at ``offset``."""
+        return max(bisect.bisect_right(self._line_starts, offset) - 1, 0)
+
+    def on_resize(self) -> None:
+        self._rewrap()
+        self.scroll_to_selection()
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def _code_colour(self, code_id: int) -> Color:
+        code = self.codes.get(code_id)
+        return Color.parse((code.colour if code else None) or DEFAULT_CODE_COLOUR)
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_offset.y) + y
+        width = self.size.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        start, end = self._lines[index]
+        marks = self._line_marks.get(index, [])
+        segments = self._margin(marks, base)
+        segments.append(Segment(" ", base))
+        segments.extend(self._text_segments(start, end, marks, base))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _margin(self, marks: list[Marked], base: Style) -> list[Segment]:
+        width = self.margin_width
+        margin_style = base + self.get_component_rich_style("coded-text--margin", partial=True)
+        seen: list[int] = []
+        for mark in marks:
+            if mark.code_id not in seen:
+                seen.append(mark.code_id)
+        out: list[Segment] = []
+        used = 0
+        for n, code_id in enumerate(seen):
+            label = self.labels.get(code_id, "?")
+            piece = len(label) + 1
+            rest = len(seen) - n - 1
+            if used + piece + (3 if rest else 0) > width - 1:
+                more = f"+{len(seen) - n}"
+                out.append(Segment(more, margin_style))
+                used += len(more)
+                break
+            colour = self._code_colour(code_id)
+            out.append(Segment("▌", margin_style + Style(color=colour.rich_color)))
+            out.append(Segment(label, margin_style + Style(bold=True)))
+            used += piece
+        out.append(Segment(" " * max(width - used - 1, 0), margin_style))
+        out.append(Segment("│", margin_style))
+        return out
+
+    def _text_segments(
+        self, start: int, end: int, marks: list[Marked], base: Style
+    ) -> list[Segment]:
+        sel_start, sel_end = self.selection
+        cuts = {start, end}
+        for mark in marks:
+            cuts.update(p for p in (mark.start, mark.end) if start < p < end)
+        if sel_end > sel_start:
+            cuts.update(p for p in (sel_start, sel_end) if start < p < end)
+        points = sorted(cuts)
+        selection_style = self.get_component_rich_style("coded-text--selection", partial=True)
+        background = self.background_colors[1]
+        out: list[Segment] = []
+        for a, b in itertools.pairwise(points):
+            style = base
+            covering = [m for m in marks if m.start <= a < m.end]
+            if covering:
+                # The shortest coding is drawn on top; more than one is underlined.
+                top = min(covering, key=lambda m: m.end - m.start)
+                tint = background.blend(self._code_colour(top.code_id), 0.45)
+                style = style + Style(
+                    bgcolor=tint.rich_color, color=tint.get_contrast_text(1.0).rich_color
+                )
+                if len(covering) > 1:
+                    style = style + Style(underline=True)
+            if sel_start <= a < sel_end:
+                style = style + selection_style
+            out.append(Segment(self.text[a:b], style))
+        return out
+
+    # -- cursor and selection ----------------------------------------------------------------
+
+    def _set_selection(self, start: int, end: int) -> None:
+        self.selection = (start, end)
+        self.refresh()
+        self.scroll_to_selection()
+        self.post_message(self.SelectionChanged(start, end))
+
+    def scroll_to_selection(self) -> None:
+        if not self._lines:
+            return
+        top = self.line_of(self.selection[0])
+        bottom = self.line_of(max(self.selection[1] - 1, self.selection[0]))
+        height = max(self.size.height, 1)
+        y = round(self.scroll_offset.y)
+        if top < y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif bottom >= y + height:
+            self.scroll_to(y=min(top, bottom - height + 1), animate=False, immediate=True)
+
+    def move_to_unit(self, index: int) -> None:
+        """Put the cursor on unit ``index`` of the current kind and select it."""
+        units = self.current_units
+        if not units:
+            return
+        index = max(0, min(index, len(units) - 1))
+        self.cursor = self.anchor = index
+        self._set_selection(units[index].start, units[index].end)
+
+    def unit_at(self, offset: int) -> int:
+        """Index of the unit (current kind) that contains ``offset``, or the one before it."""
+        starts = [u.start for u in self.current_units]
+        return max(bisect.bisect_right(starts, offset) - 1, 0)
+
+    def move_to_offset(self, offset: int, end: int | None = None) -> None:
+        """Put the cursor on the unit containing ``offset``; select ``[offset, end)`` if given."""
+        self.cursor = self.anchor = self.unit_at(offset)
+        if end is not None and end > offset:
+            self._set_selection(offset, end)
+        else:
+            self.move_to_unit(self.cursor)
+
+    def move(self, delta: int) -> None:
+        self.move_to_unit(self.cursor + delta)
+
+    def extend_units(self, delta: int) -> None:
+        """Grow or shrink the selection by whole units, keeping the anchor unit."""
+        units = self.current_units
+        if not units:
+            return
+        self.cursor = max(0, min(self.cursor + delta, len(units) - 1))
+        first, last = sorted((self.anchor, self.cursor))
+        self._set_selection(units[first].start, units[last].end)
+
+    def switch_unit_kind(self) -> str:
+        """Cycle sentence -> paragraph -> turn -> document; the cursor stays in place."""
+        kinds = self.kinds
+        offset = self.selection[0]
+        self.unit_kind = kinds[(kinds.index(self.unit_kind) + 1) % len(kinds)]
+        self.move_to_unit(self.unit_at(offset))
+        return self.unit_kind
+
+    def _tokens_near(self, offset: int) -> list[tuple[int, int]]:
+        """Word boundaries (spaCy tokens) of the paragraph around ``offset``, cached."""
+        para_start = self.text.rfind("\n", 0, offset) + 1
+        if para_start not in self._tokens:
+            para_end = self.text.find("\n", offset)
+            para_end = len(self.text) if para_end == -1 else para_end
+            from coder.text import token_spans
+
+            spans = token_spans(self.text[para_start:para_end])
+            self._tokens[para_start] = [(a + para_start, b + para_start) for a, b in spans]
+        return self._tokens[para_start]
+
+    def extend_words(self, delta: int) -> None:
+        """Move the end of the selection by one word (spaCy token) forward or back."""
+        start, end = self.selection
+        if delta > 0:
+            probe = end
+            while probe < len(self.text):
+                after = [b for a, b in self._tokens_near(probe) if b > end]
+                if after:
+                    self._set_selection(start, min(after))
+                    return
+                next_para = self.text.find("\n", probe)
+                if next_para == -1:
+                    return
+                probe = next_para + 1
+        else:
+            before = [b for a, b in self._tokens_near(max(end - 1, start)) if start < b < end]
+            if before:
+                self._set_selection(start, max(before))
+
+    def extend_start_words(self, delta: int) -> None:
+        """Move the start of the selection by one word: back (``delta`` < 0) or forward."""
+        start, end = self.selection
+        tokens = self._tokens_near(start if delta > 0 else max(start - 1, 0))
+        if delta < 0:
+            earlier = [a for a, _ in tokens if a < start]
+            if earlier:
+                self._set_selection(max(earlier), end)
+        else:
+            later = [a for a, _ in tokens if start < a < end]
+            if later:
+                self._set_selection(min(later), end)
+
+    def next_uncoded(self) -> bool:
+        """Move to the next unit after the cursor that no coding touches; False if none."""
+        units = self.current_units
+        for index in range(self.cursor + 1, len(units)):
+            unit = units[index]
+            if unit.end <= unit.start:
+                continue
+            if not any(m.start < unit.end and m.end > unit.start for m in self._marks_near(unit)):
+                self.move_to_unit(index)
+                return True
+        return False
+
+    def _marks_near(self, unit: UnitView) -> list[Marked]:
+        first, last = self.line_of(unit.start), self.line_of(max(unit.end - 1, unit.start))
+        found: list[Marked] = []
+        for line in range(first, last + 1):
+            found.extend(self._line_marks.get(line, []))
+        return found
+
+    def marks_at_selection(self) -> list[Marked]:
+        """Codings that overlap the selection, shortest first."""
+        start, end = self.selection
+        end = max(end, start + 1)
+        found = {m.id: m for m in self.marks if m.start < end and m.end > start}
+        return sorted(found.values(), key=lambda m: (m.end - m.start, m.start))
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The text offset under a point of the widget, or None outside the text."""
+        index = round(self.scroll_offset.y) + y
+        if index >= len(self._lines):
+            return None
+        start, end = self._lines[index]
+        column = x - self.margin_width - 1
+        return min(max(start + column, start), max(end - 1, start))
+
+    def on_click(self, event: Click) -> None:
+        offset = self.offset_at(event.x, event.y)
+        if offset is None:
+            return
+        if event.shift:
+            target = self.unit_at(offset)
+            self.extend_units(target - self.cursor)
+        else:
+            self.move_to_unit(self.unit_at(offset))
