@@ -90,7 +90,7 @@ def _next_colour(session: Session) -> str:
 def code_view(session: Session, row: Code) -> CodeView:
     """The plain view of one code (path computed over the whole tree)."""
     tree = CodeTree.load(session)
-    names = dict(session.execute(select(Coder.id, Coder.name)).tuples().all())
+    names = dict(session.execute(select(Coder.id, Coder.name)).all())
     return _view(tree, tree.rows[row.id], names)
 
 

@@ -106,18 +106,14 @@ def document_progress(
                 select(Unit.document_id, func.count())
                 .where(Unit.kind == "sentence", Unit.document_id.in_(ids))
                 .group_by(Unit.document_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         counts = dict(
             session.execute(
                 select(Coding.document_id, func.count())
                 .where(Coding.coder_id == me.id)
                 .group_by(Coding.document_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         covered = dict(
             session.execute(
@@ -130,9 +126,7 @@ def document_progress(
                 )
                 .where(Unit.kind == "sentence", Coding.coder_id == me.id)
                 .group_by(Unit.document_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         done = set(
             session.scalars(
