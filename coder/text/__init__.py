@@ -7,7 +7,7 @@ Importing this package does not import spaCy; the pipeline loads on first use
 from coder.text.lemmas import in_family, lemma_matches, lemmatise, token_spans
 from coder.text.normalise import normalise_text, strip_control_characters
 from coder.text.pipeline import BLANK_PIPELINE, load_pipeline
-from coder.text.segment import paragraph_spans, segment, segment_many
+from coder.text.segment import paragraph_spans, segment, segment_drafts, segment_many
 
 __all__ = [
     "BLANK_PIPELINE",
@@ -18,6 +18,7 @@ __all__ = [
     "normalise_text",
     "paragraph_spans",
     "segment",
+    "segment_drafts",
     "segment_many",
     "strip_control_characters",
     "token_spans",

@@ -10,7 +10,7 @@ import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from coder.domain.documents import Unit, UnitKind
+from coder.domain.documents import DocumentDraft, Unit, UnitKind
 from coder.text.pipeline import load_pipeline, sentence_pipes
 
 if TYPE_CHECKING:
@@ -114,6 +114,23 @@ def segment_many(
             if progress is not None:
                 progress(i + 1, total)
     return results
+
+
+def segment_drafts(
+    drafts: Sequence[DocumentDraft],
+    *,
+    nlp: Language | None = None,
+    batch_size: int = 32,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[list[Unit]]:
+    """:func:`segment_many` over importer output, passing each draft's speaker turns through."""
+    return segment_many(
+        [d.text for d in drafts],
+        nlp=nlp,
+        turns=[d.turns for d in drafts],
+        batch_size=batch_size,
+        progress=progress,
+    )
 
 
 def _units(

@@ -11,9 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coder.domain.documents import Unit, UnitKind
+from coder.domain.documents import DocumentDraft, Unit, UnitKind
 from coder.errors import InputError
-from coder.text import load_pipeline, normalise_text, paragraph_spans, segment, segment_many
+from coder.text import (
+    load_pipeline,
+    normalise_text,
+    paragraph_spans,
+    segment,
+    segment_drafts,
+    segment_many,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 PAPER = REPO / "seeds" / "002_e1ac5d8d6b7f7925.txt"
@@ -138,6 +145,17 @@ def test_turns_are_passed_through_and_checked() -> None:
     assert [u for u in units if u.kind is UnitKind.TURN] == sorted(turns, key=lambda u: u.start)
     with pytest.raises(ValueError, match="does not fit"):
         segment(text, turns=[Unit(UnitKind.TURN, 0, 99, "Ann")])
+
+
+def test_segment_drafts_keeps_the_turns_of_each_draft() -> None:
+    turn = Unit(UnitKind.TURN, 0, 3, "Ann")
+    drafts = [
+        DocumentDraft("a", "Hi. You.", "vtt", "a.vtt", turns=[turn]),
+        DocumentDraft("b", "No turns.", "txt", "b.txt"),
+    ]
+    first, second = segment_drafts(drafts)
+    assert [u for u in first if u.kind is UnitKind.TURN] == [turn]
+    assert not [u for u in second if u.kind is UnitKind.TURN]
 
 
 def test_segment_many_matches_segment_and_reports_progress() -> None:
