@@ -29,9 +29,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coder.agreement import krippendorff_alpha  # noqa: E402
-from coder.agreement.project import Codings, Units, compute_agreement  # noqa: E402
-from coder.agreement.unitizing import character_kappa  # noqa: E402
+from coder.agreement import krippendorff_alpha
+from coder.agreement.project import Codings, Units, compute_agreement
+from coder.agreement.unitizing import character_kappa
 
 
 def make_workload(
@@ -133,20 +133,39 @@ def main() -> None:
     tracemalloc.stop()
     total = t_unit + t_char + t_span
     rows += [
-        ("Workload", f"{len(lengths):,} documents, {n_chars:,} characters, {len(units):,} "
-         f"sentence units, 100 codes, 2 coders x {len(codings) // 2:,} codings", ""),
-        ("Sentence level, per code + 95% bootstrap CI (1,000 resamples)", f"{t_unit:.2f} s",
-         f"overall alpha {unit_result.overall.alpha}, {len(unit_result.disagreements):,} "
-         "disagreements"),
-        ("Character level (NVivo-style), per code", f"{t_char:.2f} s",
-         f"overall kappa {char_result.overall.kappa}"),
-        ("Unitized alpha, every code", f"{t_span:.2f} s",
-         f"pooled u-alpha {span_result.overall.alpha}"),
-        ("**Full report, total** (target < 10 s)", f"**{total:.2f} s**",
-         "PASS" if total < 10 else "FAIL"),
-        ("Peak traced memory (tracemalloc)", f"{peak / 2**20:,.0f} MiB",
-         f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB "
-         "(target < 2 GB)"),
+        (
+            "Workload",
+            f"{len(lengths):,} documents, {n_chars:,} characters, {len(units):,} "
+            f"sentence units, 100 codes, 2 coders x {len(codings) // 2:,} codings",
+            "",
+        ),
+        (
+            "Sentence level, per code + 95% bootstrap CI (1,000 resamples)",
+            f"{t_unit:.2f} s",
+            f"overall alpha {unit_result.overall.alpha}, {len(unit_result.disagreements):,} "
+            "disagreements",
+        ),
+        (
+            "Character level (NVivo-style), per code",
+            f"{t_char:.2f} s",
+            f"overall kappa {char_result.overall.kappa}",
+        ),
+        (
+            "Unitized alpha, every code",
+            f"{t_span:.2f} s",
+            f"pooled u-alpha {span_result.overall.alpha}",
+        ),
+        (
+            "**Full report, total** (target < 10 s)",
+            f"**{total:.2f} s**",
+            "PASS" if total < 10 else "FAIL",
+        ),
+        (
+            "Peak traced memory (tracemalloc)",
+            f"{peak / 2**20:,.0f} MiB",
+            f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB "
+            "(target < 2 GB)",
+        ),
     ]
 
     # Character kappa of the most used code on the whole project laid end to end.
@@ -162,10 +181,12 @@ def main() -> None:
     t_naive, theirs = timed(lambda: naive_character_kappa(spans, n_chars), 3)
     assert abs(ours.kappa.value - theirs) < 1e-9, (ours.kappa.value, theirs)
     rows.append(
-        (f"Character kappa, one code, {n_chars:,} chars, {len(spans):,} spans: "
-         "intervals vs per-character booleans",
-         f"{t_interval * 1000:.1f} ms vs {t_naive * 1000:.1f} ms",
-         f"{t_naive / t_interval:.0f}x faster (target >= 10x), same kappa {ours.kappa}")
+        (
+            f"Character kappa, one code, {n_chars:,} chars, {len(spans):,} spans: "
+            "intervals vs per-character booleans",
+            f"{t_interval * 1000:.1f} ms vs {t_naive * 1000:.1f} ms",
+            f"{t_naive / t_interval:.0f}x faster (target >= 10x), same kappa {ours.kappa}",
+        )
     )
 
     import krippendorff
@@ -177,14 +198,18 @@ def main() -> None:
     t_pkg, a_pkg = timed(lambda: krippendorff.alpha(data, level_of_measurement="nominal"), 5)
     assert abs(a_ours.value - a_pkg) < 1e-12
     rows.append(
-        ("Nominal alpha, 2 x 1,000,000 units: ours vs `krippendorff` package (best of 5)",
-         f"{t_ours * 1000:.0f} ms vs {t_pkg * 1000:.0f} ms",
-         f"{t_pkg / t_ours:.1f}x (target >= 1x), alpha {a_ours.value:.6f} both")
+        (
+            "Nominal alpha, 2 x 1,000,000 units: ours vs `krippendorff` package (best of 5)",
+            f"{t_ours * 1000:.0f} ms vs {t_pkg * 1000:.0f} ms",
+            f"{t_pkg / t_ours:.1f}x (target >= 1x), alpha {a_ours.value:.6f} both",
+        )
     )
 
     print(f"## Agreement benchmark ({dt.date.today().isoformat()})\n")
-    print(f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs, numpy {np.__version__}\n")
+    print(
+        f"Machine: {platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, numpy {np.__version__}\n"
+    )
     print("| Measure | Time / size | Result |")
     print("|---|---|---|")
     for measure, value, note in rows:

@@ -11,7 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+# Float results: numpy's integer/float promotions make a stricter alias more noise than help.
+FloatArray = npt.NDArray[Any]
 
 
 @dataclass(frozen=True, slots=True)

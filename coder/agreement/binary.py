@@ -40,12 +40,18 @@ class Figures:
         reason = self.reason[i]
         if reason is not None:
             return Coefficient.undefined(str(reason), self.observed[i], self.expected[i])
-        return Coefficient(float(self.value[i]), None, float(self.observed[i]), float(self.expected[i]))
+        return Coefficient(
+            float(self.value[i]), None, float(self.observed[i]), float(self.expected[i])
+        )
 
 
 def _figures(
-    value: FloatArray, observed: FloatArray, expected: FloatArray, n_units: FloatArray,
-    no_variation: np.ndarray, min_units: int = 2,
+    value: FloatArray,
+    observed: FloatArray,
+    expected: FloatArray,
+    n_units: FloatArray,
+    no_variation: np.ndarray,
+    min_units: int = 2,
 ) -> Figures:
     reason = np.full(value.shape, None, dtype=object)
     reason[no_variation] = NO_VARIATION
@@ -60,7 +66,7 @@ def _split(h: FloatArray, n_coders: int) -> tuple[FloatArray, FloatArray, FloatA
     """``(k_hist, n_units, n_positive)``: units by number of coders applying the code."""
     h = np.asarray(h, dtype=np.float64)
     counts = popcounts(n_coders)
-    k_hist = np.zeros(h.shape[:-1] + (n_coders + 1,))
+    k_hist = np.zeros((*h.shape[:-1], n_coders + 1))
     for k in range(n_coders + 1):
         k_hist[..., k] = h[..., counts == k].sum(axis=-1)
     n_units = k_hist.sum(axis=-1)
@@ -82,7 +88,7 @@ def percent_agreement(h: FloatArray, n_coders: int) -> Figures:
 def kappa(h: FloatArray, n_coders: int) -> Figures:
     """Cohen's kappa for two coders, Fleiss' kappa for more (both from the mask table)."""
     h = np.asarray(h, dtype=np.float64)
-    k_hist, n_units, n_positive = _split(h, n_coders)
+    _, n_units, n_positive = _split(h, n_coders)
     with np.errstate(divide="ignore", invalid="ignore"):
         if n_coders == 2:
             p_o = (h[..., 0] + h[..., 3]) / n_units

@@ -93,9 +93,7 @@ def bootstrap_ci(
     return BootstrapCI(estimate, low, high, n_boot, confidence, n_valid)
 
 
-def bootstrap_tables(
-    tables: FloatArray, n_boot: int, seed: int
-) -> np.ndarray:
+def bootstrap_tables(tables: FloatArray, n_boot: int, seed: int) -> np.ndarray:
     """Resampled count tables: ``out[b, g, t]`` for each table row g of unit-type counts.
 
     Drawing n units with replacement from n units, of which ``tables[g, t]`` are of type t,

@@ -23,8 +23,7 @@ Decisions (documented here once, reported in ``AgreementResult``):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -34,6 +33,19 @@ from coder.agreement._input import FloatArray, IntArray
 from coder.agreement._result import NO_UNITS_MARKED, NO_VARIATION, Coefficient
 from coder.agreement.bootstrap import BootstrapCI, bootstrap_tables, percentile_interval
 from coder.agreement.intervals import merge_intervals
+from coder.agreement.project_results import (
+    AgreementResult,
+    CodeAgreement,
+    Codings,
+    ConfusionTable,
+    Disagreement,
+    DisagreementTable,
+    DocumentAgreement,
+    OverallAgreement,
+    PairAgreement,
+    Units,
+    _ints,
+)
 from coder.agreement.unitizing import (
     NVIVO_CAVEAT,
     CharacterAgreement,
@@ -57,288 +69,6 @@ __all__ = [
     "Units",
     "compute_agreement",
 ]
-
-
-def _ints(values: Any, name: str) -> IntArray:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array")
-    if array.size and array.dtype.kind not in "iu":
-        if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
-            return array.astype(np.int64)
-        raise ValueError(f"{name} must hold integers")
-    return array.astype(np.int64)
-
-
-@dataclass(frozen=True)
-class Units:
-    """Units of analysis: ``[start, end)`` of document ``doc`` (indices, not ids)."""
-
-    doc: IntArray
-    start: IntArray
-    end: IntArray
-
-    def __post_init__(self) -> None:
-        for name in ("doc", "start", "end"):
-            object.__setattr__(self, name, _ints(getattr(self, name), f"units.{name}"))
-        if not len(self.doc) == len(self.start) == len(self.end):
-            raise ValueError("units.doc, units.start and units.end differ in length")
-        if np.any(self.start < 0) or np.any(self.end <= self.start) or np.any(self.doc < 0):
-            raise ValueError("every unit needs doc >= 0 and 0 <= start < end")
-
-    def __len__(self) -> int:
-        return len(self.doc)
-
-
-@dataclass(frozen=True)
-class Codings:
-    """Codings: coder ``coder`` applied code ``code`` to ``[start, end)`` of document ``doc``."""
-
-    doc: IntArray
-    start: IntArray
-    end: IntArray
-    code: IntArray
-    coder: IntArray
-
-    def __post_init__(self) -> None:
-        for name in ("doc", "start", "end", "code", "coder"):
-            object.__setattr__(self, name, _ints(getattr(self, name), f"codings.{name}"))
-        if not len(self.doc) == len(self.start) == len(self.end) == len(self.code) == len(
-            self.coder
-        ):
-            raise ValueError("the codings arrays differ in length")
-        if np.any(self.start < 0) or np.any(self.end <= self.start) or np.any(self.doc < 0):
-            raise ValueError("every coding needs doc >= 0 and 0 <= start < end")
-
-    def __len__(self) -> int:
-        return len(self.doc)
-
-
-def _clean(x: float) -> float | None:
-    return None if x is None or math.isnan(x) else float(x)
-
-
-def _opt(obj: Any) -> Any:
-    return None if obj is None else obj.to_dict()
-
-
-@dataclass(frozen=True)
-class CodeAgreement:
-    """Figures for one code. Fields a level does not compute are ``None``.
-
-    ``kappa`` is Cohen's (2 coders) or Fleiss' (more), named in ``kappa_name``. ``coded`` is,
-    per coder, the number of units (characters at character level) the coder applied the code
-    to; ``prevalence`` is the share of all coder x unit decisions that applied it.
-    """
-
-    code: int
-    name: str
-    coded: tuple[int, ...]
-    prevalence: float
-    kappa_name: str
-    kappa: Coefficient | None = None
-    alpha: Coefficient | None = None
-    percent_agreement: Coefficient | None = None
-    pabak: Coefficient | None = None
-    prevalence_index: float = math.nan
-    bias_index: float = math.nan
-    alpha_ci: BootstrapCI | None = None
-    kappa_ci: BootstrapCI | None = None
-    character: CharacterAgreement | None = None
-    unitized_alpha: Coefficient | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "coded": list(self.coded),
-            "prevalence": _clean(self.prevalence),
-            "kappa_name": self.kappa_name,
-            "kappa": _opt(self.kappa),
-            "alpha": _opt(self.alpha),
-            "percent_agreement": _opt(self.percent_agreement),
-            "pabak": _opt(self.pabak),
-            "prevalence_index": _clean(self.prevalence_index),
-            "bias_index": _clean(self.bias_index),
-            "alpha_ci": _opt(self.alpha_ci),
-            "kappa_ci": _opt(self.kappa_ci),
-            "character": _opt(self.character),
-            "unitized_alpha": _opt(self.unitized_alpha),
-        }
-
-
-@dataclass(frozen=True)
-class OverallAgreement:
-    """Pooled figures over all code x unit decisions, and means of the per-code values.
-
-    ``mean_alpha``/``mean_kappa`` average the codes whose value is defined;
-    ``n_codes_defined`` says how many that was. At span level ``alpha`` is the unitized alpha
-    pooled over codes, ``1 - sum D_o / sum D_e``, and ``mean_alpha`` the mean per-code u-alpha.
-    """
-
-    alpha: Coefficient
-    kappa: Coefficient | None
-    percent_agreement: Coefficient | None
-    mean_alpha: float
-    mean_kappa: float
-    n_codes_defined: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "alpha": self.alpha.to_dict(),
-            "kappa": _opt(self.kappa),
-            "percent_agreement": _opt(self.percent_agreement),
-            "mean_alpha": _clean(self.mean_alpha),
-            "mean_kappa": _clean(self.mean_kappa),
-            "n_codes_defined": self.n_codes_defined,
-        }
-
-
-@dataclass(frozen=True)
-class DocumentAgreement:
-    """Pooled figures over one document's code x unit decisions."""
-
-    doc: int
-    n_units: int
-    alpha: Coefficient
-    percent_agreement: Coefficient | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "doc": self.doc,
-            "n_units": self.n_units,
-            "alpha": self.alpha.to_dict(),
-            "percent_agreement": _opt(self.percent_agreement),
-        }
-
-
-@dataclass(frozen=True)
-class PairAgreement:
-    """Two coders among several: pooled Cohen's kappa, alpha and agreement, mean per-code kappa."""
-
-    first: int
-    second: int
-    kappa: Coefficient
-    alpha: Coefficient
-    percent_agreement: Coefficient
-    mean_kappa: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "first": self.first,
-            "second": self.second,
-            "kappa": self.kappa.to_dict(),
-            "alpha": self.alpha.to_dict(),
-            "percent_agreement": self.percent_agreement.to_dict(),
-            "mean_kappa": _clean(self.mean_kappa),
-        }
-
-
-@dataclass(frozen=True)
-class ConfusionTable:
-    """``counts[p, q]``: units where coder ``first`` applied code p and ``second`` code q.
-
-    Row and column ``n_codes`` stand for "no code at all": ``counts[p, none]`` counts units where
-    the first coder applied p and the second applied nothing.
-    """
-
-    first: int
-    second: int
-    counts: IntArray
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"first": self.first, "second": self.second, "counts": self.counts.tolist()}
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """A unit where the coders' code sets differ; ``codes[i]`` is coder i's sorted codes."""
-
-    doc: int
-    unit: int
-    start: int
-    end: int
-    codes: tuple[tuple[int, ...], ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "doc": self.doc,
-            "unit": self.unit,
-            "start": self.start,
-            "end": self.end,
-            "codes": [list(c) for c in self.codes],
-        }
-
-
-@dataclass(frozen=True)
-class DisagreementTable:
-    """All disagreements, stored as arrays; iterate to get ``Disagreement`` objects.
-
-    ``unit`` indexes the caller's ``Units``. The codes applied to disagreement ``k`` are
-    entries ``ptr[k]:ptr[k + 1]`` of ``entry_code``/``entry_coder``.
-    """
-
-    doc: IntArray
-    unit: IntArray
-    start: IntArray
-    end: IntArray
-    ptr: IntArray
-    entry_code: IntArray
-    entry_coder: IntArray
-    n_coders: int
-
-    def __len__(self) -> int:
-        return len(self.unit)
-
-    def __getitem__(self, k: int) -> Disagreement:
-        lo, hi = int(self.ptr[k]), int(self.ptr[k + 1])
-        codes = tuple(
-            tuple(sorted(int(c) for c in self.entry_code[lo:hi][self.entry_coder[lo:hi] == i]))
-            for i in range(self.n_coders)
-        )
-        return Disagreement(
-            int(self.doc[k]), int(self.unit[k]), int(self.start[k]), int(self.end[k]), codes
-        )
-
-    def __iter__(self) -> Iterator[Disagreement]:
-        return (self[k] for k in range(len(self)))
-
-    def to_dict(self) -> list[dict[str, Any]]:
-        return [d.to_dict() for d in self]
-
-
-@dataclass(frozen=True)
-class AgreementResult:
-    """Everything ``compute_agreement`` found; ``to_dict()`` is JSON-serialisable."""
-
-    level: str
-    overlap: str
-    coders: tuple[str, ...]
-    codes: tuple[str, ...]
-    n_units: int
-    per_code: list[CodeAgreement]
-    overall: OverallAgreement
-    per_document: list[DocumentAgreement]
-    per_pair: list[PairAgreement] = field(default_factory=list)
-    confusion: ConfusionTable | None = None
-    disagreements: DisagreementTable | None = None
-    notes: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "overlap": self.overlap,
-            "coders": list(self.coders),
-            "codes": list(self.codes),
-            "n_units": self.n_units,
-            "per_code": [c.to_dict() for c in self.per_code],
-            "overall": self.overall.to_dict(),
-            "per_document": [d.to_dict() for d in self.per_document],
-            "per_pair": [p.to_dict() for p in self.per_pair],
-            "confusion": _opt(self.confusion),
-            "disagreements": None if self.disagreements is None else self.disagreements.to_dict(),
-            "notes": list(self.notes),
-        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,17 +120,24 @@ def compute_agreement(
         if units is None:
             raise ValueError("unit level needs the units of analysis")
         return _unit_level(
-            units, codings, tuple(coders), tuple(codes), lengths, overlap, ci, n_boot, seed,
-            confidence, confusion_pair,
+            units,
+            codings,
+            tuple(coders),
+            tuple(codes),
+            lengths,
+            overlap,
+            ci,
+            n_boot,
+            seed,
+            confidence,
+            confusion_pair,
         )
     if level == "character":
         return _character_level(codings, tuple(coders), tuple(codes), lengths, overlap)
     return _span_level(codings, tuple(coders), tuple(codes), lengths, overlap)
 
 
-def _doc_lengths(
-    units: Units | None, codings: Codings, doc_lengths: Any, level: str
-) -> IntArray:
+def _doc_lengths(units: Units | None, codings: Codings, doc_lengths: Any, level: str) -> IntArray:
     if doc_lengths is not None:
         lengths = _ints(doc_lengths, "doc_lengths")
         if np.any(lengths < 0):
@@ -518,9 +255,9 @@ def _pairs(h: FloatArray, n_coders: int) -> list[PairAgreement]:
     return out
 
 
-def _documents(h_doc: FloatArray, n_coders: int, units_per_doc: FloatArray) -> list[
-    DocumentAgreement
-]:
+def _documents(
+    h_doc: FloatArray, n_coders: int, units_per_doc: FloatArray
+) -> list[DocumentAgreement]:
     alpha = binary.alpha(h_doc, n_coders)
     pa = binary.percent_agreement(h_doc, n_coders)
     return [
@@ -593,16 +330,21 @@ def _unit_level(
     h = _mask_tables(cu_code, mask, n_codes, n_coders, np.full(n_codes, float(n_units)))
     units_per_doc = np.bincount(u_doc, minlength=n_docs).astype(np.float64)
     h_doc = _mask_tables(u_doc[cu_unit], mask, n_docs, n_coders, units_per_doc * n_codes)
-    coded = np.bincount(
-        e_code * n_coders + e_coder, minlength=n_codes * n_coders
-    ).reshape(n_codes, n_coders)
+    coded = np.bincount(e_code * n_coders + e_coder, minlength=n_codes * n_coders).reshape(
+        n_codes, n_coders
+    )
 
     alpha_ci = kappa_ci = None
     if ci:
         alpha_ci, kappa_ci = _code_intervals(h, n_coders, n_boot, seed, confidence)
     per_code = _code_figures(
-        h, n_coders, codes, coded.astype(float), np.full(n_codes, float(n_units * n_coders)),
-        alpha_ci=alpha_ci, kappa_ci=kappa_ci,
+        h,
+        n_coders,
+        codes,
+        coded.astype(float),
+        np.full(n_codes, float(n_units * n_coders)),
+        alpha_ci=alpha_ci,
+        kappa_ci=kappa_ci,
     )
     return AgreementResult(
         level="unit",
@@ -697,8 +439,7 @@ def _disagreements(
     keep = np.isin(e_unit, units)
     entry_order = np.lexsort((e_code[keep], e_coder[keep], e_unit[keep]))
     entry_unit = e_unit[keep][entry_order]
-    ptr = np.searchsorted(entry_unit, np.r_[units, np.iinfo(np.int64).max], side="left")
-    ptr[-1] = len(entry_unit)
+    ptr = np.r_[np.searchsorted(entry_unit, units, side="left"), len(entry_unit)]
     return DisagreementTable(
         doc=u_doc[units],
         unit=order[units],
@@ -754,7 +495,7 @@ def _character_level(
     coded = np.zeros((n_codes, n_coders))
     for i in range(n_coders):
         coded[:, i] = h[:, (np.arange(n_masks) >> i) & 1 == 1].sum(axis=1)
-    character = None
+    character: list[CharacterAgreement | None] | None = None
     if n_coders == 2:
         character = [character_table(h[k, 3], h[k, 1], h[k, 2], h[k, 0]) for k in range(n_codes)]
     per_code = _code_figures(
@@ -789,12 +530,24 @@ def _span_level(
     segment_length = np.tile(lengths, n_codes)
     seg_ids = np.arange(n_codes * n_docs)
     d_o, d_e = unitizing_disagreements(
-        segment, codings.coder, codings.start, codings.end, segment_length, n_coders,
-        seg_ids // n_docs, n_codes,
+        segment,
+        codings.coder,
+        codings.start,
+        codings.end,
+        segment_length,
+        n_coders,
+        seg_ids // n_docs,
+        n_codes,
     )
     d_o_doc, d_e_doc = unitizing_disagreements(
-        segment, codings.coder, codings.start, codings.end, segment_length, n_coders,
-        seg_ids, n_codes * n_docs,
+        segment,
+        codings.coder,
+        codings.start,
+        codings.end,
+        segment_length,
+        n_coders,
+        seg_ids,
+        n_codes * n_docs,
     )
     n_marked = np.bincount(codings.code, minlength=n_codes)
     coded = np.bincount(
@@ -816,16 +569,16 @@ def _span_level(
             )
         )
     mean_alpha, n_defined = binary.nan_mean(u_alphas)
-    pooled = _u_coefficient(
-        float(np.nansum(d_o)), float(np.nansum(d_e)), int(n_marked.sum())
-    )
+    pooled = _u_coefficient(float(np.nansum(d_o)), float(np.nansum(d_e)), int(n_marked.sum()))
     d_o_doc = np.nan_to_num(d_o_doc.reshape(n_codes, n_docs)).sum(axis=0)
     d_e_doc = np.nan_to_num(d_e_doc.reshape(n_codes, n_docs)).sum(axis=0)
     marked_doc = np.bincount(codings.doc, minlength=n_docs)
     per_document = [
         DocumentAgreement(
-            d, int(lengths[d]), _u_coefficient(float(d_o_doc[d]), float(d_e_doc[d]),
-                                                int(marked_doc[d])), None
+            d,
+            int(lengths[d]),
+            _u_coefficient(float(d_o_doc[d]), float(d_e_doc[d]), int(marked_doc[d])),
+            None,
         )
         for d in range(n_docs)
     ]

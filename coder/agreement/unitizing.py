@@ -42,7 +42,7 @@ NVIVO_CAVEAT = (
 
 def _span_arrays(
     spans: Iterable[Sequence[Any]] | np.ndarray, length: int
-) -> tuple[list[Hashable], IntArray, IntArray, IntArray, np.ndarray]:
+) -> tuple[list[Any], IntArray, IntArray, IntArray, np.ndarray]:
     """Coder labels in first-seen order, and coder index, start, end, code arrays."""
     if length < 0:
         raise ValueError(f"continuum length must be >= 0, got {length}")
@@ -54,7 +54,7 @@ def _span_arrays(
         start, end = spans[:, 1].astype(np.int64), spans[:, 2].astype(np.int64)
         code: np.ndarray = spans[:, 3]
         rows: list[tuple[Any, ...]] | np.ndarray = spans
-        labels = [int(x) for x in labels_arr]
+        labels: list[Any] = [int(x) for x in labels_arr]
     else:
         rows = [tuple(span) for span in spans]
         if any(len(row) != 4 for row in rows):
@@ -65,7 +65,7 @@ def _span_arrays(
         end = np.array([int(r[2]) for r in rows], dtype=np.int64)
         code = np.empty(len(rows), dtype=object)
         code[:] = [r[3] for r in rows]
-        labels = list(seen)
+        labels = [*seen]
     bad = (start < 0) | (end <= start) | (end > length)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -304,15 +304,13 @@ class CharacterAgreement:
         }
 
 
-def character_table(both: float, first_only: float, second_only: float, neither: float) -> (
-    CharacterAgreement
-):
+def character_table(
+    both: float, first_only: float, second_only: float, neither: float
+) -> CharacterAgreement:
     """``CharacterAgreement`` from the four character counts (see ``character_kappa``)."""
     total = both + first_only + second_only + neither
     if total <= 0:
-        return CharacterAgreement(
-            Coefficient.undefined(NO_DATA), math.nan, 0, 0, 0, 0
-        )
+        return CharacterAgreement(Coefficient.undefined(NO_DATA), math.nan, 0, 0, 0, 0)
     p_o = (both + neither) / total
     p_first, p_second = (both + first_only) / total, (both + second_only) / total
     kappa = chance_corrected(p_o, p_first * p_second + (1 - p_first) * (1 - p_second))
@@ -343,14 +341,12 @@ def character_kappa(
     if len(coders) != 2:
         raise ValueError(f"character kappa compares exactly 2 coders, got {len(coders)}")
     labels, coder, start, end, code_arr = _span_arrays(spans, length)
-    known = np.array([label in set(coders) for label in labels] or [False], dtype=bool)
-    if len(coder):
-        keep = known[coder] & (code_arr == code)
-    else:
-        keep = np.zeros(0, dtype=bool)
     position = {c: i for i, c in enumerate(coders)}
-    remap = np.array([position.get(label, -1) for label in labels] or [0], dtype=np.int64)
-    coder = remap[coder[keep]] if keep.any() else np.zeros(0, dtype=np.int64)
+    # Coder index within `coders` (-1: someone else, ignored) for each label, then each span.
+    remap = np.array([position.get(label, -1) for label in labels] + [-1], dtype=np.int64)
+    which = remap[coder] if len(coder) else coder
+    keep = (which >= 0) & (code_arr == code)
+    coder = which[keep]
     group, st, en = merge_intervals(coder, start[keep], end[keep], merge_touching=True)
     masks = coverage_by_mask(np.zeros_like(group), group, st, en, 1, 2)[0]
     first_only, second_only, both = float(masks[1]), float(masks[2]), float(masks[3])

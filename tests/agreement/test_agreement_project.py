@@ -71,9 +71,7 @@ def test_overlap_rules(overlap: str, ann_x: list[int]) -> None:
 
 
 def test_character_level_by_hand() -> None:
-    result = compute_agreement(
-        None, CODINGS, CODERS, CODES, level="character", doc_lengths=[100]
-    )
+    result = compute_agreement(None, CODINGS, CODERS, CODES, level="character", doc_lengths=[100])
     x = result.per_code[0].character
     assert (x.both, x.first_only, x.second_only, x.neither) == (10, 5, 0, 85)
     assert x.percent_agreement == pytest.approx(0.95)
@@ -108,9 +106,7 @@ def test_three_coders_fleiss_alpha_and_pairs() -> None:
     assert code.alpha.value == pytest.approx(krippendorff_alpha(presence).value)
     pairs = {(p.first, p.second): p for p in result.per_pair}
     assert set(pairs) == {(0, 1), (0, 2), (1, 2)}
-    assert pairs[(0, 2)].kappa.value == pytest.approx(
-        cohen_kappa(presence[0], presence[2]).value
-    )
+    assert pairs[(0, 2)].kappa.value == pytest.approx(cohen_kappa(presence[0], presence[2]).value)
 
 
 def _random_project(seed: int, n_coders: int = 2) -> tuple[Units, Codings, np.ndarray]:
@@ -183,7 +179,7 @@ def test_unit_level_matches_naive_computation(seed: int, overlap: str) -> None:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_character_level_matches_per_character_arrays(seed: int) -> None:
-    units, codings, lengths = _random_project(seed)
+    _, codings, lengths = _random_project(seed)
     result = compute_agreement(None, codings, ["a", "b"], ["p", "q", "r"], level="character",
                                doc_lengths=lengths)  # fmt: skip
     for code in range(3):

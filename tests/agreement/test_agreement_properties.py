@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from coder.agreement import (
+    binary,
     brennan_prediger,
     character_kappa,
     cohen_kappa,
@@ -22,7 +23,6 @@ from coder.agreement import (
     scott_pi,
     unitized_alpha,
 )
-from coder.agreement import binary
 from coder.agreement.coefficients import pabak
 
 EPS = 1e-9
@@ -57,9 +57,7 @@ def test_symmetric_in_coders(data: np.ndarray, random: object) -> None:
     order = list(range(len(data)))
     random.shuffle(order)  # type: ignore[attr-defined]
     for coefficient in MULTI:
-        assert coefficient(data).value == pytest.approx(
-            coefficient(data[order]).value, nan_ok=True
-        )
+        assert coefficient(data).value == pytest.approx(coefficient(data[order]).value, nan_ok=True)
     a, b = data[0], data[1]
     for two in (cohen_kappa, scott_pi):
         assert two(a, b).value == pytest.approx(two(b, a).value, nan_ok=True)

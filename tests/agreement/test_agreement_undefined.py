@@ -126,9 +126,7 @@ def test_weighted_kappa_by_hand() -> None:
         p = table / 10
         p_o = (w * p).sum()
         p_e = p.sum(axis=1) @ w @ p.sum(axis=0)
-        assert cohen_kappa(a, b, weights=weights).value == pytest.approx(
-            (p_o - p_e) / (1 - p_e)
-        )
+        assert cohen_kappa(a, b, weights=weights).value == pytest.approx((p_o - p_e) / (1 - p_e))
     assert cohen_kappa(a, b, weights="linear").observed == pytest.approx(0.8)
 
 
