@@ -86,7 +86,7 @@ def percent_agreement(data: Any) -> Coefficient:
     For a unit rated by ``r_i >= 2`` coders, ``r_ik`` of whom chose category k, the share of
     agreeing pairs is ``sum_k r_ik (r_ik - 1) / (r_i (r_i - 1))``; percent agreement is its mean
     over units rated by two or more coders (Gwet 2014, *Handbook of Inter-Rater Reliability*,
-    4th ed., eq. 2.? "p_a"; with two coders and no missing data it is the plain proportion of
+    4th ed., ch. 2, "p_a"; with two coders and no missing data it is the plain proportion of
     units on which the coders agree). Units with fewer than two ratings are skipped. Undefined
     ("no unit rated by two or more coders") when no unit has two ratings; a single unit is fine.
     """
