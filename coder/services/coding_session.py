@@ -212,7 +212,14 @@ def document_codings(store: Store, coder: str, document_id: int) -> list[CodingV
 
 
 def _apply_in(
-    session: Session, me: Coder, doc: Document, code: Code, start: int, end: int
+    session: Session,
+    me: Coder,
+    doc: Document,
+    code: Code,
+    start: int,
+    end: int,
+    *,
+    new_code: bool = False,
 ) -> Coding:
     if not (0 <= start < end <= doc.length):
         raise InputError(f"{start}-{end}", f"span is outside document {doc.name!r}")
@@ -225,7 +232,11 @@ def _apply_in(
             session.flush()
     except IntegrityError:
         raise ConflictError(f"this text is already coded with {code.name!r}") from None
-    record(session, me.name, "apply", "coding", row.id, None, coding_snapshot(row))
+    after = coding_snapshot(row)
+    if new_code:
+        # Undo treats "new code from selection" as one action: the code goes with the coding.
+        after["with_new_code"] = True
+    record(session, me.name, "apply", "coding", row.id, None, after)
     return row
 
 
@@ -395,7 +406,7 @@ def create_code_from_selection(
         code = add_code_in(
             session, actor=me.name, name=name, parent_id=parent_id, definition=definition
         )
-        coding = _apply_in(session, me, doc, code, start, end)
+        coding = _apply_in(session, me, doc, code, start, end, new_code=True)
         return code_view(session, code), _coding_view(session, coding, doc, me)
 
 
@@ -428,6 +439,17 @@ def undo_last(store: Store, *, coder: str) -> UndoResult | None:
             return None
         document_id, description = _revert(session, entry)
         record(session, me.name, "undo", "audit", entry.id, entry.after, entry.before)
+        if (entry.after or {}).get("with_new_code"):
+            created = _last_undoable(session, me.name)
+            if created is not None and (created.action, created.entity, created.entity_id) == (
+                "create",
+                "code",
+                entry.after["code_id"],  # type: ignore[index]
+            ):
+                session.flush()
+                _, description = _revert(session, created)
+                description = f"{description} and its coding"
+                record(session, me.name, "undo", "audit", created.id, created.after, created.before)
         return UndoResult(
             entry_id=entry.id,
             action=entry.action,

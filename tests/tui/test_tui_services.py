@@ -48,20 +48,18 @@ def test_undo_restores_every_action_exactly(project, state):
     snapshots.append(state(project))
     assert snapshots[-1]["memos"] == []
 
-    # Undo walks back one action at a time, each time to exactly the state before it; the
-    # create-code-from-selection step is two entries (the code, then its coding).
+    # Undo walks back one action at a time, each time to exactly the state before it (the new
+    # code from the selection goes in one step with its coding).
     expected = snapshots[-2::-1]
-    expected.insert(2, None)  # after undoing the apply, the private code still exists
     for before in expected:
         result = cs.undo_last(project, coder="alice")
         assert result is not None
-        if before is not None:
-            assert state(project) == before
+        assert state(project) == before
     assert cs.undo_last(project, coder="alice") is None
     assert state(project) == snapshots[0]
     with project.read() as s:
         undos = s.scalars(select(AuditEntry).where(AuditEntry.action == "undo")).all()
-    assert len(undos) == len(expected)
+    assert len(undos) == len(expected) + 1  # the new code and its coding: two entries
 
 
 def test_undo_survives_a_restart_and_is_per_coder(project, state):
