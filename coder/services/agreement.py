@@ -142,8 +142,8 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
                 "the selected coders have no codings on the selected documents and codes"
             )
         codings_per_coder = {c.name: 0 for c in coders}
-        for row in rows:
-            codings_per_coder[coders[coder_index[row.coder_id]].name] += 1
+        for coding in rows:
+            codings_per_coder[coders[coder_index[coding.coder_id]].name] += 1
         for coder in coders:
             if codings_per_coder[coder.name] == 0:
                 excluded.append(f"{coder.name} has no codings in this selection")

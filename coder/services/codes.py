@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -93,7 +94,8 @@ class CodeTree:
             parent = found.id
         return found
 
-    def walk(self, parent: int | None = None):  # type: ignore[no-untyped-def]
+    def walk(self, parent: int | None = None) -> Iterator[Code]:
+        """Codes under ``parent`` (all codes for None), depth-first in display order."""
         for row in self.children.get(parent, []):
             yield row
             yield from self.walk(row.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -117,7 +117,7 @@ def list_codings(
     """
     with store.read() as session:
         tree = CodeTree.load(session)
-        query: Select[tuple[Coding, Document, Coder]] = (
+        query = (
             select(Coding, Document, Coder)
             .join(Document, Coding.document_id == Document.id)
             .join(Coder, Coding.coder_id == Coder.id)
@@ -153,7 +153,8 @@ def _coding_memos(session: Session, ids: list[int]) -> dict[int, str]:
         for coding_id, text in session.execute(
             select(Memo.coding_id, Memo.text).where(Memo.coding_id.in_(chunk)).order_by(Memo.id)
         ):
-            out[coding_id] = f"{out[coding_id]}\n{text}" if coding_id in out else text
+            if coding_id is not None:
+                out[coding_id] = f"{out[coding_id]}\n{text}" if coding_id in out else text
     return out
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from coder.db.engine import Store
@@ -98,10 +98,12 @@ def import_files(
         if progress:
             progress(index, total, path.name)
         try:
-            limits = {} if max_bytes is None else {"max_bytes": max_bytes}
-            result = read_documents(
-                path, text_column=text_column, attributes=attributes, **limits
-            )
+            if max_bytes is None:
+                result = read_documents(path, text_column=text_column, attributes=attributes)
+            else:
+                result = read_documents(
+                    path, text_column=text_column, attributes=attributes, max_bytes=max_bytes
+                )
             report.warnings.extend(result.warnings)
             drafts = result.documents
             if nlp is None:
@@ -261,7 +263,7 @@ def _summary(row: Document, attrs: dict[str, Any], counts: dict[str, int]) -> Do
     )
 
 
-def _latest_documents():  # type: ignore[no-untyped-def]
+def _latest_documents() -> Select[Any]:
     """Documents that have no newer version: what users see by default."""
     newer = select(Document.previous_id).where(Document.previous_id.is_not(None))
     return select(Document).where(Document.id.not_in(newer))
