@@ -1,0 +1,81 @@
+"""The JSON report: every figure of the result plus the context needed to read it."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from coder.reports._methods import methods_paragraph, references
+from coder.services.agreement import AgreementReport
+
+#: Bumped when a key is renamed or removed (adding keys keeps the version).
+FORMAT_VERSION = 1
+
+
+def request_dict(report: AgreementReport) -> dict[str, Any]:
+    """The request's parameters as plain JSON values."""
+    request = report.request
+    return {
+        "coders": list(request.coders),
+        "unit": str(request.unit),
+        "level": request.level,
+        "overlap": request.overlap,
+        "documents": list(request.documents),
+        "where": {str(k): str(v) for k, v in request.where.items()},
+        "codes": list(request.codes),
+        "rollup": request.rollup,
+        "all_documents": request.all_documents,
+        "ci": request.ci,
+        "n_boot": request.n_boot,
+        "seed": request.seed,
+    }
+
+
+def report_dict(report: AgreementReport) -> dict[str, Any]:
+    """Everything in the report as JSON-ready values; NaN becomes ``None``.
+
+    Undefined coefficients keep their ``reason``; document and code indices in ``result``
+    index ``documents`` and ``code_paths``.
+    """
+    return _clean(
+        {
+            "format_version": FORMAT_VERSION,
+            "project": report.project,
+            "generated_at": report.generated_at.isoformat(),
+            "request": request_dict(report),
+            "unit_label": report.unit_label,
+            "documents": list(report.documents),
+            "code_paths": [str(p) for p in report.code_paths],
+            "codings_per_coder": dict(report.codings_per_coder),
+            "excluded": list(report.excluded),
+            "methods": methods_paragraph(report),
+            "references": references(report),
+            "result": report.result.to_dict(),
+        }
+    )
+
+
+def render_json(report: AgreementReport) -> str:
+    """``report_dict`` as indented JSON text (strict: no NaN literals)."""
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _clean(value: Any) -> Any:
+    """Numpy scalars to Python numbers and NaN/inf to ``None``, recursively."""
+    if isinstance(value, Mapping):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _clean(value.tolist())
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    return value

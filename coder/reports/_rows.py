@@ -1,0 +1,193 @@
+"""Flat rows of figures for spreadsheets and CSV: raw numbers, ``None`` for undefined values.
+
+Each undefined coefficient leaves its cell empty and says why in the ``<name>_reason`` column
+beside it, so a script never meets a "nan" and a reader never loses the reason.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from coder.agreement._result import Coefficient
+from coder.agreement.bootstrap import BootstrapCI
+from coder.reports._common import (
+    code_names,
+    coder_letters,
+    document_name,
+    flag_for,
+    reliability,
+)
+from coder.services.agreement import AgreementReport
+
+Cell = float | int | str | None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A header and rows; ``number_columns`` are the columns holding figures (not counts)."""
+
+    headers: list[str]
+    rows: list[list[Cell]]
+    number_columns: frozenset[str] = frozenset()
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or math.isnan(float(x)) else float(x)
+
+
+def _coef(c: Coefficient | None) -> tuple[float | None, str | None]:
+    if c is None:
+        return None, None
+    if c.is_defined:
+        return float(c.value), None
+    return None, c.reason or "not a number"
+
+
+def _ci(ci: BootstrapCI | None) -> tuple[float | None, float | None]:
+    if ci is None:
+        return None, None
+    return _num(ci.low), _num(ci.high)
+
+
+def code_sheet(report: AgreementReport) -> Sheet:
+    """One row per code with every figure in its own column."""
+    result = report.result
+    level = report.request.level
+    coders = list(result.coders)
+    headers = ["code", *(f"coded_{name}" for name in coders), "prevalence", "kappa_name"]
+    figures = ["kappa", "alpha", "percent_agreement", "pabak", "unitized_alpha"]
+    for name in figures:
+        headers += [name, f"{name}_reason"]
+        if name in ("kappa", "alpha"):
+            headers += [f"{name}_ci_low", f"{name}_ci_high"]
+    headers += ["ci_n_boot", "ci_confidence", "prevalence_index", "bias_index"]
+    headers += ["char_both", "char_first_only", "char_second_only", "char_neither", "flag"]
+    rows: list[list[Cell]] = []
+    for code, name in zip(result.per_code, code_names(report), strict=True):
+        row: list[Cell] = [name, *code.coded, _num(code.prevalence), code.kappa_name or None]
+        for figure in figures:
+            row += list(_coef(getattr(code, figure)))
+            if figure == "kappa":
+                row += list(_ci(code.kappa_ci))
+            elif figure == "alpha":
+                row += list(_ci(code.alpha_ci))
+        ci = code.alpha_ci or code.kappa_ci
+        row += [ci.n_boot if ci else None, ci.confidence if ci else None]
+        row += [_num(code.prevalence_index), _num(code.bias_index)]
+        char = code.character
+        row += (
+            [char.both, char.first_only, char.second_only, char.neither]
+            if char is not None
+            else [None] * 4
+        )
+        row.append(flag_for(reliability(code, level)).word)
+        rows.append(row)
+    numbers = {
+        h
+        for h in headers
+        if h in figures
+        or h.endswith(("_ci_low", "_ci_high"))
+        or h in ("prevalence", "prevalence_index", "bias_index", "ci_confidence")
+    }
+    return Sheet(headers, rows, frozenset(numbers))
+
+
+def overall_sheet(report: AgreementReport) -> Sheet:
+    """The pooled figures, one per row: figure, value, reason."""
+    overall = report.result.overall
+    rows: list[list[Cell]] = []
+    alpha_name = "unitized_alpha_pooled" if report.request.level == "span" else "alpha_pooled"
+    for name, coefficient in (
+        (alpha_name, overall.alpha),
+        ("kappa_pooled", overall.kappa),
+        ("percent_agreement_pooled", overall.percent_agreement),
+    ):
+        if coefficient is not None:
+            rows.append([name, *_coef(coefficient)])
+    rows.append(["mean_alpha", _num(overall.mean_alpha), None])
+    if report.request.level != "span":
+        rows.append(["mean_kappa", _num(overall.mean_kappa), None])
+    rows.append(["n_codes_defined", overall.n_codes_defined, None])
+    rows.append(["n_codes", len(report.result.per_code), None])
+    rows.append(["n_units", report.result.n_units, None])
+    rows.append(["n_documents", len(report.documents), None])
+    return Sheet(["figure", "value", "reason"], rows, frozenset({"value"}))
+
+
+def document_sheet(report: AgreementReport) -> Sheet:
+    """One row per document: units, alpha (u-alpha at span level), percent agreement."""
+    alpha = "unitized_alpha" if report.request.level == "span" else "alpha"
+    headers = ["document", "n_units", alpha, f"{alpha}_reason"]
+    headers += ["percent_agreement", "percent_agreement_reason"]
+    rows: list[list[Cell]] = [
+        [
+            document_name(report, d.doc),
+            d.n_units,
+            *_coef(d.alpha),
+            *_coef(d.percent_agreement),
+        ]
+        for d in report.result.per_document
+    ]
+    return Sheet(headers, rows, frozenset({alpha, "percent_agreement"}))
+
+
+def pair_sheet(report: AgreementReport) -> Sheet:
+    """One row per pair of coders (only when there are more than two)."""
+    coders = report.result.coders
+    headers = ["first", "second", "cohen_kappa", "cohen_kappa_reason", "alpha", "alpha_reason"]
+    headers += ["percent_agreement", "percent_agreement_reason", "mean_kappa"]
+    rows: list[list[Cell]] = [
+        [
+            coders[p.first],
+            coders[p.second],
+            *_coef(p.kappa),
+            *_coef(p.alpha),
+            *_coef(p.percent_agreement),
+            _num(p.mean_kappa),
+        ]
+        for p in report.result.per_pair
+    ]
+    numbers = {"cohen_kappa", "alpha", "percent_agreement", "mean_kappa"}
+    return Sheet(headers, rows, frozenset(numbers))
+
+
+def confusion_sheet(report: AgreementReport) -> Sheet | None:
+    """Codes of the first coder (rows) by codes of the second (columns), with "(no code)"."""
+    confusion = report.result.confusion
+    if confusion is None:
+        return None
+    coders = report.result.coders
+    labels = [*code_names(report), "(no code)"]
+    corner = f"{coders[confusion.first]} \\ {coders[confusion.second]}"
+    rows: list[list[Cell]] = [
+        [label, *(int(n) for n in confusion.counts[i])] for i, label in enumerate(labels)
+    ]
+    return Sheet([corner, *labels], rows)
+
+
+def disagreement_sheet(report: AgreementReport) -> Sheet | None:
+    """One row per unit where the coders' code sets differ: where, and each coder's codes."""
+    table = report.result.disagreements
+    if table is None:
+        return None
+    names = code_names(report)
+    coders = list(report.result.coders)
+    headers = ["document", "start", "end", *(f"codes_{c}" for c in coders)]
+    rows: list[list[Cell]] = []
+    for d in table:
+        rows.append(
+            [
+                document_name(report, d.doc),
+                d.start,
+                d.end,
+                *("; ".join(names[k] for k in codes) for codes in d.codes),
+            ]
+        )
+    return Sheet(headers, rows)
+
+
+def coder_legend(report: AgreementReport) -> list[tuple[str, str]]:
+    """(letter, name) of each coder."""
+    coders = report.result.coders
+    return list(zip(coder_letters(len(coders)), coders, strict=True))

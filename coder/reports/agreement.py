@@ -1,0 +1,56 @@
+"""Agreement reports: one ``AgreementReport`` rendered as a terminal table, Markdown, HTML, CSV,
+XLSX or JSON.
+
+``render_agreement(report, fmt)`` returns text (bytes for xlsx). The terminal table flags weak
+codes against Krippendorff's (2004, p. 241) standards: alpha below 0.667 and below 0.8.
+Proportions (percent agreement, prevalence) are 0-1 in csv/xlsx/json and percentages in the
+human formats; undefined values are "undefined: <reason>" (or "n/a" with a footnote in the
+terminal), empty or null with a reason in csv/xlsx/json, never "nan".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from coder.reports._json import render_json, report_dict
+from coder.reports._methods import methods_paragraph
+from coder.reports._terminal import agreement_renderables, render_table
+from coder.services.agreement import AgreementReport
+
+__all__ = [
+    "agreement_renderables",
+    "methods_paragraph",
+    "render_agreement",
+    "report_dict",
+    "supported_report_formats",
+]
+
+
+def _renderers() -> dict[str, Callable[[AgreementReport], str | bytes]]:
+    from coder.reports._html import render_html
+    from coder.reports._markdown import render_markdown
+    from coder.reports._tabular import render_csv, render_xlsx
+
+    return {
+        "table": render_table,
+        "md": render_markdown,
+        "html": render_html,
+        "csv": render_csv,
+        "xlsx": render_xlsx,
+        "json": render_json,
+    }
+
+
+def supported_report_formats() -> tuple[str, ...]:
+    """Format names ``render_agreement`` accepts, in the order the CLI lists them."""
+    return ("table", "md", "html", "csv", "xlsx", "json")
+
+
+def render_agreement(report: AgreementReport, fmt: str) -> str | bytes:
+    """The report in format ``fmt``: text for table/md/html/csv/json, bytes for xlsx."""
+    renderers = _renderers()
+    if fmt not in renderers:
+        raise ValueError(
+            f"unknown report format {fmt!r} (choose {', '.join(supported_report_formats())})"
+        )
+    return renderers[fmt](report)
