@@ -198,10 +198,17 @@ def _flag_sentences(report: AgreementReport) -> list[str]:
     flags = [flag_for(reliability(c, level)) for c in report.result.per_code]
     low, tentative = flags.count(Flag.LOW), flags.count(Flag.TENTATIVE)
     name = "u-alpha" if level == "span" else "alpha"
+    below = (
+        f"{number_word(low, capital=True)} {'code' if low == 1 else 'codes'} had"
+        if low
+        else "No code had"
+    )
+    between = "no other code" if low else "none"
+    if tentative:
+        between = f"{number_word(tentative)} more"
     return [
-        f"{number_word(low, capital=True)} {'code' if low == 1 else 'codes'} had {name} below "
-        f"{ALPHA_TENTATIVE:.3f}, the lowest level Krippendorff (2004, p. 241) accepts for "
-        f"tentative conclusions; {number_word(tentative)} more fell short of "
+        f"{below} {name} below {ALPHA_TENTATIVE:.3f}, the lowest level Krippendorff (2004, "
+        f"p. 241) accepts for tentative conclusions; {between} fell short of "
         f"{ALPHA_RELIABLE:.3f}, his standard for reliable data."
     ]
 

@@ -1,0 +1,347 @@
+"""Agreement reports: content a reader relies on, in every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+
+import pytest
+from lxml import html as lxml_html
+from openpyxl import load_workbook
+from reports_fixture import CODE_PATHS, CODERS, DOCUMENTS, build_report
+
+from coder.reports.agreement import (
+    agreement_renderables,
+    methods_paragraph,
+    render_agreement,
+    supported_report_formats,
+)
+
+LEVELS = [("unit", 2), ("unit", 3), ("character", 2), ("span", 2)]
+
+
+def _text(fmt: str, level: str = "unit", n_coders: int = 2) -> str:
+    rendered = render_agreement(build_report(level, n_coders), fmt)
+    assert isinstance(rendered, str)
+    return rendered
+
+
+def test_supported_formats_all_render() -> None:
+    report = build_report()
+    assert supported_report_formats() == ("table", "md", "html", "csv", "xlsx", "json")
+    for fmt in supported_report_formats():
+        assert render_agreement(report, fmt)
+
+
+def test_unknown_format_is_refused_with_the_choices() -> None:
+    with pytest.raises(ValueError, match=r"unknown report format 'pdf'.*table, md, html"):
+        render_agreement(build_report(), "pdf")
+
+
+# ---------------------------------------------------------------- undefined values, never "nan"
+
+
+@pytest.mark.parametrize(("level", "n_coders"), LEVELS)
+@pytest.mark.parametrize("fmt", ["table", "md", "html", "csv", "json"])
+def test_no_format_ever_prints_nan(level: str, n_coders: int, fmt: str) -> None:
+    text = _text(fmt, level, n_coders)
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE)
+    assert "NaN" not in text
+
+
+def test_unused_code_is_undefined_with_its_reason_in_every_text_format() -> None:
+    report = build_report()
+    theme = report.result.per_code[0]
+    assert theme.alpha is not None and theme.alpha.reason == "no variation"
+    assert "(1) undefined: no variation" in _text("table")
+    assert re.search(r"\| Theme \|.*undefined: no variation", _text("md"))
+    page = lxml_html.fromstring(_text("html"))
+    row = page.xpath("//table[contains(@class, 'per-code')]//tr[th[text()='Theme']]")[0]
+    assert "undefined: no variation" in row.text_content()
+    chart_row = page.xpath("//*[local-name()='g'][@data-code='Theme']")[0]
+    assert "undefined: no variation" in chart_row.text_content()
+
+
+def test_csv_leaves_undefined_empty_and_gives_the_reason() -> None:
+    rows = list(csv.DictReader(io.StringIO(_text("csv"))))
+    assert [r["code"] for r in rows] == [str(p) for p in CODE_PATHS]
+    theme, sub_a = rows[0], rows[1]
+    assert theme["alpha"] == "" and theme["alpha_reason"] == "no variation"
+    assert theme["kappa"] == "" and theme["kappa_reason"] == "no variation"
+    assert theme["flag"] == "n/a"
+    report = build_report()
+    code = report.result.per_code[1]
+    assert code.alpha is not None and code.alpha_ci is not None
+    # Numbers are unformatted: they round-trip exactly.
+    assert float(sub_a["alpha"]) == code.alpha.value
+    assert float(sub_a["alpha_ci_low"]) == code.alpha_ci.low
+    assert int(sub_a["coded_ana"]) == code.coded[0]
+    assert sub_a["alpha_reason"] == ""
+
+
+def test_json_carries_every_figure_with_null_for_undefined() -> None:
+    report = build_report()
+    data = json.loads(_text("json"))
+    assert data["project"] == "fixture"
+    assert data["generated_at"] == "2025-03-14T09:26:53+00:00"
+    assert data["documents"] == list(DOCUMENTS)
+    assert data["code_paths"] == [str(p) for p in CODE_PATHS]
+    assert data["codings_per_coder"] == {"ana": 9, "ben": 8}
+    assert data["excluded"] == list(report.excluded)
+    assert data["request"]["coders"] == ["ana", "ben"]
+    assert data["request"]["unit"] == "sentence"
+    assert data["request"]["n_boot"] == 200
+    theme = data["result"]["per_code"][0]
+    assert theme["alpha"]["value"] is None
+    assert theme["alpha"]["reason"] == "no variation"
+    assert theme["alpha_ci"]["low"] is None
+    sub_a = data["result"]["per_code"][1]
+    assert sub_a["alpha"]["value"] == report.result.per_code[1].alpha.value  # type: ignore[union-attr]
+    assert data["result"]["overall"]["alpha"]["value"] == report.result.overall.alpha.value
+    assert len(data["result"]["disagreements"]) == len(report.result.disagreements or [])
+    assert data["methods"] == methods_paragraph(report)
+
+
+# ---------------------------------------------------------------------------- terminal table
+
+
+def test_terminal_table_fits_100_columns_and_flags_weak_codes_in_words() -> None:
+    text = _text("table")
+    assert max(len(line) for line in text.splitlines()) <= 100
+    # Sub a: alpha 0.848 (reliable); Sub b: alpha 0.167 (low).
+    sub_a = next(line for line in text.splitlines() if line.startswith("Theme/Sub a"))
+    sub_b = next(line for line in text.splitlines() if line.startswith("Theme/Sub b"))
+    assert sub_a.rstrip().endswith("ok")
+    assert sub_b.rstrip().endswith("!! low")
+    assert "0.848 [0.508, 1.000]" in sub_a
+
+
+def test_tentative_flag_between_0667_and_08() -> None:
+    text = _text("table", "unit", 3)
+    sub_a = next(line for line in text.splitlines() if line.startswith("Theme/Sub a"))
+    assert "0.789" in sub_a and sub_a.rstrip().endswith("! tentative")
+
+
+def test_terminal_renderables_print_in_colour_on_a_terminal() -> None:
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=100, force_terminal=True, color_system="standard")
+    for renderable in agreement_renderables(build_report()):
+        console.print(renderable)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b[" in out  # colour codes...
+    assert "!! low" in re.sub(r"\x1b\[[0-9;]*m", "", out)  # ...and the word, not colour alone
+
+
+def test_terminal_lists_pairs_for_three_coders() -> None:
+    text = _text("table", "unit", 3)
+    assert "Coder pairs" in text
+    for pair in ("A - B", "A - C", "B - C"):
+        assert pair in text
+    assert "Fleiss k" in text
+
+
+def test_character_level_shows_the_nvivo_caveat() -> None:
+    for fmt in ("table", "md", "html"):
+        text = _text(fmt, "character")
+        assert "NVivo" in " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- methods paragraph
+
+
+def test_methods_paragraph_states_what_was_done_and_found() -> None:
+    report = build_report()
+    text = methods_paragraph(report)
+    assert "Two coders (ana and ben)" in text
+    assert "2 documents (13 sentences)" in text
+    assert "Krippendorff's alpha" in text and "(Krippendorff, 2004)" in text
+    assert "Cohen's kappa (Cohen, 1960)" in text
+    assert f"alpha = {report.result.overall.alpha.value:.3f}" in text
+    assert "no confidence interval was computed for the pooled figures" in text
+    assert "200 bootstrap resamples of sentences" in text
+    assert "overlapped any part of the sentence" in text
+    assert "Excluded: 1 document(s) not yet coded by every coder: interview-03." in text
+    assert "undefined for 1 code: no variation" in text
+    assert "Two codes had alpha below 0.667" in text
+    assert "nan" not in text.lower().replace("nominal", "")
+
+
+def test_methods_paragraph_without_ci_says_so() -> None:
+    text = methods_paragraph(build_report(ci=False))
+    assert "No confidence intervals were computed." in text
+    assert "bootstrap" not in text
+
+
+def test_methods_paragraph_other_levels_and_coders() -> None:
+    character = methods_paragraph(build_report("character"))
+    assert "NVivo" in character and "160 characters" in character
+    assert "not independent units" in character
+    span = methods_paragraph(build_report("span"))
+    assert "Krippendorff's alpha for unitizing" in span and "1995" in span
+    three = methods_paragraph(build_report("unit", 3))
+    assert "Three coders (ana, ben and cleo)" in three
+    assert "Fleiss' kappa (Fleiss, 1971)" in three
+
+
+def test_methods_paragraph_with_nothing_excluded() -> None:
+    text = methods_paragraph(build_report(excluded=()))
+    assert text.endswith("Nothing in the selection was excluded.")
+
+
+# ---------------------------------------------------------------------------------------- html
+
+
+def _chart(level: str = "unit", n_coders: int = 2):  # type: ignore[no-untyped-def]
+    page = lxml_html.fromstring(_text("html", level, n_coders))
+    svgs = page.xpath("//*[local-name()='svg']")
+    assert len(svgs) == 1
+    return page, svgs[0]
+
+
+@pytest.mark.parametrize(("level", "n_coders"), LEVELS)
+def test_html_chart_has_a_whisker_per_defined_code_and_reference_lines(
+    level: str, n_coders: int
+) -> None:
+    report = build_report(level, n_coders)
+    page, svg = _chart(level, n_coders)
+    whiskers = svg.xpath(".//*[local-name()='line'][@class='ci']")
+    points = svg.xpath(".//*[local-name()='circle'][@class='point']")
+    charted = {
+        "unit": lambda c: c.alpha,
+        "character": lambda c: c.kappa,
+        "span": lambda c: c.unitized_alpha,
+    }[level]
+    defined = [c for c in report.result.per_code if charted(c).is_defined]
+    assert len(points) == len(defined)
+    if level == "unit":
+        assert len(whiskers) == len(defined) == 3
+        for line, code in zip(whiskers, defined, strict=True):
+            assert float(line.get("data-low")) == pytest.approx(code.alpha_ci.low, abs=1e-6)
+            assert float(line.get("data-high")) == pytest.approx(code.alpha_ci.high, abs=1e-6)
+            assert float(line.get("x1")) <= float(line.get("x2"))
+    else:
+        assert whiskers == []  # no interval is computed at this level
+    refs = {
+        r.get("data-value") for r in svg.xpath(".//*[local-name()='line'][contains(@class,'ref ')]")
+    }
+    assert refs == {"0.667", "0.8"}
+    # Accessible: a title and a description the svg points to.
+    title = svg.xpath("./*[local-name()='title']")[0].text
+    desc = svg.xpath("./*[local-name()='desc']")[0].text
+    assert svg.get("role") == "img" and title and desc
+    assert svg.get("aria-labelledby") == "chart-title chart-desc"
+    assert page.xpath("//figcaption")
+
+
+def test_html_reference_lines_sit_at_their_values_on_the_axis() -> None:
+    _, svg = _chart()
+    ticks = {
+        float(t.text): float(t.get("x"))
+        for t in svg.xpath(".//*[local-name()='text'][@class='tick']")
+    }
+    x0, x1 = ticks[0.0], ticks[1.0]
+    for ref in svg.xpath(".//*[local-name()='line'][contains(@class,'ref ')]"):
+        value = float(ref.get("data-value"))
+        assert float(ref.get("x1")) == pytest.approx(x0 + value * (x1 - x0), abs=0.2)
+
+
+def test_html_is_self_contained_with_all_sections() -> None:
+    text = _text("html", "unit", 3)
+    assert "<script" not in text.lower()
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)
+    page = lxml_html.fromstring(text)
+    for section in ("methods", "chart", "per-code", "overall", "per-document", "pairs",
+                    "confusion", "excluded"):  # fmt: skip
+        assert page.xpath(f"//section[@id='{section}']"), section
+    assert page.xpath("//title")[0].text == "Inter-coder agreement: fixture"
+    methods = page.xpath("//section[@id='methods']/p")[0].text_content()
+    assert methods == methods_paragraph(build_report("unit", 3))
+    header = page.xpath("//header")[0].text_content()
+    for expected in ("ana", "ben", "cleo", "sentences", "2025-03-14 09:26 UTC"):
+        assert expected in header
+
+
+def test_html_confusion_table_counts_match_the_result() -> None:
+    report = build_report()
+    page = lxml_html.fromstring(_text("html"))
+    table = page.xpath("//table[@class='confusion']")[0]
+    body = table.xpath("./tbody/tr")
+    confusion = report.result.confusion
+    assert confusion is not None
+    # "Theme" was applied by nobody, so its row and column are left out.
+    labels = [tr.xpath("./th")[0].text_content() for tr in body]
+    assert labels == ["1. Theme/Sub a", "2. Theme/Sub b", "3. Other | pipes", "4. (no code)"]
+    keep = [1, 2, 3, 4]
+    for tr, i in zip(body, keep, strict=True):
+        cells = [td.text_content() for td in tr.xpath("./td")]
+        assert [int(c) if c else 0 for c in cells] == [int(confusion.counts[i, j]) for j in keep]
+
+
+# ---------------------------------------------------------------------------------------- xlsx
+
+
+def _workbook(level: str = "unit", n_coders: int = 2):  # type: ignore[no-untyped-def]
+    data = render_agreement(build_report(level, n_coders), "xlsx")
+    assert isinstance(data, bytes)
+    return load_workbook(io.BytesIO(data))
+
+
+def test_xlsx_sheets_headers_and_numbers() -> None:
+    report = build_report()
+    wb = _workbook()
+    assert wb.sheetnames == [
+        "Per code", "Overall", "Per document", "Confusion", "Disagreements", "Method",
+    ]  # fmt: skip
+    ws = wb["Per code"]
+    headers = [c.value for c in ws[1]]
+    assert all(c.font.bold for c in ws[1])
+    assert ws.freeze_panes == "B2"
+    column = {h: i for i, h in enumerate(headers)}
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [str(p) for p in CODE_PATHS]
+    theme, sub_a = rows[0], rows[1]
+    assert theme[column["alpha"]] is None
+    assert theme[column["alpha_reason"]] == "no variation"
+    alpha = report.result.per_code[1].alpha
+    assert alpha is not None
+    assert sub_a[column["alpha"]] == pytest.approx(alpha.value)
+    cell = ws.cell(row=3, column=column["alpha"] + 1)
+    assert isinstance(cell.value, float) and cell.number_format == "0.000"
+    assert ws.column_dimensions["A"].width >= len("Other | pipes")
+
+
+def test_xlsx_disagreements_and_method() -> None:
+    report = build_report()
+    wb = _workbook()
+    ws = wb["Disagreements"]
+    assert [c.value for c in ws[1]] == ["document", "start", "end", "codes_ana", "codes_ben"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(report.result.disagreements or [])
+    first = next(iter(report.result.disagreements or []))
+    assert rows[0][:3] == (DOCUMENTS[first.doc], first.start, first.end)
+    names = [str(p) for p in CODE_PATHS]
+    assert rows[0][3] == ("; ".join(names[k] for k in first.codes[0]) or None)
+    method = {r[0]: r[1] for r in wb["Method"].iter_rows(min_row=2, values_only=True)}
+    assert method["methods paragraph"] == methods_paragraph(report)
+    assert method["n_boot"] == 200 and method["level"] == "unit"
+
+
+def test_xlsx_pairs_sheet_only_for_more_than_two_coders() -> None:
+    assert "Pairs" not in _workbook().sheetnames
+    wb = _workbook("unit", 3)
+    rows = list(wb["Pairs"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1]) for r in rows] == [
+        (CODERS[0], CODERS[1]), (CODERS[0], CODERS[2]), (CODERS[1], CODERS[2]),
+    ]  # fmt: skip
+    assert all(isinstance(r[2], float) and not math.isnan(r[2]) for r in rows)
+
+
+def test_xlsx_span_level_has_no_unit_tables() -> None:
+    wb = _workbook("span")
+    assert "Confusion" not in wb.sheetnames and "Disagreements" not in wb.sheetnames
+    headers = [c.value for c in wb["Per document"][1]]
+    assert "unitized_alpha" in headers

@@ -1,0 +1,48 @@
+"""Golden files for the text formats of the agreement report.
+
+The reports are built from fixed arrays with a seeded bootstrap and a fixed clock, so every
+byte is reproducible. After a deliberate change, regenerate with
+``UPDATE_GOLDEN=1 pytest tests/reports`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from reports_fixture import GOLDEN, build_report
+
+from coder.reports.agreement import render_agreement
+
+CASES = [
+    ("unit", 2, "table", "unit2.table.txt"),
+    ("unit", 2, "md", "unit2.md"),
+    ("unit", 2, "csv", "unit2.csv"),
+    ("unit", 2, "json", "unit2.json"),
+    ("unit", 3, "table", "unit3.table.txt"),
+    ("unit", 3, "md", "unit3.md"),
+    ("character", 2, "table", "character2.table.txt"),
+    ("character", 2, "md", "character2.md"),
+    ("character", 2, "csv", "character2.csv"),
+    ("span", 2, "table", "span2.table.txt"),
+    ("span", 2, "md", "span2.md"),
+    ("span", 2, "json", "span2.json"),
+]
+
+
+@pytest.mark.parametrize(("level", "n_coders", "fmt", "golden"), CASES)
+def test_report_matches_golden_file(level: str, n_coders: int, fmt: str, golden: str) -> None:
+    rendered = render_agreement(build_report(level, n_coders), fmt)
+    assert isinstance(rendered, str)
+    path = GOLDEN / golden
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(rendered, encoding="utf-8")
+    assert path.exists(), f"{path} missing: run with UPDATE_GOLDEN=1 to create it"
+    assert rendered == path.read_text(encoding="utf-8")
+
+
+def test_every_golden_file_is_used() -> None:
+    """A stale golden file (a case renamed or removed) would otherwise linger unnoticed."""
+    used = {case[3] for case in CASES}
+    assert {p.name for p in GOLDEN.iterdir()} == used
