@@ -50,7 +50,7 @@ def build_demo(
     """Create the demo project at ``target`` (which must not exist yet)."""
     from coder.io.codebook import read_codebook
     from coder.io.seeds import read_seed_corpus
-    from coder.text import load_pipeline, segment_many
+    from coder.text import load_pipeline, segment_drafts
 
     say = progress or (lambda _msg: None)
     book = read_codebook(codebook)
@@ -58,7 +58,7 @@ def build_demo(
     store = create_project(target, name="demo", blind=True)
     try:
         say(f"segmenting {len(drafts)} seed documents")
-        units = segment_many([d.text for d in drafts], nlp=load_pipeline(None))
+        units = segment_drafts(drafts, nlp=load_pipeline(None))
         report = ImportReport()
         store_drafts(store, drafts, units, actor="demo", report=report)
         import_codebook(store, book, actor="demo")

@@ -89,7 +89,7 @@ def import_files(
     project as it was; the other files still import.
     """
     from coder.io.documents import read_documents
-    from coder.text import load_pipeline, segment_many
+    from coder.text import load_pipeline, segment_drafts
 
     report = ImportReport()
     nlp = None
@@ -108,7 +108,7 @@ def import_files(
             drafts = result.documents
             if nlp is None:
                 nlp = load_pipeline(spacy_model)
-            unit_lists = segment_many([d.text for d in drafts], nlp=nlp)
+            unit_lists = segment_drafts(drafts, nlp=nlp)
             store_drafts(store, drafts, unit_lists, actor=actor, report=report)
         except CoderError as exc:
             report.errors.append(str(exc))

@@ -83,3 +83,20 @@ def test_survey_rows_with_equal_answers_are_all_kept(project: Store, tmp_path: P
     assert sorted(report.imported) == ["r1", "r2", "r3"]
     ages = {d.name: d.attributes.get("age") for d in list_documents(project, name_contains="r")}
     assert ages["r2"] == 41
+
+
+def test_subtitle_speaker_turns_are_stored(project: Store, tmp_path: Path) -> None:
+    path = tmp_path / "interview-3.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>Why did you partner?\n\n"
+        "00:00:05.000 --> 00:00:09.000\n<v Policy-maker>We needed evidence fast.\n\n"
+        "00:00:09.500 --> 00:00:12.000\n<v Policy-maker>And trust came later.\n",
+        encoding="utf-8",
+    )
+    assert import_files(project, [path], actor="t").imported == ["interview-3"]
+    doc = get_document(project, "interview-3")
+    turns = [(u.speaker, doc.text[u.start : u.end]) for u in doc.units if u.kind == "turn"]
+    assert turns[0] == ("Interviewer", "Why did you partner?")
+    assert turns[1][0] == "Policy-maker"
+    assert "We needed evidence fast." in turns[1][1] and "trust came later" in turns[1][1]
+    assert len(turns) == 2
