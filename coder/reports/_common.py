@@ -200,11 +200,12 @@ def document_name(report: AgreementReport, index: int) -> str:
     return report.documents[index] if 0 <= index < len(report.documents) else f"#{index}"
 
 
-def undefined_count(report: AgreementReport) -> dict[str, int]:
-    """How many codes have an undefined reliability coefficient, by reason."""
+def undefined_count(report: AgreementReport, *, charted: bool = False) -> dict[str, int]:
+    """How many codes have an undefined reliability (or ``charted``) coefficient, by reason."""
     counts: dict[str, int] = {}
+    level = report.request.level
     for code in report.result.per_code:
-        coefficient = reliability(code, report.request.level)
+        coefficient = chart_value(code, level)[0] if charted else reliability(code, level)
         if coefficient is not None and not coefficient.is_defined:
             reason = coefficient.reason or "not a number"
             counts[reason] = counts.get(reason, 0) + 1

@@ -184,7 +184,7 @@ def _per_code_summary(report: AgreementReport, name: str) -> str:
         f"(mean {fmt_num(mean)} over the {plural(len(values), 'code')} where it is defined"
     )
     if len(values) < n_codes:
-        reasons = undefined_count(report) if level != "character" else {}
+        reasons = undefined_count(report, charted=True)
         detail = ", ".join(
             reason if len(reasons) == 1 else f"{n} {reason}" for reason, n in reasons.items()
         )

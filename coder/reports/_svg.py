@@ -18,7 +18,6 @@ from coder.reports._common import (
     code_names,
     flag_for,
     is_number,
-    reliability,
 )
 from coder.services.agreement import AgreementReport
 
@@ -56,7 +55,8 @@ def chart_svg(report: AgreementReport, *, chart_id: str = "chart") -> str:
     points = []
     for code, name in zip(report.result.per_code, names, strict=True):
         value, ci = chart_value(code, level)
-        points.append((name, value, ci, flag_for(reliability(code, level))))
+        # The flag follows the value printed beside it (kappa at character level).
+        points.append((name, value, ci, flag_for(value)))
     extents: list[float] = []
     for _, value, ci, _ in points:
         if value is not None and value.is_defined:
