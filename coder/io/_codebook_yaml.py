@@ -19,7 +19,7 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
 )
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from coder.domain.codebook import Codebook, CodePath
 from coder.io._codebook_parse import CodebookProblem, codebook_from_data, codebook_to_data
@@ -132,6 +132,11 @@ def load_json(text: str, default_name: str) -> tuple[Codebook, list[CodebookProb
     return codebook_from_data(data, default_name=default_name, source_lines=text.splitlines())
 
 
+# Words safe to leave unquoted inside [...]: ruamel.yaml 0.19 writes some flow items, such as
+# "?0", without the quotes they need, so anything less plain than this is double-quoted.
+_PLAIN_FLOW_ITEM = re.compile(r"^[^\W_][\w '.&-]*$")
+
+
 def _for_yaml(value: Any, key: str | None = None) -> Any:
     """Plain data -> ruamel objects chosen for a readable file."""
     if isinstance(value, Mapping):
@@ -140,10 +145,13 @@ def _for_yaml(value: Any, key: str | None = None) -> Any:
             mapping[k] = _for_yaml(v, k)
         return mapping
     if isinstance(value, list):
-        seq = CommentedSeq(_for_yaml(v) for v in value)
         if key == "keywords":
-            seq.fa.set_flow_style()  # keywords: [impact, relevance]
-        return seq
+            keywords = CommentedSeq(
+                v if _PLAIN_FLOW_ITEM.match(v) else DoubleQuotedScalarString(v) for v in value
+            )
+            keywords.fa.set_flow_style()  # keywords: [impact, relevance]
+            return keywords
+        return CommentedSeq(_for_yaml(v) for v in value)
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value)
     return value
