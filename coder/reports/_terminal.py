@@ -7,6 +7,7 @@ narrow; weak codes carry a marker and a word as well as a colour.
 from __future__ import annotations
 
 import io
+import re
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -136,39 +137,70 @@ def _code_table(report: AgreementReport, notes: _Footnotes) -> Table:
     names = code_names(report)
     # One space between columns: at 100 columns every space goes to the code paths.
     table = Table(box=box.SIMPLE_HEAD, padding=0, show_edge=False, expand=False)
-    table.add_column("Code", overflow="fold", min_width=18)
-    counted = {"character": "Chars", "span": "Segments"}.get(level, "Coded")
-    table.add_column(f"{counted} {'/'.join(letters)}", justify="right", no_wrap=True)
+    headers = [
+        "Code",
+        f"{ {'character': 'Chars', 'span': 'Segments'}.get(level, 'Coded') } " + "/".join(letters),
+    ]
     if level == "span":
-        table.add_column("u-alpha", justify="right", no_wrap=True)
+        headers.append("u-alpha")
     else:
-        table.add_column("Prev.", justify="right", no_wrap=True)
-        table.add_column(
-            "Kappa" if len(result.coders) == 2 else "Fleiss k", justify="right", no_wrap=True
-        )
-        table.add_column(
-            "Alpha [95% CI]" if level == "unit" else "Alpha", justify="right", no_wrap=True
-        )
-        table.add_column("Agree", justify="right", no_wrap=True)
-        table.add_column("PABAK", justify="right", no_wrap=True)
-    table.add_column("Flag", no_wrap=True)
+        headers += ["Prev.", "Kappa" if len(result.coders) == 2 else "Fleiss k"]
+        headers += ["Alpha [95% CI]" if level == "unit" else "Alpha", "Agree", "PABAK"]
+    headers.append("Flag")
+    rows: list[list[str | Text]] = []
     for code, name in zip(result.per_code, names, strict=True):
         counts = "/".join(fmt_int(n) for n in code.coded)
         flag = _flag_text(flag_for(reliability(code, level)))
         if level == "span":
-            table.add_row(name, counts, notes.cell(code.unitized_alpha), flag)
+            rows.append([name, counts, notes.cell(code.unitized_alpha), flag])
             continue
-        table.add_row(
-            name,
-            counts,
-            fmt_pct(code.prevalence),
-            notes.cell(code.kappa),
-            _alpha_cell(code, notes),
-            notes.cell(code.percent_agreement, fmt_pct(_value(code.percent_agreement))),
-            notes.cell(code.pabak),
-            flag,
+        rows.append(
+            [
+                name,
+                counts,
+                fmt_pct(code.prevalence),
+                notes.cell(code.kappa),
+                _alpha_cell(code, notes),
+                notes.cell(code.percent_agreement, fmt_pct(_value(code.percent_agreement))),
+                notes.cell(code.pabak),
+                flag,
+            ]
         )
+    # The figures never wrap; the code column gets the rest of the line and its paths break
+    # after a "/" rather than inside a name.
+    others = sum(
+        max(len(str(h)), *(len(str(r[i])) for r in rows)) + 1
+        for i, h in enumerate(headers)
+        if i > 0
+    )
+    code_width = max(WIDTH - others, 18)
+    for i, h in enumerate(headers):
+        table.add_column(
+            h,
+            justify="left" if i in (0, len(headers) - 1) else "right",
+            no_wrap=i > 0,
+            overflow="fold",
+            min_width=code_width if i == 0 and any(len(n) > code_width for n in names) else None,
+        )
+    for row in rows:
+        table.add_row(_wrap_path(str(row[0]), code_width), *row[1:])
     return table
+
+
+def _wrap_path(path: str, width: int) -> str:
+    """Break a long code path into lines after "/" separators, each at most ``width`` wide."""
+    if len(path) <= width:
+        return path
+    lines: list[str] = []
+    line = ""
+    for part in re.split(r"(?<=/)", path):
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = "  " + part
+        else:
+            line += part
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def _value(coefficient: Coefficient | None) -> float | None:
