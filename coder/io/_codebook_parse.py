@@ -7,6 +7,7 @@ plain ``dict``/``list`` input (an in-memory codebook being validated) gets ``lin
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -96,6 +97,8 @@ def describe(value: object) -> str:
         return f"a number ({value})"
     if isinstance(value, str):
         return f"text ({value!r})"
+    if isinstance(value, dt.date):
+        return f"a date ({value.isoformat()})"
     if isinstance(value, Mapping):
         return "a mapping"
     if isinstance(value, list | tuple):
@@ -249,7 +252,7 @@ class _Builder:
             self.problem(line, f"the {what} is missing: write {what}: followed by the name")
             return None
         if not isinstance(value, str):
-            hint = "; put it in quotes" if isinstance(value, int | float) else ""
+            hint = "; put it in quotes" if isinstance(value, int | float | dt.date) else ""
             self.problem(line, f"the {what} must be text, found {describe(value)}{hint}")
             return None
         name = value.strip()

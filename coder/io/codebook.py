@@ -195,7 +195,10 @@ def read_codebook(path: Path, fmt: str | None = None) -> Codebook:
             f"import a {readable} file instead",
         )
     text = _read_text(path)
-    codebook, problems = codebook_format.loader(text, path.stem or "Codebook")
+    try:
+        codebook, problems = codebook_format.loader(text, path.stem or "Codebook")
+    except RecursionError:
+        raise InputError(source, "the codes nest too deeply to read") from None
     if problems:
         raise CodebookError(source, problems)
     return codebook

@@ -89,6 +89,13 @@ BAD_FILES: list[tuple[str, str, str, int, str]] = [
         "the name must be text, found a number (2021); put it in quotes",
     ),
     (
+        "name-read-as-a-date",
+        "date.yaml",
+        "codes:\n  - name: Theme\n    children:\n      - name: 2021-06-30\n",
+        4,
+        "the name must be text, found a date (2021-06-30); put it in quotes",
+    ),
+    (
         "keywords-not-a-list",
         "keywords.yaml",
         "codes:\n  - name: A\n    keywords: impact, relevance\n",
@@ -376,3 +383,11 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
     path.write_text("codes: []\n", encoding="utf-8")
     with pytest.raises(InputError, match="unknown codebook format 'xml'"):
         read_codebook(path, fmt="xml")
+
+
+def test_absurdly_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    depth = 5000
+    path.write_text('{"codes": [' + '{"name": "a", "children": [' * depth + "]}" * depth + "]}")
+    with pytest.raises(InputError, match="nest too deeply"):
+        read_codebook(path)
