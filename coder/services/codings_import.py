@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, Document, Memo
 from coder.domain.codebook import CodePath
-from coder.errors import CoderError, InputError
+from coder.errors import InputError
 from coder.reports._xlsx_util import CUT_MARKER, XLSX_TEXT_CAP
 from coder.services.audit import record
 from coder.services.codes import CodeTree, code_snapshot
@@ -387,6 +387,3 @@ def _xlsx_cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-__all__ = ["CodingsImportReport", "CoderError", "import_codings"]

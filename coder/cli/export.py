@@ -1,0 +1,102 @@
+"""``coder export``: every export format, from codings tables to a paper's quote book."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store
+from coder.errors import UsageError
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``export`` command to ``app``."""
+    app.command("export")(export)
+
+
+def export(
+    fmt: str = typer.Option(
+        ...,
+        "--format",
+        "-f",
+        help="codebook-md|-docx|-html|-csv|-xlsx, quotes-md|-docx|-csv|-xlsx, matrix-xlsx|-csv,"
+        " codings-csv|-xlsx (the list: --format help).",
+    ),
+    project: ProjectOption = DEFAULT_PROJECT,
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default: stdout, text formats only)."
+    ),
+    coder: list[str] = typer.Option(
+        [],
+        "--coder",
+        "-c",
+        help="Whose codings (default: the consensus coder; codings-*: everyone; repeatable).",
+    ),
+    code: list[str] = typer.Option([], "--code", help="Only this code and its sub-codes."),
+    doc: list[str] = typer.Option([], "--doc", "-d", help="Only this document (repeatable)."),
+    where: list[str] = typer.Option(
+        [], "--where", "-w", help="Only documents with attribute key=value (repeatable)."
+    ),
+    attrs: str = typer.Option(
+        "", "--attrs", help="Quote book: document attributes to show, e.g. role,year."
+    ),
+    by: str | None = typer.Option(
+        None, "--by", help="Matrix: the attribute whose values make the columns, e.g. role."
+    ),
+    rollup: int | None = typer.Option(
+        None, "--rollup", help="Matrix: count codes at this depth (1 = themes)."
+    ),
+    examples: int = typer.Option(
+        0, "--examples", help="Codebook: up to this many real quotes per code."
+    ),
+    max_chars: int = typer.Option(
+        400, "--max-chars", help="Cut quotes longer than this (with a note of the length)."
+    ),
+    title: str | None = typer.Option(None, "--title", help="Document title."),
+) -> None:
+    """Export codings, the codebook, a quote book or a framework matrix."""
+    from coder.services.exports import ExportOptions, export_format, render_export
+
+    if fmt.strip().lower() in ("help", "list"):
+        from coder.services.exports import export_formats
+
+        for f in export_formats():
+            typer.echo(f"{f.name:<16} {f.extension:<6} {f.description}")
+        return
+    chosen = export_format(fmt)
+    if output is None and chosen.binary:
+        raise UsageError(f"{chosen.name} is a binary format: give a file with -o FILE")
+    filters: dict[str, str] = {}
+    for pair in where:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--where {pair!r}: expected key=value")
+        filters[key.strip()] = value.strip()
+    if rollup is not None and rollup < 1:
+        raise UsageError("--rollup must be 1 or more")
+    if examples < 0 or max_chars < 20:
+        raise UsageError("--examples must be 0 or more and --max-chars 20 or more")
+    options = ExportOptions(
+        coders=tuple(coder),
+        codes=tuple(code),
+        documents=tuple(doc),
+        where=filters,
+        attributes=tuple(a.strip() for a in attrs.split(",") if a.strip()),
+        by=by,
+        rollup=rollup,
+        examples=examples,
+        max_quote_chars=max_chars,
+        title=title,
+    )
+    data = render_export(open_store(project), chosen.name, options)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write the file: {error.strerror or error}") from None
+    typer.echo(f"wrote {output} ({chosen.name})", err=True)
