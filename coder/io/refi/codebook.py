@@ -1,0 +1,311 @@
+"""REFI-QDA codebooks (``.qdc``) and the ``<Codes>`` tree shared with project files.
+
+The standard gives a code one free-text ``Description``. ``coder``'s structured fields travel
+in it in a layout a person can read and edit in any tool: the definition first, then one
+labelled line per field::
+
+    Talk about money as a reason to partner.
+
+    Inclusion: funding, grants, budgets
+    Exclusion: in-kind support (use Resources)
+    Example: "the grant made it possible"
+    Keywords: funding; grant
+
+A field may run over several lines: lines after a label belong to it until the next label.
+A description without labels is all definition, which is how other tools' codebooks import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from coder.domain.codebook import Codebook, CodeDef, CodePath
+from coder.errors import InputError
+from coder.io._codebook_colours import normalise_colour
+from coder.io.refi._xml import (
+    COD_GUID_NAMESPACE,
+    child,
+    child_text,
+    children,
+    derived_guid,
+    local,
+    norm_guid,
+    serialise,
+)
+from coder.io.refi.model import RefiSet
+from coder.io.refi.safety import MAX_UNPACKED_BYTES, parse_xml
+from coder.io.refi.schema import CODEBOOK_NS, schema_errors
+
+_LABELS = (
+    ("inclusion", "Inclusion"),
+    ("exclusion", "Exclusion"),
+    ("example", "Example"),
+    ("keywords", "Keywords"),
+)
+_LABEL_LINE = re.compile(
+    r"^\s*(" + "|".join(label for _, label in _LABELS) + r")\s*:[ \t]?(.*)$", re.IGNORECASE
+)
+_RGB = re.compile(
+    r"^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\s*[\d.]+%?\s*)?\)$",
+    re.IGNORECASE,
+)
+_HEX8 = re.compile(r"^#?([0-9A-Fa-f]{8})$")
+_HEX_BARE = re.compile(r"^([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+
+
+def compose_description(code: CodeDef) -> str:
+    """The ``Description`` text for a code: definition, then labelled fields that are set."""
+    lines: list[str] = []
+    for attr, label in _LABELS:
+        value = "; ".join(code.keywords) if attr == "keywords" else getattr(code, attr)
+        if value.strip():
+            lines.append(f"{label}: {value.strip()}")
+    definition = code.definition.strip()
+    if definition and lines:
+        return definition + "\n\n" + "\n".join(lines)
+    return definition or "\n".join(lines)
+
+
+def parse_description(text: str) -> dict[str, str | list[str]]:
+    """Split a ``Description`` back into definition, inclusion, exclusion, example, keywords."""
+    parts: dict[str, list[str]] = {"definition": [], **{attr: [] for attr, _ in _LABELS}}
+    current = "definition"
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        match = _LABEL_LINE.match(line)
+        if match:
+            current = next(a for a, label in _LABELS if label.lower() == match[1].lower())
+            parts[current].append(match[2])
+        else:
+            parts[current].append(line)
+    out: dict[str, str | list[str]] = {k: "\n".join(v).strip() for k, v in parts.items()}
+    keywords = str(out["keywords"])
+    out["keywords"] = [k.strip() for k in re.split(r"[;\n]", keywords) if k.strip()]
+    return out
+
+
+def normalise_refi_colour(value: str) -> str | None:
+    """A colour as lower-case ``#rrggbb``, or None when unreadable.
+
+    Accepts ``#RRGGBB``, ``#RGB``, CSS names, ``rgb(r, g, b)`` / ``rgba(...)``, hex without
+    ``#``, and 8-digit hex. For 8 digits the alpha byte is taken to be first (``#AARRGGBB``,
+    the .NET convention of the Windows tools) unless only the last byte is ``FF``
+    (CSS ``#RRGGBBAA``).
+    """
+    text = value.strip()
+    if not text:
+        return None
+    if match := _RGB.match(text):
+        rgb = [int(v) for v in match.groups()]
+        if any(v > 255 for v in rgb):
+            return None
+        return "#" + "".join(f"{v:02x}" for v in rgb)
+    if match := _HEX8.match(text):
+        digits = match[1].lower()
+        if digits.endswith("ff") and not digits.startswith("ff"):
+            return "#" + digits[:6]
+        return "#" + digits[2:]
+    if _HEX_BARE.match(text):
+        text = "#" + text
+    return normalise_colour(text)
+
+
+@dataclass
+class QdcDocument:
+    """What a ``.qdc`` holds: the codebook, each code's GUID, code groups, and what was odd."""
+
+    codebook: Codebook
+    code_guids: dict[str, CodePath] = field(default_factory=dict)
+    sets: list[RefiSet] = field(default_factory=list)
+    origin: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_codes(
+    codes_el: etree._Element | None, source: str, warnings: list[str]
+) -> tuple[list[CodeDef], dict[str, CodePath]]:
+    """The code tree under a ``<Codes>`` element and a GUID -> path map.
+
+    Raises :class:`InputError` for a GUID used twice; odd colours and empty names are
+    repaired with a warning.
+    """
+    guids: dict[str, CodePath] = {}
+    if codes_el is None:
+        return [], guids
+
+    def walk(el: etree._Element, parent: CodePath | None, siblings: set[str]) -> CodeDef:
+        raw_name = " ".join((el.get("name") or "").split())
+        guid = norm_guid(el.get("guid"))
+        name = raw_name or f"unnamed code {(guid or '')[:8]}".strip()
+        if not raw_name:
+            warnings.append(f"a code without a name was called {name!r}")
+        if name.casefold() in siblings:
+            where = f"under {parent}" if parent else "at the top level"
+            warnings.append(f"two codes are named {name!r} {where}: they are merged into one")
+        siblings.add(name.casefold())
+        path = parent.child(name) if parent else CodePath((name,))
+        if guid is not None:
+            if guid in guids:
+                raise InputError(source, f"code GUID {guid} is used by two codes")
+            guids[guid] = path
+        fields = parse_description(child_text(el, "Description"))
+        colour = None
+        if el.get("color"):
+            colour = normalise_refi_colour(el.get("color", ""))
+            if colour is None:
+                warnings.append(f"code {str(path)!r}: colour {el.get('color')!r} not understood")
+        code = CodeDef(
+            name=name,
+            definition=str(fields["definition"]),
+            inclusion=str(fields["inclusion"]),
+            exclusion=str(fields["exclusion"]),
+            example=str(fields["example"]),
+            colour=colour,
+            keywords=list(fields["keywords"]),
+        )
+        seen: set[str] = set()
+        code.children = [walk(c, path, seen) for c in children(el, "Code")]
+        return code
+
+    top: set[str] = set()
+    return [walk(c, None, top) for c in children(codes_el, "Code")], guids
+
+
+def read_sets(parent: etree._Element) -> list[RefiSet]:
+    """Code groups under ``<Sets>`` (an empty ``<Sets/>``, as Taguette writes, gives none)."""
+    sets_el = child(parent, "Sets")
+    if sets_el is None:
+        return []
+    out = []
+    for s in children(sets_el, "Set"):
+        members = tuple(
+            g
+            for m in children(s, "MemberCode")
+            if (g := norm_guid(m.get("targetGUID") or m.get("guid")))
+        )
+        out.append(
+            RefiSet(
+                guid=norm_guid(s.get("guid")) or "",
+                name=s.get("name") or "",
+                description=child_text(s, "Description").strip(),
+                member_code_guids=members,
+            )
+        )
+    return out
+
+
+def describe_sets(sets: Sequence[RefiSet], guids: Mapping[str, CodePath]) -> list[str]:
+    """Warnings saying which code groups were not kept (``coder`` has no code groups)."""
+    out = []
+    for s in sets:
+        members = [str(guids[g]) for g in s.member_code_guids if g in guids]
+        listed = ", ".join(members[:5]) + (" ..." if len(members) > 5 else "")
+        out.append(
+            f"code group {s.name!r} ({listed or 'no codes'}) is not kept: coder has no groups"
+        )
+    return out
+
+
+def read_qdc_document(path: Path) -> QdcDocument:
+    """Read a ``.qdc`` codebook liberally (any QDA-XML namespace version, odd colours, sets)."""
+    label = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_UNPACKED_BYTES:
+            raise InputError(label, f"file is {size:,} bytes: too large for a codebook")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(label, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(label, "is a folder, not a .qdc file") from None
+    root = parse_xml(data, label)
+    if local(root).casefold() != "codebook":
+        raise InputError(label, f"root element is <{local(root)}>, not <CodeBook>: not a .qdc file")
+    warnings: list[str] = []
+    codes, guids = read_codes(child(root, "Codes"), label, warnings)
+    if not codes:
+        raise InputError(label, "the codebook has no codes")
+    sets = read_sets(root)
+    unknown = {g for s in sets for g in s.member_code_guids if g not in guids}
+    if unknown:
+        raise InputError(
+            label, f"code group member {sorted(unknown)[0]} is not a code of this codebook"
+        )
+    warnings.extend(describe_sets(sets, guids))
+    return QdcDocument(
+        codebook=Codebook(name=path.stem, codes=codes),
+        code_guids=guids,
+        sets=sets,
+        origin=root.get("origin") or "",
+        warnings=warnings,
+    )
+
+
+def read_qdc(path: Path) -> Codebook:
+    """The codebook in a ``.qdc`` file; see :func:`read_qdc_document` for GUIDs and warnings."""
+    return read_qdc_document(path).codebook
+
+
+def codebook_guids(codebook: Codebook, namespace_key: str = "") -> dict[CodePath, str]:
+    """Stable GUIDs for a codebook's codes, derived from their paths (uuid5)."""
+    return {
+        p: derived_guid(COD_GUID_NAMESPACE, f"{namespace_key}code:{p}") for p, _ in codebook.walk()
+    }
+
+
+def write_codes(
+    parent: etree._Element,
+    ns: str,
+    codes: Sequence[CodeDef],
+    guids: Mapping[CodePath, str],
+    note_refs: Mapping[str, Sequence[str]] | None = None,
+    parent_path: CodePath | None = None,
+) -> None:
+    """Append ``<Code>`` elements for ``codes`` (recursively) to ``parent``.
+
+    ``note_refs`` maps a code GUID to the GUIDs of notes about it (project files only).
+    """
+    for code in codes:
+        path = parent_path.child(code.name) if parent_path else CodePath((code.name,))
+        guid = guids[path]
+        el = etree.SubElement(parent, f"{{{ns}}}Code", guid=guid, name=code.name, isCodable="true")
+        if code.colour:
+            colour = normalise_refi_colour(code.colour)
+            if colour:
+                el.set("color", colour.upper())
+        description = compose_description(code)
+        if description:
+            etree.SubElement(el, f"{{{ns}}}Description").text = description
+        for note_guid in (note_refs or {}).get(guid, ()):
+            etree.SubElement(el, f"{{{ns}}}NoteRef", targetGUID=note_guid)
+        write_codes(el, ns, code.children, guids, note_refs, path)
+
+
+def render_qdc(
+    codebook: Codebook, guids: Mapping[CodePath, str] | None = None, origin: str = "coder"
+) -> bytes:
+    """The ``.qdc`` XML for a codebook, valid against the official schema."""
+    if len(codebook) == 0:
+        raise InputError(codebook.name, "the codebook is empty: REFI-QDA needs at least one code")
+    guids = guids or codebook_guids(codebook)
+    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS}, origin=origin)
+    write_codes(
+        etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), CODEBOOK_NS, codebook.codes, guids
+    )
+    errors = schema_errors(root, "codebook")
+    if errors:
+        # A bug in this writer, not in the user's data: say so plainly.
+        raise AssertionError(f"coder wrote a .qdc that fails the REFI-QDA schema: {errors[0]}")
+    return serialise(root)
+
+
+def write_qdc(codebook: Codebook, path: Path, guids: Mapping[CodePath, str] | None = None) -> None:
+    """Write ``codebook`` to ``path`` as a REFI-QDA ``.qdc`` (schema-valid, UTF-8, LF)."""
+    data = render_qdc(codebook, guids)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
