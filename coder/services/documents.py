@@ -171,8 +171,10 @@ def _store_one(
     session.add(row)
     session.flush()
     attrs = dict(draft.attributes)
+    # Core inserts (not the ORM's bulk path): units are the bulk of an import.
+    connection = session.connection()
     if attrs:
-        session.execute(
+        connection.execute(
             insert(DocumentAttribute),
             [
                 {"document_id": row.id, "key": k, "value_type": t, "value": v}
@@ -181,7 +183,7 @@ def _store_one(
         )
     all_units = list(units)
     if all_units:
-        session.execute(
+        connection.execute(
             insert(Unit),
             [
                 {

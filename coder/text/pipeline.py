@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 BLANK_PIPELINE = "blank:en"
 
 
-@functools.cache
 def load_pipeline(model: str | None = None) -> Language:
     """Return a spaCy pipeline, loaded once per process and cached.
 
@@ -27,6 +26,12 @@ def load_pipeline(model: str | None = None) -> Language:
     nothing has to be downloaded. ``model`` may instead name an installed trained pipeline such
     as ``en_core_web_sm``; if it is not installed an :class:`~coder.errors.InputError` says so.
     """
+    # One cache key per pipeline: load_pipeline(), load_pipeline(None) and "blank:en" are one.
+    return _load_pipeline(model or BLANK_PIPELINE)
+
+
+@functools.cache
+def _load_pipeline(model: str) -> Language:
     import spacy
 
     if model is None or model == BLANK_PIPELINE:
