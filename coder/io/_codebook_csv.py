@@ -13,15 +13,12 @@ import io
 from collections.abc import Mapping
 
 from coder.domain.codebook import Codebook, CodePath
+from coder.io._codebook_common import CodebookProblem, LocatedDict, closest, format_path
 from coder.io._codebook_parse import (
     KEY_ALIASES,
     KEYWORD_SEPARATOR,
     TEXT_FIELDS,
-    CodebookProblem,
-    LocatedDict,
-    closest,
     codebook_from_data,
-    format_path,
 )
 
 COLUMNS = ("path", *TEXT_FIELDS, "colour", "keywords")

@@ -8,14 +8,22 @@ plain ``dict``/``list`` input (an in-memory codebook being validated) gets ``lin
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from coder.domain.codebook import Codebook, CodeDef, CodePath
-from coder.errors import InputError
 from coder.io._codebook_colours import closest_colour_name, normalise_colour
+from coder.io._codebook_common import (
+    CodebookProblem,
+    closest,
+    describe,
+    line_of_item,
+    line_of_key,
+    line_of_node,
+    normalise_text,
+)
+from coder.io._codebook_parents import Entry, check_siblings, place_codes
 
 TOP_KEYS = ("codebook", "description", "codes")
 CODE_KEYS = (
@@ -50,148 +58,6 @@ _CONTROL_EXCEPT_NEWLINE_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _UNQUOTED_COLOUR = re.compile(r"colou?r\s*:\s*#", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class CodebookProblem:
-    """One thing wrong with a codebook file, and the line it is on (1-based) when known."""
-
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line is not None else self.message
-
-
-class CodebookError(InputError):
-    """A codebook file is invalid. ``problems`` lists every problem found, in line order.
-
-    ``str(error)`` starts with ``FILE:LINE: first problem``; when there are more, that line
-    ends with ``(first of N problems)`` and each further problem follows on its own line in
-    the same ``FILE:LINE: problem`` form. ``line`` is the first problem's line.
-    """
-
-    def __init__(self, source: str, problems: Sequence[CodebookProblem]) -> None:
-        if not problems:
-            raise ValueError("a CodebookError needs at least one problem")
-        ordered = sorted(problems, key=lambda p: (p.line is None, p.line or 0))
-        self.problems: tuple[CodebookProblem, ...] = tuple(ordered)
-        first, rest = ordered[0], ordered[1:]
-        problem = first.message
-        if rest:
-            further = "\n".join(
-                f"{source}:{p.line}: {p.message}"
-                if p.line is not None
-                else f"{source}: {p.message}"
-                for p in rest
-            )
-            problem = f"{problem} (first of {len(ordered)} problems)\n{further}"
-        super().__init__(source, problem, line=first.line)
-
-
-def describe(value: object) -> str:
-    """How a wrongly typed value reads in a message ("a list", "a number"...)."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"text ({value!r})"
-    if isinstance(value, dt.date):
-        return f"a date ({value.isoformat()})"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
-def name_key(name: str) -> str:
-    """How names are compared: ignoring case and runs of whitespace, as NVivo does."""
-    return " ".join(name.split()).casefold()
-
-
-def normalise_text(value: str) -> str:
-    """Text fields keep their inner line breaks; outer whitespace and CRs go."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def closest(
-    word: str, options: Iterable[str], hints: Mapping[str, str] | None = None
-) -> str | None:
-    """The valid option a misspelt key or name most likely meant."""
-    if hints and word.lower() in hints:
-        return hints[word.lower()]
-    matches = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
-class LineInfo:
-    """Where a value sits in its file, in the shape of ruamel.yaml's ``.lc`` (0-based).
-
-    Lets readers of other formats (CSV) hand the builder mappings that know their line.
-    """
-
-    __slots__ = ("line",)
-
-    def __init__(self, line: int) -> None:
-        self.line = line
-
-    def key(self, _key: object) -> tuple[int, int]:
-        return (self.line, 0)
-
-    def item(self, _index: int) -> tuple[int, int]:
-        return (self.line, 0)
-
-
-class LocatedDict(dict[str, object]):
-    """A mapping read from one line of a file (a CSV row); ``lc`` gives that line."""
-
-    def __init__(self, line: int, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.lc = LineInfo(line - 1)
-
-
-def format_path(path: CodePath) -> str:
-    """``path`` as text that :meth:`CodePath.parse` reads back exactly.
-
-    Unlike ``str(path)`` this also escapes backslashes, so a name ending in ``\\`` survives.
-    """
-    return "/".join(p.replace("\\", "\\\\").replace("/", "\\/") for p in path.parts)
-
-
-def _node_line(node: object) -> int | None:
-    lc = getattr(node, "lc", None)
-    line = getattr(lc, "line", None)
-    return line + 1 if isinstance(line, int) else None
-
-
-def _key_line(node: object, key: object, default: int | None) -> int | None:
-    try:
-        return int(node.lc.key(key)[0]) + 1  # type: ignore[attr-defined]
-    except (AttributeError, KeyError, TypeError, IndexError):
-        # Keys merged in with `<<:` have no position of their own.
-        return default
-
-
-def _item_line(node: object, index: int, default: int | None) -> int | None:
-    try:
-        return int(node.lc.item(index)[0]) + 1  # type: ignore[attr-defined]
-    except (AttributeError, KeyError, TypeError, IndexError):
-        return default
-
-
-@dataclass(slots=True)
-class _Entry:
-    """A code listed directly under ``codes``, possibly naming its parent (flat style)."""
-
-    code: CodeDef
-    line: int | None
-    parent: CodePath | None = None
-    parent_text: str = ""
-    parent_line: int | None = None
-
-
 @dataclass
 class _Builder:
     source_lines: Sequence[str] = ()
@@ -216,7 +82,7 @@ class _Builder:
         """The mapping's recognised keys (canonical name -> value, line); reports the rest."""
         found: dict[str, tuple[object, int | None]] = {}
         for key, value in node.items():
-            key_line = _key_line(node, key, line)
+            key_line = line_of_key(node, key, line)
             if not isinstance(key, str):
                 self.problem(key_line, f"a key {where} must be a word, not {describe(key)}")
                 continue
@@ -305,7 +171,7 @@ class _Builder:
             return []
         keywords: list[str] = []
         for index, item in enumerate(value):
-            item_line = _item_line(value, index, line)
+            item_line = line_of_item(value, index, line)
             if not isinstance(item, str):
                 self.problem(item_line, f"a keyword must be text, found {describe(item)}")
             elif not item.strip():
@@ -324,7 +190,7 @@ class _Builder:
 
     # -- codes --------------------------------------------------------------------------
 
-    def code(self, node: object, line: int | None, *, top_level: bool) -> _Entry | None:
+    def code(self, node: object, line: int | None, *, top_level: bool) -> Entry | None:
         """One code and its children; ``None`` when it is too broken to keep."""
         if isinstance(node, str):
             # Shorthand: a bare name in a list of codes is a code with only a name.
@@ -333,7 +199,7 @@ class _Builder:
                 return None
             code = CodeDef(name=name)
             self.code_lines[id(code)] = line
-            return _Entry(code, line)
+            return Entry(code, line)
         if node is None and self.alias_cycle_lines:
             # ruamel.yaml loads an alias inside its own anchor as null, with the anchor's
             # line; the cycle has been reported on the alias's line already.
@@ -343,7 +209,7 @@ class _Builder:
                 line, f"a code must be a mapping with at least a name, found {describe(node)}"
             )
             return None
-        line = _node_line(node) or line
+        line = line_of_node(node) or line
         fields = self._keys(node, CODE_KEYS, _CODE_HINTS, "in a code", line)
         name_value, name_line = fields.get("name", (None, line))
         name = self._name(name_value, name_line)
@@ -363,7 +229,7 @@ class _Builder:
             return None
         code = CodeDef(name=name, colour=colour, keywords=keywords, children=children, **texts)
         self.code_lines[id(code)] = name_line
-        return _Entry(code, name_line, *entry_parent)
+        return Entry(code, name_line, *entry_parent)
 
     def _children(self, field_value: tuple[object, int | None]) -> list[CodeDef]:
         value, line = field_value
@@ -374,7 +240,7 @@ class _Builder:
             return []
         children: list[CodeDef] = []
         for index, item in enumerate(value):
-            entry = self.code(item, _item_line(value, index, line), top_level=False)
+            entry = self.code(item, line_of_item(value, index, line), top_level=False)
             if entry is not None:
                 children.append(entry.code)
         return children
@@ -412,12 +278,12 @@ class _Builder:
         if not isinstance(data, Mapping):
             hint = " (put the list under a 'codes:' key)" if isinstance(data, list) else ""
             self.problem(
-                _node_line(data) or 1,
+                line_of_node(data) or 1,
                 f"a codebook must be a mapping with keys such as 'codebook' and 'codes', "
                 f"found {describe(data)}{hint}",
             )
             return Codebook(name=default_name)
-        top_line = _node_line(data) or 1
+        top_line = line_of_node(data) or 1
         fields = self._keys(data, TOP_KEYS, _TOP_HINTS, "at the top of the codebook", top_line)
         name = default_name
         if "codebook" in fields:
@@ -427,7 +293,7 @@ class _Builder:
             self.problem(top_line, "the codebook has no 'codes' list")
             return Codebook(name=name, description=description)
         codes_value, codes_line = fields["codes"]
-        entries: list[_Entry] = []
+        entries: list[Entry] = []
         if codes_value is None:
             pass  # `codes:` with nothing under it is an empty codebook
         elif not isinstance(codes_value, list):
@@ -436,128 +302,13 @@ class _Builder:
             )
         else:
             for index, item in enumerate(codes_value):
-                entry = self.code(item, _item_line(codes_value, index, codes_line), top_level=True)
+                item_at = line_of_item(codes_value, index, codes_line)
+                entry = self.code(item, item_at, top_level=True)
                 if entry is not None:
                     entries.append(entry)
-        roots = self._assemble(entries)
-        self._check_siblings(roots, None)
+        roots = place_codes(entries, self.problem)
+        check_siblings(roots, None, self.code_lines, self.problem)
         return Codebook(name=name, description=description, codes=roots)
-
-    def _assemble(self, entries: list[_Entry]) -> list[CodeDef]:
-        """Hang flat-style codes under the parents they name; report unknown parents and cycles."""
-        roots = [e.code for e in entries if e.parent is None]
-        index: dict[tuple[str, ...], tuple[CodeDef, CodePath]] = {}
-
-        def add_to_index(code: CodeDef, parent: CodePath | None) -> None:
-            for path, sub in code.walk(parent):
-                index.setdefault(tuple(name_key(p) for p in path.parts), (sub, path))
-
-        for code in roots:
-            add_to_index(code, None)
-        pending = [e for e in entries if e.parent is not None]
-        progress = True
-        while pending and progress:
-            progress = False
-            still: list[_Entry] = []
-            for entry in pending:
-                assert entry.parent is not None
-                found = index.get(tuple(name_key(p) for p in entry.parent.parts))
-                if found is None:
-                    still.append(entry)
-                    continue
-                parent_code, parent_path = found
-                parent_code.children.append(entry.code)
-                add_to_index(entry.code, parent_path)
-                progress = True
-            pending = still
-        if pending:
-            self._report_unplaced(pending, index)
-        return roots
-
-    def _report_unplaced(
-        self, pending: list[_Entry], index: Mapping[tuple[str, ...], tuple[CodeDef, CodePath]]
-    ) -> None:
-        # Which pending entry does each pending entry's parent point into? The parent path
-        # must end with the path of a code inside that entry, counted from the entry's top.
-        def points_into(entry: _Entry, other: _Entry) -> bool:
-            assert entry.parent is not None
-            wanted = tuple(name_key(p) for p in entry.parent.parts)
-            for path, _ in other.code.walk():
-                local = tuple(name_key(p) for p in path.parts)
-                if wanted[-len(local) :] == local and len(local) <= len(wanted):
-                    return True
-            return False
-
-        target: dict[int, int | None] = {}
-        for i, entry in enumerate(pending):
-            target[i] = next((j for j, o in enumerate(pending) if points_into(entry, o)), None)
-        reported: set[int] = set()
-        for i, entry in enumerate(pending):
-            if target[i] is None:
-                self.problem(entry.parent_line, self._unknown_parent(entry, index))
-                continue
-            # Follow the chain; if it comes back to a node already on it, that is a cycle.
-            chain: list[int] = []
-            node: int | None = i
-            while node is not None and node not in chain:
-                chain.append(node)
-                node = target[node]
-            if node is None or node in reported:
-                continue  # leads to an unknown parent or into a cycle reported already
-            cycle = chain[chain.index(node) :]
-            reported.update(cycle)
-            first = min(cycle)
-            ordered = cycle[cycle.index(first) :] + cycle[: cycle.index(first)]
-            names = " → ".join(pending[k].code.name for k in [*ordered, first])
-            lines = ", ".join(
-                str(pending[k].parent_line) for k in ordered if pending[k].parent_line
-            )
-            self.problem(
-                pending[first].parent_line,
-                f"cycle in 'parent': {names} (see the parent lines {lines})"
-                if len(ordered) > 1
-                else f"cycle in 'parent': '{pending[first].code.name}' is inside itself",
-            )
-
-    @staticmethod
-    def _unknown_parent(
-        entry: _Entry, index: Mapping[tuple[str, ...], tuple[CodeDef, CodePath]]
-    ) -> str:
-        assert entry.parent is not None
-        known = {str(path): path for _, path in index.values()}
-        same_name = [
-            str(path)
-            for path in known.values()
-            if name_key(path.name) == name_key(entry.parent.name)
-        ]
-        guess = same_name[0] if same_name else closest(entry.parent_text, known)
-        if guess is None:
-            # difflib compares lower-cased words above; compare the full paths here too.
-            matches = difflib.get_close_matches(entry.parent_text, list(known), n=1, cutoff=0.6)
-            guess = matches[0] if matches else None
-        hint = f" (did you mean '{guess}'?)" if guess else ""
-        return (
-            f"unknown parent '{entry.parent_text}' for '{entry.code.name}'{hint}; "
-            "a parent is a top-level name or a path such as 'Theme/Code'"
-        )
-
-    def _check_siblings(self, codes: list[CodeDef], parent: CodePath | None) -> None:
-        seen: dict[str, CodeDef] = {}
-        for code in codes:
-            key = name_key(code.name)
-            if key in seen:
-                first_line = self.code_lines.get(id(seen[key]))
-                where = f"under '{parent}'" if parent else "at the top level"
-                also = f" (first on line {first_line})" if first_line else ""
-                self.problem(
-                    self.code_lines.get(id(code)),
-                    f"duplicate code name '{code.name}' {where}{also}; "
-                    "names of codes with the same parent must differ, ignoring case",
-                )
-            else:
-                seen[key] = code
-            path = parent.child(code.name) if parent else CodePath((code.name,))
-            self._check_siblings(code.children, path)
 
 
 def codebook_from_data(

@@ -22,7 +22,8 @@ from ruamel.yaml.events import (
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from coder.domain.codebook import Codebook, CodePath
-from coder.io._codebook_parse import CodebookProblem, codebook_from_data, codebook_to_data
+from coder.io._codebook_common import CodebookProblem
+from coder.io._codebook_parse import codebook_from_data, codebook_to_data
 
 YAML_HEADER = (
     "A codebook for coder. The format is described in codebooks/README.md.\n"

@@ -54,14 +54,10 @@ from pathlib import Path
 
 from coder.domain.codebook import Codebook, CodePath
 from coder.errors import InputError
+from coder.io._codebook_common import CodebookError, CodebookProblem
 from coder.io._codebook_csv import load_csv, render_csv
 from coder.io._codebook_markdown import render_markdown
-from coder.io._codebook_parse import (
-    CodebookError,
-    CodebookProblem,
-    codebook_from_data,
-    codebook_to_data,
-)
+from coder.io._codebook_parse import codebook_from_data, codebook_to_data
 from coder.io._codebook_yaml import load_json, load_yaml, render_json, render_yaml
 
 __all__ = [

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coder.domain.codebook import Codebook, CodeDef, CodePath
-from coder.io._codebook_parse import name_key, normalise_text
+from coder.io._codebook_common import name_key, normalise_text
 from coder.io.codebook import (
     read_codebook,
     render_codebook,
