@@ -65,6 +65,7 @@ __all__ = [
     "CodebookFormat",
     "CodebookProblem",
     "codebook_format_for_path",
+    "parse_codebook",
     "read_codebook",
     "render_codebook",
     "supported_codebook_formats",
@@ -175,14 +176,8 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def read_codebook(path: Path, fmt: str | None = None) -> Codebook:
-    """Read and validate a codebook file; the format comes from the extension unless given.
-
-    Raises :class:`CodebookError` listing every problem with its line, or
-    :class:`~coder.errors.InputError` when the file cannot be read at all.
-    """
-    source = str(path)
-    codebook_format = _format(fmt, source) if fmt else _FORMATS[codebook_format_for_path(path)]
+def _readable_format(fmt: str, source: str) -> CodebookFormat:
+    codebook_format = _format(fmt, source)
     if codebook_format.loader is None:
         readable = ", ".join(f.name for f in _FORMATS.values() if f.readable)
         raise InputError(
@@ -190,14 +185,39 @@ def read_codebook(path: Path, fmt: str | None = None) -> Codebook:
             f"{codebook_format.description.split(',')[0]} codebooks are export-only; "
             f"import a {readable} file instead",
         )
-    text = _read_text(path)
+    return codebook_format
+
+
+def parse_codebook(
+    text: str, fmt: str, *, source: str = "<codebook>", default_name: str = "Codebook"
+) -> Codebook:
+    """Validate codebook text held in memory, as :func:`read_codebook` does a file.
+
+    ``source`` names the text in messages; ``default_name`` is used when it names no codebook.
+    """
+    loader = _readable_format(fmt, source).loader
+    assert loader is not None  # _readable_format guarantees it
     try:
-        codebook, problems = codebook_format.loader(text, path.stem or "Codebook")
+        codebook, problems = loader(text.removeprefix("\ufeff"), default_name)
     except RecursionError:
         raise InputError(source, "the codes nest too deeply to read") from None
     if problems:
         raise CodebookError(source, problems)
     return codebook
+
+
+def read_codebook(path: Path, fmt: str | None = None) -> Codebook:
+    """Read and validate a codebook file; the format comes from the extension unless given.
+
+    Raises :class:`CodebookError` listing every problem with its line, or
+    :class:`~coder.errors.InputError` when the file cannot be read at all.
+    """
+    source = str(path)
+    codebook_format = _readable_format(fmt or codebook_format_for_path(path), source)
+    text = _read_text(path)
+    return parse_codebook(
+        text, codebook_format.name, source=source, default_name=path.stem or "Codebook"
+    )
 
 
 def render_codebook(

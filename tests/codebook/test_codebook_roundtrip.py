@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from coder.domain.codebook import Codebook, CodeDef, CodePath
 from coder.io._codebook_common import name_key, normalise_text
 from coder.io.codebook import (
+    CodebookError,
+    parse_codebook,
     read_codebook,
     render_codebook,
     supported_codebook_formats,
@@ -161,6 +163,15 @@ def test_formats_registry() -> None:
     assert [n for n, f in formats.items() if f.readable] == ["yaml", "json", "csv"]
     assert all(f.writable for f in formats.values())
     assert formats["yaml"].extensions == (".yaml", ".yml")
+
+
+def test_parse_codebook_from_text() -> None:
+    text = str(render_codebook(small_codebook(), "json"))
+    assert parse_codebook(text, "json") == small_codebook()
+    with pytest.raises(CodebookError) as caught:
+        parse_codebook("codes:\n  - name: A\n    colour: nope\n", "yaml", source="pasted")
+    assert str(caught.value).startswith("pasted:3: bad colour 'nope'")
+    assert parse_codebook("path\nA\n", "csv", default_name="Sheet").name == "Sheet"
 
 
 def test_format_given_explicitly_overrides_the_extension(tmp_path: Path) -> None:
