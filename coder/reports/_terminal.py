@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -188,18 +189,25 @@ def _code_table(report: AgreementReport, notes: _Footnotes) -> Table:
 
 
 def _wrap_path(path: str, width: int) -> str:
-    """Break a long code path into lines after "/" separators, each at most ``width`` wide."""
+    """Break a long code path into lines of at most ``width``: after a "/" where possible,
+    else between words; continuation lines are indented by two spaces."""
     if len(path) <= width:
         return path
-    lines: list[str] = []
+    chunks: list[str] = []
     line = ""
     for part in re.split(r"(?<=/)", path):
-        if line and len(line) + len(part) > width:
-            lines.append(line)
-            line = "  " + part
+        if line and len(line) + len(part) > width - (2 if chunks else 0):
+            chunks.append(line)
+            line = part
         else:
             line += part
-    lines.append(line)
+    chunks.append(line)
+    lines: list[str] = []
+    for chunk in chunks:
+        indent = "  " if lines else ""
+        for piece in textwrap.wrap(chunk, width - len(indent), break_on_hyphens=False) or [""]:
+            lines.append(indent + piece)
+            indent = "  "
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -13,6 +14,7 @@ from lxml import html as lxml_html
 from openpyxl import load_workbook
 from reports_fixture import CODE_PATHS, CODERS, DOCUMENTS, build_report
 
+from coder.domain.codebook import CodePath
 from coder.reports.agreement import (
     agreement_renderables,
     methods_paragraph,
@@ -345,3 +347,35 @@ def test_xlsx_span_level_has_no_unit_tables() -> None:
     assert "Confusion" not in wb.sheetnames and "Disagreements" not in wb.sheetnames
     headers = [c.value for c in wb["Per document"][1]]
     assert "unitized_alpha" in headers
+
+
+# ------------------------------------------------------------------------ large-project paths
+
+
+@pytest.mark.parametrize("n_coders", [2, 3])
+def test_json_disagreements_match_the_tables_own_records(n_coders: int) -> None:
+    """The report reads the disagreement arrays itself (for speed); it must agree with them."""
+    report = build_report("unit", n_coders)
+    assert report.result.disagreements is not None
+    data = json.loads(render_agreement(report, "json"))  # type: ignore[arg-type]
+    expected = report.result.disagreements.to_dict()
+    assert expected and data["result"]["disagreements"] == expected
+
+
+def test_long_code_paths_break_after_a_slash_within_100_columns() -> None:
+    report = build_report("unit", 3)
+    long_paths = tuple(
+        CodePath(("Partnership outcomes", "Relational", f"Long descriptive sub-code name {i}"))
+        for i in range(len(report.code_paths))
+    )
+    text = render_agreement(dataclasses.replace(report, code_paths=long_paths), "table")
+    assert isinstance(text, str)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    # Paths break after a separator (or between words), continuation lines indented; every
+    # figure stays on the path's first line.
+    lines = text.splitlines()
+    assert "  Relational/" in lines
+    assert "  sub-code name 1" in lines
+    firsts = [line for line in lines if line.startswith("Partnership outcomes/")]
+    assert len(firsts) == 4
+    assert "0.789 [0.457, 1.000]" in firsts[1] and firsts[1].endswith("! tentative")
