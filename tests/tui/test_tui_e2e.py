@@ -63,7 +63,7 @@ def test_coding_survives_sigkill(tmp_path: Path) -> None:
         _tmux("send-keys", "-t", session, "j")
         _wait_for(session, "[44-85]")
         _tmux("send-keys", "-t", session, "3")
-        _wait_for(session, "coded: Barriers")
+        _wait_for(session, "Applied Barriers")
         pid = int(pid_file.read_text())
         os.kill(pid, signal.SIGKILL)
     finally:

@@ -19,7 +19,6 @@ from textual.widgets import Footer, Static, Tree
 from coder.errors import CoderError
 from coder.services import coding_session as session_service
 from coder.services.codes import list_codes
-from coder.services.documents import get_document_by_id
 from coder.services.views import CodeView, CodingView, DocumentView
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import CodingsChanged, DocumentLoaded
@@ -163,7 +162,7 @@ class CodingScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load")
     def load_document(self) -> None:
         """Read the document in a thread: a big one must not freeze the screen."""
-        document = get_document_by_id(self.coder_app.store, self.document_id)
+        document = session_service.document_for_coding(self.coder_app.store, self.document_id)
         self.post_message(DocumentLoaded(document))
 
     def on_document_loaded(self, message: DocumentLoaded) -> None:
@@ -257,7 +256,8 @@ class CodingScreen(Screen[None]):
     def on_codings_changed(self, message: CodingsChanged) -> None:
         self._reload_codings()
         self._update_title()
-        self.notify(message.note, timeout=3)
+        # The status line, not a toast: a toast re-lays out the screen on every keystroke.
+        self._status(f"{message.note} · u undoes")
 
     # -- running a service -------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ class CodebookTree(Tree[CodeView]):
         self.show_root = False
         self.auto_expand = False
         self.guide_depth = 2
+        self._shown_codes: tuple[CodeView, ...] = ()
+        self._code_nodes: dict[int, TreeNode[CodeView]] = {}
 
     def show_codes(
         self,
@@ -46,9 +48,22 @@ class CodebookTree(Tree[CodeView]):
         counts: dict[int, int] | None = None,
         keep: int | None = None,
     ) -> None:
-        """Replace the tree's contents; the node of code ``keep`` is highlighted again."""
+        """Replace the tree's contents; the node of code ``keep`` is highlighted again.
+
+        When the codes are the same as last time only the labels change (counts), which is
+        much cheaper than rebuilding the tree after every coding.
+        """
         slot_of = {code.id: n for n, code in (slots or {}).items()}
         counts = counts or {}
+        if tuple(codes) == self._shown_codes and self._code_nodes:
+            for code in codes:
+                label = self._label(code, slot_of.get(code.id), counts.get(code.id))
+                node = self._code_nodes[code.id]
+                if str(node.label) != str(label):
+                    node.set_label(label)
+            return
+        self._shown_codes = tuple(codes)
+        self._code_nodes = {}
         self.clear()
         nodes: dict[int | None, TreeNode[CodeView]] = {None: self.root}
         target: TreeNode[CodeView] | None = None
@@ -62,6 +77,7 @@ class CodebookTree(Tree[CodeView]):
                 else parent.add_leaf(label, data=code)
             )
             nodes[code.id] = node
+            self._code_nodes[code.id] = node
             if code.id == keep:
                 target = node
         self.root.expand()

@@ -103,6 +103,7 @@ class CodedText(ScrollView, can_focus=True):
         self._line_marks: dict[int, list[Marked]] = {}
         self._wrapped_width = -1
         self._tokens: dict[int, list[tuple[int, int]]] = {}
+        self._styles: dict[tuple[str, str], Style] = {}
 
     # -- data in -----------------------------------------------------------------------------
 
@@ -186,6 +187,17 @@ class CodedText(ScrollView, can_focus=True):
         code = self.codes.get(code_id)
         return Color.parse((code.colour if code else None) or DEFAULT_CODE_COLOUR)
 
+    def _component(self, name: str) -> Style:
+        # Resolving a component style walks the CSS; do it once per theme, not per line.
+        key = (name, self.app.theme)
+        if key not in self._styles:
+            self._styles[key] = self.get_component_rich_style(name, partial=True)
+        return self._styles[key]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
         width = self.size.width
@@ -201,7 +213,7 @@ class CodedText(ScrollView, can_focus=True):
 
     def _margin(self, marks: list[Marked], base: Style) -> list[Segment]:
         width = self.margin_width
-        margin_style = base + self.get_component_rich_style("coded-text--margin", partial=True)
+        margin_style = base + self._component("coded-text--margin")
         seen: list[int] = []
         for mark in marks:
             if mark.code_id not in seen:
@@ -235,7 +247,7 @@ class CodedText(ScrollView, can_focus=True):
         if sel_end > sel_start:
             cuts.update(p for p in (sel_start, sel_end) if start < p < end)
         points = sorted(cuts)
-        selection_style = self.get_component_rich_style("coded-text--selection", partial=True)
+        selection_style = self._component("coded-text--selection")
         background = self.background_colors[1]
         out: list[Segment] = []
         for a, b in itertools.pairwise(points):
