@@ -137,7 +137,8 @@ def _memos(store: Store) -> pd.DataFrame:
                 assert c is not None
                 where = f"{docs[c.document_id]} {c.start}-{c.end}"
                 target = f"coding {where} {tree.path(c.code_id)} {names[c.coder_id]}"
-            rows.append({"author": names.get(memo.author_id), "target": target, "text": memo.text})
+            author = names[memo.author_id] if memo.author_id else None
+            rows.append({"author": author, "target": target, "text": memo.text})
     return pd.DataFrame(rows).sort_values(["target", "text"]).reset_index(drop=True)
 
 
