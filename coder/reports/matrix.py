@@ -1,0 +1,155 @@
+"""The framework matrix: codes (or themes) against the values of one document attribute.
+
+In the framework method (Ritchie and Spencer 1994; Gale et al. 2013, BMC Medical Research
+Methodology 13:117) a matrix of codes by cases or groups, with the data summarised in each
+cell, is how a team compares groups. Here each cell holds the number of coded passages of the
+code (with its sub-codes, when rolled up) in documents with that attribute value, and the
+passages themselves. XLSX: a sheet of counts, a sheet of quotes, a sheet saying what was
+counted. CSV: long format, one row per cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from coder.domain.codebook import CodePath
+from coder.reports.quotebook import Quote
+
+#: Cells shown for documents that lack the attribute.
+NOT_SET = "(not set)"
+_CELL_BUDGET = 30_000
+
+
+@dataclass(frozen=True)
+class FrameworkMatrix:
+    """Counts and quotes per (code path, attribute value); built by the exports service."""
+
+    title: str
+    coder: str
+    attribute: str
+    rows: tuple[CodePath, ...]
+    columns: tuple[str, ...]
+    quotes: Mapping[tuple[CodePath, str], tuple[Quote, ...]]
+    filters: tuple[str, ...] = ()
+    rollup: int | None = None
+
+    def count(self, path: CodePath, value: str) -> int:
+        return len(self.quotes.get((path, value), ()))
+
+    def description(self) -> list[tuple[str, str]]:
+        what = (
+            f"codes rolled up to level {self.rollup} (a row counts its sub-codes)"
+            if self.rollup
+            else "each code on its own (sub-codes have their own rows)"
+        )
+        return [
+            ("title", self.title),
+            ("coder", self.coder),
+            ("columns", f"values of the document attribute '{self.attribute}'"),
+            ("rows", what),
+            (
+                "count",
+                "coded passages: a passage coded twice within one row counts once",
+            ),
+            ("selection", "; ".join(self.filters) or "all documents"),
+        ]
+
+
+def _quote_text(q: Quote) -> str:
+    return f"“{q.text}” ({q.document})"
+
+
+def _cell_quotes(quotes: tuple[Quote, ...]) -> str:
+    """The quotes of a cell, one paragraph each, within what a spreadsheet cell holds."""
+    parts: list[str] = []
+    used = 0
+    for i, q in enumerate(quotes):
+        text = _quote_text(q)
+        if used + len(text) > _CELL_BUDGET:
+            parts.append(f"… and {len(quotes) - i} more")
+            break
+        parts.append(text)
+        used += len(text) + 2
+    return "\n\n".join(parts)
+
+
+def render_matrix_csv(matrix: FrameworkMatrix) -> str:
+    """Long format: code, attribute, value, count, quotes (one per line within the cell)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["code", "attribute", "value", "count", "quotes"])
+    for path in matrix.rows:
+        for value in matrix.columns:
+            quotes = matrix.quotes.get((path, value), ())
+            writer.writerow(
+                [
+                    str(path),
+                    matrix.attribute,
+                    value,
+                    len(quotes),
+                    "\n".join(_quote_text(q) for q in quotes),
+                ]
+            )
+    return buffer.getvalue()
+
+
+def render_matrix_xlsx(matrix: FrameworkMatrix) -> bytes:
+    """Sheets "Counts" (with totals), "Quotes" (wrapped text in each cell) and "About"."""
+    from coder.reports._xlsx_util import (
+        bold_font,
+        indented,
+        new_workbook,
+        workbook_bytes,
+        write_table,
+    )
+
+    workbook = new_workbook()
+    headers = ["code", *matrix.columns, "Total"]
+    rows: list[list[object]] = []
+    for path in matrix.rows:
+        counts = [matrix.count(path, v) for v in matrix.columns]
+        rows.append([" / ".join(path.parts), *counts, sum(counts)])
+    totals = [sum(int(str(r[i + 1])) for r in rows) for i in range(len(matrix.columns) + 1)]
+    rows.append(["Total", *totals])
+    counts_sheet = write_table(
+        workbook,
+        "Counts",
+        headers,
+        rows,
+        widths={"code": 42, **{v: max(10.0, len(v) + 2.0) for v in matrix.columns}},
+        freeze="B2",
+    )
+    last = counts_sheet.max_row
+    for cell in counts_sheet[last]:
+        cell.font = bold_font()
+    for r, path in enumerate(matrix.rows, start=2):
+        cell = counts_sheet.cell(row=r, column=1)
+        cell.alignment = indented(path.depth)
+        if path.depth == 1 and not matrix.rollup:
+            cell.font = bold_font()
+    quote_rows = [
+        [" / ".join(path.parts)]
+        + [_cell_quotes(matrix.quotes.get((path, v), ())) for v in matrix.columns]
+        for path in matrix.rows
+    ]
+    write_table(
+        workbook,
+        "Quotes",
+        ["code", *matrix.columns],
+        quote_rows,
+        widths={"code": 28, **dict.fromkeys(matrix.columns, 55.0)},
+        wrap=("code", *matrix.columns),
+        freeze="B2",
+    )
+    write_table(
+        workbook,
+        "About",
+        ["item", "value"],
+        matrix.description(),
+        widths={"item": 12, "value": 90},
+        wrap=("value",),
+    )
+    return workbook_bytes(workbook)

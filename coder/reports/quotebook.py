@@ -1,0 +1,251 @@
+"""The quote book: coded passages grouped by theme and code, as in a paper's table of quotes.
+
+Each code with quotes is one numbered table ("Table 2. Motives / Impact"), its quotes
+numbered within it (2.1, 2.2...), each with its document and the document attributes asked
+for. Quotes are the coded text with whitespace collapsed to single spaces; a quote longer than
+the limit is cut at a word boundary, ends with an ellipsis, and carries a note of its full
+length. Renderers: Markdown, DOCX, CSV and XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from coder.domain.codebook import CodePath
+
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One coded passage ready to print."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+    length: int
+    shortened: bool
+    attributes: tuple[tuple[str, str], ...] = ()
+    coder: str = ""
+
+    @property
+    def note(self) -> str:
+        """``"(shortened; 887 characters in full)"`` for a cut quote, else ``""``."""
+        return f"(shortened; {self.length:,} characters in full)" if self.shortened else ""
+
+    def attribute(self, key: str) -> str:
+        return dict(self.attributes).get(key, "")
+
+
+def clean_quote(text: str, max_chars: int) -> tuple[str, int, bool]:
+    """(quote, full length, shortened): whitespace collapsed, cut to ``max_chars`` if longer."""
+    flat = " ".join(text.split())
+    if len(flat) <= max_chars:
+        return flat, len(flat), False
+    cut = flat[: max_chars - 1]
+    # Cut at the last space when that keeps most of the text, so no word is split.
+    space = cut.rfind(" ")
+    if space > max_chars // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + ELLIPSIS, len(flat), True
+
+
+def make_quote(
+    text: str,
+    *,
+    document: str,
+    start: int,
+    end: int,
+    max_chars: int,
+    attributes: tuple[tuple[str, str], ...] = (),
+    coder: str = "",
+) -> Quote:
+    quote, length, shortened = clean_quote(text, max_chars)
+    return Quote(document, start, end, quote, length, shortened, attributes, coder)
+
+
+@dataclass(frozen=True)
+class CodeQuotes:
+    """The quotes of one code: one table of the book."""
+
+    number: int
+    path: CodePath
+    definition: str
+    quotes: tuple[Quote, ...]
+
+    @property
+    def theme(self) -> str:
+        return self.path.parts[0]
+
+    @property
+    def caption(self) -> str:
+        return f"Table {self.number}. {' / '.join(self.path.parts)}"
+
+
+@dataclass(frozen=True)
+class QuoteBook:
+    """Everything a quote book shows; built by :mod:`coder.services.exports`."""
+
+    title: str
+    coder: str
+    filters: tuple[str, ...]
+    attributes: tuple[str, ...]
+    sections: tuple[CodeQuotes, ...]
+
+    @property
+    def quote_count(self) -> int:
+        return sum(len(s.quotes) for s in self.sections)
+
+    def intro(self) -> str:
+        n, codes = self.quote_count, len(self.sections)
+        text = (
+            f"Coded passages by {self.coder}, grouped by theme and code:"
+            f" {n} {'quote' if n == 1 else 'quotes'} under {codes}"
+            f" {'code' if codes == 1 else 'codes'}."
+        )
+        if self.filters:
+            text += f" Selection: {'; '.join(self.filters)}."
+        return text
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def render_quotes_markdown(book: QuoteBook) -> str:
+    """A heading per theme, a numbered table per code."""
+    out = [f"# {book.title}", "", book.intro(), ""]
+    if not book.sections:
+        out += ["_No coded passages match._", ""]
+    theme = None
+    headers = ["No.", "Quote", "Document", *book.attributes]
+    for section in book.sections:
+        if section.theme != theme:
+            theme = section.theme
+            out += [f"## {_md_cell(theme)}", ""]
+        out += [f"### {_md_cell(section.caption)}", ""]
+        if section.definition:
+            out += [f"_{_md_cell(' '.join(section.definition.split()))}_", ""]
+        out.append("| " + " | ".join(headers) + " |")
+        out.append("|" + "|".join("---" for _ in headers) + "|")
+        for i, q in enumerate(section.quotes, start=1):
+            quote = f"“{q.text}”" + (f" {q.note}" if q.shortened else "")
+            cells = [f"{section.number}.{i}", quote, q.document]
+            cells += [q.attribute(a) for a in book.attributes]
+            out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _rows(book: QuoteBook) -> tuple[list[str], list[list[object]]]:
+    headers = [
+        "table",
+        "no",
+        "theme",
+        "code",
+        "quote",
+        "document",
+        *book.attributes,
+        "start",
+        "end",
+        "coder",
+        "length",
+        "shortened",
+    ]
+    rows: list[list[object]] = []
+    for section in book.sections:
+        for i, q in enumerate(section.quotes, start=1):
+            rows.append(
+                [
+                    section.number,
+                    f"{section.number}.{i}",
+                    section.theme,
+                    str(section.path),
+                    q.text,
+                    q.document,
+                    *(q.attribute(a) for a in book.attributes),
+                    q.start,
+                    q.end,
+                    q.coder,
+                    q.length,
+                    "yes" if q.shortened else "no",
+                ]
+            )
+    return headers, rows
+
+
+def render_quotes_csv(book: QuoteBook) -> str:
+    """One row per quote: table and quote numbers, theme, code, document, attributes, text."""
+    headers, rows = _rows(book)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def render_quotes_xlsx(book: QuoteBook) -> bytes:
+    """The CSV's rows as a sheet, quote text wrapped, header bold and frozen."""
+    from coder.reports._xlsx_util import new_workbook, workbook_bytes, write_table
+
+    headers, rows = _rows(book)
+    workbook = new_workbook()
+    write_table(
+        workbook,
+        "Quotes",
+        headers,
+        rows,
+        widths={"quote": 80, "code": 30, "theme": 18, "table": 7, "no": 7},
+        wrap=("quote", "code"),
+    )
+    return workbook_bytes(workbook)
+
+
+def render_quotes_docx(book: QuoteBook) -> bytes:
+    """Title, a line on what is shown, a heading per theme and a captioned table per code."""
+    from coder.reports._docx import (
+        add_note,
+        add_table,
+        document_bytes,
+        new_document,
+        usable_width_cm,
+    )
+
+    document = new_document(book.title)
+    document.add_paragraph(book.intro())
+    if not book.sections:
+        document.add_paragraph("No coded passages match.")
+    width = usable_width_cm(document)
+    attr_width = 2.0
+    doc_width = 3.3
+    number_width = 1.1
+    quote_width = width - number_width - doc_width - attr_width * len(book.attributes)
+    widths = [number_width, max(quote_width, 5.0), doc_width] + [attr_width] * len(book.attributes)
+    theme = None
+    for section in book.sections:
+        if section.theme != theme:
+            theme = section.theme
+            document.add_heading(theme, level=1)
+        caption = document.add_paragraph()
+        caption.add_run(f"Table {section.number}. ").bold = True
+        caption.add_run(" / ".join(section.path.parts))
+        caption.paragraph_format.keep_with_next = True
+        if section.definition:
+            definition = document.add_paragraph()
+            definition.paragraph_format.keep_with_next = True
+            add_note(definition, " ".join(section.definition.split()))
+        headers = ["No.", "Quote", "Document", *book.attributes]
+        rows = [
+            [f"{section.number}.{i}", f"“{q.text}”", q.document]
+            + [q.attribute(a) for a in book.attributes]
+            for i, q in enumerate(section.quotes, start=1)
+        ]
+        table = add_table(document, headers, rows, widths, font_pt=9.5)
+        for row, q in zip(table.rows[1:], section.quotes, strict=True):
+            if q.shortened:
+                add_note(row.cells[1].paragraphs[0], " " + q.note)
+        document.add_paragraph()
+    return document_bytes(document)
