@@ -14,7 +14,8 @@ _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 class CodePath:
     """Where a code sits in the tree, e.g. ``CodePath(("Partnership models", "Co-produced"))``.
 
-    The string form joins names with ``/``; a ``/`` inside a name is written ``\\/``.
+    The string form joins names with ``/``; a ``/`` inside a name is written ``\\/`` and a
+    backslash ``\\\\``, so ``CodePath.parse(str(path)) == path`` for every path.
     """
 
     parts: tuple[str, ...]
@@ -58,7 +59,9 @@ class CodePath:
         return CodePath((*self.parts, name))
 
     def __str__(self) -> str:
-        return _SEPARATOR.join(p.replace(_SEPARATOR, "\\" + _SEPARATOR) for p in self.parts)
+        return _SEPARATOR.join(
+            p.replace("\\", "\\\\").replace(_SEPARATOR, "\\" + _SEPARATOR) for p in self.parts
+        )
 
 
 def is_hex_colour(value: str) -> bool:
