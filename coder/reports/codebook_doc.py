@@ -161,7 +161,8 @@ thead th { background: #e8edf5; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 table.fields th { width: 9rem; background: #f4f4f4; font-weight: 600; }
 .swatch { display: inline-block; width: .8em; height: .8em; border: 1px solid #555;
-  margin-right: .4em; vertical-align: baseline; }
+  margin-right: .4em; vertical-align: baseline;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 blockquote { margin: .2rem 0 .4rem; padding-left: .7rem; border-left: 3px solid #ccc; }
 .source { color: #555; font-size: .85rem; }
 section.code { break-inside: avoid; page-break-inside: avoid; }

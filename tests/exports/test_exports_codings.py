@@ -290,3 +290,36 @@ def test_cli_export_and_import(paper_project: Store, target: Store, tmp_path: Pa
     result = runner.invoke(app, ["export", "-p", target.url, "--format", "codings-xlsx"])
     assert result.exit_code != 0
     assert "binary format" in str(result.exception)
+
+
+def test_cli_export_options(consensus_project: Store, tmp_path: Path) -> None:
+    runner = CliRunner()
+    app = _app()
+    url = consensus_project.url
+    result = runner.invoke(app, ["export", "-p", url, "--format", "help"])
+    assert result.exit_code == 0 and "matrix-xlsx" in result.output
+    result = runner.invoke(
+        app,
+        ["export", "-p", url, "-f", "quotes-csv", "--attrs", "role, year", "-w", "year=2022"],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert {(r["document"], r["role"], r["year"]) for r in rows} == {
+        ("interview-02", "policy-maker", "2022")
+    }
+    out = tmp_path / "matrix.xlsx"
+    result = runner.invoke(
+        app,
+        ["export", "-p", url, "-f", "matrix-xlsx", "--by", "year", "--rollup", "1", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out)["Counts"]["A2"].value == "Motives"
+    for args, message in [
+        (["-f", "quotes-csv", "-w", "year"], "expected key=value"),
+        (["-f", "nope"], "unknown export format 'nope'"),
+        (["-f", "matrix-csv", "--by", "year", "--rollup", "0"], "--rollup must be 1 or more"),
+        (["-f", "quotes-md", "-c", "alice", "-c", "bob"], "shows one coder's codings"),
+    ]:
+        result = runner.invoke(app, ["export", "-p", url, *args])
+        assert result.exit_code != 0
+        assert message in str(result.exception), args
