@@ -229,7 +229,8 @@ def document_codings(store: Store, coder: str, document_id: int) -> list[CodingV
                 .where(Coding.document_id == document_id, Coding.coder_id == me.id)
                 .order_by(Memo.id)
             ):
-                memos.setdefault(coding_id, text)
+                if coding_id is not None:
+                    memos.setdefault(coding_id, text)
         return [
             CodingView(
                 id=r.id,
@@ -530,9 +531,10 @@ def _revert(session: Session, entry: AuditEntry) -> tuple[int | None, str]:
     assert entity_id is not None
     if entry.entity == "coding":
         if key == ("apply", "coding"):
-            gone = session.execute(delete(Coding).where(Coding.id == entity_id)).rowcount
-            if not gone:
+            applied = session.get(Coding, entity_id)
+            if applied is None:
                 raise ConflictError("the coding to undo no longer exists")
+            session.delete(applied)
             return after.get("document_id"), "removed the coding just applied"
         if key == ("remove", "coding"):
             session.execute(insert(Coding), [_coding_row(entity_id, before)])
@@ -561,10 +563,10 @@ def _revert(session: Session, entry: AuditEntry) -> tuple[int | None, str]:
     if entry.entity == "document":
         coder_id = after["coder_id"]
         if before:
-            row = session.get(DocumentStatus, (entity_id, coder_id))
-            assert row is not None
-            row.done = before["done"]
-            row.updated_at = _parse_time(before.get("updated_at"))
+            status = session.get(DocumentStatus, (entity_id, coder_id))
+            assert status is not None
+            status.done = before["done"]
+            status.updated_at = _parse_time(before.get("updated_at"))
         else:
             session.execute(
                 delete(DocumentStatus).where(

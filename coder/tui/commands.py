@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,6 @@ def _pretty(key: str) -> str:
     return "+".join(p.capitalize() if len(p) > 1 else p for p in key.split("+"))
 
 
-def bindings(commands: Iterable[Command]) -> list[Binding]:
+def bindings(commands: Iterable[Command]) -> list[BindingType]:
     """The Textual bindings of a list of commands."""
     return [c.binding() for c in commands]

@@ -340,12 +340,12 @@ class CodingScreen(Screen[None]):
 
         def remove(mark: Marked) -> None:
             label = self._coding_label(mark)
-            self._attempt(
-                lambda: (
-                    session_service.remove_coding(app.store, coder=app.coder, coding_id=mark.id)
-                    or f"Removed {label}"
-                )
-            )
+
+            def run() -> str:
+                session_service.remove_coding(app.store, coder=app.coder, coding_id=mark.id)
+                return f"Removed {label}"
+
+            self._attempt(run)
 
         self._choose("Remove which coding?", remove)
 

@@ -11,6 +11,7 @@ import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -76,9 +77,11 @@ class Marked:
 class CodedText(ScrollView, can_focus=True):
     """A read-only view of a document with the coder's codings and a selection."""
 
-    COMPONENT_CLASSES = frozenset(
-        {"coded-text--selection", "coded-text--margin", "coded-text--speaker"}
-    )
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "coded-text--selection",
+        "coded-text--margin",
+        "coded-text--speaker",
+    }
 
     @dataclass
     class SelectionChanged(Message):
@@ -93,7 +96,7 @@ class CodedText(ScrollView, can_focus=True):
         self.units: dict[str, list[UnitView]] = {}
         self.unit_kind = "sentence"
         self.cursor = 0
-        self.anchor = 0
+        self.anchor_unit = 0
         self.selection = (0, 0)
         self.codes: dict[int, CodeView] = {}
         self.labels: dict[int, str] = {}
@@ -293,7 +296,7 @@ class CodedText(ScrollView, can_focus=True):
         if not units:
             return
         index = max(0, min(index, len(units) - 1))
-        self.cursor = self.anchor = index
+        self.cursor = self.anchor_unit = index
         self._set_selection(units[index].start, units[index].end)
 
     def unit_at(self, offset: int) -> int:
@@ -303,7 +306,7 @@ class CodedText(ScrollView, can_focus=True):
 
     def move_to_offset(self, offset: int, end: int | None = None) -> None:
         """Put the cursor on the unit containing ``offset``; select ``[offset, end)`` if given."""
-        self.cursor = self.anchor = self.unit_at(offset)
+        self.cursor = self.anchor_unit = self.unit_at(offset)
         if end is not None and end > offset:
             self._set_selection(offset, end)
         else:
@@ -318,7 +321,7 @@ class CodedText(ScrollView, can_focus=True):
         if not units:
             return
         self.cursor = max(0, min(self.cursor + delta, len(units) - 1))
-        first, last = sorted((self.anchor, self.cursor))
+        first, last = sorted((self.anchor_unit, self.cursor))
         self._set_selection(units[first].start, units[last].end)
 
     def switch_unit_kind(self) -> str:
