@@ -13,15 +13,23 @@ app = typer.Typer(help="Import and export the codebook.", no_args_is_help=True)
 
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="A codebook: .yaml/.yml, .json or .csv"),
+    file: Path = typer.Argument(..., help="A codebook: .yaml/.yml, .json, .csv or REFI-QDA .qdc"),
     project: ProjectOption = "projects/demo.db",
 ) -> None:
     """Add a codebook's codes to the project (validated first; on error nothing is written)."""
     from coder.io.codebook import read_codebook
     from coder.services.codes import import_codebook
 
-    book = read_codebook(file)
-    report = import_codebook(open_store(project), book, actor=current_user())
+    if file.suffix.lower() == ".qdc":
+        from coder.services.exchange import import_refi_codebook
+
+        refi = import_refi_codebook(open_store(project), file, actor=current_user())
+        for line in refi.warnings:
+            typer.echo(f"warning: {line}", err=True)
+        report = refi.codebook
+    else:
+        book = read_codebook(file)
+        report = import_codebook(open_store(project), book, actor=current_user())
     typer.echo(
         f"{file}: {len(report.added)} code(s) added, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged"

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from coder.cli.common import ProjectOption, current_user, open_store
 from coder.cli.output import ListFormat, emit
+from coder.db.engine import Store
 from coder.domain.documents import AttributeValue
 from coder.errors import UsageError
 
@@ -39,12 +40,22 @@ def import_(
         None, "--text-column", help="CSV/XLSX: the column that holds the text."
     ),
 ) -> None:
-    """Import documents; each file in one transaction (a bad file changes nothing)."""
+    """Import documents; each file in one transaction (a bad file changes nothing).
+
+    A REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette or coder) fills
+    a new or empty project with its documents, codebook, coders, codings and memos.
+    """
     from coder.services.documents import import_files
     from coder.services.project import get_settings
 
     attributes = parse_attributes(attr)
     store = open_store(project)
+    projects = [f for f in files if f.suffix.lower() == ".qdpx"]
+    if projects:
+        _import_refi_projects(store, projects, others=[f for f in files if f not in projects])
+        files = [f for f in files if f not in projects]
+        if not files:
+            return
     err = Console(stderr=True)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -86,6 +97,21 @@ def import_(
     )
     if report.errors:
         raise typer.Exit(1)
+
+
+def _import_refi_projects(store: Store, projects: list[Path], *, others: list[Path]) -> None:
+    from coder.services.exchange import import_refi_project
+
+    if len(projects) > 1:
+        raise UsageError("import one .qdpx project at a time (it fills an empty project)")
+    report = import_refi_project(store, projects[0], actor=current_user())
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    typer.echo(
+        f"{projects[0]}: imported a {report.origin} project: {len(report.documents)} document(s), "
+        f"{len(report.codes_added)} code(s), {len(report.coders)} coder(s) "
+        f"({', '.join(report.coders)}), {report.codings} coding(s), {report.memos} memo(s)"
+    )
 
 
 @docs_app.command("list")
