@@ -18,7 +18,7 @@ XLSX_CELL_LIMIT = 32_767
 XLSX_TEXT_CAP = 32_000
 CUT_MARKER = "…"
 
-#: Fixed document timestamps, so two exports of the same project are the same file.
+#: Fixed creation time in the document properties (openpyxl stamps "modified" itself on save).
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 
 # Control characters that the XLSX format cannot hold (tab, newline and return are fine).
@@ -34,7 +34,7 @@ def cell_text(value: str) -> str:
 
 
 def new_workbook() -> Any:
-    """An empty workbook (no default sheet) with fixed creation and modification times."""
+    """An empty workbook (no default sheet), created by "coder" at a fixed time."""
     from openpyxl import Workbook
 
     workbook = Workbook()
