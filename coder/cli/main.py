@@ -7,7 +7,17 @@ import sys
 import typer
 
 from coder import __version__
-from coder.cli import agreement, codebook, coders, codes, codings, documents, project
+from coder.cli import (
+    agreement,
+    codebook,
+    coders,
+    codes,
+    codings,
+    codings_import,
+    documents,
+    export,
+    project,
+)
 from coder.errors import CoderError
 
 app = typer.Typer(
@@ -38,6 +48,8 @@ def main(
 project.register(app)
 documents.register(app)
 agreement.register(app)
+export.register(app)
+codings_import.register(codings.app)
 app.add_typer(documents.docs_app, name="docs")
 app.add_typer(coders.app, name="coders")
 app.add_typer(codes.app, name="codes")

@@ -19,6 +19,8 @@ from coder.errors import InputError, NotFoundError
 
 #: Execution option that marks a session as one that will write.
 WRITE_OPTION = "coder_write"
+#: Execution option for schema migrations: SQLite must rebuild tables with foreign keys off.
+MIGRATE_OPTION = "coder_migrate"
 
 #: How long a SQLite writer waits for another process's lock before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -60,7 +62,13 @@ def _on_sqlite_begin(conn: Any) -> None:
     # A write transaction takes the lock up front (BEGIN IMMEDIATE), so concurrent writers
     # queue on busy_timeout instead of failing with "database is locked" when a read
     # transaction tries to upgrade; readers stay deferred and never block anyone under WAL.
-    if conn.get_execution_options().get(WRITE_OPTION):
+    options = conn.get_execution_options()
+    if options.get(MIGRATE_OPTION):
+        # PRAGMA foreign_keys is a no-op inside a transaction, so it goes before BEGIN; the
+        # migration checks foreign keys itself before it commits (coder.db.migrate).
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif options.get(WRITE_OPTION):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.exec_driver_sql("BEGIN")

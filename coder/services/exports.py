@@ -14,9 +14,11 @@ coder's codings when there is no consensus coder and none is named.
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coder.db.engine import Store
@@ -499,3 +501,41 @@ def _matrix_writer(render: Callable[[FrameworkMatrix], str | bytes], csv: bool =
 
 
 _register_paper_formats()
+
+
+def _refi_writer(export: Callable[[Store, Path], object]) -> Writer:
+    """A REFI-QDA exporter that writes a file, as a writer that returns the file's bytes."""
+
+    def write(store: Store, options: ExportOptions) -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "export"
+            export(store, target)
+            return target.read_bytes()
+
+    return write
+
+
+def _register_refi_formats() -> None:
+    from coder.services.exchange import export_refi_codebook, export_refi_project
+
+    register_export_format(
+        ExportFormat(
+            "qdpx",
+            ".qdpx",
+            "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder (every coding keeps its coder)",
+            _refi_writer(export_refi_project),
+            binary=True,
+        )
+    )
+    register_export_format(
+        ExportFormat(
+            "qdc",
+            ".qdc",
+            "REFI-QDA codebook for other QDA tools",
+            _refi_writer(export_refi_codebook),
+            binary=True,
+        )
+    )
+
+
+_register_refi_formats()
