@@ -98,6 +98,9 @@ class Coder(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="human")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The PostgreSQL login role this coder connects as on a team server (row-level security
+    #: shows that role only this coder's codings while the project is blind); None on SQLite.
+    db_role: Mapped[str | None] = mapped_column(String(63), unique=True)
 
     __table_args__ = (CheckConstraint("kind IN ('human', 'consensus')", name="kind"),)
 
