@@ -522,7 +522,7 @@ def _register_refi_formats() -> None:
         ExportFormat(
             "qdpx",
             ".qdpx",
-            "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder (every coding keeps its coder)",
+            "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder (codings keep their coder)",
             _refi_writer(export_refi_project),
             binary=True,
         )
