@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -335,8 +336,13 @@ def _unit_level(
     )
 
     alpha_ci = kappa_ci = None
+    overall = _overall(h.sum(axis=0), [], n_coders)
+    pooled_ci = None
     if ci:
         alpha_ci, kappa_ci = _code_intervals(h, n_coders, n_boot, seed, confidence)
+        pooled_ci = _pooled_interval(
+            cu_unit, mask, n_units, n_codes, n_coders, overall.alpha, n_boot, seed, confidence
+        )
     per_code = _code_figures(
         h,
         n_coders,
@@ -353,7 +359,7 @@ def _unit_level(
         codes=codes,
         n_units=n_units,
         per_code=per_code,
-        overall=_overall(h.sum(axis=0), per_code, n_coders),
+        overall=replace(_overall(h.sum(axis=0), per_code, n_coders), alpha_ci=pooled_ci),
         per_document=_documents(h_doc, n_coders, units_per_doc),
         per_pair=_pairs(h, n_coders),
         confusion=_confusion(e_code, e_unit, e_coder, n_codes, n_units, confusion_pair),
@@ -361,6 +367,44 @@ def _unit_level(
             cu_code, cu_unit, mask, e_code, e_unit, e_coder, n_coders, order, u_doc, u_start, u_end
         ),
     )
+
+
+#: Largest per-unit table (units x coder subsets) the pooled bootstrap builds.
+_POOLED_MAX_CELLS = 50_000_000
+
+
+def _pooled_interval(
+    cu_unit: IntArray,
+    mask: IntArray,
+    n_units: int,
+    n_codes: int,
+    n_coders: int,
+    estimate: Coefficient,
+    n_boot: int,
+    seed: int,
+    confidence: float,
+) -> BootstrapCI | None:
+    """Percentile interval of the pooled alpha, resampling units (Efron's bootstrap).
+
+    A unit carries its decisions on every code, so the codes of one unit move together, as they
+    must: they are not independent. Units with identical decision profiles are grouped, and a
+    resample of ``n_units`` units is a multinomial draw over the distinct profiles, which is
+    exactly drawing units with replacement, without materialising the index matrix.
+    Returns None when the per-unit table would be unreasonably large (many coders).
+    """
+    n_masks = 1 << n_coders
+    if n_units < 2 or n_units * n_masks > _POOLED_MAX_CELLS:
+        return None
+    per_unit = _mask_tables(cu_unit, mask, n_units, n_coders, np.full(n_units, float(n_codes)))
+    profiles, inverse = np.unique(per_unit, axis=0, return_inverse=True)
+    weights = np.bincount(inverse.ravel(), minlength=len(profiles)) / n_units
+    rng = np.random.default_rng([seed, 1])  # a stream of its own, apart from the per-code one
+    chunk = max(1, 4_000_000 // len(profiles))
+    values = []
+    for lo in range(0, n_boot, chunk):
+        draws = rng.multinomial(n_units, weights, size=min(chunk, n_boot - lo))
+        values.append(binary.alpha(draws.astype(np.float64) @ profiles, n_coders).value)
+    return percentile_interval(estimate, np.concatenate(values), n_boot, confidence)
 
 
 def _code_intervals(

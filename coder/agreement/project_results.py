@@ -162,10 +162,13 @@ class OverallAgreement:
     mean_alpha: float
     mean_kappa: float
     n_codes_defined: int
+    #: Bootstrap interval of the pooled alpha, resampling units with all their decisions.
+    alpha_ci: BootstrapCI | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "alpha": self.alpha.to_dict(),
+            "alpha_ci": _opt(self.alpha_ci),
             "kappa": _opt(self.kappa),
             "percent_agreement": _opt(self.percent_agreement),
             "mean_alpha": _clean(self.mean_alpha),

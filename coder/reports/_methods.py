@@ -112,11 +112,20 @@ def _unit_sentences(report: AgreementReport, n_codes: int, unit: str) -> list[st
         f"Pooled over all {fmt_int(decisions)} code-by-{unit} decisions, alpha = "
         f"{_value(overall.alpha)}"
     )
+    ci = overall.alpha_ci
+    if ci is not None and ci.n_valid:
+        pooled += (
+            f" ({round(100 * ci.confidence)}% CI {fmt_num(ci.low)} to {fmt_num(ci.high)}, "
+            f"{fmt_int(ci.n_boot)} bootstrap resamples of {unit}s, each with its decisions on "
+            "every code)"
+        )
     if kappa is not None:
         pooled += f" and kappa = {_value(kappa)}"
     if overall.percent_agreement is not None:
         pooled += f" (percent agreement {_pct(overall.percent_agreement)})"
-    out.append(pooled + "; no confidence interval was computed for the pooled figures.")
+    if ci is None or not ci.n_valid:
+        pooled += "; no confidence interval was computed for the pooled alpha"
+    out.append(pooled + ".")
     out.append(_per_code_summary(report, "alpha"))
     if report.request.ci and any(c.alpha_ci is not None for c in result.per_code):
         n_boot = next(c.alpha_ci.n_boot for c in result.per_code if c.alpha_ci is not None)

@@ -255,7 +255,9 @@ def _overall(report: AgreementReport) -> Text:
     plural_noun = unit_nouns(report)[1]
     text.append(
         f"pooled over {n_codes} codes x {fmt_int(result.n_units)} {plural_noun}: "
-        f"alpha {_plain(overall.alpha)}, kappa {_plain(overall.kappa)}, "
+        f"alpha {_plain(overall.alpha)}"
+        + (f" {fmt_ci(overall.alpha_ci)}" if overall.alpha_ci is not None else "")
+        + f", kappa {_plain(overall.kappa)}, "
         f"agreement {_plain_pct(overall.percent_agreement)}"
     )
     text.append(

@@ -163,7 +163,9 @@ def test_methods_paragraph_states_what_was_done_and_found() -> None:
     assert "Krippendorff's alpha" in text and "(Krippendorff, 2004)" in text
     assert "Cohen's kappa (Cohen, 1960)" in text
     assert f"alpha = {report.result.overall.alpha.value:.3f}" in text
-    assert "no confidence interval was computed for the pooled figures" in text
+    ci = report.result.overall.alpha_ci
+    assert ci is not None
+    assert f"(95% CI {ci.low:.3f} to {ci.high:.3f}, 200 bootstrap resamples of sentences" in text
     assert "200 bootstrap resamples of sentences" in text
     assert "overlapped any part of the sentence" in text
     assert "Excluded: 1 document(s) not yet coded by every coder: interview-03." in text
