@@ -297,3 +297,99 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+
+class ReconcileDecision(Base):
+    """How one unit of text was settled between two coders, written to a consensus coder.
+
+    ``choice`` is ``a``, ``b``, ``both`` (union), ``shared`` (intersection), ``edit`` (codes
+    chosen by hand) or ``agree`` (accepted in bulk because both coders applied the same codes).
+    ``decided_by`` is the person who decided, as the audit log names them.
+    """
+
+    __tablename__ = "reconcile_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consensus_id: Mapped[int] = mapped_column(
+        ForeignKey("coders.id", ondelete="CASCADE"), index=True
+    )
+    first_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"), index=True)
+    second_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    unit_start: Mapped[int] = mapped_column(Integer)
+    unit_end: Mapped[int] = mapped_column(Integer)
+    choice: Mapped[str] = mapped_column(String(10))
+    code_ids: Mapped[list[Any]] = mapped_column(default=list)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "consensus_id",
+            "document_id",
+            "unit_start",
+            "unit_end",
+            name="uq_reconcile_decisions_unit",
+        ),
+        CheckConstraint("choice IN ('a', 'b', 'both', 'shared', 'edit', 'agree')", name="choice"),
+    )
+
+
+class ConsensusSource(Base):
+    """Provenance of a consensus coding: the decision that made it and the coding it came from.
+
+    ``source_coding_id`` is the first or second coder's coding the consensus coding copies
+    (NULL when the code was chosen by hand and neither coder applied it).
+    """
+
+    __tablename__ = "consensus_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("reconcile_decisions.id", ondelete="CASCADE"), index=True
+    )
+    source_coder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="SET NULL"), index=True
+    )
+    source_coding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codings.id", ondelete="SET NULL"), index=True
+    )
+
+
+class CodeHistory(Base):
+    """What a code absorbed: the name and definition of a code merged into it, and when."""
+
+    __tablename__ = "code_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    source_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codes.id", ondelete="SET NULL"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(20))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Round(Base):
+    """A round of coding: the codebook and agreement figures when it started and closed."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    coders: Mapped[list[Any]] = mapped_column(default=list)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_by: Mapped[str] = mapped_column(String(100))
+    codebook_start: Mapped[list[Any]] = mapped_column(default=list)
+    figures_start: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    closed_at: Mapped[dt.datetime | None] = mapped_column()
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    codebook_end: Mapped[list[Any] | None] = mapped_column(JSON)
+    figures_end: Mapped[dict[str, Any] | None] = mapped_column(JSON)
