@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from coder.db.engine import Store
 from coder.services.coders import ensure_coder
 from coder.services.project import Settings, get_settings
 from coder.tui.commands import Command, bindings
@@ -19,6 +18,9 @@ from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.documents import DocumentsScreen
 from coder.tui.screens.help import HelpScreen
 from coder.tui.screens.search import SearchScreen
+
+if TYPE_CHECKING:
+    from coder.db.engine import Store
 
 
 class CoderApp(App[None]):
