@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,6 +88,52 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
+#: How long a writer keeps retrying to take the write lock before the error reaches the user.
+WRITE_LOCK_PATIENCE_S = 300.0
+
+#: PostgreSQL SQLSTATEs that mean "try again": serialization failure, deadlock, lock timeout.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a database error is a passing conflict (lock, serialization) worth retrying."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.OperationalError):
+        message = str(orig).lower()
+        return "database is locked" in message or "database is busy" in message
+    return getattr(orig, "sqlstate", None) in _TRANSIENT_SQLSTATES
+
+
+def backoff_delays(
+    *, first: float = 0.02, cap: float = 1.0, patience: float = WRITE_LOCK_PATIENCE_S
+) -> Iterator[float]:
+    """Exponential backoff with full jitter (sleep times), until ``patience`` seconds are spent.
+
+    Jitter keeps coders who collided once from colliding again in lockstep (the "full jitter"
+    scheme of Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog, 2015).
+    """
+    deadline = time.monotonic() + patience
+    ceiling = first
+    while time.monotonic() < deadline:
+        yield random.uniform(0, ceiling)
+        ceiling = min(cap, ceiling * 2)
+
+
+def begin_write(session: Session) -> None:
+    """Open the session's write transaction, retrying while another writer holds the lock."""
+    delays = backoff_delays()
+    while True:
+        try:
+            session.connection(execution_options={WRITE_OPTION: True})
+            return
+        except OperationalError as exc:
+            session.rollback()
+            delay = next(delays, None)
+            if not is_transient(exc) or delay is None:
+                raise
+            time.sleep(delay)
+
+
 @dataclass
 class Store:
     """An open project database: its URL, engine and session factory."""
@@ -96,10 +144,19 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One unit of work that changes the project: commits on success, rolls back on error."""
-        with self.session_factory.begin() as session:
-            session.connection(execution_options={WRITE_OPTION: True})
-            yield session
+        """One unit of work that changes the project: commits on success, rolls back on error.
+
+        Taking the write lock is retried with backoff (see :func:`begin_write`), so a busy
+        database makes a coder wait rather than see "database is locked".
+        """
+        with self.session_factory() as session:
+            begin_write(session)
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+            session.commit()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -1,0 +1,437 @@
+"""Keeping a project safe: copy between databases, online backup, integrity check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, func, insert, inspect, select, text, update
+from sqlalchemy.engine import make_url
+
+from coder.db.engine import Store, connect, sqlite_path
+from coder.db.migrate import upgrade
+from coder.db.models import Base, Code, Document
+from coder.errors import CoderError, ConflictError
+from coder.services.documents import text_sha256
+
+#: Rows moved per INSERT statement while copying; keeps memory flat on large corpora.
+COPY_BATCH = 500
+
+ProgressCallback = Callable[[str, int], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Content hashes (shared by copy verification and tests)
+
+
+def _canonical(value: Any) -> Any:
+    # One representation per value whatever the backend returned: SQLite and PostgreSQL give
+    # the same Python types through the models, except that JSON key order may differ.
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _primary_key_order(table: Table) -> list[Any]:
+    return list(table.primary_key.columns) or list(table.columns)
+
+
+def _rows(conn: Connection, table: Table) -> Iterator[tuple[Any, ...]]:
+    query = select(table).order_by(*_primary_key_order(table))
+    result = conn.execution_options(yield_per=COPY_BATCH).execute(query)
+    for row in result:
+        yield tuple(row)
+
+
+def table_fingerprint(conn: Connection, table: Table) -> tuple[int, str]:
+    """(row count, sha256 over every row in primary-key order) of one table."""
+    digest = hashlib.sha256()
+    count = 0
+    for row in _rows(conn, table):
+        count += 1
+        line = json.dumps([_canonical(v) for v in row], ensure_ascii=False, default=str)
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return count, digest.hexdigest()
+
+
+def project_fingerprint(store: Store) -> dict[str, tuple[int, str]]:
+    """Row count and content hash of every table, read in one snapshot."""
+    with _snapshot(store) as conn:
+        return {t.name: table_fingerprint(conn, t) for t in Base.metadata.sorted_tables}
+
+
+class _snapshot:
+    """A read-only connection seeing one consistent state of the database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn: Connection | None = None
+
+    def __enter__(self) -> Connection:
+        conn = self.store.engine.connect()
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        conn.begin()
+        if conn.dialect.name == "sqlite":
+            # A WAL read transaction pins its snapshot at the first read: take it now.
+            conn.execute(text("SELECT count(*) FROM sqlite_master"))
+        self.conn = conn
+        return conn
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.conn is not None
+        self.conn.rollback()
+        self.conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Copy
+
+
+@dataclass
+class CopyReport:
+    """What a project copy moved, table by table, and that it was verified equal."""
+
+    source: str
+    destination: str
+    rows: dict[str, int] = field(default_factory=dict)
+    verified: bool = False
+
+
+def _is_empty(store: Store) -> bool:
+    names = set(inspect(store.engine).get_table_names())
+    if not names:
+        return True
+    known = {t.name for t in Base.metadata.sorted_tables} | {"alembic_version"}
+    if names - known:
+        return False
+    with store.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            if (
+                table.name in names
+                and conn.execute(select(func.count()).select_from(table)).scalar()
+            ):
+                return False
+    return True
+
+
+def _self_references(table: Table) -> list[str]:
+    return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+
+
+def _copy_table(src: Connection, dst: Connection, table: Table) -> int:
+    # Columns that point into the same table (codes.parent_id, documents.previous_id) may point
+    # forward to a row not yet inserted: write them as NULL first and set them afterwards.
+    deferred = _self_references(table)
+    pk = [c.name for c in table.primary_key.columns]
+    pending: list[dict[str, Any]] = []
+    count = 0
+    batch: list[dict[str, Any]] = []
+    for row in _rows(src, table):
+        values = dict(zip(table.columns.keys(), row, strict=True))
+        if deferred and any(values[c] is not None for c in deferred):
+            pending.append(
+                {**{f"k_{c}": values[c] for c in pk}, **{c: values[c] for c in deferred}}
+            )
+            values.update({c: None for c in deferred})
+        batch.append(values)
+        if len(batch) >= COPY_BATCH:
+            dst.execute(insert(table), batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        dst.execute(insert(table), batch)
+        count += len(batch)
+    if pending:
+        statement = (
+            update(table)
+            .where(*[table.c[c] == bindparam(f"k_{c}") for c in pk])
+            .values({c: bindparam(c) for c in deferred})
+        )
+        for start in range(0, len(pending), COPY_BATCH):
+            dst.execute(statement, pending[start : start + COPY_BATCH])
+    return count
+
+
+def reset_sequences(dst: Connection) -> None:
+    """Move each PostgreSQL id sequence past the largest id in its table."""
+    # Rows were inserted with their ids, so PostgreSQL's sequences still start at 1: move each
+    # past the largest id or the next insert would collide.
+    for table in Base.metadata.sorted_tables:
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or not pk[0].autoincrement or pk[0].type.python_type is not int:
+            continue
+        sequence = dst.execute(
+            text(
+                "SELECT CASE WHEN to_regclass(:t) IS NULL THEN NULL"
+                " ELSE pg_get_serial_sequence(:t, :c) END"
+            ),
+            {"t": table.name, "c": pk[0].name},
+        ).scalar()
+        if sequence:
+            dst.execute(
+                text(
+                    f"SELECT setval(:s, COALESCE(MAX({pk[0].name}), 1), MAX({pk[0].name}) IS NOT"
+                    f" NULL) FROM {table.name}"
+                ),
+                {"s": sequence},
+            )
+
+
+def copy_project(
+    source: str | os.PathLike[str],
+    destination: str | os.PathLike[str],
+    *,
+    progress: ProgressCallback | None = None,
+) -> CopyReport:
+    """Copy a whole project (every table, ids preserved) into an empty database, then verify.
+
+    The source is read in one consistent snapshot, so coders may keep working while it runs;
+    the destination is written in one transaction and must be empty. Afterwards every table
+    is compared (row count and content hash); a difference is an error.
+    """
+    from coder.services.project import open_project
+
+    src = open_project(source)
+    try:
+        dst = connect(destination, must_exist=False)
+    except CoderError:
+        src.dispose()
+        raise
+    try:
+        if src.url == dst.url:
+            raise ConflictError(f"{src.display_name}: source and destination are the same")
+        path = sqlite_path(dst.url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if not _is_empty(dst):
+            raise ConflictError(
+                f"{dst.display_name}: destination is not empty; copy only into a new database"
+            )
+        upgrade(dst)
+        report = CopyReport(source=src.display_name, destination=dst.display_name)
+        with _snapshot(src) as read, dst.engine.begin() as write:
+            for table in Base.metadata.sorted_tables:
+                report.rows[table.name] = _copy_table(read, write, table)
+                if progress:
+                    progress(table.name, report.rows[table.name])
+            if write.dialect.name == "postgresql":
+                reset_sequences(write)
+            # Compared with what this snapshot saw, not with the source now: coders may have
+            # committed since, and that must not fail a backup taken while they work.
+            before = {t.name: table_fingerprint(read, t) for t in Base.metadata.sorted_tables}
+        after = project_fingerprint(dst)
+        different = sorted(name for name in before if before[name] != after.get(name))
+        if different:
+            raise CoderError(
+                f"{dst.display_name}: copy differs from the source in {', '.join(different)}"
+            )
+        report.verified = True
+        return report
+    finally:
+        src.dispose()
+        dst.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# Backup
+
+
+@dataclass
+class BackupReport:
+    """Where a backup was written and what it holds."""
+
+    source: str
+    path: Path
+    bytes: int
+    method: str
+
+
+def default_backup_path(store: Store, now: dt.datetime | None = None) -> Path:
+    """``projects/demo-20260101-120000.backup.db`` next to a SQLite project, else in cwd."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    path = sqlite_path(store.url)
+    if path is not None:
+        return path.with_name(f"{path.stem}-{stamp}.backup.db")
+    name = make_url(store.url).database or "project"
+    return Path(f"{name}-{stamp}.backup.db")
+
+
+def backup_project(store: Store, output: Path | None = None) -> BackupReport:
+    """Write a consistent copy of the project to a new SQLite file while coders keep working.
+
+    SQLite uses the online backup API (pages copied under a read snapshot, writers keep
+    going); a PostgreSQL project is copied table by table from one repeatable-read snapshot
+    into a SQLite file (``pg_dump`` is the server-side alternative). The copy is then checked.
+    """
+    target = Path(output) if output is not None else default_backup_path(store)
+    if target.exists():
+        raise ConflictError(f"{target}: exists already; choose another backup file name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source_path = sqlite_path(store.url)
+    if source_path is not None:
+        method = "sqlite online backup"
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        source = sqlite3.connect(source_path, timeout=15)
+        dest = sqlite3.connect(partial)
+        try:
+            # pages=-1: one step under a single read snapshot, so the copy is consistent even
+            # though other processes commit meanwhile (WAL lets them).
+            source.backup(dest, pages=-1)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+            source.close()
+        partial.replace(target)
+    else:
+        method = "table copy from a repeatable-read snapshot"
+        copy_project(store.url, target)
+    problems = sqlite_integrity(target)
+    if problems:
+        raise CoderError(f"{target}: backup failed its integrity check: {problems[0]}")
+    return BackupReport(
+        source=store.display_name, path=target, bytes=target.stat().st_size, method=method
+    )
+
+
+def sqlite_integrity(path: Path) -> list[str]:
+    """Problems PRAGMA integrity_check and foreign_key_check report for a SQLite file."""
+    conn = sqlite3.connect(path, timeout=15)
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid}: points to a missing {parent} row")
+        return problems
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Check
+
+
+@dataclass
+class CheckReport:
+    """The result of an integrity check: what was looked at and every problem found."""
+
+    project: str
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+#: Problems listed per kind before the rest are summarised as a count.
+MAX_LISTED = 20
+
+
+def _add(report: CheckReport, kind: str, found: list[str]) -> None:
+    report.problems.extend(f"{kind}: {p}" for p in found[:MAX_LISTED])
+    if len(found) > MAX_LISTED:
+        report.problems.append(f"{kind}: ... and {len(found) - MAX_LISTED} more")
+
+
+def check_project(store: Store) -> CheckReport:
+    """Verify a project: storage integrity, document hashes, references, offsets, code tree."""
+    report = CheckReport(project=store.display_name)
+    path = sqlite_path(store.url)
+    if path is not None:
+        _add(report, "sqlite", sqlite_integrity(path))
+    with _snapshot(store) as conn:
+        for table in Base.metadata.sorted_tables:
+            report.counts[table.name] = conn.execute(
+                select(func.count()).select_from(table)
+            ).scalar_one()
+        _add(report, "document", _check_documents(conn))
+        _add(report, "reference", _check_references(conn))
+        _add(report, "coding", _check_spans(conn, Base.metadata.tables["codings"], "coding"))
+        _add(report, "unit", _check_spans(conn, Base.metadata.tables["units"], "unit"))
+        _add(report, "code tree", _check_code_tree(conn))
+    return report
+
+
+def _check_documents(conn: Connection) -> list[str]:
+    found: list[str] = []
+    query = select(Document.id, Document.name, Document.text, Document.length, Document.sha256)
+    for doc_id, name, body, length, digest in conn.execution_options(yield_per=50).execute(
+        query.order_by(Document.id)
+    ):
+        if text_sha256(body) != digest:
+            found.append(f"{name!r} (id {doc_id}): text does not match its sha256")
+        if len(body) != length:
+            found.append(f"{name!r} (id {doc_id}): length {length} but text has {len(body)}")
+    return found
+
+
+def _check_references(conn: Connection) -> list[str]:
+    # Every foreign key of the models, checked generically: a non-NULL reference whose target
+    # row does not exist (foreign keys can be off in a SQLite file edited by another tool).
+    found: list[str] = []
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            target = fk.column.table.alias("target")
+            child = fk.parent
+            missing = (
+                select(func.count())
+                .select_from(table.outerjoin(target, child == target.c[fk.column.name]))
+                .where(child.is_not(None), target.c[fk.column.name].is_(None))
+            )
+            n = conn.execute(missing).scalar_one()
+            if n:
+                found.append(
+                    f"{n} {table.name} row(s) point to missing {fk.column.table.name}"
+                    f" ({table.name}.{child.name})"
+                )
+    return found
+
+
+def _check_spans(conn: Connection, table: Table, label: str) -> list[str]:
+    query = (
+        select(table.c.id, table.c.start, table.c.end, Document.name, Document.length)
+        .join(Document, Document.id == table.c.document_id)
+        .where(
+            (table.c.start < 0) | (table.c.end < table.c.start) | (table.c.end > Document.length)
+        )
+        .order_by(table.c.id)
+    )
+    return [
+        f"{label} {row_id} in {name!r}: {start}-{end} is outside the text (0-{length})"
+        for row_id, start, end, name, length in conn.execute(query)
+    ]
+
+
+def _check_code_tree(conn: Connection) -> list[str]:
+    parents: dict[int, int | None] = {
+        i: p for i, p in conn.execute(select(Code.id, Code.parent_id))
+    }
+    names: dict[int, str] = {i: n for i, n in conn.execute(select(Code.id, Code.name))}
+    found: list[str] = []
+    reported: set[int] = set()
+    for start in parents:
+        seen: list[int] = []
+        current: int | None = start
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = parents.get(current)
+        if current is not None and current not in reported:
+            cycle = seen[seen.index(current) :]
+            reported.update(cycle)
+            found.append("cycle " + " -> ".join(repr(names[c]) for c in [*cycle, current]))
+    return found
