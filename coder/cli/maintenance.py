@@ -1,0 +1,109 @@
+"""``coder project copy|login|logout``, ``coder backup`` and ``coder check``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
+
+project_app = typer.Typer(
+    help="Whole projects: copy between SQLite and PostgreSQL, coder logins on a server.",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``coder backup`` and ``coder check`` to the main command."""
+    app.command("backup")(backup)
+    app.command("check")(check)
+
+
+@project_app.command("copy")
+def copy(
+    source: str = typer.Argument(..., help="Project to copy: a SQLite file or a database URL."),
+    destination: str = typer.Argument(..., help="A new SQLite file or an empty database URL."),
+) -> None:
+    """Copy a project into an empty database (ids kept), then verify the copy is equal."""
+    from coder.services.maintenance import copy_project
+
+    report = copy_project(
+        source, destination, progress=lambda table, n: typer.echo(f"  {table}: {n} rows")
+    )
+    total = sum(report.rows.values())
+    typer.echo(
+        f"copied {report.source} to {report.destination}: {total} rows in"
+        f" {len(report.rows)} tables, verified equal (row counts and content hashes)"
+    )
+
+
+@project_app.command("login")
+def login(
+    coder: str = typer.Argument(..., help="The coder who gets a login."),
+    role: str = typer.Option(..., "--role", help="PostgreSQL login role for this coder."),
+    password_env: str | None = typer.Option(
+        None,
+        "--password-env",
+        help="Name of an environment variable holding the role's password (kept out of the"
+        " shell history).",
+    ),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Give a coder their own PostgreSQL login: the server then enforces blind coding."""
+    from coder.errors import UsageError
+    from coder.services.team import grant_login
+
+    password = None
+    if password_env is not None:
+        password = os.environ.get(password_env)
+        if not password:
+            raise UsageError(f"--password-env: ${password_env} is not set")
+    url = grant_login(
+        open_store(project), coder, role=role, password=password, actor=current_user()
+    )
+    typer.echo(f"{coder} connects as role {role}: CODER_PROJECT={url}")
+
+
+@project_app.command("logout")
+def logout(
+    coder: str = typer.Argument(..., help="The coder whose login is taken off this project."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Revoke a coder's login role's access to this project."""
+    from coder.services.team import revoke_login
+
+    revoke_login(open_store(project), coder, actor=current_user())
+    typer.echo(f"revoked {coder}'s login on this project")
+
+
+def backup(
+    project: ProjectOption = DEFAULT_PROJECT,
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Backup file (default: PROJECT-YYYYmmdd-HHMMSS.backup.db)."
+    ),
+) -> None:
+    """Write a consistent copy of the project to a SQLite file while coders keep working."""
+    from coder.services.maintenance import backup_project
+
+    report = backup_project(open_store(project), output)
+    typer.echo(
+        f"backed up {report.source} to {report.path} ({report.bytes:,} bytes, {report.method});"
+        " integrity check passed"
+    )
+
+
+def check(project: ProjectOption = DEFAULT_PROJECT) -> None:
+    """Verify a project: storage integrity, document hashes, references, offsets, code tree."""
+    from coder.services.maintenance import check_project
+
+    report = check_project(open_store(project))
+    counts = ", ".join(f"{n} {t}" for t, n in report.counts.items() if n)
+    if report.ok:
+        typer.echo(f"{report.project}: ok ({counts})")
+        return
+    for problem in report.problems:
+        typer.echo(f"{report.project}: {problem}", err=True)
+    typer.echo(f"{report.project}: {len(report.problems)} problem(s) found", err=True)
+    raise typer.Exit(1)
