@@ -1,0 +1,373 @@
+"""From codes to themes: merge, group under a theme, split; each exactly undoable.
+
+* merge X into Y: X's codings become Y's, X's fields go into Y's history (``code_history``),
+  and X stays as an alias (status ``merged``, ``merged_into_id`` Y) so that imports and reports
+  can still resolve its name (:func:`resolve_alias`).
+* group codes under a theme: a parent, new or existing.
+* split: chosen codings of a code move to a new sibling code.
+
+Each operation is one transaction and one audit entry holding every row it created, changed
+or deleted (:mod:`coder.services.changeset`), so :func:`undo_last_operation` restores the
+database exactly: same ids, same timestamps. Only the audit log grows (an ``undo`` entry).
+Code alignment between two coders' codebooks lives in :mod:`coder.services.alignment`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coder.db.engine import Store
+from coder.db.models import AuditEntry, Code, CodeHistory, Coding, ConsensusSource, Memo
+from coder.errors import ConflictError, InputError, NotFoundError
+from coder.services.audit import record
+from coder.services.changeset import Changes, revert, tracking
+from coder.services.codebook_edit import _check_name, _next_colour
+from coder.services.codes import CodeTree, code_snapshot
+
+#: Audit actions of this module (and of reconciliation) that :func:`undo_last_operation` undoes.
+OPERATIONS = ("merge", "group", "split", "decide", "accept")
+
+
+@dataclass(frozen=True)
+class OperationResult:
+    """What an operation (or its undo) did, in a sentence, with the audit entry's id."""
+
+    entry_id: int
+    action: str
+    description: str
+    created: int = 0
+    changed: int = 0
+    deleted: int = 0
+
+
+def _code(session: Session, code_id: int) -> Code:
+    row = session.get(Code, code_id)
+    if row is None:
+        raise NotFoundError(f"no code with id {code_id}")
+    return row
+
+
+def _active(session: Session, code_id: int) -> Code:
+    row = _code(session, code_id)
+    if row.status != "active":
+        raise ConflictError(f"code {row.name!r} is {row.status}")
+    return row
+
+
+def finish_operation(
+    session: Session,
+    actor: str,
+    action: str,
+    entity_id: int | None,
+    changes: Changes,
+    *,
+    entity: str = "code",
+    **info: Any,
+) -> OperationResult:
+    """Record an operation's changes as one audit entry (what undo reads back)."""
+    before, after = changes.to_audit()
+    after["info"] = info
+    entry = AuditEntry(
+        actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after
+    )
+    session.add(entry)
+    session.flush()
+    total = {b: sum(len(v) for v in getattr(changes, b).values()) for b in ("created", "updated")}
+    return OperationResult(
+        entry_id=entry.id,
+        action=action,
+        description=str(info.get("description", action)),
+        created=total["created"],
+        changed=total["updated"],
+        deleted=sum(len(v) for v in changes.deleted.values()),
+    )
+
+
+def _append_position(session: Session, parent_id: int | None) -> int:
+    return int(
+        session.scalar(
+            select(func.coalesce(func.max(Code.position) + 1, 0)).where(
+                Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
+            )
+        )
+        or 0
+    )
+
+
+def merge_codes(store: Store, *, actor: str, source_id: int, target_id: int) -> OperationResult:
+    """Merge code ``source_id`` into ``target_id``: every coding, memo link and sub-code moves.
+
+    Where a coder applied both codes to exactly the same text, the source coding is removed and
+    its memos and consensus provenance move to the target's coding (nothing is lost).
+    """
+    with store.write() as session:
+        source, target = _active(session, source_id), _active(session, target_id)
+        if source.id == target.id:
+            raise InputError(source.name, "a code cannot be merged into itself")
+        tree = CodeTree.load(session)
+        if target.id in {d.id for d in tree.walk(source.id)}:
+            raise ConflictError(f"cannot merge {source.name!r} into its own sub-code")
+        source_path, target_path = str(tree.path(source.id)), str(tree.path(target.id))
+        moved = 0
+        with tracking(session) as changes:
+            session.add(
+                CodeHistory(
+                    code_id=target.id,
+                    source_code_id=source.id,
+                    event="merged",
+                    snapshot={"path": source_path, **code_snapshot(source)},
+                    actor=actor,
+                )
+            )
+            for coding in list(session.scalars(select(Coding).where(Coding.code_id == source.id))):
+                twin = session.scalars(
+                    select(Coding).where(
+                        Coding.document_id == coding.document_id,
+                        Coding.coder_id == coding.coder_id,
+                        Coding.code_id == target.id,
+                        Coding.start == coding.start,
+                        Coding.end == coding.end,
+                    )
+                ).first()
+                if twin is None:
+                    coding.code_id = target.id
+                    moved += 1
+                    continue
+                _fold_into(session, coding, twin)
+            for child in list(tree.children.get(source.id, [])):
+                child.name = _check_name(session, child.name, target.id, exclude=child.id)
+                child.parent_id = target.id
+                child.position = _append_position(session, target.id)
+                session.flush()
+            if source.owner_id != target.owner_id:
+                target.owner_id = None  # two coders' codes become one shared code
+            source.status = "merged"
+            source.merged_into_id = target.id
+        return finish_operation(
+            session,
+            actor,
+            "merge",
+            source.id,
+            changes,
+            into=target.id,
+            codings=moved,
+            description=f"merged {source_path} into {target_path} ({moved} codings moved)",
+        )
+
+
+def _fold_into(session: Session, coding: Coding, twin: Coding) -> None:
+    """Remove ``coding`` (a duplicate of ``twin``), moving what points at it to ``twin``."""
+    for memo in session.scalars(select(Memo).where(Memo.coding_id == coding.id)):
+        memo.coding_id = twin.id
+    for source in session.scalars(
+        select(ConsensusSource).where(
+            (ConsensusSource.coding_id == coding.id)
+            | (ConsensusSource.source_coding_id == coding.id)
+        )
+    ):
+        if source.coding_id == coding.id:
+            source.coding_id = twin.id
+        if source.source_coding_id == coding.id:
+            source.source_coding_id = twin.id
+    session.flush()
+    session.delete(coding)
+    session.flush()
+
+
+def group_codes(
+    store: Store,
+    *,
+    actor: str,
+    code_ids: Sequence[int],
+    theme: str | int,
+    parent_id: int | None = None,
+    definition: str = "",
+) -> OperationResult:
+    """Put codes under a theme: an existing code (by id) or a new one named ``theme``."""
+    if not code_ids:
+        raise InputError("group", "name at least one code to put under the theme")
+    with store.write() as session:
+        with tracking(session) as changes:
+            if isinstance(theme, int):
+                parent = _active(session, theme)
+            else:
+                if parent_id is not None:
+                    _active(session, parent_id)
+                parent = Code(
+                    name=_check_name(session, theme, parent_id, exclude=None),
+                    parent_id=parent_id,
+                    definition=definition.strip(),
+                    colour=_next_colour(session),
+                    keywords=[],
+                    position=_append_position(session, parent_id),
+                    status="active",
+                )
+                session.add(parent)
+                session.flush()
+            tree = CodeTree.load(session)
+            for code_id in code_ids:
+                row = _active(session, code_id)
+                if row.id == parent.id or parent.id in {d.id for d in tree.walk(row.id)}:
+                    raise ConflictError(f"cannot put {row.name!r} under itself or its sub-codes")
+                if row.parent_id == parent.id:
+                    continue
+                row.name = _check_name(session, row.name, parent.id, exclude=row.id)
+                row.parent_id = parent.id
+                row.position = _append_position(session, parent.id)
+                session.flush()
+        path = str(CodeTree.load(session).path(parent.id))
+        return finish_operation(
+            session,
+            actor,
+            "group",
+            parent.id,
+            changes,
+            theme=parent.id,
+            description=f"grouped {len(code_ids)} code(s) under {path}",
+        )
+
+
+def split_code(
+    store: Store,
+    *,
+    actor: str,
+    code_id: int,
+    coding_ids: Sequence[int],
+    name: str,
+    definition: str = "",
+) -> OperationResult:
+    """Move the chosen codings of a code to a new code beside it (same parent and owner)."""
+    if not coding_ids:
+        raise InputError("split", "choose at least one coding to move to the new code")
+    with store.write() as session:
+        code = _active(session, code_id)
+        with tracking(session) as changes:
+            new = Code(
+                name=_check_name(session, name, code.parent_id, exclude=None),
+                parent_id=code.parent_id,
+                definition=definition.strip(),
+                colour=_next_colour(session),
+                keywords=[],
+                position=_append_position(session, code.parent_id),
+                status="active",
+                owner_id=code.owner_id,
+                created_by_id=code.created_by_id,
+            )
+            session.add(new)
+            session.flush()
+            for coding_id in dict.fromkeys(coding_ids):
+                coding = session.get(Coding, coding_id)
+                if coding is None or coding.code_id != code.id:
+                    raise NotFoundError(f"code {code.name!r} has no coding with id {coding_id}")
+                coding.code_id = new.id
+        path = str(CodeTree.load(session).path(new.id))
+        return finish_operation(
+            session,
+            actor,
+            "split",
+            code.id,
+            changes,
+            new_code=new.id,
+            description=f"moved {len(set(coding_ids))} coding(s) to the new code {path}",
+        )
+
+
+def code_history(store: Store, code_id: int) -> list[dict[str, Any]]:
+    """What a code absorbed, oldest first: each merged code's fields, who merged it and when."""
+    with store.read() as session:
+        _code(session, code_id)
+        return [
+            {"event": h.event, "at": h.at, "actor": h.actor, **h.snapshot}
+            for h in session.scalars(
+                select(CodeHistory).where(CodeHistory.code_id == code_id).order_by(CodeHistory.id)
+            )
+        ]
+
+
+def resolve_alias(session: Session, code: Code) -> Code:
+    """The code a merged code now stands for (following merges in turn), else the code itself."""
+    seen = {code.id}
+    while code.status == "merged" and code.merged_into_id is not None:
+        code = _code(session, code.merged_into_id)
+        if code.id in seen:
+            break
+        seen.add(code.id)
+    return code
+
+
+def _undone(session: Session) -> Any:
+    return select(AuditEntry.entity_id).where(
+        AuditEntry.action == "undo", AuditEntry.entity == "audit"
+    )
+
+
+def last_operation(session: Session, actor: str) -> AuditEntry | None:
+    """The actor's latest merge, group, split or reconciliation decision not yet undone."""
+    return session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.actor == actor,
+            AuditEntry.action.in_(OPERATIONS),
+            AuditEntry.id.not_in(_undone(session)),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+
+
+def undo_entry(session: Session, actor: str, entry: AuditEntry) -> OperationResult:
+    """Revert one operation's audit entry inside the caller's transaction."""
+    revert(session, entry.before or {}, entry.after or {})
+    record(session, actor, "undo", "audit", entry.id, None, {"action": entry.action})
+    session.flush()
+    info = (entry.after or {}).get("info", {})
+    return OperationResult(
+        entry_id=entry.id,
+        action=entry.action,
+        description=f"undid: {info.get('description', entry.action)}",
+    )
+
+
+def undo_last_operation(store: Store, *, actor: str) -> OperationResult | None:
+    """Undo the actor's latest merge, group, split or decision; None if there is none."""
+    with store.write() as session:
+        entry = last_operation(session, actor)
+        if entry is None:
+            return None
+        return undo_entry(session, actor, entry)
+
+
+def undo_latest(store: Store, *, actor: str) -> str | None:
+    """Undo the actor's latest action of any kind this project can undo; a sentence, or None.
+
+    Merges, groups, splits and decisions are undone here; codings, memos and single-code edits
+    by :func:`coder.services.coding_session.undo_last`, whichever came last.
+    """
+    from coder.services.coders import find_coder
+    from coder.services.coding_session import UNDOABLE, undo_last
+
+    with store.read() as session:
+        mine = last_operation(session, actor)
+        other = session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.actor == actor,
+                AuditEntry.action.in_({a for a, _ in UNDOABLE}),
+                AuditEntry.id.not_in(_undone(session)),
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        ).first()
+        is_coder = find_coder(session, actor) is not None
+    if mine is not None and (other is None or mine.id > other.id or not is_coder):
+        result = undo_last_operation(store, actor=actor)
+        return result.description if result else None
+    if other is None or not is_coder:
+        return None
+    undone = undo_last(store, coder=actor)
+    return undone.description if undone else None
