@@ -214,13 +214,13 @@ def document_codings(store: Store, coder: str, document_id: int) -> list[CodingV
         if doc is None:
             raise NotFoundError(f"no document with id {document_id}")
         tree = CodeTree.load(session)
-        rows = list(
-            session.scalars(
-                select(Coding)
-                .where(Coding.document_id == document_id, Coding.coder_id == me.id)
-                .order_by(Coding.start, Coding.end, Coding.id)
-            )
-        )
+        # Columns, not ORM objects: a coded transcript has thousands of codings and this runs
+        # whenever the coding screen reloads them.
+        rows = session.execute(
+            select(Coding.id, Coding.start, Coding.end, Coding.code_id, Coding.created_at)
+            .where(Coding.document_id == document_id, Coding.coder_id == me.id)
+            .order_by(Coding.start, Coding.end, Coding.id)
+        ).all()
         memos: dict[int, str] = {}
         if rows:
             for coding_id, text in session.execute(
@@ -231,22 +231,25 @@ def document_codings(store: Store, coder: str, document_id: int) -> list[CodingV
             ):
                 if coding_id is not None:
                     memos.setdefault(coding_id, text)
-        return [
-            CodingView(
-                id=r.id,
-                document_id=doc.id,
-                document=doc.name,
-                start=r.start,
-                end=r.end,
-                code_id=r.code_id,
-                code_path=tree.path(r.code_id),
-                coder=me.name,
-                created_at=r.created_at,
-                memo=memos.get(r.id),
-                text=doc.text[r.start : r.end],
+        text, name = doc.text, doc.name
+        views = []
+        for coding_id, start, end, code_id, created_at in rows:
+            views.append(
+                CodingView(
+                    id=coding_id,
+                    document_id=doc.id,
+                    document=name,
+                    start=start,
+                    end=end,
+                    code_id=code_id,
+                    code_path=tree.path(code_id),
+                    coder=me.name,
+                    created_at=created_at,
+                    memo=memos.get(coding_id),
+                    text=text[start:end],
+                )
             )
-            for r in rows
-        ]
+        return views
 
 
 def _apply_in(

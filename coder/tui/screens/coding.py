@@ -1,13 +1,17 @@
 """The coding screen: a document's text, the codebook, and every coding action by keyboard.
 
 The screen holds plain view objects only. Each action calls one service function (one
-transaction, saved at once) and then reloads the coder's codings of this document, so what is
-on screen is always what is in the database.
+transaction, saved at once) and then shows what that transaction wrote: applying, removing or
+adjusting a coding updates the view from the service's answer (the committed row), so a
+keystroke repaints a few lines and not the whole document; memos, undo and new codes reload
+the coder's codings of this document. Either way what is on screen is what is in the database.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -122,6 +126,14 @@ class CodingScreen(Screen[None]):
     )
     BINDINGS = bindings(COMMAND_LIST)
 
+    @dataclass
+    class Loaded(DocumentLoaded):
+        """The document and everything the screen shows with it, read by one worker."""
+
+        codes: list[CodeView]
+        codings: list[CodingView]
+        done: bool
+
     def __init__(self, document_id: int, start: int | None = None, end: int | None = None) -> None:
         super().__init__()
         self.document_id = document_id
@@ -129,6 +141,8 @@ class CodingScreen(Screen[None]):
         self.document: DocumentView | None = None
         self.codes: list[CodeView] = []
         self.codings: list[CodingView] = []
+        self._coding_by_id: dict[int, CodingView] = {}
+        self.text_view = CodedText(id="text")
         self.slots: dict[int, CodeView] = {}
         self.done = False
 
@@ -139,7 +153,7 @@ class CodingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Loading...", id="coding-title")
         with Horizontal(id="coding-body"):
-            yield CodedText(id="text")
+            yield self.text_view
             with Vertical(id="side"):
                 yield CodebookTree(id="codebook")
                 yield DefinitionPanel(id="definition")
@@ -147,7 +161,7 @@ class CodingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(CodedText).focus()
+        self.text_view.focus()
         self.load_document()
 
     def on_resize(self) -> None:
@@ -161,19 +175,23 @@ class CodingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load_document(self) -> None:
-        """Read the document in a thread: a big one must not freeze the screen."""
-        document = session_service.document_for_coding(self.coder_app.store, self.document_id)
-        self.post_message(DocumentLoaded(document))
+        """Read the document, codes and codings in a thread: a big one must not freeze the
+        screen, and the first paint shows the text with its codings, not one then the other."""
+        app = self.coder_app
+        store, coder = app.store, app.coder
+        document = session_service.document_for_coding(store, self.document_id)
+        codes = list_codes(store, viewer=coder)
+        codings = session_service.document_codings(store, coder, self.document_id)
+        done = session_service.is_done(store, coder=coder, document_id=self.document_id)
+        self.post_message(self.Loaded(document, codes, codings, done))
 
-    def on_document_loaded(self, message: DocumentLoaded) -> None:
+    def on_coding_screen_loaded(self, message: Loaded) -> None:
         self.document = message.document
-        text = self.query_one(CodedText)
+        self.done = message.done
+        text = self.text_view
         text.load(message.document, self.coder_app.settings.default_unit.value)
-        self._reload_codes()
-        self._reload_codings()
-        self.done = session_service.is_done(
-            self.coder_app.store, coder=self.coder_app.coder, document_id=self.document_id
-        )
+        self._set_codes(message.codes)
+        self._set_codings(message.codings)
         start, end = self.initial
         if start is not None:
             text.move_to_offset(start, end)
@@ -182,7 +200,10 @@ class CodingScreen(Screen[None]):
     # -- state refresh -----------------------------------------------------------------------
 
     def _reload_codes(self, keep: int | None = None) -> None:
-        self.codes = list_codes(self.coder_app.store, viewer=self.coder_app.coder)
+        self._set_codes(list_codes(self.coder_app.store, viewer=self.coder_app.coder), keep)
+
+    def _set_codes(self, codes: list[CodeView], keep: int | None = None) -> None:
+        self.codes = codes
         self.slots = number_slots(self.codes, self.coder_app.pinned)
         self._show_tree(keep)
 
@@ -205,26 +226,62 @@ class CodingScreen(Screen[None]):
         return labels
 
     def _reload_codings(self) -> None:
-        self.codings = session_service.document_codings(
-            self.coder_app.store, self.coder_app.coder, self.document_id
+        self._set_codings(
+            session_service.document_codings(
+                self.coder_app.store, self.coder_app.coder, self.document_id
+            )
         )
+
+    def _set_codings(self, codings: list[CodingView]) -> None:
+        self.codings = codings
+        self._coding_by_id = {c.id: c for c in codings}
         by_id = {c.id: c for c in self.codes}
-        self.query_one(CodedText).set_codings(self.codings, by_id, self._labels())
+        self.text_view.set_codings(self.codings, by_id, self._labels())
         self._show_tree()
+        self._describe_selection()
+
+    def _coding_added(self, coding: CodingView) -> None:
+        """Show a coding just saved, without reloading the others."""
+        text = self.text_view
+        if not text.can_show(coding.code_id):
+            self._reload_codings()
+            return
+        bisect.insort(self.codings, coding, key=lambda c: (c.start, c.end, c.id))
+        self._coding_by_id[coding.id] = coding
+        text.add_coding(coding)
+        self._count_changed(coding.code_id)
+
+    def _coding_removed(self, coding_id: int) -> None:
+        """Stop showing a coding just deleted, without reloading the others."""
+        coding = self._coding_by_id.pop(coding_id, None)
+        if coding is None:
+            self._reload_codings()
+            return
+        self.codings.remove(coding)
+        self.text_view.remove_coding(coding_id)
+        self._count_changed(coding.code_id)
+
+    def _count_changed(self, code_id: int) -> None:
+        count = sum(1 for c in self.codings if c.code_id == code_id)
+        tree = self.query_one(CodebookTree)
+        if not tree.set_count(code_id, count):
+            self._show_tree()
         self._describe_selection()
 
     def _update_title(self) -> None:
         if self.document is None:
             return
-        text = self.query_one(CodedText)
+        text = self.text_view
         done = "done ✓" if self.done else "not done"
+        # One line of fixed height: no layout pass needed (it would repaint the whole screen).
         self.query_one("#coding-title", Static).update(
             f"{self.document.summary.name} · {len(self.codings)} codings · "
-            f"by {text.unit_kind} · {done} · {self.coder_app.coder}"
+            f"by {text.unit_kind} · {done} · {self.coder_app.coder}",
+            layout=False,
         )
 
     def _describe_selection(self) -> None:
-        text = self.query_one(CodedText)
+        text = self.text_view
         marks = text.marks_at_selection()
         start, end = text.selection
         if marks:
@@ -234,14 +291,14 @@ class CodingScreen(Screen[None]):
             self._status(f"[{start}-{end}] not coded · 1-9 or f to apply a code · ? for help")
 
     def _coding_label(self, mark: Marked) -> str:
-        coding = next((c for c in self.codings if c.id == mark.id), None)
+        coding = self._coding_by_id.get(mark.id)
         label = str(coding.code_path) if coding else "?"
         if coding and coding.memo:
             label += " (memo)"
         return label
 
     def _status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(text, layout=False)
 
     def on_coded_text_selection_changed(self, _message: CodedText.SelectionChanged) -> None:
         self._describe_selection()
@@ -254,26 +311,32 @@ class CodingScreen(Screen[None]):
             self.apply(event.node.data.id)
 
     def on_codings_changed(self, message: CodingsChanged) -> None:
-        self._reload_codings()
+        # The codings on screen were brought up to date by the action that sent this.
         self._update_title()
         # The status line, not a toast: a toast re-lays out the screen on every keystroke.
         self._status(f"{message.note} · u undoes")
 
     # -- running a service -------------------------------------------------------------------
 
-    def _attempt(self, action: Callable[[], str | None]) -> None:
-        """Run one service call; a refused action is shown, never raised into the app."""
+    def _attempt(self, action: Callable[[], str | None], *, reload: bool = True) -> None:
+        """Run one service call; a refused action is shown, never raised into the app.
+
+        With ``reload`` the coder's codings are read again afterwards; without it, ``action``
+        has updated the view itself from what the service returned.
+        """
         try:
             note = action()
         except CoderError as exc:
             self.notify(str(exc), severity="error", timeout=6)
             return
         if note:
+            if reload:
+                self._reload_codings()
             self.post_message(CodingsChanged(self.document_id, note))
 
     def _choose(self, title: str, then: Callable[[Marked], None]) -> None:
         """Run ``then`` on the coding under the cursor, asking which one if several."""
-        marks = self.query_one(CodedText).marks_at_selection()
+        marks = self.text_view.marks_at_selection()
         if not marks:
             self.notify("No coding under the cursor.", severity="warning")
             return
@@ -291,7 +354,7 @@ class CodingScreen(Screen[None]):
 
     def apply(self, code_id: int) -> None:
         """Apply a code to the selection (the CodingSaved path of the screen)."""
-        start, end = self.query_one(CodedText).selection
+        start, end = self.text_view.selection
         app = self.coder_app
 
         def run() -> str:
@@ -303,23 +366,24 @@ class CodingScreen(Screen[None]):
                 start=start,
                 end=end,
             )
+            self._coding_added(coding)
             return f"Applied {coding.code_path}"
 
-        self._attempt(run)
+        self._attempt(run, reload=False)
 
     # -- actions -----------------------------------------------------------------------------
 
     def action_move(self, delta: int) -> None:
-        self.query_one(CodedText).move(delta)
+        self.text_view.move(delta)
 
     def action_extend_units(self, delta: int) -> None:
-        self.query_one(CodedText).extend_units(delta)
+        self.text_view.extend_units(delta)
 
     def action_extend_words(self, delta: int) -> None:
-        self.query_one(CodedText).extend_words(delta)
+        self.text_view.extend_words(delta)
 
     def action_extend_start(self, delta: int) -> None:
-        self.query_one(CodedText).extend_start_words(delta)
+        self.text_view.extend_start_words(delta)
 
     def action_apply_slot(self, slot: int) -> None:
         code = self.slots.get(slot)
@@ -343,15 +407,16 @@ class CodingScreen(Screen[None]):
 
             def run() -> str:
                 session_service.remove_coding(app.store, coder=app.coder, coding_id=mark.id)
+                self._coding_removed(mark.id)
                 return f"Removed {label}"
 
-            self._attempt(run)
+            self._attempt(run, reload=False)
 
         self._choose("Remove which coding?", remove)
 
     def action_adjust(self) -> None:
         app = self.coder_app
-        start, end = self.query_one(CodedText).selection
+        start, end = self.text_view.selection
 
         def adjust(mark: Marked) -> None:
             if (mark.start, mark.end) == (start, end):
@@ -364,9 +429,11 @@ class CodingScreen(Screen[None]):
                 coding = session_service.adjust_coding(
                     app.store, coder=app.coder, coding_id=mark.id, start=start, end=end
                 )
+                self._coding_removed(mark.id)
+                self._coding_added(coding)
                 return f"Adjusted {coding.code_path}"
 
-            self._attempt(run)
+            self._attempt(run, reload=False)
 
         self._choose("Adjust which coding to the selection?", adjust)
 
@@ -399,7 +466,7 @@ class CodingScreen(Screen[None]):
         self.app.push_screen(MemoDialog(title, current), save)
 
     def action_memo(self) -> None:
-        if not self.query_one(CodedText).marks_at_selection():
+        if not self.text_view.marks_at_selection():
             self.action_document_memo()
             return
         self._choose(
@@ -415,12 +482,12 @@ class CodingScreen(Screen[None]):
 
     def action_new_code(self) -> None:
         app = self.coder_app
-        start, end = self.query_one(CodedText).selection
+        start, end = self.text_view.selection
         if end <= start:
             self.notify("Select some text first.", severity="warning")
             return
         highlighted = self.query_one(CodebookTree).highlighted_code
-        snippet = self.query_one(CodedText).text[start:end][:40].replace("\n", " ")
+        snippet = self.text_view.text[start:end][:40].replace("\n", " ")
 
         def create(fields: CodeFields | None) -> None:
             if fields is None:
@@ -453,11 +520,11 @@ class CodingScreen(Screen[None]):
         )
 
     def action_next_uncoded(self) -> None:
-        if not self.query_one(CodedText).next_uncoded():
+        if not self.text_view.next_uncoded():
             self.notify("No uncoded unit after the cursor.")
 
     def action_switch_unit(self) -> None:
-        kind = self.query_one(CodedText).switch_unit_kind()
+        kind = self.text_view.switch_unit_kind()
         self._update_title()
         self.notify(f"Moving by {kind}", timeout=2)
 

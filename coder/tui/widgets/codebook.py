@@ -39,6 +39,7 @@ class CodebookTree(Tree[CodeView]):
         self.guide_depth = 2
         self._shown_codes: tuple[CodeView, ...] = ()
         self._code_nodes: dict[int, TreeNode[CodeView]] = {}
+        self._slot_of: dict[int, int] = {}
 
     def show_codes(
         self,
@@ -54,6 +55,7 @@ class CodebookTree(Tree[CodeView]):
         much cheaper than rebuilding the tree after every coding.
         """
         slot_of = {code.id: n for n, code in (slots or {}).items()}
+        self._slot_of = slot_of
         counts = counts or {}
         if tuple(codes) == self._shown_codes and self._code_nodes:
             for code in codes:
@@ -84,6 +86,16 @@ class CodebookTree(Tree[CodeView]):
         if target is not None:
             self.call_after_refresh(self.move_cursor, target, animate=False)
 
+    def set_count(self, code_id: int, count: int) -> bool:
+        """Show a new count of codings for one code; False if the code is not in the tree."""
+        node = self._code_nodes.get(code_id)
+        if node is None or node.data is None:
+            return False
+        label = self._label(node.data, self._slot_of.get(code_id), count)
+        if str(node.label) != str(label):
+            node.set_label(label)
+        return True
+
     @staticmethod
     def _label(code: CodeView, slot: int | None, count: int | None) -> Text:
         text = Text()
@@ -107,7 +119,14 @@ class CodebookTree(Tree[CodeView]):
 class DefinitionPanel(Static):
     """The highlighted code's definition, inclusion and exclusion criteria and example."""
 
+    _shown: CodeView | bool | None = False  # False: nothing shown yet
+
     def show_code(self, code: CodeView | None) -> None:
+        # The panel is shown again after every action; rebuilding the same text would cost a
+        # layout pass of the whole screen each time.
+        if self._shown is not False and self._shown == code:
+            return
+        self._shown = code
         if code is None:
             self.update("No code highlighted.")
             return

@@ -1,8 +1,11 @@
 """The document text with codings, a stripe margin and a unit cursor, rendered line by line.
 
 Only the lines on screen are styled (Textual's Line API): a 1 MB transcript costs one pass to
-wrap it into lines and nothing more per frame. The margin on the left of every line names the
-codes that cover it (abbreviation in the code's colour), so colour is never the only cue.
+wrap it into lines and nothing more per frame. A drawn line is kept until something on it
+changes (a coding, the selection, the width or the theme), and a change repaints only the
+lines it touches, so moving the cursor or applying a code redraws a handful of lines. The
+margin on the left of every line names the codes that cover it (abbreviation in the code's
+colour), so colour is never the only cue.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.cache import LRUCache
 from textual.color import Color
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -74,6 +78,15 @@ class Marked:
     code_id: int
 
 
+def _mark_order(mark: Marked) -> tuple[int, int, int]:
+    # Longer codings first at the same start; the id keeps equal spans in a stable order.
+    return (mark.start, -mark.end, mark.id)
+
+
+#: How many drawn lines are kept: a few screens' worth, so scrolling back is free too.
+LINE_CACHE_SIZE = 1024
+
+
 class CodedText(ScrollView, can_focus=True):
     """A read-only view of a document with the coder's codings and a selection."""
 
@@ -107,6 +120,12 @@ class CodedText(ScrollView, can_focus=True):
         self._wrapped_width = -1
         self._tokens: dict[int, list[tuple[int, int]]] = {}
         self._styles: dict[tuple[str, str], Style] = {}
+        self._colours: dict[int, Color] = {}
+        # Drawn lines by line index, with the base style and width they were drawn for.
+        self._strips: LRUCache[int, tuple[Style, int, Strip]] = LRUCache(LINE_CACHE_SIZE)
+        # Styles looked up once per frame rather than once per line (they walk the DOM).
+        self._frame_base: Style | None = None
+        self._frame_background: Color | None = None
 
     # -- data in -----------------------------------------------------------------------------
 
@@ -125,6 +144,7 @@ class CodedText(ScrollView, can_focus=True):
         self._tokens.clear()
         self._wrapped_width = -1
         self._rewrap()
+        self.refresh()
         self.move_to_unit(0)
 
     def set_codings(
@@ -133,12 +153,41 @@ class CodedText(ScrollView, can_focus=True):
         """Replace the codings shown (and the codes' colours and margin labels)."""
         self.codes = codes
         self.labels = labels
+        self._colours.clear()
         self.marks = sorted(
-            (Marked(c.id, c.start, c.end, c.code_id) for c in codings),
-            key=lambda m: (m.start, -m.end),
+            (Marked(c.id, c.start, c.end, c.code_id) for c in codings), key=_mark_order
         )
         self._index_marks()
+        self._strips.clear()
         self.refresh()
+
+    def can_show(self, code_id: int) -> bool:
+        """True if codings of ``code_id`` can be added without new codes or labels."""
+        return code_id in self.labels
+
+    def add_coding(self, coding: CodingView) -> None:
+        """Show one more coding (of a code already known here); only its lines are redrawn."""
+        mark = Marked(coding.id, coding.start, coding.end, coding.code_id)
+        bisect.insort(self.marks, mark, key=_mark_order)
+        first, last = self._mark_lines(mark)
+        for line in range(first, last + 1):
+            bisect.insort(self._line_marks.setdefault(line, []), mark, key=_mark_order)
+        self._redraw_lines(first, last)
+
+    def remove_coding(self, coding_id: int) -> None:
+        """Stop showing one coding; only its lines are redrawn."""
+        mark = next((m for m in self.marks if m.id == coding_id), None)
+        if mark is None:
+            return
+        self.marks.remove(mark)
+        first, last = self._mark_lines(mark)
+        for line in range(first, last + 1):
+            marks = self._line_marks.get(line, [])
+            if mark in marks:
+                marks.remove(mark)
+            if not marks:
+                self._line_marks.pop(line, None)
+        self._redraw_lines(first, last)
 
     @property
     def kinds(self) -> list[str]:
@@ -167,14 +216,29 @@ class CodedText(ScrollView, can_focus=True):
         self._line_starts = [s for s, _ in self._lines]
         self.virtual_size = Size(self.size.width, len(self._lines))
         self._index_marks()
+        self._strips.clear()
+
+    def _mark_lines(self, mark: Marked) -> tuple[int, int]:
+        return self.line_of(mark.start), self.line_of(max(mark.start, mark.end - 1))
 
     def _index_marks(self) -> None:
         index: dict[int, list[Marked]] = {}
         for mark in self.marks:
-            first, last = self.line_of(mark.start), self.line_of(max(mark.start, mark.end - 1))
+            first, last = self._mark_lines(mark)
             for line in range(first, last + 1):
                 index.setdefault(line, []).append(mark)
         self._line_marks = index
+
+    def _redraw_lines(self, first: int, last: int) -> None:
+        """Forget the drawn lines ``first..last`` and repaint those that are on screen."""
+        top = round(self.scroll_offset.y)
+        height = self.size.height
+        for line in range(first, last + 1):
+            self._strips.discard(line)
+        # Only the part on screen needs a repaint; the rest is drawn when scrolled to.
+        first, last = max(first, top), min(last, top + height - 1)
+        if first <= last:
+            self.refresh(Region(0, first - top, self.size.width, last - first + 1))
 
     def line_of(self, offset: int) -> int:
         """The display line that shows the character at ``offset``."""
@@ -187,8 +251,12 @@ class CodedText(ScrollView, can_focus=True):
     # -- rendering ---------------------------------------------------------------------------
 
     def _code_colour(self, code_id: int) -> Color:
-        code = self.codes.get(code_id)
-        return Color.parse((code.colour if code else None) or DEFAULT_CODE_COLOUR)
+        colour = self._colours.get(code_id)
+        if colour is None:
+            code = self.codes.get(code_id)
+            colour = Color.parse((code.colour if code else None) or DEFAULT_CODE_COLOUR)
+            self._colours[code_id] = colour
+        return colour
 
     def _component(self, name: str) -> Style:
         # Resolving a component style walks the CSS; do it once per theme, not per line.
@@ -200,19 +268,33 @@ class CodedText(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._strips.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_base = self.rich_style
+        self._frame_background = self.background_colors[1]
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_base = self._frame_background = None
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
         width = self.size.width
-        base = self.rich_style
+        base = self._frame_base if self._frame_base is not None else self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, base)
+        cached = self._strips.get(index)
+        if cached is not None and cached[0] == base and cached[1] == width:
+            return cached[2]
         start, end = self._lines[index]
         marks = self._line_marks.get(index, [])
         segments = self._margin(marks, base)
         segments.append(Segment(" ", base))
         segments.extend(self._text_segments(start, end, marks, base))
-        return Strip(segments).adjust_cell_length(width, base)
+        strip = Strip(segments).adjust_cell_length(width, base)
+        self._strips.set(index, (base, width, strip))
+        return strip
 
     def _margin(self, marks: list[Marked], base: Style) -> list[Segment]:
         width = self.margin_width
@@ -251,7 +333,9 @@ class CodedText(ScrollView, can_focus=True):
             cuts.update(p for p in (sel_start, sel_end) if start < p < end)
         points = sorted(cuts)
         selection_style = self._component("coded-text--selection")
-        background = self.background_colors[1]
+        background = self._frame_background
+        if background is None:
+            background = self.background_colors[1]
         out: list[Segment] = []
         for a, b in itertools.pairwise(points):
             style = base
@@ -273,8 +357,11 @@ class CodedText(ScrollView, can_focus=True):
     # -- cursor and selection ----------------------------------------------------------------
 
     def _set_selection(self, start: int, end: int) -> None:
+        old = self.selection
         self.selection = (start, end)
-        self.refresh()
+        if self._lines:
+            for a, b in (old, self.selection):
+                self._redraw_lines(self.line_of(a), self.line_of(max(b - 1, a)))
         self.scroll_to_selection()
         self.post_message(self.SelectionChanged(start, end))
 
@@ -399,7 +486,12 @@ class CodedText(ScrollView, can_focus=True):
         """Codings that overlap the selection, shortest first."""
         start, end = self.selection
         end = max(end, start + 1)
-        found = {m.id: m for m in self.marks if m.start < end and m.end > start}
+        # Every coding that overlaps the selection is on one of the selection's lines.
+        found: dict[int, Marked] = {}
+        for line in range(self.line_of(start), self.line_of(end - 1) + 1):
+            for m in self._line_marks.get(line, ()):
+                if m.start < end and m.end > start:
+                    found[m.id] = m
         return sorted(found.values(), key=lambda m: (m.end - m.start, m.start))
 
     def offset_at(self, x: int, y: int) -> int | None:
