@@ -353,16 +353,22 @@ def undo_latest(store: Store, *, actor: str) -> str | None:
 
     with store.read() as session:
         mine = last_operation(session, actor)
-        other = session.scalars(
-            select(AuditEntry)
-            .where(
-                AuditEntry.actor == actor,
-                AuditEntry.action.in_({a for a, _ in UNDOABLE}),
-                AuditEntry.id.not_in(_undone(session)),
-            )
-            .order_by(AuditEntry.id.desc())
-            .limit(1)
-        ).first()
+        other = next(
+            (
+                e
+                for e in session.scalars(
+                    select(AuditEntry)
+                    .where(
+                        AuditEntry.actor == actor,
+                        AuditEntry.action.in_({a for a, _ in UNDOABLE}),
+                        AuditEntry.id.not_in(_undone(session)),
+                    )
+                    .order_by(AuditEntry.id.desc())
+                )
+                if (e.action, e.entity) in UNDOABLE
+            ),
+            None,
+        )
         is_coder = find_coder(session, actor) is not None
     if mine is not None and (other is None or mine.id > other.id or not is_coder):
         result = undo_last_operation(store, actor=actor)

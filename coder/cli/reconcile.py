@@ -1,0 +1,227 @@
+"""``coder reconcile``: settle two coders' disagreements into a consensus coder.
+
+``coder reconcile --coders A B`` opens the reconciliation screen; ``--auto`` accepts the units
+both coders coded alike instead; ``status``, ``decide``, ``log`` and ``undo`` do the rest from
+scripts.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
+from coder.cli.output import ListFormat, clip, emit
+from coder.domain.documents import UnitKind
+
+app = typer.Typer(
+    help="Reconcile two coders' work into a consensus coder (the TUI, or --auto and decide).",
+    invoke_without_command=True,
+)
+
+CONSENSUS_HELP = "Name of the consensus coder decisions go to (created if new)."
+
+
+def register(parent: typer.Typer) -> None:
+    parent.add_typer(app, name="reconcile")
+
+
+def _pair(coders: list[str] | None) -> tuple[str, str]:
+    names = [n for item in coders or [] for n in item.replace(",", " ").split()]
+    if len(names) != 2:
+        raise typer.BadParameter("name exactly two coders: --coders A B", param_hint="--coders")
+    return names[0], names[1]
+
+
+@app.callback()
+def reconcile(
+    ctx: typer.Context,
+    coders: list[str] = typer.Option(None, "--coders", "-c", help="The two coders: A B."),
+    project: ProjectOption = DEFAULT_PROJECT,
+    consensus: str = typer.Option("consensus", "--as", help=CONSENSUS_HELP),
+    auto: bool = typer.Option(
+        False, "--auto", help="Accept every unit both coders coded alike, then stop."
+    ),
+    min_alpha: float | None = typer.Option(
+        None, "--min-alpha", help="With --auto: only units whose codes all have alpha >= X."
+    ),
+    order: str = typer.Option(
+        "document", "--order", help="document, or weakest (codes with the lowest alpha first)."
+    ),
+    unit: UnitKind = typer.Option(UnitKind.SENTENCE, "--unit", "-u", help="Unit of analysis."),
+) -> None:
+    """Open the reconciliation screen for two coders, or accept agreeing units with --auto."""
+    if ctx.invoked_subcommand is not None:
+        return
+    first, second = _pair(coders)
+    if order not in ("document", "weakest"):
+        raise typer.BadParameter(f"{order!r} (choose document or weakest)", param_hint="--order")
+    if min_alpha is not None and not auto:
+        raise typer.BadParameter("--min-alpha goes with --auto", param_hint="--min-alpha")
+    store = open_store(project)
+    actor = current_user()
+    if auto:
+        from coder.services.reconcile import auto_accept
+
+        report = auto_accept(
+            store,
+            first=first,
+            second=second,
+            consensus=consensus,
+            actor=actor,
+            min_alpha=min_alpha,
+            unit=unit,
+        )
+        held = f"; {report.held_back} held back below alpha {min_alpha:g}" if min_alpha else ""
+        typer.echo(
+            f"accepted {report.accepted} agreeing unit(s) into {consensus} "
+            f"({report.codings} codings){held}"
+        )
+        return
+    from coder.services.coders import ensure_coder
+    from coder.tui.screens.reconcile import make_reconcile_app
+
+    ensure_coder(store, actor, actor=actor)
+    make_reconcile_app(
+        store, actor, first=first, second=second, consensus=consensus, order=order, unit=unit
+    ).run()
+
+
+@app.command("status")
+def status(
+    coders: list[str] = typer.Option(..., "--coders", "-c", help="The two coders: A B."),
+    project: ProjectOption = DEFAULT_PROJECT,
+    consensus: str = typer.Option("consensus", "--as", help=CONSENSUS_HELP),
+    order: str = typer.Option("document", "--order", help="document or weakest."),
+    show: str = typer.Option(
+        "undecided", "--show", help="Items to list: undecided, all, or none (counts only)."
+    ),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Progress (decided / remaining) and the disagreements still to settle."""
+    from coder.services.reconcile import load_queue
+
+    first, second = _pair(coders)
+    queue = load_queue(
+        open_store(project),
+        first=first,
+        second=second,
+        consensus=consensus,
+        order=order,  # type: ignore[arg-type]
+    )
+    items = {
+        "undecided": [i for i in queue.disagreements if not i.decided],
+        "all": list(queue.items),
+        "none": [],
+    }.get(show)
+    if items is None:
+        raise typer.BadParameter(f"{show!r} (choose undecided, all or none)", param_hint="--show")
+
+    def codes(ids: tuple[int, ...]) -> str:
+        return ", ".join(str(queue.codes[c].path) for c in ids) or "-"
+
+    rows = [
+        {
+            "item": i.number,
+            "key": i.key,
+            "document": i.document,
+            first: codes(i.first_codes),
+            second: codes(i.second_codes),
+            "decision": "" if i.decision is None else i.decision.choice,
+            "consensus": "" if i.decision is None else codes(i.decision.code_ids),
+        }
+        for i in items
+    ]
+    if fmt is ListFormat.table:
+        typer.echo(
+            f"{first} vs {second} -> {queue.consensus}: {queue.decided} of "
+            f"{len(queue.disagreements)} disagreements decided, {queue.remaining} remaining; "
+            f"{queue.agreeing_pending} agreeing unit(s) not yet accepted (--auto)"
+        )
+        if not rows:
+            return
+    emit(
+        rows,
+        fmt,
+        columns=["item", "key", "document", first, second, "decision", "consensus"],
+        no_wrap=["key"],
+    )
+
+
+@app.command("decide")
+def decide(
+    item: str = typer.Argument(..., help="Item number or key (DOC:START-END) from 'status'."),
+    keep: str = typer.Option(
+        ..., "--keep", "-k", help="a, b, both (union), shared (intersection), or edit (--code)."
+    ),
+    codes: list[str] = typer.Option([], "--code", help="With --keep edit: a code path to keep."),
+    why: str = typer.Option("", "--why", help="Rationale, kept with the decision."),
+    coders: list[str] = typer.Option(..., "--coders", "-c", help="The two coders: A B."),
+    project: ProjectOption = DEFAULT_PROJECT,
+    consensus: str = typer.Option("consensus", "--as", help=CONSENSUS_HELP),
+) -> None:
+    """Decide one item without the TUI."""
+    from coder.services.reconcile import decide as decide_item
+
+    first, second = _pair(coders)
+    store = open_store(project)
+    code_ids = None
+    if keep == "edit":
+        from coder.services.codes import require_code
+
+        with store.read() as session:
+            code_ids = [require_code(session, path).id for path in codes]
+    elif codes:
+        raise typer.BadParameter("--code goes with --keep edit", param_hint="--code")
+    result = decide_item(
+        store,
+        first=first,
+        second=second,
+        item=item,
+        choice=keep,
+        actor=current_user(),
+        consensus=consensus,
+        code_ids=code_ids,
+        rationale=why,
+    )
+    typer.echo(result.description)
+
+
+@app.command("log")
+def log(
+    project: ProjectOption = DEFAULT_PROJECT,
+    consensus: str = typer.Option("consensus", "--as", help="The consensus coder."),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Every consensus coding with its provenance: source coder and coding, who, when, why."""
+    from coder.services.reconcile import provenance
+
+    rows = [
+        {
+            "coding": r.coding_id,
+            "document": r.document,
+            "span": f"{r.start}-{r.end}",
+            "code": str(r.code),
+            "choice": r.choice,
+            "from": r.source_coder or "(by hand)",
+            "source_coding": r.source_coding_id,
+            "decided_by": r.decided_by,
+            "decided_at": r.decided_at,
+            "why": r.rationale if fmt is not ListFormat.table else clip(r.rationale, 40),
+        }
+        for r in provenance(open_store(project), consensus=consensus)
+    ]
+    emit(
+        rows,
+        fmt,
+        columns=["coding", "document", "span", "code", "choice", "from", "source_coding",
+                 "decided_by", "decided_at", "why"],
+    )  # fmt: skip
+
+
+@app.command("undo")
+def undo(project: ProjectOption = DEFAULT_PROJECT) -> None:
+    """Undo your latest decision, bulk acceptance, merge, group or split."""
+    from coder.services.themes import undo_last_operation
+
+    result = undo_last_operation(open_store(project), actor=current_user())
+    typer.echo(result.description if result else "nothing to undo")

@@ -1,0 +1,185 @@
+"""Code alignment for inductive codebooks: which of A's codes mean what one of B's codes means.
+
+Each pair (A's code x, B's code y) is scored two ways:
+
+* overlap: the Jaccard index of the units (sentences) A coded with x and B coded with y,
+  ``|U_x ∩ U_y| / |U_x ∪ U_y|`` (Jaccard 1901);
+* words: how alike their names and definitions are, as the Jaccard index of their content-word
+  lemmas (spaCy), half for the names and half for names and definitions together.
+
+The score is the mean of the two. Suggested merges pair codes one to one, best score first,
+leaving out pairs that are already the same code.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from coder.db.engine import Store
+from coder.db.models import Coding, Unit
+from coder.domain.codebook import CodePath
+from coder.domain.documents import UnitKind
+from coder.errors import UsageError
+from coder.services.coders import require_coder
+from coder.services.codes import CodeTree
+
+#: Lowest score for which a pair is suggested for merging.
+SUGGEST_MIN = 0.25
+
+
+@dataclass(frozen=True)
+class AlignedCode:
+    id: int
+    path: CodePath
+    definition: str
+    units: int
+
+
+@dataclass(frozen=True)
+class AlignmentPair:
+    """One cell of the alignment table."""
+
+    first: AlignedCode
+    second: AlignedCode
+    both: int
+    jaccard: float
+    similarity: float
+
+    @property
+    def score(self) -> float:
+        return (self.jaccard + self.similarity) / 2
+
+    @property
+    def same(self) -> bool:
+        return self.first.id == self.second.id
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A's codes x B's codes, every pair scored, with suggested merges."""
+
+    first: str
+    second: str
+    first_codes: tuple[AlignedCode, ...]
+    second_codes: tuple[AlignedCode, ...]
+    pairs: dict[tuple[int, int], AlignmentPair]
+    suggestions: tuple[AlignmentPair, ...]
+
+    @property
+    def ranked(self) -> list[AlignmentPair]:
+        """Pairs with any overlap or likeness, best score first."""
+        scored = [p for p in self.pairs.values() if p.score > 0]
+        return sorted(scored, key=lambda p: (-p.score, str(p.first.path), str(p.second.path)))
+
+
+def jaccard(a: set[Any], b: set[Any]) -> float:
+    """``|a ∩ b| / |a ∪ b|``; 0 when both are empty."""
+    union = a | b
+    return len(a & b) / len(union) if union else 0.0
+
+
+def _content_lemmas(text: str, nlp: Any) -> set[str]:
+    from coder.text import lemmatise
+
+    stop = nlp.Defaults.stop_words
+    return {
+        lemma
+        for _, _, lemma in lemmatise(text, nlp=nlp)
+        if lemma.isalpha() and len(lemma) > 1 and lemma not in stop
+    }
+
+
+def align_codes(
+    store: Store,
+    *,
+    first: str,
+    second: str,
+    unit: UnitKind = UnitKind.SENTENCE,
+    nlp: Any = None,
+) -> Alignment:
+    """The alignment table of ``first``'s codes (those they applied or own) x ``second``'s."""
+    from coder.text import load_pipeline
+
+    with store.read() as session:
+        a, b = require_coder(session, first), require_coder(session, second)
+        if a.id == b.id:
+            raise UsageError("alignment needs two different coders (--coders A B)")
+        tree = CodeTree.load(session)
+        units: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for coder_id, code_id, unit_id in session.execute(
+            select(Coding.coder_id, Coding.code_id, Unit.id)
+            .join(
+                Unit,
+                (Unit.document_id == Coding.document_id)
+                & (Unit.start < Coding.end)
+                & (Unit.end > Coding.start),
+            )
+            .where(Unit.kind == str(unit), Coding.coder_id.in_((a.id, b.id)))
+        ):
+            units[(coder_id, code_id)].add(unit_id)
+        codes: dict[int, list[int]] = {a.id: [], b.id: []}
+        for row in tree.walk():
+            if row.status != "active":
+                continue
+            for coder in (a, b):
+                if (coder.id, row.id) in units or row.owner_id == coder.id:
+                    codes[coder.id].append(row.id)
+
+        def aligned(coder_id: int, code_id: int) -> AlignedCode:
+            row = tree.rows[code_id]
+            return AlignedCode(
+                code_id, tree.path(code_id), row.definition, len(units.get((coder_id, code_id), ()))
+            )
+
+        first_codes = tuple(aligned(a.id, c) for c in codes[a.id])
+        second_codes = tuple(aligned(b.id, c) for c in codes[b.id])
+        texts = {
+            c: (tree.rows[c].name, f"{tree.rows[c].name}. {tree.rows[c].definition}")
+            for c in {*codes[a.id], *codes[b.id]}
+        }
+    nlp = nlp if nlp is not None else load_pipeline()
+    words = {
+        c: (_content_lemmas(name, nlp), _content_lemmas(full, nlp))
+        for c, (name, full) in texts.items()
+    }
+    pairs: dict[tuple[int, int], AlignmentPair] = {}
+    for x in first_codes:
+        ux = units.get((a.id, x.id), set())
+        for y in second_codes:
+            uy = units.get((b.id, y.id), set())
+            (nx, fx), (ny, fy) = words[x.id], words[y.id]
+            pairs[(x.id, y.id)] = AlignmentPair(
+                first=x,
+                second=y,
+                both=len(ux & uy),
+                jaccard=jaccard(ux, uy),
+                similarity=(jaccard(nx, ny) + jaccard(fx, fy)) / 2,
+            )
+    return Alignment(
+        first=a.name,
+        second=b.name,
+        first_codes=first_codes,
+        second_codes=second_codes,
+        pairs=pairs,
+        suggestions=_suggest(pairs),
+    )
+
+
+def _suggest(pairs: dict[tuple[int, int], AlignmentPair]) -> tuple[AlignmentPair, ...]:
+    """One-to-one pairs, greedily by score: a code already the same on both sides is taken."""
+    taken_first = {p.first.id for p in pairs.values() if p.same}
+    taken_second = set(taken_first)
+    out = []
+    for pair in sorted(pairs.values(), key=lambda p: (-p.score, p.first.id, p.second.id)):
+        if pair.score < SUGGEST_MIN:
+            break
+        if pair.same or pair.first.id in taken_first or pair.second.id in taken_second:
+            continue
+        out.append(pair)
+        taken_first.add(pair.first.id)
+        taken_second.add(pair.second.id)
+    return tuple(out)
