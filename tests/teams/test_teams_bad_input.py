@@ -1,0 +1,158 @@
+"""A folder of hostile and broken files: each gets a clear one-line message, nothing changes."""
+
+from __future__ import annotations
+
+import io
+import resource
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SCHEMA_0001
+
+from coder.db.engine import Store
+from coder.errors import CoderError, InputError
+from coder.services.codings import apply_code
+from coder.services.codings_import import import_codings
+from coder.services.documents import import_files
+from coder.services.project import open_project
+from tests.badfiles import BadInput, make_bad_inputs, pdf_bytes
+from tests.dbdump import dump
+
+HUGE = 200 * 1024 * 1024
+
+
+def extra_bad_inputs(folder: Path) -> list[BadInput]:
+    """The issue's additions to tests/badfiles.py: size, encodings, ragged rows, truncation."""
+    import docx
+
+    bad: list[BadInput] = []
+
+    def add(name: str, content: bytes, fragment: str, **kwargs: object) -> None:
+        (folder / name).write_bytes(content)
+        bad.append(BadInput(folder / name, fragment, dict(kwargs)))
+
+    huge = folder / "transcript-200mb.txt"
+    with huge.open("wb") as fh:  # sparse: no 200 MB written to the disk, or read back
+        fh.truncate(HUGE)
+    bad.append(BadInput(huge, "too large", {}))
+    add(
+        "ragged-short.csv",
+        b"id,text,role\n1,hello there,a\n2,only two\n",
+        "row has 2 fields",
+        text_column="text",
+    )
+    add("ragged-wide.csv", b"id,text\n1,a,b,c\n", "fields", text_column="text")
+    add("bad-utf8-bom.txt", b"\xef\xbb\xbfHello \xff\xfe\xfd broken", "cannot decode")
+    add("odd-utf16.txt", b"\xff\xfeH\x00i\x00!", "cannot decode")
+    add("nul-bytes.txt", b"Hello\x00\x00world\x00 text " * 5, "not a text file")
+    document = docx.Document()
+    document.add_paragraph("An interview that was cut off in the middle. " * 100)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    whole = buffer.getvalue()
+    add("truncated.docx", whole[: len(whole) // 2], "corrupt .docx")
+    pdf = pdf_bytes(["An interview cut off. " * 20])
+    add("truncated-midway.pdf", pdf[:300], "corrupt PDF")
+    return bad
+
+
+@pytest.fixture
+def coded(project: Store) -> Store:
+    apply_code(project, coder="ana", document="doc-0", start=0, end=10, code="Relationships/Trust")
+    return project
+
+
+def test_every_bad_document_is_refused_by_name_and_the_project_is_unchanged(
+    coded: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "hostile"
+    cases = make_bad_inputs(folder) + extra_bad_inputs(folder)
+    assert len(cases) >= 30
+    before = dump(coded)
+    for case in cases:
+        options = {k: v for k, v in case.kwargs.items() if k in ("text_column", "max_bytes")}
+        report = import_files(coded, [case.path], actor="ana", **options)  # type: ignore[arg-type]
+        assert len(report.errors) == 1, (case.path.name, report)
+        message = report.errors[0]
+        assert case.path.name in message and case.fragment in message, message
+        assert "\n" not in message and "Traceback" not in message
+        assert not report.imported
+    assert dump(coded) == before
+
+
+def test_a_200_mb_file_is_refused_by_its_size_before_it_is_read(
+    coded: Store, tmp_path: Path
+) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as fh:
+        fh.truncate(HUGE)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    began = time.perf_counter()
+    report = import_files(coded, [huge], actor="ana")
+    assert time.perf_counter() - began < 2.0
+    # Reading it would have cost at least 200 MB of memory (ru_maxrss is in KiB on Linux).
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before < 50 * 1024
+    assert len(report.errors) == 1
+    assert report.errors[0].startswith(f"{huge}: file too large (200")
+
+
+def test_a_codebook_with_a_cycle_is_refused_with_its_lines(coded: Store, tmp_path: Path) -> None:
+    from coder.io.codebook import read_codebook
+
+    book = tmp_path / "cycle.yaml"
+    book.write_text("codes:\n  - name: A\n    parent: B\n  - name: B\n    parent: A\n")
+    before = dump(coded)
+    with pytest.raises(InputError, match=r"cycle\.yaml:3: cycle in 'parent': A . B . A"):
+        read_codebook(book)
+    assert dump(coded) == before
+
+
+def test_codings_file_with_ragged_rows_changes_nothing(coded: Store, tmp_path: Path) -> None:
+    rows = tmp_path / "codings.csv"
+    rows.write_text("document,start,end,code,coder\ndoc-0,20,30,Barriers/Funding,ana\ndoc-0,40\n")
+    before = dump(coded)
+    with pytest.raises(CoderError) as error:
+        import_codings(coded, rows, actor="ana")
+    assert "codings.csv" in str(error.value)
+    assert dump(coded) == before
+
+
+def test_a_project_file_that_is_not_a_database_is_named_as_such(tmp_path: Path) -> None:
+    for name, content in {
+        "notes.db": b"Meeting notes, not a database.\n" * 20,
+        "zeros.db": b"\x00" * 4096,
+        "truncated.db": SCHEMA_0001.read_bytes()[:100],
+    }.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(CoderError) as error:
+            open_project(path).dispose()
+        assert name in str(error.value) and "\n" not in str(error.value)
+        assert path.read_bytes() == content
+
+
+def test_a_database_from_another_program_or_a_newer_coder_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other-app.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    with pytest.raises(InputError, match="not a coder project"):
+        open_project(other)
+    newer = tmp_path / "newer.db"
+    shutil.copyfile(SCHEMA_0001, newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(CoderError, match="newer than this version of coder"):
+        open_project(newer)
+
+
+def test_a_database_from_the_first_schema_opens_by_upgrading(old_project: Path) -> None:
+    store = open_project(old_project)
+    try:
+        from coder.services.codings import list_codings
+
+        assert len(list_codings(store)) == 6
+    finally:
+        store.dispose()
