@@ -100,3 +100,35 @@ def test_subtitle_speaker_turns_are_stored(project: Store, tmp_path: Path) -> No
     assert turns[1][0] == "Policy-maker"
     assert "We needed evidence fast." in turns[1][1] and "trust came later" in turns[1][1]
     assert len(turns) == 2
+
+
+def test_parallel_and_sequential_imports_store_the_same(tmp_path: Path, empty_db_url: str) -> None:
+    from coder.services.project import create_project
+
+    files = []
+    for i in range(6):
+        path = tmp_path / f"doc-{i}.txt"
+        path.write_text(f"Interview {i}. We met often.\n\nTrust grew over {i + 2} years.\n")
+        files.append(path)
+    bad = [b.path for b in _bad_inputs(tmp_path) if not b.kwargs][:2]
+    files[2:2] = bad
+    outcomes = []
+    for parallel, url in ((True, empty_db_url), (False, f"sqlite:///{tmp_path / 'seq.db'}")):
+        store = create_project(url)
+        try:
+            report = import_files(store, files, actor="t", parallel=parallel)
+            docs = [get_document(store, d.name) for d in list_documents(store)]
+            outcomes.append(
+                (
+                    report.imported,
+                    report.errors,
+                    [
+                        (d.summary.name, d.text, [(u.kind, u.start, u.end) for u in d.units])
+                        for d in docs
+                    ],
+                )
+            )
+        finally:
+            store.dispose()
+    assert outcomes[0] == outcomes[1]
+    assert len(outcomes[0][0]) == 6 and len(outcomes[0][1]) == 2
