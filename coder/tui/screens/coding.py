@@ -17,15 +17,17 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from coder.errors import CoderError
 from coder.services import coding_session as session_service
 from coder.services.codes import list_codes
-from coder.services.views import CodeView, CodingView, DocumentView
+from coder.services.coding_session import CodingDocument
+from coder.services.views import CodeView, CodingView
 from coder.tui.commands import Command, bindings
-from coder.tui.messages import CodingsChanged, DocumentLoaded
+from coder.tui.messages import CodingsChanged
 from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeFinder, CodeForm, MemoDialog
 from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel, number_slots
 from coder.tui.widgets.coded_text import CodedText, Marked, abbreviation
@@ -127,9 +129,10 @@ class CodingScreen(Screen[None]):
     BINDINGS = bindings(COMMAND_LIST)
 
     @dataclass
-    class Loaded(DocumentLoaded):
+    class Loaded(Message):
         """The document and everything the screen shows with it, read by one worker."""
 
+        document: CodingDocument
         codes: list[CodeView]
         codings: list[CodingView]
         done: bool
@@ -138,7 +141,7 @@ class CodingScreen(Screen[None]):
         super().__init__()
         self.document_id = document_id
         self.initial = (start, end)
-        self.document: DocumentView | None = None
+        self.document: CodingDocument | None = None
         self.codes: list[CodeView] = []
         self.codings: list[CodingView] = []
         self._coding_by_id: dict[int, CodingView] = {}
@@ -161,11 +164,13 @@ class CodingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Before the first layout: switching the class later restyles and lays out again.
+        self.on_resize()
         self.text_view.focus()
         self.load_document()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width >= 120, "-wide")
+        self.set_class(self.app.size.width >= 120, "-wide")
 
     def on_screen_resume(self) -> None:
         # Back from the codebook or search: codes may have changed there.
@@ -179,7 +184,7 @@ class CodingScreen(Screen[None]):
         screen, and the first paint shows the text with its codings, not one then the other."""
         app = self.coder_app
         store, coder = app.store, app.coder
-        document = session_service.document_for_coding(store, self.document_id)
+        document = session_service.coding_document(store, self.document_id)
         codes = list_codes(store, viewer=coder)
         codings = session_service.document_codings(store, coder, self.document_id)
         done = session_service.is_done(store, coder=coder, document_id=self.document_id)

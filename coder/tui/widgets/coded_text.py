@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -26,7 +27,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from coder.services.views import CodeView, CodingView, DocumentView, UnitView
+from coder.services.coding_session import CodingDocument, UnitSpan, UnitSpans
+from coder.services.views import CodeView, CodingView
 
 #: Colour for a code that has none of its own.
 DEFAULT_CODE_COLOUR = "#888888"
@@ -106,7 +108,7 @@ class CodedText(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
         self.text = ""
-        self.units: dict[str, list[UnitView]] = {}
+        self.units: dict[str, UnitSpans] = {}
         self.unit_kind = "sentence"
         self.cursor = 0
         self.anchor_unit = 0
@@ -129,16 +131,12 @@ class CodedText(ScrollView, can_focus=True):
 
     # -- data in -----------------------------------------------------------------------------
 
-    def load(self, document: DocumentView, unit_kind: str) -> None:
+    def load(self, document: CodingDocument, unit_kind: str) -> None:
         """Show a document; the cursor goes to its first unit."""
         self.text = document.text
-        by_kind: dict[str, list[UnitView]] = {}
-        for unit in document.units:
-            by_kind.setdefault(unit.kind, []).append(unit)
-        for units in by_kind.values():
-            units.sort(key=lambda u: (u.start, u.end))
+        by_kind = dict(document.units)
         if not by_kind:
-            by_kind["document"] = [UnitView(0, "document", 0, len(self.text), None)]
+            by_kind["document"] = UnitSpans(array("q", [0]), array("q", [len(self.text)]))
         self.units = by_kind
         self.unit_kind = unit_kind if unit_kind in by_kind else next(iter(by_kind))
         self._tokens.clear()
@@ -195,8 +193,9 @@ class CodedText(ScrollView, can_focus=True):
         return [k for k in order if k in self.units]
 
     @property
-    def current_units(self) -> list[UnitView]:
-        return self.units.get(self.unit_kind, [])
+    def current_units(self) -> Sequence[UnitSpan]:
+        """The units of the kind the cursor moves by, in text order."""
+        return self.units.get(self.unit_kind, ())
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -388,8 +387,10 @@ class CodedText(ScrollView, can_focus=True):
 
     def unit_at(self, offset: int) -> int:
         """Index of the unit (current kind) that contains ``offset``, or the one before it."""
-        starts = [u.start for u in self.current_units]
-        return max(bisect.bisect_right(starts, offset) - 1, 0)
+        spans = self.units.get(self.unit_kind)
+        if spans is None:
+            return 0
+        return max(bisect.bisect_right(spans.starts, offset) - 1, 0)
 
     def move_to_offset(self, offset: int, end: int | None = None) -> None:
         """Put the cursor on the unit containing ``offset``; select ``[offset, end)`` if given."""
@@ -475,7 +476,7 @@ class CodedText(ScrollView, can_focus=True):
                 return True
         return False
 
-    def _marks_near(self, unit: UnitView) -> list[Marked]:
+    def _marks_near(self, unit: UnitSpan) -> list[Marked]:
         first, last = self.line_of(unit.start), self.line_of(max(unit.end - 1, unit.start))
         found: list[Marked] = []
         for line in range(first, last + 1):
