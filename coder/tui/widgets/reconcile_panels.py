@@ -1,0 +1,84 @@
+"""Panels of the reconciliation screen: they render plain reconcile objects, never ORM rows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from coder.services.reconcile import CodeInfo, ItemContext, ReconcileItem, SideCoding
+
+
+def _alpha(value: float) -> str:
+    return "α n/a" if math.isnan(value) else f"α {value:.2f}"
+
+
+class ContextPanel(Static):
+    """The unit in bold between the units before and after it (dimmed)."""
+
+    def show(self, context: ItemContext | None) -> None:
+        if context is None:
+            self.update("")
+            return
+        text = Text()
+        if context.before:
+            text.append(context.before + " ", style="dim")
+        text.append(context.text, style="bold reverse")
+        if context.after:
+            text.append(" " + context.after, style="dim")
+        self.update(text)
+
+
+class SidePanel(Static):
+    """One coder's codes on the unit, each with its memo; codes the other coder shares marked."""
+
+    def show(
+        self,
+        coder: str,
+        codings: Sequence[SideCoding],
+        other: set[int],
+        codes: Mapping[int, CodeInfo],
+    ) -> None:
+        text = Text()
+        text.append(f"{coder}\n", style="bold underline")
+        if not codings:
+            text.append("(no code)\n", style="dim italic")
+        seen: set[int] = set()
+        for coding in codings:
+            if coding.code_id in seen:
+                continue
+            seen.add(coding.code_id)
+            info = codes[coding.code_id]
+            shared = coding.code_id in other
+            text.append("= " if shared else "+ ", style="green" if shared else "yellow")
+            text.append("■ ", style=info.colour or "white")
+            text.append(f"{info.path}\n")
+            if coding.memo:
+                text.append(f"    memo: {coding.memo}\n", style="italic")
+        self.update(text)
+
+
+class DefinitionsPanel(Static):
+    """Definitions of the codes involved, with their alpha between the two coders."""
+
+    def show(self, item: ReconcileItem | None, codes: Mapping[int, CodeInfo]) -> None:
+        if item is None:
+            self.update("")
+            return
+        text = Text()
+        for code_id in sorted(set(item.first_codes) | set(item.second_codes)):
+            info = codes[code_id]
+            text.append(f"{info.path}", style="bold")
+            text.append(f" ({_alpha(info.alpha)}): ", style="dim")
+            text.append((info.definition or "no definition") + "\n")
+        if item.decision is not None:
+            decided = ", ".join(str(codes[c].path) for c in item.decision.code_ids if c in codes)
+            text.append(
+                f"Decided: {item.decision.choice} -> {decided or '(no code)'}", style="green"
+            )
+            if item.decision.rationale:
+                text.append(f" · why: {item.decision.rationale}", style="italic")
+            text.append(f" · by {item.decision.decided_by}\n", style="dim")
+        self.update(text)

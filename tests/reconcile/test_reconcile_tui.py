@@ -1,0 +1,102 @@
+"""Pilot tests of the reconciliation screen: keystrokes in, decisions in the database out."""
+
+from __future__ import annotations
+
+from coder.services.reconcile import load_queue, provenance
+from coder.tui.screens.reconcile import EditCodesDialog, ReconcileScreen, make_reconcile_app
+
+SIZE = (100, 32)
+
+
+async def _settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def _app(project):
+    return make_reconcile_app(project, "lead", first="alice", second="bob")
+
+
+def _progress(app) -> str:
+    return str(app.screen.query_one("#rec-progress").render())
+
+
+async def test_reconcile_every_disagreement_by_keys(project, built):
+    app = _app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen)
+        assert "decided 0/4 · remaining 4" in _progress(app)
+        first = screen.current
+        await pilot.press("w")
+        await _settle(pilot)
+        await pilot.press(*"alice is right", "ctrl+s")
+        await _settle(pilot)
+        await pilot.press("a")
+        await _settle(pilot)
+        assert "decided 1/4 · remaining 3" in _progress(app)
+        assert screen.current.key != first.key
+        await pilot.press("b")
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+        await pilot.press("s")
+        await _settle(pilot)
+        assert "decided 4/4 · remaining 0" in _progress(app)
+    queue = load_queue(project, first="alice", second="bob")
+    assert [i.decision.choice for i in queue.disagreements] == ["a", "b", "both", "shared"]
+    rows = provenance(project)
+    assert any(r.rationale == "alice is right" and r.decided_by == "lead" for r in rows)
+
+
+async def test_resume_skip_undo_and_accept(project):
+    queue = load_queue(project, first="alice", second="bob")
+    app = _app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("n", "a")  # skip the first, decide the second
+        await _settle(pilot)
+        await pilot.press("A")
+        await _settle(pilot)
+        assert "agreeing to accept 0" in _progress(app)
+    decided = load_queue(project, first="alice", second="bob")
+    assert [i.decided for i in decided.disagreements] == [False, True, False, False]
+    # Coming back starts at the first undecided item: the skipped one.
+    app = _app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert app.screen.current.key == queue.disagreements[0].key
+        await pilot.press("u")  # undoes the bulk acceptance
+        await _settle(pilot)
+        assert "agreeing to accept 3" in _progress(app)
+
+
+async def test_edit_chooses_codes_by_hand(project, built):
+    app = _app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("e")
+        await _settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, EditCodesDialog)
+        selection = dialog.query_one("SelectionList")
+        selection.deselect_all()
+        selection.select(built["codes"]["Trust"])
+        await pilot.press("enter")
+        await _settle(pilot)
+    queue = load_queue(project, first="alice", second="bob")
+    decision = queue.disagreements[0].decision
+    assert decision.choice == "edit" and decision.code_ids == (built["codes"]["Trust"],)
+
+
+async def test_order_toggles_to_weakest_codes_first(project):
+    app = _app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("t")
+        await _settle(pilot)
+        assert "by weakest" in _progress(app)
+        ranks = [i.weakest for i in app.screen.items]
+        assert ranks == sorted(ranks)
