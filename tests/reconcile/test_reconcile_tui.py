@@ -100,3 +100,35 @@ async def test_order_toggles_to_weakest_codes_first(project):
         assert "by weakest" in _progress(app)
         ranks = [i.weakest for i in app.screen.items]
         assert ranks == sorted(ranks)
+
+
+async def test_codebook_screen_merges_and_undoes(project, built):
+    from coder.services.codes import list_codes
+    from coder.tui.app import make_app
+    from coder.tui.screens.dialogs import ChooseDialog
+    from coder.tui.widgets.codebook import CodebookTree
+    from tests.dbdump import dump
+
+    before = dump(project)
+    before.pop("audit_log")
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("c")
+        await _settle(pilot)
+        tree = app.screen.query_one(CodebookTree)
+        while tree.highlighted_code is None or tree.highlighted_code.name != "Credibility":
+            await pilot.press("down")
+        await pilot.press("m")
+        await _settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ChooseDialog)
+        options = [label for label, _ in dialog.options]
+        await pilot.press(*["down"] * options.index("Trust"), "enter")
+        await _settle(pilot)
+        assert "Motives/Credibility" not in {str(c.path) for c in list_codes(project)}
+        await pilot.press("u")
+        await _settle(pilot)
+    after = dump(project)
+    after.pop("audit_log")
+    assert after == before

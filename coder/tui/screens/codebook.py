@@ -11,13 +11,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from coder.errors import CoderError
-from coder.services import codebook_edit
+from coder.services import codebook_edit, themes
 from coder.services.codes import coding_counts, list_codes
-from coder.services.coding_session import undo_last
 from coder.services.views import CodeView
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import CodebookChanged
-from coder.tui.screens.dialogs import CodeFields, CodeForm
+from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeForm
 from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel
 
 if TYPE_CHECKING:
@@ -31,6 +30,8 @@ class CodebookScreen(Screen[None]):
         Command("a", "add", "Add code", "Add a code (beside the highlighted one; parent editable)"),
         Command("e,enter", "edit", "Edit", "Rename, move, or edit the highlighted code's fields"),
         Command("x", "retire", "Retire", "Retire the highlighted code (its codings stay)"),
+        Command("m", "merge", "Merge", "Merge the highlighted code into another (undoable)", False),
+        Command("g", "group", "Group", "Put the highlighted code under a theme", False),
         Command("i", "toggle_retired", "Show retired", "Show or hide retired codes", False),
         Command("u", "undo", "Undo", "Undo your last action"),
         Command("escape", "back", "Back", "Back to the previous screen"),
@@ -172,6 +173,40 @@ class CodebookScreen(Screen[None]):
 
         self._attempt(run)
 
+    def _choose_other(self, title: str, then: Callable[[int], tuple[str, int | None]]) -> None:
+        code = self.query_one(CodebookTree).highlighted_code
+        if code is None:
+            return
+        options = [(str(c.path), c.id) for c in self.codes if c.id != code.id]
+
+        def chosen(target: int | None) -> None:
+            if target is not None:
+                self._attempt(lambda: then(target))
+
+        self.app.push_screen(ChooseDialog(f"{title} {code.path}", options), chosen)
+
+    def action_merge(self) -> None:
+        app, code = self.coder_app, self.query_one(CodebookTree).highlighted_code
+
+        def run(target: int) -> tuple[str, int | None]:
+            assert code is not None
+            result = themes.merge_codes(app.store, actor=app.coder, source_id=code.id,
+                                        target_id=target)  # fmt: skip
+            return result.description, target
+
+        self._choose_other("Merge into …:", run)
+
+    def action_group(self) -> None:
+        app, code = self.coder_app, self.query_one(CodebookTree).highlighted_code
+
+        def run(theme: int) -> tuple[str, int | None]:
+            assert code is not None
+            result = themes.group_codes(app.store, actor=app.coder, code_ids=[code.id],
+                                        theme=theme)  # fmt: skip
+            return result.description, code.id
+
+        self._choose_other("Put under …:", run)
+
     def action_toggle_retired(self) -> None:
         self.show_retired = not self.show_retired
         self.reload()
@@ -180,8 +215,9 @@ class CodebookScreen(Screen[None]):
         app = self.coder_app
 
         def run() -> tuple[str, int | None]:
-            result = undo_last(app.store, coder=app.coder)
-            return ("Nothing to undo" if result is None else f"Undone: {result.description}"), None
+            # Merges and groups too: whichever of the coder's undoable actions came last.
+            result = themes.undo_latest(app.store, actor=app.coder)
+            return ("Nothing to undo" if result is None else f"Undone: {result}"), None
 
         self._attempt(run)
 
