@@ -1,8 +1,8 @@
 """Scale: a generated corpus of 2,000 documents (10 million words) through the real commands.
 
 Each step runs as its own child process (``python -m coder ...``, or a small script for the
-TUI), so its wall time and its peak memory (``ru_maxrss`` of that child, from ``os.wait4``)
-are measured alone:
+TUI), so its wall time and its peak memory (the child's own ``VmHWM``, read at exit) are
+measured alone:
 
 1. ``coder init`` and ``coder import`` of every document (with the progress bar on stderr);
 2. codings for two coders are written straight into the database (not timed: this benchmark
@@ -62,8 +62,30 @@ asyncio.run(main())
 """
 
 
+#: Runs ``-m module`` or ``-c code`` and writes the process's own peak RSS (VmHWM) at exit.
+#: ru_maxrss from wait4 would not do: Linux carries the parent's high-water mark across fork
+#: and exec, so every child would seem at least as big as this benchmark process.
+PEAK = """
+import atexit, runpy, sys
+peak_file, mode, target, *rest = sys.argv[1:]
+def report():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            open(peak_file, "w").write(line.split()[1])
+atexit.register(report)
+sys.argv = [target, *rest]
+if mode == "-m":
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+else:
+    exec(compile(target, "<bench>", "exec"), {"__name__": "__main__"})
+"""
+
+
 def run_child(label: str, args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MiB, and stdout of one child process."""
+    """Wall seconds, peak RSS in MiB, and stdout of one Python child (``-m mod ...``/``-c``)."""
+    assert args[0] == sys.executable and args[1] in ("-m", "-c")
+    peak_file = Path(tempfile.mkstemp(prefix="coder-peak-")[1])
+    args = [sys.executable, "-c", PEAK, str(peak_file), *args[1:]]
     began = time.perf_counter()
     proc = subprocess.Popen(
         args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO, text=True
@@ -71,12 +93,13 @@ def run_child(label: str, args: list[str], env: dict[str, str]) -> tuple[float, 
     assert proc.stdout is not None and proc.stderr is not None
     out = proc.stdout.read()
     err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.wait()
     seconds = time.perf_counter() - began
     if proc.returncode != 0:
         raise SystemExit(f"{label} failed ({proc.returncode}):\n{err[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, out
+    peak = int(peak_file.read_text() or 0) / 1024
+    peak_file.unlink()
+    return seconds, peak, out
 
 
 def add_codings(project: Path, per_coder: int, seed: int = 3) -> int:
