@@ -12,11 +12,14 @@ from coder.cli import (
     codebook,
     coders,
     codes,
+    codes_ops,
     codings,
     codings_import,
     documents,
     export,
     project,
+    reconcile,
+    rounds,
 )
 from coder.errors import CoderError
 
@@ -49,7 +52,11 @@ project.register(app)
 documents.register(app)
 agreement.register(app)
 export.register(app)
+reconcile.register(app)
+rounds.register(app)
 codings_import.register(codings.app)
+codes_ops.register(codes.app)
+rounds.register_diff(codebook.app)
 app.add_typer(documents.docs_app, name="docs")
 app.add_typer(coders.app, name="coders")
 app.add_typer(codes.app, name="codes")

@@ -213,11 +213,8 @@ def _unit_insert_sql(paramstyle: str) -> str:
     """``INSERT INTO units`` with five positional placeholders in the driver's own style."""
     mark = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":{}"}[paramstyle]
     marks = ", ".join(mark.format(i + 1) for i in range(5))
-    table = Unit.__table__
-    columns = ", ".join(
-        f'"{table.c[name].name}"' for name in ("document_id", "kind", "start", "end", "speaker")
-    )
-    return f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
+    columns = ", ".join(f'"{name}"' for name in ("document_id", "kind", "start", "end", "speaker"))
+    return f"INSERT INTO {Unit.__tablename__} ({columns}) VALUES ({marks})"
 
 
 def _attributes_by_document(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
