@@ -17,9 +17,11 @@ from coder.cli import (
     codings_import,
     documents,
     export,
+    maintenance,
     project,
     reconcile,
     rounds,
+    serve,
 )
 from coder.errors import CoderError
 
@@ -54,6 +56,9 @@ agreement.register(app)
 export.register(app)
 reconcile.register(app)
 rounds.register(app)
+maintenance.register(app)
+serve.register(app)
+app.add_typer(maintenance.project_app, name="project")
 codings_import.register(codings.app)
 codes_ops.register(codes.app)
 rounds.register_diff(codebook.app)

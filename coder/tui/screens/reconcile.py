@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, SelectionList, Static
 
-from coder.db.engine import Store
 from coder.domain.documents import UnitKind
 from coder.errors import CoderError
 from coder.services import reconcile as rc
@@ -31,6 +30,7 @@ from coder.tui.screens.dialogs import MemoDialog
 from coder.tui.widgets.reconcile_panels import ContextPanel, DefinitionsPanel, SidePanel
 
 if TYPE_CHECKING:
+    from coder.db.engine import Store
     from coder.tui.app import CoderApp
 
 
