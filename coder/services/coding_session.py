@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from coder.db.engine import Store
 from coder.db.models import AuditEntry, Code, Coder, Coding, Document, DocumentStatus, Memo, Unit
@@ -203,7 +203,7 @@ def document_progress(
 def document_for_coding(store: Store, document_id: int) -> DocumentView:
     """A document's text and units, read column-wise: fast enough for a 1 MB transcript."""
     with store.read() as session:
-        doc = _document(session, document_id)
+        doc = _document(session, document_id, with_text=True)
         if text_sha256(doc.text) != doc.sha256:
             raise InputError(
                 doc.name, "stored text does not match its sha256: the project is damaged"
@@ -238,7 +238,7 @@ def coding_document(store: Store, document_id: int) -> CodingDocument:
     per unit, which matters for a 1 MB transcript.
     """
     with store.read() as session:
-        doc = _document(session, document_id)
+        doc = _document(session, document_id, with_text=True)
         if text_sha256(doc.text) != doc.sha256:
             raise InputError(
                 doc.name, "stored text does not match its sha256: the project is damaged"
@@ -285,8 +285,19 @@ def _coding_view(session: Session, row: Coding, doc: Document, coder: Coder) -> 
         coder=coder.name,
         created_at=row.created_at,
         memo=memo,
-        text=doc.text[row.start : row.end],
+        text=_excerpt(session, doc, row.start, row.end),
     )
+
+
+def _excerpt(session: Session, doc: Document, start: int, end: int) -> str:
+    """``doc.text[start:end]``, cut by the database unless the text is loaded already."""
+    if "text" not in inspect(doc).unloaded:
+        return doc.text[start:end]
+    # SQL substr counts characters from 1, as Python counts code points from 0.
+    excerpt = session.scalar(
+        select(func.substr(Document.text, start + 1, end - start)).where(Document.id == doc.id)
+    )
+    return excerpt or ""
 
 
 def document_codings(store: Store, coder: str, document_id: int) -> list[CodingView]:
@@ -364,8 +375,11 @@ def _apply_in(
     return row
 
 
-def _document(session: Session, document_id: int) -> Document:
-    doc = session.get(Document, document_id)
+def _document(session: Session, document_id: int, *, with_text: bool = False) -> Document:
+    # Most actions need only the document's id, name and length: leaving its text (a
+    # megabyte for a long transcript) in the database keeps each keystroke's save fast.
+    options = () if with_text else (defer(Document.text),)
+    doc = session.get(Document, document_id, options=options)
     if doc is None:
         raise NotFoundError(f"no document with id {document_id}")
     return doc
