@@ -199,3 +199,25 @@ async def test_help_and_palette_list_every_command(project):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, CodingScreen)
+
+
+async def test_view_after_in_memory_updates_equals_database(project):
+    """Apply, remove and adjust update the screen without a reload: it must match a reload."""
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_first(pilot)
+        await pilot.press("1", "j", "2", "j", "3", "k", "k", "x")  # apply three, remove one
+        # Select sentences two and three, adjust the first coding offered (of two) to it.
+        await pilot.press("j", "shift+down", "a")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        selection = screen.query_one(CodedText).selection
+        stored = document_codings(project, "alice", screen.document_id)
+        assert len(stored) == 2
+        assert selection in {(c.start, c.end) for c in stored}
+        assert screen.codings == stored
+        text = screen.query_one(CodedText)
+        assert sorted((m.id, m.start, m.end) for m in text.marks) == sorted(
+            (c.id, c.start, c.end) for c in stored
+        )
