@@ -26,7 +26,7 @@ from coder.services.codebook_edit import add_code_in, code_view, visible_code
 from coder.services.coders import require_coder
 from coder.services.codes import CodeTree
 from coder.services.codings import coding_snapshot
-from coder.services.documents import _attributes_by_document, _latest_documents, text_sha256
+from coder.services.documents import _attributes_by_document, text_sha256
 from coder.services.views import (
     CodeView,
     CodingView,
@@ -146,16 +146,19 @@ def document_progress(
     """Every (latest) document with this coder's codings, coded sentences and done flag."""
     with store.read() as session:
         me = require_coder(session, coder)
-        query = _latest_documents()
+        # Names and ids only: loading every document's text would make this screen slow on
+        # a large project.
+        newer = select(Document.previous_id).where(Document.previous_id.is_not(None))
+        query = select(Document.id, Document.name).where(Document.id.not_in(newer))
         if name_contains:
             query = query.where(Document.name.icontains(name_contains, autoescape=True))
-        docs = list(session.scalars(query.order_by(Document.id)))
+        docs = session.execute(query.order_by(Document.id)).all()
         ids = [d.id for d in docs]
         attrs = _attributes_by_document(session, ids)
         sentences = dict(
             session.execute(
                 select(Unit.document_id, func.count())
-                .where(Unit.kind == "sentence", Unit.document_id.in_(ids))
+                .where(Unit.kind == "sentence")
                 .group_by(Unit.document_id)
             ).all()
         )

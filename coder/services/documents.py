@@ -141,42 +141,47 @@ def _store_one(
     report: ImportReport,
 ) -> None:
     digest = text_sha256(draft.text)
-    same_text = select(Document.name).where(Document.sha256 == digest)
-    if draft.source_format in TABULAR_FORMATS:
-        # Two respondents may well give the same answer; only the same row twice is a duplicate.
-        same_text = same_text.where(Document.name == draft.name)
-    duplicate = session.scalars(same_text.limit(1)).first()
-    if duplicate is not None:
-        report.skipped.append(
-            f"{draft.source_path}: {draft.name!r} has the same text as document {duplicate!r};"
-            " skipped"
+    # One look-up finds both a document with the same text and earlier versions of this name.
+    related = session.execute(
+        select(Document.id, Document.name, Document.version, Document.sha256).where(
+            (Document.sha256 == digest) | (Document.name == draft.name)
         )
-        return
-    latest = session.scalars(
-        select(Document).where(Document.name == draft.name).order_by(Document.version.desc())
-    ).first()
+    ).all()
+    tabular = draft.source_format in TABULAR_FORMATS
+    for other in related:
+        # Two respondents may well give the same answer; only the same row twice is a duplicate.
+        if other.sha256 == digest and (not tabular or other.name == draft.name):
+            report.skipped.append(
+                f"{draft.source_path}: {draft.name!r} has the same text as document "
+                f"{other.name!r}; skipped"
+            )
+            return
+    versions = [r for r in related if r.name == draft.name]
+    latest = max(versions, key=lambda r: r.version) if versions else None
     version = 1 if latest is None else latest.version + 1
-    row = Document(
-        name=draft.name,
-        version=version,
-        previous_id=None if latest is None else latest.id,
-        text=draft.text,
-        length=len(draft.text),
-        sha256=digest,
-        source_format=draft.source_format,
-        source_path=draft.source_path,
-        imported_by=actor,
-    )
-    session.add(row)
-    session.flush()
-    attrs = dict(draft.attributes)
-    # Core inserts (not the ORM's bulk path): units are the bulk of an import.
+    # Core inserts throughout: an import writes many rows and the ORM's unit of work would
+    # cost more than the database itself.
     connection = session.connection()
+    document_id = connection.execute(
+        insert(Document).returning(Document.id),
+        {
+            "name": draft.name,
+            "version": version,
+            "previous_id": None if latest is None else latest.id,
+            "text": draft.text,
+            "length": len(draft.text),
+            "sha256": digest,
+            "source_format": draft.source_format,
+            "source_path": draft.source_path,
+            "imported_by": actor,
+        },
+    ).scalar_one()
+    attrs = dict(draft.attributes)
     if attrs:
         connection.execute(
             insert(DocumentAttribute),
             [
-                {"document_id": row.id, "key": k, "value_type": t, "value": v}
+                {"document_id": document_id, "key": k, "value_type": t, "value": v}
                 for k, (t, v) in ((k, encode_attribute(val)) for k, val in attrs.items())
             ],
         )
@@ -185,17 +190,17 @@ def _store_one(
         # costs more than the database's own insert, and a document has hundreds of units.
         connection.exec_driver_sql(
             _unit_insert_sql(connection.dialect.paramstyle),
-            [(row.id, str(u.kind), u.start, u.end, u.speaker) for u in units],
+            [(document_id, str(u.kind), u.start, u.end, u.speaker) for u in units],
         )
     record(
         session,
         actor,
         "import",
         "document",
-        row.id,
+        document_id,
         None,
         {
-            "name": row.name,
+            "name": draft.name,
             "version": version,
             "sha256": digest,
             "source": draft.source_path,

@@ -2,13 +2,15 @@
 
 Segmenting a document with spaCy and storing its units cost about the same. Done one after the
 other, an import runs at well under half of spaCy's own speed; so when there is more than one
-file and more than one core, spaCy runs in a worker process on the next files while the caller
-stores the previous ones, each still in its own transaction. The worker is forked after the
-pipeline is loaded, so it starts at once with the same pipeline.
+file and more than one core, a worker process reads and segments the next files (in batches,
+so spaCy's ``pipe`` batches too) while the caller stores the previous ones, each file still in
+its own transaction. The worker is forked after the pipeline is loaded, so it starts at once
+with the same pipeline.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
@@ -20,8 +22,11 @@ from pathlib import Path
 from coder.domain.documents import AttributeValue, DocumentDraft, Unit
 from coder.errors import CoderError
 
-#: Files read ahead of the one being stored (bounds the memory an import holds).
-READ_AHEAD = 4
+#: A batch of files for the worker ends after this many files or this many bytes.
+BATCH_FILES = 8
+BATCH_BYTES = 1_000_000
+#: Batches handed to the worker ahead of the one being stored (bounds the memory held).
+BATCHES_AHEAD = 2
 
 
 @dataclass
@@ -35,38 +40,80 @@ class SegmentedFile:
     error: str | None = None
 
 
-def _segment(model: str | None, drafts: list[DocumentDraft]) -> list[list[Unit]] | str:
-    """Units of each draft, or the one-line error (exceptions cross processes badly)."""
-    from coder.text import load_pipeline, segment_drafts
-
-    try:
-        return segment_drafts(drafts, nlp=load_pipeline(model))
-    except CoderError as exc:
-        return str(exc)
-    except (OSError, ValueError) as exc:
-        return f"{drafts[0].source_path if drafts else '?'}: {exc}"
+@dataclass(frozen=True)
+class _Options:
+    text_column: str | None
+    attributes: Mapping[str, AttributeValue] | None
+    max_bytes: int | None
+    spacy_model: str | None
 
 
-def _read(
-    path: Path,
-    text_column: str | None,
-    attributes: Mapping[str, AttributeValue] | None,
-    max_bytes: int | None,
-) -> SegmentedFile:
+def _read(path: Path, options: _Options) -> SegmentedFile:
     from coder.io.documents import read_documents
 
     try:
-        if max_bytes is None:
-            result = read_documents(path, text_column=text_column, attributes=attributes)
+        if options.max_bytes is None:
+            result = read_documents(
+                path, text_column=options.text_column, attributes=options.attributes
+            )
         else:
             result = read_documents(
-                path, text_column=text_column, attributes=attributes, max_bytes=max_bytes
+                path,
+                text_column=options.text_column,
+                attributes=options.attributes,
+                max_bytes=options.max_bytes,
             )
     except CoderError as exc:
         return SegmentedFile(path, error=str(exc))
     except (OSError, ValueError) as exc:
         return SegmentedFile(path, error=f"{path}: {exc}")
     return SegmentedFile(path, drafts=result.documents, warnings=list(result.warnings))
+
+
+def _process(paths: list[Path], options: _Options) -> list[SegmentedFile]:
+    """Read a batch of files and segment all their documents in one spaCy pass."""
+    from coder.text import load_pipeline, segment_drafts
+
+    items = [_read(path, options) for path in paths]
+    readable = [item for item in items if item.error is None]
+    drafts = [draft for item in readable for draft in item.drafts]
+    try:
+        units = segment_drafts(drafts, nlp=load_pipeline(options.spacy_model))
+    except (CoderError, OSError, ValueError):
+        # Something in the batch defeats the segmenter: find which file, one by one.
+        for item in readable:
+            _segment_alone(item, options)
+        return items
+    position = 0
+    for item in readable:
+        item.units = units[position : position + len(item.drafts)]
+        position += len(item.drafts)
+    return items
+
+
+def _segment_alone(item: SegmentedFile, options: _Options) -> None:
+    from coder.text import load_pipeline, segment_drafts
+
+    try:
+        item.units = segment_drafts(item.drafts, nlp=load_pipeline(options.spacy_model))
+    except CoderError as exc:
+        item.error = str(exc)
+    except (OSError, ValueError) as exc:
+        item.error = f"{item.path}: {exc}"
+
+
+def _batches(paths: Sequence[Path]) -> Iterator[list[Path]]:
+    batch: list[Path] = []
+    size = 0
+    for path in paths:
+        with contextlib.suppress(OSError):  # a missing file is the reader's to report
+            size += path.stat().st_size
+        batch.append(path)
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _use_worker(n_files: int) -> bool:
@@ -89,43 +136,22 @@ def read_and_segment(
     """Yield every file read and segmented, in the order given.
 
     With ``parallel`` (default: more than one file, more than one core, and a platform that
-    can fork) segmentation runs in one worker process, READ_AHEAD files ahead of the caller.
+    can fork) reading and segmentation run in one worker process, ahead of the caller.
     """
     from coder.text import load_pipeline
 
+    options = _Options(text_column, attributes, max_bytes, spacy_model)
     load_pipeline(spacy_model)  # load once here: the forked worker inherits it
     if not (_use_worker(len(paths)) if parallel is None else parallel):
-        for path in paths:
-            item = _read(path, text_column, attributes, max_bytes)
-            if item.error is None:
-                _finish(item, _segment(spacy_model, item.drafts))
-            yield item
+        for batch in _batches(paths):
+            yield from _process(batch, options)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pending: deque[tuple[SegmentedFile, Future[list[list[Unit]] | str] | None]] = deque()
-        for path in paths:
-            item = _read(path, text_column, attributes, max_bytes)
-            job = None if item.error else pool.submit(_segment, spacy_model, item.drafts)
-            pending.append((item, job))
-            while len(pending) > READ_AHEAD or (pending and _ready(pending[0][1])):
-                yield _collect(*pending.popleft())
+        pending: deque[Future[list[SegmentedFile]]] = deque()
+        for batch in _batches(paths):
+            pending.append(pool.submit(_process, batch, options))
+            while len(pending) > BATCHES_AHEAD or (pending and pending[0].done()):
+                yield from pending.popleft().result()
         while pending:
-            yield _collect(*pending.popleft())
-
-
-def _ready(job: Future[list[list[Unit]] | str] | None) -> bool:
-    return job is None or job.done()
-
-
-def _collect(item: SegmentedFile, job: Future[list[list[Unit]] | str] | None) -> SegmentedFile:
-    if job is not None:
-        _finish(item, job.result())
-    return item
-
-
-def _finish(item: SegmentedFile, outcome: list[list[Unit]] | str) -> None:
-    if isinstance(outcome, str):
-        item.error = outcome
-    else:
-        item.units = outcome
+            yield from pending.popleft().result()
