@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
-from sqlalchemy import delete, func, insert, inspect, select
+from sqlalchemy import Select, delete, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, aliased, defer
 
 from coder.db.engine import Store
 from coder.db.models import AuditEntry, Code, Coder, Coding, Document, DocumentStatus, Memo, Unit
@@ -169,19 +169,7 @@ def document_progress(
                 .group_by(Coding.document_id)
             ).all()
         )
-        covered = dict(
-            session.execute(
-                select(Unit.document_id, func.count(func.distinct(Unit.id)))
-                .join(
-                    Coding,
-                    (Coding.document_id == Unit.document_id)
-                    & (Coding.start < Unit.end)
-                    & (Coding.end > Unit.start),
-                )
-                .where(Unit.kind == "sentence", Coding.coder_id == me.id)
-                .group_by(Unit.document_id)
-            ).all()
-        )
+        covered: dict[int, int] = dict(session.execute(_coded_sentences(me.id)).all())
         done = set(
             session.scalars(
                 select(DocumentStatus.document_id).where(
@@ -201,6 +189,39 @@ def document_progress(
             )
             for d in docs
         ]
+
+
+def _coded_sentences(coder_id: int) -> Select:
+    """Per document, how many sentences this coder's codings overlap.
+
+    Sentences do not overlap, so the first sentence a coding can touch is the last one that
+    starts at or before the coding: a seek in the (document, kind, start) index. From there the
+    scan stops at the coding's end, instead of running from the start of the document.
+    """
+    earlier = aliased(Unit)
+    first_start = (
+        select(func.max(earlier.start))
+        .where(
+            earlier.document_id == Coding.document_id,
+            earlier.kind == "sentence",
+            earlier.start <= Coding.start,
+        )
+        .correlate(Coding)
+        .scalar_subquery()
+    )
+    return (
+        select(Coding.document_id, func.count(func.distinct(Unit.id)))
+        .join(
+            Unit,
+            (Unit.document_id == Coding.document_id)
+            & (Unit.kind == "sentence")
+            & (Unit.start >= func.coalesce(first_start, 0))
+            & (Unit.start < Coding.end)
+            & (Unit.end > Coding.start),
+        )
+        .where(Coding.coder_id == coder_id)
+        .group_by(Coding.document_id)
+    )
 
 
 def document_for_coding(store: Store, document_id: int) -> DocumentView:

@@ -48,6 +48,8 @@ class DocumentsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[DocumentProgress] = []
+        # Rows loaded by on_mount are fresh for the resume that follows the first showing.
+        self._fresh = False
 
     @property
     def coder_app(self) -> CoderApp:
@@ -61,9 +63,13 @@ class DocumentsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_rows()
+        self._fresh = True
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        if self._fresh:
+            self._fresh = False
+            return
         self.refresh_rows()
 
     def refresh_rows(self) -> None:
