@@ -6,16 +6,20 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from coder.errors import CoderError
 from coder.services.coders import ensure_coder
+from coder.services.exports import ExportOptions, consensus_coder, export_formats, render_export
 from coder.services.project import Settings, get_settings
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import OpenDocument
 from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.documents import DocumentsScreen
+from coder.tui.screens.export import WHOLE_PROJECT_FORMATS, ExportChoice, ExportDialog
 from coder.tui.screens.help import HelpScreen
 from coder.tui.screens.search import SearchScreen
 
@@ -33,6 +37,9 @@ class CoderApp(App[None]):
         Command("question_mark,f1", "help", "Help", "Show every key and how coding works"),
         Command("c", "codebook", "Codebook", "Browse and edit the codebook"),
         Command("s", "search", "Search", "Find words across the project (partner finds partners)"),
+        Command(
+            "e", "export", "Export", "Write the codebook, quote book, matrix or codings to a file"
+        ),
         Command("q", "quit", "Quit", "Quit (everything is already saved)"),
     )
     BINDINGS = bindings(COMMAND_LIST)
@@ -97,6 +104,34 @@ class CoderApp(App[None]):
     def action_search(self) -> None:
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen())
+
+    def action_export(self) -> None:
+        if isinstance(self.screen, ExportDialog):
+            return
+        formats = [
+            f
+            for f in export_formats()
+            if not (self.settings.blind and f.name in WHOLE_PROJECT_FORMATS)
+        ]
+        self.push_screen(ExportDialog(self.project_name, formats, None), self._export_chosen)
+
+    def _export_chosen(self, choice: ExportChoice | None) -> None:
+        if choice is not None:
+            self.write_export(choice)
+
+    @work(thread=True, exclusive=True, group="export")
+    def write_export(self, choice: ExportChoice) -> None:
+        """Write an export; blind, a coder exports their own codings (consensus otherwise)."""
+        own = self.settings.blind or consensus_coder(self.store) is None
+        options = ExportOptions(coders=(self.coder,) if own else (), by=choice.by)
+        try:
+            data = render_export(self.store, choice.format, options)
+            choice.path.parent.mkdir(parents=True, exist_ok=True)
+            choice.path.write_bytes(data)
+        except (CoderError, OSError) as exc:
+            self.call_from_thread(self.notify, str(exc), title="Export failed", severity="error")
+            return
+        self.call_from_thread(self.notify, f"wrote {choice.path}", title="Exported")
 
 
 def make_app(
