@@ -138,6 +138,8 @@ def _write_method(workbook: Any, report: AgreementReport) -> None:
     rows += [("reference", ref) for ref in references(report)]
     wrap = Alignment(wrap_text=True, vertical="top")
     for key, value in rows:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = WriteOnlyCell(
+            ws, value=value if value is None or isinstance(value, str | int | float) else str(value)
+        )
         cell.alignment = wrap
         ws.append([key, cell])
