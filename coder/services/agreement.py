@@ -246,12 +246,12 @@ def _coded_by_everyone(
 
 
 def _select_documents(session: Session, request: AgreementRequest) -> list[Document]:
-    from coder.services.documents import _latest_documents
+    from coder.services.documents import latest_documents
 
     if request.documents:
         docs = [require_document(session, name) for name in request.documents]
     else:
-        docs = list(session.scalars(_latest_documents().order_by(Document.id)))
+        docs = list(session.scalars(latest_documents().order_by(Document.id)))
     for key, value in request.where.items():
         ids = set(
             session.scalars(

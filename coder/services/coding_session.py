@@ -26,7 +26,7 @@ from coder.services.codebook_edit import add_code_in, code_view, visible_code
 from coder.services.coders import require_coder
 from coder.services.codes import CodeTree
 from coder.services.codings import coding_snapshot
-from coder.services.documents import _attributes_by_document, text_sha256
+from coder.services.documents import attributes_by_document, latest_documents, text_sha256
 from coder.services.views import (
     CodeView,
     CodingView,
@@ -148,13 +148,12 @@ def document_progress(
         me = require_coder(session, coder)
         # Names and ids only: loading every document's text would make this screen slow on
         # a large project.
-        newer = select(Document.previous_id).where(Document.previous_id.is_not(None))
-        query = select(Document.id, Document.name).where(Document.id.not_in(newer))
+        query = latest_documents(Document.id, Document.name)
         if name_contains:
             query = query.where(Document.name.icontains(name_contains, autoescape=True))
         docs = session.execute(query.order_by(Document.id)).all()
         ids = [d.id for d in docs]
-        attrs = _attributes_by_document(session, ids)
+        attrs = attributes_by_document(session, ids)
         sentences = dict(
             session.execute(
                 select(Unit.document_id, func.count())
@@ -249,7 +248,7 @@ def document_for_coding(store: Store, document_id: int) -> DocumentView:
             source_format=doc.source_format,
             source_path=doc.source_path,
             imported_at=doc.imported_at,
-            attributes=_attributes_by_document(session, [doc.id]).get(doc.id, {}),
+            attributes=attributes_by_document(session, [doc.id]).get(doc.id, {}),
             unit_counts=counts,
         )
         return DocumentView(summary=summary, text=doc.text, sha256=doc.sha256, units=units)
@@ -287,7 +286,7 @@ def coding_document(store: Store, document_id: int) -> CodingDocument:
             source_format=doc.source_format,
             source_path=doc.source_path,
             imported_at=doc.imported_at,
-            attributes=_attributes_by_document(session, [doc.id]).get(doc.id, {}),
+            attributes=attributes_by_document(session, [doc.id]).get(doc.id, {}),
             unit_counts={kind: len(spans) for kind, spans in units.items()},
         )
         return CodingDocument(summary=summary, text=doc.text, units=units)

@@ -129,10 +129,10 @@ def store_drafts(
     """Write the documents of one source file in one transaction."""
     with store.write() as session:
         for draft, units in zip(drafts, unit_lists, strict=True):
-            _store_one(session, draft, units, actor=actor, report=report)
+            store_draft(session, draft, units, actor=actor, report=report)
 
 
-def _store_one(
+def store_draft(
     session: Session,
     draft: DocumentDraft,
     units: Sequence[UnitDraft],
@@ -140,6 +140,11 @@ def _store_one(
     actor: str,
     report: ImportReport,
 ) -> None:
+    """Store one document, its attributes and units in the caller's transaction.
+
+    The same text already in the project is skipped (the same row twice for spreadsheet
+    rows); a changed text under a known name becomes a new version. ``report`` says which.
+    """
     digest = text_sha256(draft.text)
     # One look-up finds both a document with the same text and earlier versions of this name.
     related = session.execute(
@@ -222,7 +227,8 @@ def _unit_insert_sql(paramstyle: str) -> str:
     return f"INSERT INTO {Unit.__tablename__} ({columns}) VALUES ({marks})"
 
 
-def _attributes_by_document(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+def attributes_by_document(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Typed attributes of each of the given documents, keyed by document id."""
     ids = list(ids)
     out: dict[int, dict[str, Any]] = defaultdict(dict)
     if not ids:
@@ -269,10 +275,14 @@ def _summary(row: Document, attrs: dict[str, Any], counts: dict[str, int]) -> Do
     )
 
 
-def _latest_documents() -> Select[Any]:
-    """Documents that have no newer version: what users see by default."""
+def latest_documents(*columns: Any) -> Select[Any]:
+    """Documents that have no newer version (what users see by default).
+
+    Selects whole rows, or only ``columns`` (e.g. ``Document.id, Document.name``) where the
+    text is not needed.
+    """
     newer = select(Document.previous_id).where(Document.previous_id.is_not(None))
-    return select(Document).where(Document.id.not_in(newer))
+    return select(*(columns or (Document,))).where(Document.id.not_in(newer))
 
 
 def list_documents(
@@ -287,7 +297,7 @@ def list_documents(
     ``where`` compares attribute values as text, e.g. ``{"role": "policy-maker"}``.
     """
     with store.read() as session:
-        query = select(Document) if all_versions else _latest_documents()
+        query = select(Document) if all_versions else latest_documents()
         if name_contains:
             query = query.where(Document.name.icontains(name_contains, autoescape=True))
         for key, value in (where or {}).items():
@@ -300,7 +310,7 @@ def list_documents(
             )
         rows = list(session.scalars(query.order_by(Document.id)))
         ids = [r.id for r in rows]
-        attrs = _attributes_by_document(session, ids)
+        attrs = attributes_by_document(session, ids)
         counts = _unit_counts(session, ids)
         return [_summary(r, attrs.get(r.id, {}), counts.get(r.id, {})) for r in rows]
 
@@ -339,7 +349,7 @@ def _document_view(session: Session, row: Document) -> DocumentView:
             select(Unit).where(Unit.document_id == row.id).order_by(Unit.kind, Unit.start)
         )
     )
-    attrs = _attributes_by_document(session, [row.id]).get(row.id, {})
+    attrs = attributes_by_document(session, [row.id]).get(row.id, {})
     counts: dict[str, int] = defaultdict(int)
     for u in units:
         counts[u.kind] += 1

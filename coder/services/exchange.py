@@ -59,7 +59,7 @@ from coder.services.codes import (
     list_codes,
 )
 from coder.services.codings import coding_snapshot
-from coder.services.documents import ImportReport, _store_one, decode_attribute
+from coder.services.documents import ImportReport, decode_attribute, store_draft
 
 #: Coder given codings whose file names no user at all.
 UNKNOWN_CODER = "imported"
@@ -146,7 +146,7 @@ def import_refi_project(
         doc_report = ImportReport()
         doc_ids: dict[str, int] = {}
         for (source, _), draft, doc_units in zip(kept, drafts, units, strict=True):
-            _store_one(session, draft, doc_units, actor=actor, report=doc_report)
+            store_draft(session, draft, doc_units, actor=actor, report=doc_report)
             doc_ids[source.guid] = session.scalars(
                 select(Document.id).where(Document.name == draft.name)
             ).one()

@@ -275,9 +275,9 @@ def _rank(alpha: float) -> float:
 
 
 def _document_ids(session: Session, names: Iterable[str]) -> list[int]:
-    from coder.services.documents import _latest_documents
+    from coder.services.documents import latest_documents
 
-    by_name = {d.name: d.id for d in session.scalars(_latest_documents())}
+    by_name = {d.name: d.id for d in session.scalars(latest_documents())}
     return [by_name[n] for n in names if n in by_name]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from coder.db.engine import Store
 from coder.db.models import Document, ProjectSettings
-from coder.services.documents import _latest_documents
+from coder.services.documents import latest_documents
 from coder.text import in_family, lemmatise, load_pipeline
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def search_project(
     with store.read() as session:
         model = session.scalars(select(ProjectSettings.spacy_model)).first()
         docs = session.execute(
-            _latest_documents()
+            latest_documents()
             .with_only_columns(Document.id, Document.name, Document.sha256, Document.text)
             .order_by(Document.id)
         ).all()
