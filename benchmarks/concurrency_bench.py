@@ -30,8 +30,8 @@ from conftest import populate  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from coder.services.codings import list_codings  # noqa: E402
-from coder.services.project import create_project  # noqa: E402
+from coder.services.coding.codings import list_codings  # noqa: E402
+from coder.services.project.lifecycle import create_project  # noqa: E402
 
 NAMES = ["ana", "ben", "cai", "dee", "eli", "fay", "gus", "hal"]
 

@@ -6,7 +6,7 @@ paragraphs), then in one run measures words per second of
 
 * raw spaCy: the same pipeline's ``nlp.pipe(texts)`` consuming every document, both with the
   pipes segmentation runs (the sentencizer) and with the whole pipeline (plus the lemmatizer);
-* ours: the real import (``coder.services.documents.import_files``) of every text written to a
+* ours: the real import (``services.documents.corpus.import_files``) of every text written to a
   ``.txt`` file into a fresh SQLite project: read, normalise, segment, store documents, units
   and audit entries, one transaction per file, exactly as ``coder import`` does.
 
@@ -34,8 +34,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from coder.services.documents import import_files  # noqa: E402
-from coder.services.project import create_project  # noqa: E402
+from coder.services.documents.corpus import import_files  # noqa: E402
+from coder.services.project.lifecycle import create_project  # noqa: E402
 from coder.text import load_pipeline  # noqa: E402
 from coder.text.pipeline import sentence_pipes  # noqa: E402
 

@@ -36,13 +36,13 @@ from import_bench import generate_texts  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
 from coder.db.models import Code, Coder, Coding, Unit  # noqa: E402
-from coder.services.project import open_project  # noqa: E402
+from coder.services.project.lifecycle import open_project  # noqa: E402
 
 DOCUMENTS_SCREEN = """
 import asyncio, sys, time
 began = time.perf_counter()
 from textual.widgets import DataTable
-from coder.services.project import open_project
+from coder.services.project.lifecycle import open_project
 from coder.tui.app import make_app
 
 async def main():

@@ -56,11 +56,11 @@ from textual.strip import Strip
 
 from coder.domain.codebook import Codebook, CodeDef
 from coder.domain.documents import DocumentDraft
-from coder.services.coders import ensure_coder
-from coder.services.codes import import_codebook, list_codes
-from coder.services.coding_session import apply_code
-from coder.services.documents import ImportReport, store_drafts
-from coder.services.project import create_project, open_project
+from coder.services.codebook.codes import import_codebook, list_codes
+from coder.services.coding.session import apply_code
+from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.project.coders import ensure_coder
+from coder.services.project.lifecycle import create_project, open_project
 from coder.text import segment
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen

@@ -18,7 +18,7 @@ class Project:
 
     @classmethod
     def open(cls, path_or_url: str) -> Project:
-        from coder.services.project import open_project
+        from coder.services.project.lifecycle import open_project
 
         return cls(open_project(path_or_url))
 
@@ -39,7 +39,7 @@ class Project:
         """One row per document: name, text, attributes (a dict), and one column per attribute."""
         import pandas as pd
 
-        from coder.services.documents import get_document, list_documents
+        from coder.services.documents.corpus import get_document, list_documents
 
         rows = []
         for summary in list_documents(self._store):
@@ -64,7 +64,7 @@ class Project:
         """One row per code: name, path in the tree, parent path, definition fields, status."""
         import pandas as pd
 
-        from coder.services.codes import list_codes
+        from coder.services.codebook.codes import list_codes
 
         rows = [
             {
@@ -105,7 +105,7 @@ class Project:
         """One row per coding: document, start, end, code path, coder, memo and the coded text."""
         import pandas as pd
 
-        from coder.services.codings import list_codings
+        from coder.services.coding.codings import list_codings
 
         rows = [
             {

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from coder.db.engine import Store
-from coder.services.project import create_project
+from coder.services.project.lifecycle import create_project
 
 REPO = Path(__file__).resolve().parents[1]
 SERVER_URL = os.environ.get("CODER_TEST_DATABASE_URL")

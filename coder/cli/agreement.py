@@ -49,7 +49,7 @@ def agreement(
 ) -> None:
     """Measure agreement between coders: per code, overall, per document and per pair."""
     from coder.reports.agreement import agreement_renderables, render_agreement
-    from coder.services.agreement import AgreementRequest, compute_project_agreement
+    from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
 
     if level not in ("unit", "character", "span"):
         raise typer.BadParameter(

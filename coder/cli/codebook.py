@@ -18,10 +18,10 @@ def import_(
 ) -> None:
     """Add a codebook's codes to the project (validated first; on error nothing is written)."""
     from coder.io.codebook import read_codebook
-    from coder.services.codes import import_codebook
+    from coder.services.codebook.codes import import_codebook
 
     if file.suffix.lower() == ".qdc":
-        from coder.services.exchange import import_refi_codebook
+        from coder.services.exports.refi import import_refi_codebook
 
         refi = import_refi_codebook(open_store(project), file, actor=current_user())
         for line in refi.warnings:
@@ -45,7 +45,7 @@ def export(
 ) -> None:
     """Export the codebook for editing, sharing or a paper's appendix."""
     from coder.io.codebook import render_codebook, supported_codebook_formats
-    from coder.services.codes import coding_counts, export_codebook
+    from coder.services.codebook.codes import coding_counts, export_codebook
 
     writable = [f.name for f in supported_codebook_formats() if f.writable]
     if fmt not in writable:

@@ -16,7 +16,7 @@ def add(
     project: ProjectOption = "projects/demo.db",
 ) -> None:
     """Register coders in the project."""
-    from coder.services.coders import add_coder
+    from coder.services.project.coders import add_coder
 
     store = open_store(project)
     for name in names:
@@ -30,7 +30,7 @@ def list_(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List the project's coders."""
-    from coder.services.coders import list_coders
+    from coder.services.project.coders import list_coders
 
     rows = [vars(c) for c in list_coders(open_store(project))]
     emit(rows, fmt, columns=["name", "kind", "created_at"], title="Coders")

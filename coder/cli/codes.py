@@ -20,7 +20,7 @@ def list_(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List codes as a tree with definitions and the number of codings."""
-    from coder.services.codes import coding_counts, list_codes
+    from coder.services.codebook.codes import coding_counts, list_codes
 
     store = open_store(project)
     codes = list_codes(store, viewer=coder, include_inactive=all_)

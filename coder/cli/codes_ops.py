@@ -35,7 +35,7 @@ def register(codes_app: typer.Typer) -> None:
 
 def code_id(store: Store, ref: str) -> int:
     """A code's id from its path or ``#ID`` (merged codes resolve too: they are aliases)."""
-    from coder.services.codes import require_code
+    from coder.services.codebook.codes import require_code
 
     if ref.startswith("#") and ref[1:].isdigit():
         return int(ref[1:])
@@ -45,7 +45,7 @@ def code_id(store: Store, ref: str) -> int:
 
 def _coder_actor(store: Store, actor: str | None) -> str:
     """Single-code edits are made by a coder: register the actor as one if new."""
-    from coder.services.coders import ensure_coder
+    from coder.services.project.coders import ensure_coder
 
     name = actor or current_user()
     return ensure_coder(store, name, actor=name).name
@@ -58,7 +58,7 @@ def merge(
     actor: str | None = ActorOption,
 ) -> None:
     """Merge SOURCE into TARGET: every coding moves; SOURCE's definition goes into history."""
-    from coder.services.themes import merge_codes
+    from coder.services.codebook.themes import merge_codes
 
     store = open_store(project)
     result = merge_codes(
@@ -82,7 +82,7 @@ def group(
 ) -> None:
     """Group codes under a theme (a parent code, created if it does not exist)."""
     from coder.errors import NotFoundError
-    from coder.services.themes import group_codes
+    from coder.services.codebook.themes import group_codes
 
     store = open_store(project)
     try:
@@ -109,7 +109,7 @@ def split(
     actor: str | None = ActorOption,
 ) -> None:
     """Split a code: move the chosen codings to a new code beside it."""
-    from coder.services.themes import split_code
+    from coder.services.codebook.themes import split_code
 
     store = open_store(project)
     result = split_code(
@@ -130,7 +130,7 @@ def move(
     actor: str | None = ActorOption,
 ) -> None:
     """Move a code under another parent, or to the top level."""
-    from coder.services.codebook_edit import move_code
+    from coder.services.codebook.edit import move_code
 
     store = open_store(project)
     view = move_code(
@@ -149,7 +149,7 @@ def rename(
     actor: str | None = ActorOption,
 ) -> None:
     """Rename a code."""
-    from coder.services.codebook_edit import rename_code
+    from coder.services.codebook.edit import rename_code
 
     store = open_store(project)
     view = rename_code(
@@ -164,7 +164,7 @@ def retire(
     actor: str | None = ActorOption,
 ) -> None:
     """Retire a code: it keeps its codings but can no longer be applied."""
-    from coder.services.codebook_edit import retire_code
+    from coder.services.codebook.edit import retire_code
 
     store = open_store(project)
     view = retire_code(store, actor=_coder_actor(store, actor), code_id=code_id(store, code))
@@ -177,7 +177,7 @@ def history(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """The codes merged into a code: their names and definitions, who merged them and when."""
-    from coder.services.themes import code_history
+    from coder.services.codebook.themes import code_history
 
     store = open_store(project)
     rows = code_history(store, code_id(store, code))
@@ -189,7 +189,7 @@ def undo(
     actor: str | None = ActorOption,
 ) -> None:
     """Undo your latest codebook operation (merge, group, split, move, rename, retire)."""
-    from coder.services.themes import undo_latest
+    from coder.services.codebook.themes import undo_latest
 
     done = undo_latest(open_store(project), actor=actor or current_user())
     typer.echo(done or "nothing to undo")
@@ -202,7 +202,7 @@ def align(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Align two coders' codes: overlap of their codings and likeness of names and definitions."""
-    from coder.services.alignment import align_codes
+    from coder.services.codebook.alignment import align_codes
 
     names = [n for item in coders for n in item.replace(",", " ").split()]
     if len(names) != 2:

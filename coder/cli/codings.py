@@ -21,7 +21,7 @@ def list_(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List codings with the coded text."""
-    from coder.services.codings import list_codings
+    from coder.services.coding.codings import list_codings
 
     views = list_codings(open_store(project), coders=coder, documents=document, codes=code)
     rows = [

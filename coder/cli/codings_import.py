@@ -25,7 +25,7 @@ def import_(
     ),
 ) -> None:
     """Import codings made in a spreadsheet; the whole file or, on any error, nothing."""
-    from coder.services.codings_import import import_codings
+    from coder.services.coding.importing import import_codings
 
     report = import_codings(
         open_store(project),

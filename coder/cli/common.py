@@ -25,7 +25,7 @@ ProjectOption = Annotated[
 
 
 def open_store(project: str) -> Store:
-    from coder.services.project import open_project
+    from coder.services.project.lifecycle import open_project
 
     return open_project(project)
 

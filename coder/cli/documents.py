@@ -45,8 +45,8 @@ def import_(
     A REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette or coder) fills
     a new or empty project with its documents, codebook, coders, codings and memos.
     """
-    from coder.services.documents import import_files
-    from coder.services.project import get_settings
+    from coder.services.documents.corpus import import_files
+    from coder.services.project.lifecycle import get_settings
 
     attributes = parse_attributes(attr)
     store = open_store(project)
@@ -100,7 +100,7 @@ def import_(
 
 
 def _import_refi_projects(store: Store, projects: list[Path], *, others: list[Path]) -> None:
-    from coder.services.exchange import import_refi_project
+    from coder.services.exports.refi import import_refi_project
 
     if len(projects) > 1:
         raise UsageError("import one .qdpx project at a time (it fills an empty project)")
@@ -125,7 +125,7 @@ def list_(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List documents with their attributes and unit counts."""
-    from coder.services.documents import list_documents
+    from coder.services.documents.corpus import list_documents
 
     filters = {k: str(v) for k, v in parse_attributes(where).items()}
     docs = list_documents(
@@ -180,7 +180,7 @@ def show(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Show a document's attributes and text (or its units)."""
-    from coder.services.documents import get_document
+    from coder.services.documents.corpus import get_document
 
     doc = get_document(open_store(project), name)
     if units:

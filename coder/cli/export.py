@@ -57,10 +57,10 @@ def export(
     title: str | None = typer.Option(None, "--title", help="Document title."),
 ) -> None:
     """Export codings, the codebook, a quote book or a framework matrix."""
-    from coder.services.exports import ExportOptions, export_format, render_export
+    from coder.services.exports.formats import ExportOptions, export_format, render_export
 
     if fmt.strip().lower() in ("help", "list"):
-        from coder.services.exports import export_formats
+        from coder.services.exports.formats import export_formats
 
         for f in export_formats():
             typer.echo(f"{f.name:<16} {f.extension:<6} {f.description}")

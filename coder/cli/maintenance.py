@@ -27,7 +27,7 @@ def copy(
     destination: str = typer.Argument(..., help="A new SQLite file or an empty database URL."),
 ) -> None:
     """Copy a project into an empty database (ids kept), then verify the copy is equal."""
-    from coder.services.maintenance import copy_project
+    from coder.services.project.maintenance import copy_project
 
     report = copy_project(
         source, destination, progress=lambda table, n: typer.echo(f"  {table}: {n} rows")
@@ -53,7 +53,7 @@ def login(
 ) -> None:
     """Give a coder their own PostgreSQL login: the server then enforces blind coding."""
     from coder.errors import UsageError
-    from coder.services.team import grant_login
+    from coder.services.project.team import grant_login
 
     password = None
     if password_env is not None:
@@ -72,7 +72,7 @@ def logout(
     project: ProjectOption = DEFAULT_PROJECT,
 ) -> None:
     """Revoke a coder's login role's access to this project."""
-    from coder.services.team import revoke_login
+    from coder.services.project.team import revoke_login
 
     revoke_login(open_store(project), coder, actor=current_user())
     typer.echo(f"revoked {coder}'s login on this project")
@@ -85,7 +85,7 @@ def backup(
     ),
 ) -> None:
     """Write a consistent copy of the project to a SQLite file while coders keep working."""
-    from coder.services.maintenance import backup_project
+    from coder.services.project.maintenance import backup_project
 
     report = backup_project(open_store(project), output)
     typer.echo(
@@ -96,7 +96,7 @@ def backup(
 
 def check(project: ProjectOption = DEFAULT_PROJECT) -> None:
     """Verify a project: storage integrity, document hashes, references, offsets, code tree."""
-    from coder.services.maintenance import check_project
+    from coder.services.project.maintenance import check_project
 
     report = check_project(open_store(project))
     counts = ", ".join(f"{n} {t}" for t, n in report.counts.items() if n)

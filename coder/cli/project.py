@@ -27,7 +27,7 @@ def init(
     ),
 ) -> None:
     """Create a new, empty project."""
-    from coder.services.project import create_project
+    from coder.services.project.lifecycle import create_project
 
     store = create_project(
         project, name=name, blind=blind, default_unit=unit, spacy_model=spacy_model
@@ -51,7 +51,7 @@ def demo(
 ) -> None:
     """Build the demo project from seeds/ and the example codebook, then open the TUI."""
     from coder.db.engine import project_url, sqlite_path
-    from coder.services.demo import build_demo
+    from coder.services.project.demo import build_demo
 
     user = coder or current_user()
     path = sqlite_path(project_url(project))
@@ -91,7 +91,7 @@ def code(
 
 
 def _open_tui(project: str, coder: str) -> None:
-    from coder.services.coders import ensure_coder
+    from coder.services.project.coders import ensure_coder
     from coder.tui.app import make_app
 
     store = open_store(project)

@@ -60,7 +60,7 @@ def reconcile(
     store = open_store(project)
     actor = current_user()
     if auto:
-        from coder.services.reconcile import auto_accept
+        from coder.services.reconcile.queue import auto_accept
 
         report = auto_accept(
             store,
@@ -77,7 +77,7 @@ def reconcile(
             f"({report.codings} codings){held}"
         )
         return
-    from coder.services.coders import ensure_coder
+    from coder.services.project.coders import ensure_coder
     from coder.tui.screens.reconcile import make_reconcile_app
 
     ensure_coder(store, actor, actor=actor)
@@ -98,7 +98,7 @@ def status(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Progress (decided / remaining) and the disagreements still to settle."""
-    from coder.services.reconcile import load_queue
+    from coder.services.reconcile.queue import load_queue
 
     first, second = _pair(coders)
     queue = load_queue(
@@ -160,13 +160,13 @@ def decide(
     consensus: str = typer.Option("consensus", "--as", help=CONSENSUS_HELP),
 ) -> None:
     """Decide one item without the TUI."""
-    from coder.services.reconcile import decide as decide_item
+    from coder.services.reconcile.queue import decide as decide_item
 
     first, second = _pair(coders)
     store = open_store(project)
     code_ids = None
     if keep == "edit":
-        from coder.services.codes import require_code
+        from coder.services.codebook.codes import require_code
 
         with store.read() as session:
             code_ids = [require_code(session, path).id for path in codes]
@@ -193,7 +193,7 @@ def log(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Every consensus coding with its provenance: source coder and coding, who, when, why."""
-    from coder.services.reconcile import provenance
+    from coder.services.reconcile.queue import provenance
 
     rows = [
         {
@@ -221,7 +221,7 @@ def log(
 @app.command("undo")
 def undo(project: ProjectOption = DEFAULT_PROJECT) -> None:
     """Undo your latest decision, bulk acceptance, merge, group or split."""
-    from coder.services.themes import undo_last_operation
+    from coder.services.codebook.themes import undo_last_operation
 
     result = undo_last_operation(open_store(project), actor=current_user())
     typer.echo(result.description if result else "nothing to undo")

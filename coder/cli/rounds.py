@@ -35,7 +35,7 @@ def start(
     project: ProjectOption = DEFAULT_PROJECT,
 ) -> None:
     """Open the next round: snapshot the codebook and the coders' agreement now."""
-    from coder.services.rounds import start_round
+    from coder.services.agreement.rounds import start_round
 
     names = [n for item in coders for n in item.replace(",", " ").split()]
     view = start_round(open_store(project), actor=current_user(), coders=names, name=name)
@@ -45,7 +45,7 @@ def start(
 @round_app.command("close")
 def close(project: ProjectOption = DEFAULT_PROJECT) -> None:
     """Close the open round: snapshot the codebook and the agreement again."""
-    from coder.services.rounds import close_round
+    from coder.services.agreement.rounds import close_round
 
     view = close_round(open_store(project), actor=current_user())
     typer.echo(f"closed round {view.number} ({view.name}): {_alpha(view.end)}")
@@ -74,7 +74,7 @@ def rounds(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List the rounds with their agreement at start and close, and a chart."""
-    from coder.services.rounds import list_rounds
+    from coder.services.agreement.rounds import list_rounds
 
     views = list_rounds(open_store(project))
     rows = [
@@ -117,7 +117,7 @@ def diff(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """What changed in the codebook between two rounds (added, renamed, merged, ...)."""
-    from coder.services.rounds import codebook_diff
+    from coder.services.agreement.rounds import codebook_diff
 
     entries = codebook_diff(open_store(project), first, second)
     rows = [{"change": e.kind, "code": e.code, "detail": e.detail} for e in entries]

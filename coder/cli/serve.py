@@ -41,8 +41,8 @@ def serve(
     """Serve the coding TUI to a web browser at http://HOST:PORT/."""
     from textual_serve.server import Server
 
-    from coder.services.coders import ensure_coder
-    from coder.services.team import connected_coder
+    from coder.services.project.coders import ensure_coder
+    from coder.services.project.team import connected_coder
 
     store = open_store(project)
     name = coder or connected_coder(store) or current_user()

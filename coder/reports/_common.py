@@ -14,7 +14,7 @@ from enum import Enum
 from coder.agreement._result import Coefficient
 from coder.agreement.bootstrap import BootstrapCI
 from coder.agreement.project import CodeAgreement
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 #: Krippendorff (2004), *Content Analysis*, 2nd ed., p. 241: rely on variables with alpha >= .800;
 #: consider those between .667 and .800 only for tentative conclusions.

@@ -26,7 +26,7 @@ from coder.reports._common import (
     reliability,
     unit_nouns,
 )
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from coder.reports._display import (
 )
 from coder.reports._methods import methods_paragraph, references
 from coder.reports._svg import chart_svg
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 _FLAG_CLASS = {
     Flag.LOW: "low",

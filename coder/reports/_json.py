@@ -12,7 +12,7 @@ import numpy as np
 
 from coder.reports._methods import methods_paragraph, references
 from coder.reports._rows import disagreement_entries
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 #: Bumped when a key is renamed or removed (adding keys keeps the version).
 FORMAT_VERSION = 1

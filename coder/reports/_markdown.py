@@ -13,7 +13,7 @@ from coder.reports._display import (
     top_confusions,
 )
 from coder.reports._methods import methods_paragraph, references
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 
 def _escape(text: str) -> str:

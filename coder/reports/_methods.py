@@ -23,7 +23,7 @@ from coder.reports._common import (
     undefined_count,
     unit_nouns,
 )
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 KRIPPENDORFF_2004 = (
     "Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology (2nd ed.). Sage."

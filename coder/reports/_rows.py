@@ -19,7 +19,7 @@ from coder.reports._common import (
     flag_for,
     reliability,
 )
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 Cell = float | int | str | None
 

@@ -19,7 +19,7 @@ from coder.reports._common import (
     flag_for,
     is_number,
 )
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 WIDTH = 860
 LABEL_WIDTH = 300

@@ -18,7 +18,7 @@ from coder.reports._rows import (
     overall_sheet,
     pair_sheet,
 )
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 
 def render_csv(report: AgreementReport) -> str:

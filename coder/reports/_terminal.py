@@ -31,7 +31,7 @@ from coder.reports._common import (
     reliability,
     unit_nouns,
 )
-from coder.services.agreement import AgreementReport
+from coder.services.agreement.compute import AgreementReport
 
 WIDTH = 100
 #: Documents listed in the terminal; the other formats list them all.

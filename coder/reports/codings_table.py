@@ -1,7 +1,7 @@
 """Codings as a table for analysts: CSV and XLSX with one row per coding.
 
 The columns are the layout ``coder codings import`` reads back (see
-:mod:`coder.services.codings_import`): ``document``, ``start``, ``end`` (character offsets,
+:mod:`coder.services.coding.importing`): ``document``, ``start``, ``end`` (character offsets,
 end exclusive), ``code`` (a path such as ``Theme/Code``), ``coder``, ``memo``, ``text`` (the
 coded passage, checked on import) and ``created_at`` (UTC, for information).
 """
@@ -12,8 +12,8 @@ import csv
 import io
 from collections.abc import Sequence
 
+from coder.domain.views import CodingView
 from coder.reports._xlsx_util import new_workbook, workbook_bytes, write_table
-from coder.services.views import CodingView
 
 CODING_COLUMNS = ("document", "start", "end", "code", "coder", "memo", "text", "created_at")
 

@@ -87,7 +87,7 @@ class CodeQuotes:
 
 @dataclass(frozen=True)
 class QuoteBook:
-    """Everything a quote book shows; built by :mod:`coder.services.exports`."""
+    """Everything a quote book shows; built by :mod:`coder.services.exports.formats`."""
 
     title: str
     coder: str

@@ -11,9 +11,14 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from coder.errors import CoderError
-from coder.services.coders import ensure_coder
-from coder.services.exports import ExportOptions, consensus_coder, export_formats, render_export
-from coder.services.project import Settings, get_settings
+from coder.services.exports.formats import (
+    ExportOptions,
+    consensus_coder,
+    export_formats,
+    render_export,
+)
+from coder.services.project.coders import ensure_coder
+from coder.services.project.lifecycle import Settings, get_settings
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import OpenDocument
 from coder.tui.screens.codebook import CodebookScreen

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from coder.services.search import SearchHit
-from coder.services.views import DocumentView
+from coder.domain.views import DocumentView
+from coder.services.documents.search import SearchHit
 
 
 @dataclass

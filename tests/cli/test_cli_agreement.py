@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from coder.cli.main import run
-from coder.services.codings import apply_code
-from coder.services.project import open_project
+from coder.services.coding.codings import apply_code
+from coder.services.project.lifecycle import open_project
 
 BOOK = """\
 codes:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coder.cli.main import run
-from coder.services.project import open_project
+from coder.services.project.lifecycle import open_project
 from tests.dbdump import dump
 
 BOOK = """\
@@ -57,7 +57,7 @@ def test_docs_list_formats(project: str, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_codes_and_codings_listings(project: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from coder.services.codings import apply_code
+    from coder.services.coding.codings import apply_code
 
     store = open_project(project)
     apply_code(
@@ -144,7 +144,7 @@ def test_project_from_environment(project: str, monkeypatch, capsys) -> None:  #
 
 def test_notebook_api_dataframes(project: str) -> None:
     import coder
-    from coder.services.codings import apply_code
+    from coder.services.coding.codings import apply_code
 
     with coder.open(project) as p:
         apply_code(p.store, coder="bob", document="a", start=0, end=19, code="Funding")

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from coder.db.engine import connect
 from coder.db.migrate import current_revision, downgrade, head_revision, upgrade
 from coder.db.models import Base
-from coder.services.project import open_project
+from coder.services.project.lifecycle import open_project
 
 
 def test_empty_database_upgrades_to_head_matching_the_models(empty_db_url: str) -> None:

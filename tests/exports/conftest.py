@@ -18,10 +18,10 @@ from sqlalchemy import select
 from coder.db.engine import Store
 from coder.db.models import Coder, Coding, Memo
 from coder.domain import Codebook, CodeDef, DocumentDraft, Unit, UnitKind
-from coder.services.coders import add_coder
-from coder.services.codes import import_codebook
-from coder.services.codings import apply_code
-from coder.services.documents import ImportReport, store_drafts
+from coder.services.codebook.codes import import_codebook
+from coder.services.coding.codings import apply_code
+from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.project.coders import add_coder
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXED = dt.datetime(2025, 3, 14, 9, 26, 53, tzinfo=dt.UTC)

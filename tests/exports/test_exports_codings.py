@@ -16,12 +16,12 @@ from coder.cli import export as export_cli
 from coder.db.engine import Store
 from coder.errors import InputError
 from coder.reports.codings_table import CODING_COLUMNS
-from coder.services.coders import add_coder, list_coders
-from coder.services.codes import list_codes
-from coder.services.codings import list_codings
-from coder.services.codings_import import import_codings
-from coder.services.exports import ExportOptions, render_export
-from coder.services.project import create_project
+from coder.services.codebook.codes import list_codes
+from coder.services.coding.codings import list_codings
+from coder.services.coding.importing import import_codings
+from coder.services.exports.formats import ExportOptions, render_export
+from coder.services.project.coders import add_coder, list_coders
+from coder.services.project.lifecycle import create_project
 from tests.dbdump import dump
 from tests.exports.conftest import TEXTS, base_project, check_golden
 

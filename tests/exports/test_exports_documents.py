@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from coder.db.engine import Store
 from coder.errors import UsageError
 from coder.reports.quotebook import clean_quote
-from coder.services.exports import ExportOptions, export_formats, render_export
+from coder.services.exports.formats import ExportOptions, export_formats, render_export
 from tests.exports.conftest import TEXTS, check_golden
 
 QUOTES = ExportOptions(attributes=("role", "year"), max_quote_chars=120)
@@ -296,7 +296,7 @@ def test_matrix_rollup_counts_themes(consensus_project: Store) -> None:
 
 
 def test_matrix_counts_a_passage_once_per_row(consensus_project: Store) -> None:
-    from coder.services.codings import apply_code
+    from coder.services.coding.codings import apply_code
 
     start = TEXTS["interview-02"].index("Researchers wanted rigour.")
     apply_code(

@@ -10,10 +10,10 @@ from coder.db.engine import Store
 from coder.db.models import Unit
 from coder.domain.codebook import Codebook, CodeDef
 from coder.domain.documents import DocumentDraft
-from coder.services import coding_session as cs
-from coder.services.coders import ensure_coder
-from coder.services.codes import import_codebook, list_codes
-from coder.services.documents import ImportReport, store_drafts
+from coder.services.codebook.codes import import_codebook, list_codes
+from coder.services.coding import session as cs
+from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.project.coders import ensure_coder
 from coder.text import segment
 
 INTERVIEW = (

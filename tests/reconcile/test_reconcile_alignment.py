@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coder.services import coding_session as cs
-from coder.services.alignment import align_codes, jaccard
+from coder.services.codebook.alignment import align_codes, jaccard
+from coder.services.coding import session as cs
 
 
 def _private(project, built, coder, name, definition, places):

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from coder.cli import agreement, codes_ops, reconcile, rounds
 from coder.cli.main import expand_multi_value_options
 from coder.errors import CoderError
-from coder.services.reconcile import load_queue
+from coder.services.reconcile.queue import load_queue
 from tests.dbdump import dump
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from coder.db.engine import connect
-from coder.services import reconcile as rc
-from coder.services import rounds, themes
-from coder.services.agreement import AgreementRequest, compute_project_agreement
-from coder.services.codes import list_codes
-from coder.services.demo import EXAMPLE_CODERS, build_demo
+from coder.services.agreement import rounds
+from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
+from coder.services.codebook import themes
+from coder.services.codebook.codes import list_codes
+from coder.services.project.demo import EXAMPLE_CODERS, build_demo
+from coder.services.reconcile import queue as rc
 from coder.tui.screens.reconcile import make_reconcile_app
 from tests.dbdump import dump
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from coder.db.models import Code, Coding, ConsensusSource, DocumentStatus, ReconcileDecision
 from coder.errors import ConflictError, InputError, UsageError
-from coder.services import reconcile as rc
-from coder.services.agreement import AgreementRequest, compute_project_agreement
-from coder.services.codebook_edit import add_code
-from coder.services.themes import undo_last_operation
+from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
+from coder.services.codebook.edit import add_code
+from coder.services.codebook.themes import undo_last_operation
+from coder.services.reconcile import queue as rc
 from tests.dbdump import dump
 
 PAIR = {"first": "alice", "second": "bob"}
@@ -27,7 +27,7 @@ def _state(store):
 
 def _consensus_codings(store, consensus="consensus"):
     with store.read() as s:
-        from coder.services.coders import require_coder
+        from coder.services.project.coders import require_coder
 
         cid = require_coder(s, consensus).id
         return sorted(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from coder.services import coding_session as cs
+from coder.services.coding import session as cs
 from coder.tui.screens.reconcile import make_reconcile_app
 
 

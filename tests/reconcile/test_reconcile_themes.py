@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from coder.db.models import AuditEntry, Code, Coding, Memo
 from coder.errors import ConflictError, InputError
-from coder.services import coding_session as cs
-from coder.services import reconcile as rc
-from coder.services import themes
-from coder.services.codebook_edit import rename_code
-from coder.services.coders import ensure_coder
-from coder.services.codes import list_codes
+from coder.services.codebook import themes
+from coder.services.codebook.codes import list_codes
+from coder.services.codebook.edit import rename_code
+from coder.services.coding import session as cs
+from coder.services.project.coders import ensure_coder
+from coder.services.reconcile import queue as rc
 from tests.dbdump import dump
 
 

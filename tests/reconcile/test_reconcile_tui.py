@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coder.services.reconcile import load_queue, provenance
+from coder.services.reconcile.queue import load_queue, provenance
 from coder.tui.screens.reconcile import EditCodesDialog, ReconcileScreen, make_reconcile_app
 
 SIZE = (100, 32)
@@ -103,7 +103,7 @@ async def test_order_toggles_to_weakest_codes_first(project):
 
 
 async def test_codebook_screen_merges_and_undoes(project, built):
-    from coder.services.codes import list_codes
+    from coder.services.codebook.codes import list_codes
     from coder.tui.app import make_app
     from coder.tui.screens.dialogs import ChooseDialog
     from coder.tui.widgets.codebook import CodebookTree

@@ -19,17 +19,17 @@ from coder.domain.codebook import Codebook, CodeDef
 from coder.domain.documents import DocumentDraft
 from coder.errors import ConflictError
 from coder.io.refi import read_qdc, schema_errors
-from coder.services.coders import add_coder
-from coder.services.codes import CodeTree, import_codebook
-from coder.services.codings import apply_code
-from coder.services.documents import ImportReport, store_drafts
-from coder.services.exchange import (
+from coder.services.codebook.codes import CodeTree, import_codebook
+from coder.services.coding.codings import apply_code
+from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.exports.refi import (
     export_refi_codebook,
     export_refi_project,
     import_refi_codebook,
     import_refi_project,
 )
-from coder.services.project import create_project
+from coder.services.project.coders import add_coder
+from coder.services.project.lifecycle import create_project
 from tests.dbdump import dump
 from tests.refi.refi_helpers import NVIVO
 

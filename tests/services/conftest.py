@@ -6,9 +6,9 @@ import pytest
 
 from coder.db.engine import Store
 from coder.domain import Codebook, CodeDef, DocumentDraft, Unit, UnitKind
-from coder.services.coders import add_coder
-from coder.services.codes import import_codebook
-from coder.services.documents import ImportReport, store_drafts
+from coder.services.codebook.codes import import_codebook
+from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.project.coders import add_coder
 
 TEXT_1 = "We partnered early. Trust mattered most.\n\nFunding was short. Timelines slipped."
 TEXT_2 = "Policy asked for rapid answers. Researchers wanted rigour."

@@ -8,8 +8,8 @@ import pytest
 
 from coder.db.engine import Store
 from coder.errors import CoderError, NotFoundError, UsageError
-from coder.services.agreement import AgreementRequest, compute_project_agreement
-from coder.services.codings import apply_code
+from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
+from coder.services.coding.codings import apply_code
 
 # interview-1 sentences: [0,19) [20,40) [42,60) [61,78); interview-2: [0,31) [32,58)
 TRUST = "Relationships/Trust"

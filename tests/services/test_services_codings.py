@@ -8,8 +8,8 @@ from sqlalchemy import select
 from coder.db.engine import Store
 from coder.db.models import AuditEntry, Coding
 from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.codings import apply_code, list_codings, remove_coding
-from coder.services.project import update_settings
+from coder.services.coding.codings import apply_code, list_codings, remove_coding
+from coder.services.project.lifecycle import update_settings
 
 
 def test_apply_code_stores_the_span_text_and_audit(project: Store) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coder.db.engine import Store
-from coder.services.documents import get_document, import_files, list_documents
+from coder.services.documents.corpus import get_document, import_files, list_documents
 from tests.badfiles import make_bad_inputs
 from tests.dbdump import dump
 
@@ -103,7 +103,7 @@ def test_subtitle_speaker_turns_are_stored(project: Store, tmp_path: Path) -> No
 
 
 def test_parallel_and_sequential_imports_store_the_same(tmp_path: Path, empty_db_url: str) -> None:
-    from coder.services.project import create_project
+    from coder.services.project.lifecycle import create_project
 
     files = []
     for i in range(6):

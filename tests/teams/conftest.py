@@ -14,9 +14,9 @@ from sqlalchemy.engine import make_url
 
 from coder.db.engine import Store
 from coder.domain import Codebook, CodeDef, DocumentDraft, Unit, UnitKind
-from coder.services.coders import add_coder
-from coder.services.codes import import_codebook
-from coder.services.documents import ImportReport, store_drafts
+from coder.services.codebook.codes import import_codebook
+from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.project.coders import add_coder
 
 SERVER_URL = os.environ.get("CODER_TEST_DATABASE_URL")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -15,8 +15,8 @@ import os
 import sys
 import time
 
-from coder.services.codings import apply_code
-from coder.services.project import open_project
+from coder.services.coding.codings import apply_code
+from coder.services.project.lifecycle import open_project
 
 CODE_PATHS = [
     "Relationships/Trust",
@@ -59,7 +59,7 @@ def run_apply(url: str, coder: str, count: int) -> None:
 def run_crashable(url: str, coder: str, count: int, log_path: str) -> None:
     # Resume where the database says this coder stopped: the actions are applied in order, so
     # the number of this coder's codings is the index of the next action.
-    from coder.services.codings import list_codings
+    from coder.services.coding.codings import list_codings
 
     store = open_project(url)
     done = len(list_codings(store, coders=[coder]))

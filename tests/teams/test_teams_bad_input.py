@@ -14,10 +14,10 @@ from conftest import SCHEMA_0001
 
 from coder.db.engine import Store
 from coder.errors import CoderError, InputError
-from coder.services.codings import apply_code
-from coder.services.codings_import import import_codings
-from coder.services.documents import import_files
-from coder.services.project import open_project
+from coder.services.coding.codings import apply_code
+from coder.services.coding.importing import import_codings
+from coder.services.documents.corpus import import_files
+from coder.services.project.lifecycle import open_project
 from tests.badfiles import BadInput, make_bad_inputs, pdf_bytes
 from tests.dbdump import dump
 
@@ -151,7 +151,7 @@ def test_a_database_from_another_program_or_a_newer_coder_is_refused(tmp_path: P
 def test_a_database_from_the_first_schema_opens_by_upgrading(old_project: Path) -> None:
     store = open_project(old_project)
     try:
-        from coder.services.codings import list_codings
+        from coder.services.coding.codings import list_codings
 
         assert len(list_codings(store)) == 6
     finally:

@@ -13,11 +13,11 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from coder.db.engine import Store
 from coder.errors import ConflictError
-from coder.services.codes import list_codes
-from coder.services.coding_session import create_code_from_selection
-from coder.services.codings import apply_code, list_codings
-from coder.services.project import open_project, update_settings
-from coder.services.team import connected_coder, grant_login, revoke_login
+from coder.services.codebook.codes import list_codes
+from coder.services.coding.codings import apply_code, list_codings
+from coder.services.coding.session import create_code_from_selection
+from coder.services.project.lifecycle import open_project, update_settings
+from coder.services.project.team import connected_coder, grant_login, revoke_login
 
 pytestmark = pytest.mark.skipif(
     not SERVER_URL, reason="row-level security needs PostgreSQL (set CODER_TEST_DATABASE_URL)"

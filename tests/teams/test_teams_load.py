@@ -15,8 +15,8 @@ from pathlib import Path
 from teams_worker import action
 
 from coder.db.engine import Store, sqlite_path
-from coder.services.codings import list_codings
-from coder.services.maintenance import check_project, sqlite_integrity
+from coder.services.coding.codings import list_codings
+from coder.services.project.maintenance import check_project, sqlite_integrity
 
 WORKER = Path(__file__).with_name("teams_worker.py")
 REPO = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def expected(count: int) -> set[tuple[str, int, int, str]]:
 
 
 def test_four_coders_at_once_lose_nothing_and_never_see_a_lock(project: Store) -> None:
-    from coder.services.coders import add_coder
+    from coder.services.project.coders import add_coder
 
     for name in ("cai", "dee"):
         add_coder(project, name)

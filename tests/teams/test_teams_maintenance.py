@@ -19,10 +19,11 @@ from coder.db.engine import Store, connect
 from coder.db.migrate import current_revision, head_revision, upgrade
 from coder.domain import Codebook, CodeDef
 from coder.errors import ConflictError
-from coder.services.codes import import_codebook
-from coder.services.codings import apply_code, list_codings
-from coder.services.documents import get_document, list_documents
-from coder.services.maintenance import (
+from coder.services.codebook.codes import import_codebook
+from coder.services.coding.codings import apply_code, list_codings
+from coder.services.documents.corpus import get_document, list_documents
+from coder.services.project.lifecycle import open_project
+from coder.services.project.maintenance import (
     backup_project,
     check_project,
     copy_project,
@@ -30,7 +31,6 @@ from coder.services.maintenance import (
     reset_sequences,
     sqlite_integrity,
 )
-from coder.services.project import open_project
 from tests.dbdump import dump
 
 WORKER = Path(__file__).with_name("teams_worker.py")

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from coder.db.engine import Store
-from coder.services.codings import list_codings
-from coder.services.documents import get_document
+from coder.services.coding.codings import list_codings
+from coder.services.documents.corpus import get_document
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REPO = Path(__file__).resolve().parents[2]

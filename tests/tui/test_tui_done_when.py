@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from coder.services.project import open_project
+from coder.services.project.lifecycle import open_project
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.widgets.coded_text import CodedText

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from tui_project import build_project
 
-from coder.services.codings import list_codings
-from coder.services.project import create_project, open_project
+from coder.services.coding.codings import list_codings
+from coder.services.project.lifecycle import create_project, open_project
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

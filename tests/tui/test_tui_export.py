@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList
 
 from coder.db.engine import Store
-from coder.services.codings import apply_code
+from coder.services.coding.codings import apply_code
 from coder.tui.app import make_app
 from coder.tui.screens.export import ExportDialog
 

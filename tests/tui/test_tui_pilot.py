@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from coder.db.models import Code, Memo
-from coder.services.coding_session import document_codings, is_done
-from coder.services.codings import list_codings
-from coder.services.documents import get_document
+from coder.services.coding.codings import list_codings
+from coder.services.coding.session import document_codings, is_done
+from coder.services.documents.corpus import get_document
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.widgets.coded_text import CodedText

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from coder.db.models import AuditEntry
 from coder.errors import ConflictError, NotFoundError
-from coder.services import codebook_edit
-from coder.services import coding_session as cs
-from coder.services.codes import list_codes
-from coder.services.documents import get_document
-from coder.services.project import open_project, update_settings
-from coder.services.search import search_project
+from coder.services.codebook import edit as codebook_edit
+from coder.services.codebook.codes import list_codes
+from coder.services.coding import session as cs
+from coder.services.documents.corpus import get_document
+from coder.services.documents.search import search_project
+from coder.services.project.lifecycle import open_project, update_settings
 
 
 def _ids(store):

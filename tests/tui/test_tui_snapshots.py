@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from textual.widgets import Input, TextArea
 
-from coder.services import coding_session as cs
-from coder.services.codes import list_codes
-from coder.services.documents import get_document
+from coder.services.codebook.codes import list_codes
+from coder.services.coding import session as cs
+from coder.services.documents.corpus import get_document
 from coder.tui.app import make_app
 
 

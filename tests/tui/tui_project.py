@@ -10,9 +10,9 @@ from coder.db.engine import Store
 from coder.db.models import Code, Coding, DocumentStatus, Memo
 from coder.domain.codebook import Codebook, CodeDef
 from coder.domain.documents import DocumentDraft
-from coder.services.coders import ensure_coder
-from coder.services.codes import import_codebook
-from coder.services.documents import ImportReport, store_drafts
+from coder.services.codebook.codes import import_codebook
+from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.project.coders import ensure_coder
 from coder.text import segment
 
 INTERVIEW = (

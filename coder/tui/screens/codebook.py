@@ -10,10 +10,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
+from coder.domain.views import CodeView
 from coder.errors import CoderError
-from coder.services import codebook_edit, themes
-from coder.services.codes import coding_counts, list_codes
-from coder.services.views import CodeView
+from coder.services.codebook import edit as codebook_edit
+from coder.services.codebook import themes
+from coder.services.codebook.codes import coding_counts, list_codes
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import CodebookChanged
 from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeForm

@@ -22,11 +22,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
+from coder.domain.views import CodeView, CodingView
 from coder.errors import CoderError
-from coder.services import coding_session as session_service
-from coder.services.codes import list_codes
-from coder.services.coding_session import CodingDocument
-from coder.services.views import CodeView, CodingView
+from coder.services.codebook.codes import list_codes
+from coder.services.coding import session as session_service
+from coder.services.coding.session import CodingDocument
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import CodingsChanged
 from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeFinder, CodeForm, MemoDialog

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
-from coder.services.views import CodeView
+from coder.domain.views import CodeView
 
 
 class MemoDialog(ModalScreen[str | None]):

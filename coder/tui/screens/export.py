@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from coder.services.exports import ExportFormat
+from coder.services.exports.formats import ExportFormat
 
 #: Formats a coder may not export from a blind project: they carry everyone's codings.
 WHOLE_PROJECT_FORMATS = frozenset({"qdpx"})

@@ -22,9 +22,9 @@ from textual.widgets import Footer, Label, SelectionList, Static
 
 from coder.domain.documents import UnitKind
 from coder.errors import CoderError
-from coder.services import reconcile as rc
-from coder.services.codes import list_codes
-from coder.services.themes import undo_last_operation
+from coder.services.codebook.codes import list_codes
+from coder.services.codebook.themes import undo_last_operation
+from coder.services.reconcile import queue as rc
 from coder.tui.commands import Command, bindings
 from coder.tui.screens.dialogs import MemoDialog
 from coder.tui.widgets.reconcile_panels import ContextPanel, DefinitionsPanel, SidePanel

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coder.services.search import SearchHit, search_project
+from coder.services.documents.search import SearchHit, search_project
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import OpenDocument, SearchFinished
 

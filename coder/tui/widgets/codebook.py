@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from coder.services.views import CodeView
+from coder.domain.views import CodeView
 from coder.tui.widgets.coded_text import DEFAULT_CODE_COLOUR
 
 #: How many codes get a number key.

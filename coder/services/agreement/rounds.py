@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Round
 from coder.errors import CoderError, ConflictError, NotFoundError, UsageError
-from coder.services.audit import record
-from coder.services.codes import CodeTree
+from coder.services.codebook.codes import CodeTree
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _clean(value: float) -> float | None:
 
 def agreement_figures(store: Store, coders: Sequence[str]) -> dict[str, Any]:
     """The figures a round keeps: pooled alpha, percent agreement and alpha per code."""
-    from coder.services.agreement import AgreementRequest, compute_project_agreement
+    from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
 
     try:
         report = compute_project_agreement(store, AgreementRequest(coders=tuple(coders), ci=False))
@@ -149,7 +149,7 @@ def _open_round(session: Session) -> Round | None:
 
 def start_round(store: Store, *, actor: str, coders: Sequence[str], name: str = "") -> RoundView:
     """Open the next round for ``coders``, snapshotting the codebook and their agreement."""
-    from coder.services.coders import require_coder
+    from coder.services.project.coders import require_coder
 
     if len(coders) < 2:
         raise UsageError("a round compares at least two coders (--coders A B)")

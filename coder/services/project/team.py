@@ -15,11 +15,11 @@ import re
 from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.engine import make_url
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Coder
 from coder.errors import ConflictError, InputError
-from coder.services.audit import record
-from coder.services.coders import require_coder
+from coder.services.project.coders import require_coder
 
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from coder.db.engine import Store
 from coder.db.models import Document, ProjectSettings
-from coder.services.documents import latest_documents
+from coder.services.documents.corpus import latest_documents
 from coder.text import in_family, lemmatise, load_pipeline
 
 if TYPE_CHECKING:

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import (
     Code,
@@ -48,9 +49,7 @@ from coder.io.refi import (
     write_qdpx,
 )
 from coder.io.refi._xml import COD_GUID_NAMESPACE, derived_guid
-from coder.services.audit import record
-from coder.services.coders import get_or_create_coder
-from coder.services.codes import (
+from coder.services.codebook.codes import (
     CodebookImportReport,
     CodeTree,
     _import_code,
@@ -58,8 +57,9 @@ from coder.services.codes import (
     import_codebook,
     list_codes,
 )
-from coder.services.codings import coding_snapshot
-from coder.services.documents import ImportReport, decode_attribute, store_draft
+from coder.services.coding.codings import coding_snapshot
+from coder.services.documents.corpus import ImportReport, decode_attribute, store_draft
+from coder.services.project.coders import get_or_create_coder
 
 #: Coder given codings whose file names no user at all.
 UNKNOWN_CODER = "imported"
@@ -113,7 +113,7 @@ def import_refi_project(
     Refuses (:class:`ConflictError`) a project that already has documents or codings, and
     (:class:`InputError`) any unsafe or inconsistent archive, before writing anything.
     """
-    from coder.services.project import get_settings
+    from coder.services.project.lifecycle import get_settings
     from coder.text import load_pipeline, segment_many
 
     archive = Path(path)

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from coder.db.engine import Store
 from coder.domain.codebook import CodePath
+from coder.domain.views import CodingView
 from coder.errors import UsageError
-from coder.services.views import CodingView
 
 if TYPE_CHECKING:
     from coder.reports.codebook_doc import CodebookDocument
@@ -107,8 +107,8 @@ def _csv_bytes(text: str) -> bytes:
 
 def filtered_codings(store: Store, options: ExportOptions) -> list[CodingView]:
     """The codings the options select: by coder, code (with sub-codes), document, attribute."""
-    from coder.services.codings import list_codings
-    from coder.services.documents import list_documents
+    from coder.services.coding.codings import list_codings
+    from coder.services.documents.corpus import list_documents
 
     codings = list_codings(
         store, coders=options.coders, documents=options.documents, codes=options.codes
@@ -121,14 +121,14 @@ def filtered_codings(store: Store, options: ExportOptions) -> list[CodingView]:
 
 def consensus_coder(store: Store) -> str | None:
     """The name of the project's consensus coder, if it has one."""
-    from coder.services.coders import list_coders
+    from coder.services.project.coders import list_coders
 
     return next((c.name for c in list_coders(store) if c.kind == "consensus"), None)
 
 
 def quote_coder(store: Store, options: ExportOptions, *, what: str) -> str:
     """The one coder whose codings ``what`` shows: the one named, else the consensus coder."""
-    from coder.services.coders import list_coders
+    from coder.services.project.coders import list_coders
 
     if len(options.coders) > 1:
         raise UsageError(f"{what} shows one coder's codings; name one with --coder")
@@ -200,8 +200,8 @@ def _quotes_by_code(
     Within a code, quotes follow the documents' import order, then their position.
     """
     from coder.reports.quotebook import make_quote
-    from coder.services.codes import list_codes
-    from coder.services.documents import list_documents
+    from coder.services.codebook.codes import list_codes
+    from coder.services.documents.corpus import list_documents
 
     codings = filtered_codings(store, replace(options, coders=(coder,)))
     docs = {d.id: d for d in list_documents(store, all_versions=True)}
@@ -239,7 +239,7 @@ def _quotes_by_code(
 def load_quote_book(store: Store, options: ExportOptions) -> QuoteBook:
     """The quote book of one coder (the consensus coder by default), filtered by the options."""
     from coder.reports.quotebook import CodeQuotes, QuoteBook
-    from coder.services.project import get_settings
+    from coder.services.project.lifecycle import get_settings
 
     coder = quote_coder(store, options, what="the quote book")
     grouped, codes = _quotes_by_code(store, options, coder, options.attributes)
@@ -277,7 +277,7 @@ def load_codebook_document(store: Store, options: ExportOptions) -> CodebookDocu
     honour the document and attribute filters.
     """
     from coder.reports.codebook_doc import CodebookDocument
-    from coder.services.codes import export_codebook
+    from coder.services.codebook.codes import export_codebook
 
     if len(options.coders) > 1:
         raise UsageError("the codebook counts one coder's codings; name one with --coder")
@@ -301,7 +301,7 @@ def load_codebook_document(store: Store, options: ExportOptions) -> CodebookDocu
         examples_coder = quote_coder(store, options, what="--examples")
         grouped, _ = _quotes_by_code(store, replace(options, codes=()), examples_coder, ())
         examples = {path: tuple(quotes[: options.examples]) for path, quotes in grouped.items()}
-    from coder.services.project import get_settings
+    from coder.services.project.lifecycle import get_settings
 
     book = export_codebook(store, name=options.title or f"Codebook: {get_settings(store).name}")
     return CodebookDocument(book, dict(counts), note, examples, examples_coder)
@@ -417,9 +417,9 @@ def load_matrix(store: Store, options: ExportOptions) -> FrameworkMatrix:
     """Codes (or, with ``rollup``, their ancestors at that depth) by the values of ``by``."""
     from coder.reports.matrix import NOT_SET, FrameworkMatrix
     from coder.reports.quotebook import make_quote
-    from coder.services.codes import list_codes
-    from coder.services.documents import list_documents
-    from coder.services.project import get_settings
+    from coder.services.codebook.codes import list_codes
+    from coder.services.documents.corpus import list_documents
+    from coder.services.project.lifecycle import get_settings
 
     documents = list_documents(store, all_versions=True)
     known = sorted({k for d in documents for k in d.attributes})
@@ -516,7 +516,7 @@ def _refi_writer(export: Callable[[Store, Path], object]) -> Writer:
 
 
 def _register_refi_formats() -> None:
-    from coder.services.exchange import export_refi_codebook, export_refi_project
+    from coder.services.exports.refi import export_refi_codebook, export_refi_project
 
     register_export_format(
         ExportFormat(

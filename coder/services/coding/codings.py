@@ -8,14 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, Document, Memo
+from coder.domain.views import CodingView
 from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.audit import record
-from coder.services.coders import require_coder
-from coder.services.codes import CodeTree, require_code
-from coder.services.documents import require_document
-from coder.services.views import CodingView
+from coder.services.codebook.codes import CodeTree, require_code
+from coder.services.documents.corpus import require_document
+from coder.services.project.coders import require_coder
 
 
 def coding_snapshot(row: Coding) -> dict[str, object]:

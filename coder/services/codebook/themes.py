@@ -7,9 +7,9 @@
 * split: chosen codings of a code move to a new sibling code.
 
 Each operation is one transaction and one audit entry holding every row it created, changed
-or deleted (:mod:`coder.services.changeset`), so :func:`undo_last_operation` restores the
+or deleted (:mod:`coder.db.changeset`), so :func:`undo_last_operation` restores the
 database exactly: same ids, same timestamps. Only the audit log grows (an ``undo`` entry).
-Code alignment between two coders' codebooks lives in :mod:`coder.services.alignment`.
+Code alignment between two coders' codebooks lives in :mod:`coder.services.codebook.alignment`.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coder.db.audit import record
+from coder.db.changeset import Changes, revert, tracking
 from coder.db.engine import Store
 from coder.db.models import AuditEntry, Code, CodeHistory, Coding, ConsensusSource, Memo
 from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.audit import record
-from coder.services.changeset import Changes, revert, tracking
-from coder.services.codebook_edit import _check_name, _next_colour
-from coder.services.codes import CodeTree, code_snapshot
+from coder.services.codebook.codes import CodeTree, code_snapshot
+from coder.services.codebook.edit import _check_name, _next_colour
 
 #: Audit actions of this module (and of reconciliation) that :func:`undo_last_operation` undoes.
 OPERATIONS = ("merge", "group", "split", "decide", "accept")
@@ -346,10 +346,10 @@ def undo_latest(store: Store, *, actor: str) -> str | None:
     """Undo the actor's latest action of any kind this project can undo; a sentence, or None.
 
     Merges, groups, splits and decisions are undone here; codings, memos and single-code edits
-    by :func:`coder.services.coding_session.undo_last`, whichever came last.
+    by :func:`coder.services.coding.session.undo_last`, whichever came last.
     """
-    from coder.services.coders import find_coder
-    from coder.services.coding_session import UNDOABLE, undo_last
+    from coder.services.coding.session import UNDOABLE, undo_last
+    from coder.services.project.coders import find_coder
 
     with store.read() as session:
         mine = last_operation(session, actor)

@@ -7,11 +7,11 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Coder
+from coder.domain.views import CoderView
 from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.audit import record
-from coder.services.views import CoderView
 
 _NAME = re.compile(r"^[\w][\w .@'-]{0,99}$")
 

@@ -8,7 +8,7 @@ by hand) writes one consensus coding per code over the unit, each with its prove
 coding it copies, the decision, who decided, when and why. Agreeing units are accepted in bulk.
 
 Every decision is one transaction and one audit entry with every row it wrote, so it can be
-undone exactly (:func:`coder.services.themes.undo_last_operation`). When the last unit of a
+undone exactly (:func:`coder.services.codebook.themes.undo_last_operation`). When the last unit of a
 document is decided, the document is marked done for the consensus coder, so agreement of a
 coder against consensus counts it (``coder agreement --coders A consensus``).
 """
@@ -25,6 +25,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coder.db.changeset import tracking
 from coder.db.engine import Store
 from coder.db.models import (
     Code,
@@ -40,10 +41,9 @@ from coder.db.models import (
 from coder.domain.codebook import CodePath
 from coder.domain.documents import UnitKind
 from coder.errors import ConflictError, InputError, NotFoundError, UsageError
-from coder.services.changeset import tracking
-from coder.services.coders import find_coder, require_coder
-from coder.services.codes import CodeTree
-from coder.services.themes import OperationResult, finish_operation
+from coder.services.codebook.codes import CodeTree
+from coder.services.codebook.themes import OperationResult, finish_operation
+from coder.services.project.coders import find_coder, require_coder
 
 Choice = Literal["a", "b", "both", "shared", "edit"]
 Order = Literal["document", "weakest"]
@@ -191,7 +191,7 @@ def ensure_consensus(store: Store, name: str = DEFAULT_CONSENSUS, *, actor: str)
 
 
 def _consensus(session: Session, name: str, *, actor: str, create: bool) -> Coder:
-    from coder.services.audit import record
+    from coder.db.audit import record
 
     row = find_coder(session, name)
     if row is None:
@@ -222,7 +222,7 @@ def _agreement(
     store: Store, first: str, second: str, unit: UnitKind
 ) -> tuple[list[str], dict[CodePath, float]]:
     """The documents both coders worked on, and each code's alpha between them."""
-    from coder.services.agreement import AgreementRequest, compute_project_agreement
+    from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
 
     report = compute_project_agreement(
         store, AgreementRequest(coders=(first, second), unit=unit, ci=False)
@@ -275,7 +275,7 @@ def _rank(alpha: float) -> float:
 
 
 def _document_ids(session: Session, names: Iterable[str]) -> list[int]:
-    from coder.services.documents import latest_documents
+    from coder.services.documents.corpus import latest_documents
 
     by_name = {d.name: d.id for d in session.scalars(latest_documents())}
     return [by_name[n] for n in names if n in by_name]

@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Document, DocumentAttribute, Unit
 from coder.domain.documents import AttributeValue, DocumentDraft
 from coder.domain.documents import Unit as UnitDraft
+from coder.domain.views import DocumentSummary, DocumentView, UnitView
 from coder.errors import CoderError, InputError, NotFoundError
-from coder.services.audit import record
-from coder.services.views import DocumentSummary, DocumentView, UnitView
 
 #: Formats where one file holds many small documents (one per row).
 TABULAR_FORMATS = frozenset({"csv", "xlsx"})
@@ -88,9 +88,9 @@ def import_files(
 
     A bad file is reported in ``errors`` (one line naming it and the problem) and leaves the
     project as it was; the other files still import. Segmentation of the next files overlaps
-    with storing the previous ones (see :mod:`coder.services.segmenting`).
+    with storing the previous ones (see :mod:`coder.services.documents.segmenting`).
     """
-    from coder.services.segmenting import read_and_segment
+    from coder.services.documents.segmenting import read_and_segment
 
     report = ImportReport()
     total = len(paths)

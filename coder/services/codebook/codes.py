@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding
 from coder.domain.codebook import Codebook, CodeDef, CodePath
+from coder.domain.views import CodeView
 from coder.errors import NotFoundError
-from coder.services.audit import record
-from coder.services.views import CodeView
 
 _FIELDS = ("definition", "inclusion", "exclusion", "example", "colour", "keywords")
 
@@ -129,8 +129,8 @@ def list_codes(
 
     With ``viewer`` on a blind project, other coders' private codes are left out.
     """
-    from coder.services.coders import require_coder
-    from coder.services.project import get_settings
+    from coder.services.project.coders import require_coder
+    from coder.services.project.lifecycle import get_settings
 
     blind = get_settings(store).blind
     with store.read() as session:
@@ -152,7 +152,7 @@ def coding_counts(store: Store, *, coder: str | None = None) -> dict[CodePath, i
     with store.read() as session:
         query = select(Coding.code_id, func.count()).group_by(Coding.code_id)
         if coder:
-            from coder.services.coders import require_coder
+            from coder.services.project.coders import require_coder
 
             query = query.where(Coding.coder_id == require_coder(session, coder).id)
         tree = CodeTree.load(session)
@@ -247,7 +247,7 @@ def export_codebook(
     store: Store, *, name: str | None = None, viewer: str | None = None
 ) -> Codebook:
     """The project's active shared codes (and the viewer's private ones) as a Codebook."""
-    from coder.services.project import get_settings
+    from coder.services.project.lifecycle import get_settings
 
     settings = get_settings(store)
     views = list_codes(store, viewer=viewer)

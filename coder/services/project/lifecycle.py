@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from coder.db.audit import record
 from coder.db.engine import Store, connect, sqlite_path, table_names
 from coder.db.migrate import current_revision, head_revision, upgrade
 from coder.db.models import ProjectSettings
 from coder.domain.documents import UnitKind
 from coder.errors import ConflictError, InputError
-from coder.services.audit import record
 
 
 @dataclass(frozen=True)

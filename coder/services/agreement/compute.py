@@ -17,9 +17,9 @@ from coder.db.models import Code, Coding, Document, DocumentAttribute, DocumentS
 from coder.domain.codebook import CodePath
 from coder.domain.documents import UnitKind
 from coder.errors import InputError, NotFoundError, UsageError
-from coder.services.coders import require_coder
-from coder.services.codes import CodeTree, require_code
-from coder.services.documents import require_document
+from coder.services.codebook.codes import CodeTree, require_code
+from coder.services.documents.corpus import require_document
+from coder.services.project.coders import require_coder
 
 Level = Literal["unit", "character", "span"]
 Overlap = Literal["any", "majority", "full"]
@@ -74,7 +74,7 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
     Raises a one-line error for one coder only, an unknown coder, document or code, or a
     selection with no codings.
     """
-    from coder.services.project import get_settings
+    from coder.services.project.lifecycle import get_settings
 
     if len(request.coders) < 2:
         raise UsageError("agreement needs at least two coders (--coders A B)")
@@ -246,7 +246,7 @@ def _coded_by_everyone(
 
 
 def _select_documents(session: Session, request: AgreementRequest) -> list[Document]:
-    from coder.services.documents import latest_documents
+    from coder.services.documents.corpus import latest_documents
 
     if request.documents:
         docs = [require_document(session, name) for name in request.documents]

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, ProjectSettings
 from coder.domain.codebook import is_hex_colour
+from coder.domain.views import CodeView
 from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.audit import record
-from coder.services.coders import require_coder
-from coder.services.codes import CodeTree, _view, code_snapshot
-from coder.services.views import CodeView
+from coder.services.codebook.codes import CodeTree, _view, code_snapshot
+from coder.services.project.coders import require_coder
 
 #: Fields of a code that :func:`edit_code` changes.
 EDITABLE_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour")

@@ -18,22 +18,22 @@ from sqlalchemy import Select, delete, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, defer
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import AuditEntry, Code, Coder, Coding, Document, DocumentStatus, Memo, Unit
-from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.audit import record
-from coder.services.codebook_edit import add_code_in, code_view, visible_code
-from coder.services.coders import require_coder
-from coder.services.codes import CodeTree
-from coder.services.codings import coding_snapshot
-from coder.services.documents import attributes_by_document, latest_documents, text_sha256
-from coder.services.views import (
+from coder.domain.views import (
     CodeView,
     CodingView,
     DocumentSummary,
     DocumentView,
     UnitView,
 )
+from coder.errors import ConflictError, InputError, NotFoundError
+from coder.services.codebook.codes import CodeTree
+from coder.services.codebook.edit import add_code_in, code_view, visible_code
+from coder.services.coding.codings import coding_snapshot
+from coder.services.documents.corpus import attributes_by_document, latest_documents, text_sha256
+from coder.services.project.coders import require_coder
 
 #: (action, entity) pairs a coder can undo.
 UNDOABLE = (

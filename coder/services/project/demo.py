@@ -17,13 +17,13 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
+from coder.db.audit import record
 from coder.db.engine import Store, sqlite_path
 from coder.db.models import Coding, Document, Unit
-from coder.services.audit import record
-from coder.services.coders import get_or_create_coder
-from coder.services.codes import CodeTree, import_codebook
-from coder.services.documents import ImportReport, store_drafts
-from coder.services.project import create_project
+from coder.services.codebook.codes import CodeTree, import_codebook
+from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.project.coders import get_or_create_coder
+from coder.services.project.lifecycle import create_project
 
 EXAMPLE_CODERS = ("example-coder-A", "example-coder-B")
 #: How many documents the example coders code (the first N, in import order).

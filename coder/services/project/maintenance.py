@@ -19,7 +19,7 @@ from coder.db.engine import Store, connect, sqlite_path
 from coder.db.migrate import upgrade
 from coder.db.models import Base, Code, Document
 from coder.errors import CoderError, ConflictError
-from coder.services.documents import text_sha256
+from coder.services.documents.corpus import text_sha256
 
 #: Rows moved per INSERT statement while copying; keeps memory flat on large corpora.
 COPY_BATCH = 500
@@ -202,7 +202,7 @@ def copy_project(
     the destination is written in one transaction and must be empty. Afterwards every table
     is compared (row count and content hash); a difference is an error.
     """
-    from coder.services.project import open_project
+    from coder.services.project.lifecycle import open_project
 
     src = open_project(source)
     try:

@@ -24,8 +24,8 @@ from coder.db.models import Coding, Unit
 from coder.domain.codebook import CodePath
 from coder.domain.documents import UnitKind
 from coder.errors import UsageError
-from coder.services.coders import require_coder
-from coder.services.codes import CodeTree
+from coder.services.codebook.codes import CodeTree
+from coder.services.project.coders import require_coder
 
 #: Lowest score for which a pair is suggested for merging.
 SUGGEST_MIN = 0.25

@@ -24,14 +24,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, Document, Memo
 from coder.domain.codebook import CodePath
 from coder.errors import InputError
 from coder.reports._xlsx_util import CUT_MARKER, XLSX_TEXT_CAP
-from coder.services.audit import record
-from coder.services.codes import CodeTree, code_snapshot
-from coder.services.codings import coding_snapshot
+from coder.services.codebook.codes import CodeTree, code_snapshot
+from coder.services.coding.codings import coding_snapshot
 
 REQUIRED_COLUMNS = ("document", "start", "end", "code", "coder")
 OPTIONAL_COLUMNS = ("memo", "text", "created_at")
@@ -197,7 +197,7 @@ class _Importer:
             raise self.fail(
                 row, f"unknown coder {name!r} (coders: {known}; or use --create-coders)"
             )
-        from coder.services.coders import _NAME
+        from coder.services.project.coders import _NAME
 
         if not _NAME.match(name):
             raise self.fail(

@@ -1,0 +1,1 @@
+"""Agreement between coders on a project, and rounds of coding."""

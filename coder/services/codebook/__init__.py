@@ -1,0 +1,1 @@
+"""The codebook: codes, editing, merging codes into themes, aligning two coders' codes."""

@@ -1,0 +1,1 @@
+"""Coding: what a coder does to a document (apply, remove, adjust, memo, done), and listings."""

@@ -1,0 +1,1 @@
+"""Documents: importing files, listing and reading them, searching their text."""

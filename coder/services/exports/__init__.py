@@ -1,0 +1,1 @@
+"""Exports of every kind, and REFI-QDA exchange with other tools."""

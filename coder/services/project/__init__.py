@@ -1,0 +1,1 @@
+"""Project lifecycle, settings, coders and logins, copies, backups and checks, the demo."""

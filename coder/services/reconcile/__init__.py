@@ -1,0 +1,1 @@
+"""Reconciliation: from two coders' work to one consensus."""
