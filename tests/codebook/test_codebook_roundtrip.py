@@ -2,14 +2,13 @@
 
 Regenerate the golden files after an intended change of output with
 
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/codebook -q
+    CODER_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/codebook -q
 
 and review the diff before committing it.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -27,9 +26,9 @@ from coder.io.codebook import (
     validate_codebook,
     write_codebook,
 )
+from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def small_codebook() -> Codebook:
@@ -109,10 +108,7 @@ def test_export_matches_golden_file(
 ) -> None:
     out = tmp_path / filename
     write_codebook(small_codebook(), out, fmt, counts=counts)
-    golden = GOLDEN / filename
-    if UPDATE:
-        golden.write_bytes(out.read_bytes())
-    assert out.read_bytes() == golden.read_bytes()
+    assert_golden(GOLDEN / filename, out.read_bytes())
 
 
 def test_csv_export_starts_with_a_byte_order_mark_for_excel(tmp_path: Path) -> None:

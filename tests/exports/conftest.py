@@ -10,7 +10,6 @@ passage that the quote book cuts.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -23,7 +22,6 @@ from coder.services.coding.codings import apply_code
 from coder.services.documents.corpus import ImportReport, store_drafts
 from coder.services.project.coders import add_coder
 
-GOLDEN = Path(__file__).parent / "golden"
 FIXED = dt.datetime(2025, 3, 14, 9, 26, 53, tzinfo=dt.UTC)
 
 TEXTS = {
@@ -191,21 +189,3 @@ def consensus_project(paper_project: Store) -> Store:
     add_codings(paper_project, CONSENSUS_CODINGS)
     fix_timestamps(paper_project)
     return paper_project
-
-
-def check_golden(name: str, actual: str, update: bool) -> None:
-    """Compare with ``golden/NAME``; write it instead when CODER_UPDATE_GOLDEN is set."""
-    path = GOLDEN / name
-    if update or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="")
-        if not update:
-            pytest.fail(f"golden file {name} did not exist; written, check it and re-run")
-    assert actual == path.read_bytes().decode("utf-8"), f"differs from golden/{name}"
-
-
-@pytest.fixture
-def update_golden() -> bool:
-    import os
-
-    return bool(os.environ.get("CODER_UPDATE_GOLDEN"))

@@ -23,7 +23,10 @@ from coder.services.exports.formats import ExportOptions, render_export
 from coder.services.project.coders import add_coder, list_coders
 from coder.services.project.lifecycle import create_project
 from tests.dbdump import dump
-from tests.exports.conftest import TEXTS, base_project, check_golden
+from tests.exports.conftest import TEXTS, base_project
+from tests.golden import assert_golden
+
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -46,10 +49,10 @@ def target(tmp_path: Path) -> Store:
     store.dispose()
 
 
-def test_codings_csv_golden(paper_project: Store, update_golden: bool) -> None:
+def test_codings_csv_golden(paper_project: Store) -> None:
     data = render_export(paper_project, "codings-csv")
     assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the byte-order mark"
-    check_golden("codings.csv", data.decode("utf-8-sig"), update_golden)
+    assert_golden(GOLDEN / "codings.csv", data.decode("utf-8-sig"))
 
 
 def test_codings_csv_filters(paper_project: Store) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -18,8 +19,10 @@ from coder.db.engine import Store
 from coder.errors import UsageError
 from coder.reports.quotebook import clean_quote
 from coder.services.exports.formats import ExportOptions, export_formats, render_export
-from tests.exports.conftest import TEXTS, check_golden
+from tests.exports.conftest import TEXTS
+from tests.golden import assert_golden
 
+GOLDEN = Path(__file__).parent / "golden"
 QUOTES = ExportOptions(attributes=("role", "year"), max_quote_chars=120)
 MATRIX = ExportOptions(by="role", max_quote_chars=120)
 
@@ -82,12 +85,12 @@ def test_every_format_is_registered() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["codebook-md", "codebook-html", "codebook-csv"])
-def test_codebook_text_golden(consensus_project: Store, update_golden: bool, fmt: str) -> None:
+def test_codebook_text_golden(consensus_project: Store, fmt: str) -> None:
     data = render_export(
         consensus_project, fmt, ExportOptions(examples=2, title="Partnership codebook")
     )
     name = f"{fmt}.{fmt.split('-')[1]}"
-    check_golden(name, _text(data), update_golden)
+    assert_golden(GOLDEN / name, _text(data))
 
 
 def test_codebook_counts_follow_the_consensus_coder(consensus_project: Store) -> None:
@@ -128,7 +131,7 @@ def test_codebook_csv_is_importable(consensus_project: Store, tmp_path: object) 
     ]
 
 
-def test_codebook_docx(consensus_project: Store, update_golden: bool) -> None:
+def test_codebook_docx(consensus_project: Store) -> None:
     data = render_export(consensus_project, "codebook-docx", ExportOptions(examples=2))
     document = Document(io.BytesIO(data))
     headings = [
@@ -149,10 +152,10 @@ def test_codebook_docx(consensus_project: Store, update_golden: bool) -> None:
     assert cells["Count"] == "1"
     assert cells["From the data"].startswith("“Summary.” report-03")
     assert document.core_properties.created.year == 2000, "no clock in the output"
-    check_golden("codebook-docx.txt", _docx_text(data), update_golden)
+    assert_golden(GOLDEN / "codebook-docx.txt", _docx_text(data))
 
 
-def test_codebook_xlsx(consensus_project: Store, update_golden: bool) -> None:
+def test_codebook_xlsx(consensus_project: Store) -> None:
     data = render_export(consensus_project, "codebook-xlsx")
     ws = load_workbook(io.BytesIO(data))["Codebook"]
     header = [c.value for c in ws[1]]
@@ -181,16 +184,16 @@ def test_codebook_xlsx(consensus_project: Store, update_golden: bool) -> None:
     assert ws["D2"].alignment.wrap_text
     assert ws["H2"].fill.fgColor.rgb.endswith("0072B2")
     assert ws.column_dimensions["D"].width == 45
-    check_golden("codebook-xlsx.txt", _sheet_text(data), update_golden)
+    assert_golden(GOLDEN / "codebook-xlsx.txt", _sheet_text(data))
 
 
 # --- quote book ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", ["quotes-md", "quotes-csv"])
-def test_quotes_text_golden(consensus_project: Store, update_golden: bool, fmt: str) -> None:
+def test_quotes_text_golden(consensus_project: Store, fmt: str) -> None:
     data = render_export(consensus_project, fmt, QUOTES)
-    check_golden(f"{fmt}.{fmt.split('-')[1]}", _text(data), update_golden)
+    assert_golden(GOLDEN / f"{fmt}.{fmt.split('-')[1]}", _text(data))
 
 
 def test_quotes_need_a_coder_without_consensus(paper_project: Store) -> None:
@@ -236,7 +239,7 @@ def test_quotes_clean_and_cut() -> None:
     assert not quote[:-1].endswith(" ")
 
 
-def test_quotes_docx(consensus_project: Store, update_golden: bool) -> None:
+def test_quotes_docx(consensus_project: Store) -> None:
     data = render_export(consensus_project, "quotes-docx", QUOTES)
     document = Document(io.BytesIO(data))
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
@@ -255,7 +258,7 @@ def test_quotes_docx(consensus_project: Store, update_golden: bool) -> None:
     ]
     long_cell = document.tables[4].rows[-1].cells[1].text
     assert "(shortened; 887 characters in full)" in long_cell
-    check_golden("quotes-docx.txt", _docx_text(data), update_golden)
+    assert_golden(GOLDEN / "quotes-docx.txt", _docx_text(data))
 
 
 def test_quotes_xlsx(consensus_project: Store) -> None:
@@ -276,11 +279,10 @@ def test_quotes_xlsx(consensus_project: Store) -> None:
 # --- framework matrix ----------------------------------------------------------------------
 
 
-def test_matrix_csv_golden(consensus_project: Store, update_golden: bool) -> None:
-    check_golden(
-        "matrix-csv.csv",
+def test_matrix_csv_golden(consensus_project: Store) -> None:
+    assert_golden(
+        GOLDEN / "matrix-csv.csv",
         _text(render_export(consensus_project, "matrix-csv", MATRIX)),
-        update_golden,
     )
 
 
@@ -322,7 +324,7 @@ def test_matrix_needs_by(consensus_project: Store) -> None:
         render_export(consensus_project, "matrix-xlsx", ExportOptions(by="colour"))
 
 
-def test_matrix_xlsx(consensus_project: Store, update_golden: bool) -> None:
+def test_matrix_xlsx(consensus_project: Store) -> None:
     data = render_export(consensus_project, "matrix-xlsx", MATRIX)
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames == ["Counts", "Quotes", "About"]
@@ -340,4 +342,4 @@ def test_matrix_xlsx(consensus_project: Store, update_golden: bool) -> None:
     ]
     assert cell.data_type == "s" and cell.alignment.wrap_text
     assert quotes.row_dimensions[4].height and quotes.row_dimensions[4].height > 15
-    check_golden("matrix-xlsx.txt", _sheet_text(data), update_golden)
+    assert_golden(GOLDEN / "matrix-xlsx.txt", _sheet_text(data))

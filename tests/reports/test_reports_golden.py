@@ -2,17 +2,16 @@
 
 The reports are built from fixed arrays with a seeded bootstrap and a fixed clock, so every
 byte is reproducible. After a deliberate change, regenerate with
-``UPDATE_GOLDEN=1 pytest tests/reports`` and review the diff.
+``CODER_UPDATE_GOLDEN=1 pytest tests/reports`` and review the diff.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 from reports_fixture import GOLDEN, build_report
 
 from coder.reports.agreement import render_agreement
+from tests.golden import assert_golden
 
 CASES = [
     ("unit", 2, "table", "unit2.table.txt"),
@@ -34,12 +33,7 @@ CASES = [
 def test_report_matches_golden_file(level: str, n_coders: int, fmt: str, golden: str) -> None:
     rendered = render_agreement(build_report(level, n_coders), fmt)
     assert isinstance(rendered, str)
-    path = GOLDEN / golden
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(rendered, encoding="utf-8")
-    assert path.exists(), f"{path} missing: run with UPDATE_GOLDEN=1 to create it"
-    assert rendered == path.read_text(encoding="utf-8")
+    assert_golden(GOLDEN / golden, rendered)
 
 
 def test_every_golden_file_is_used() -> None:
