@@ -11,7 +11,8 @@ from coder.db.models import Unit
 from coder.domain.codebook import Codebook, CodeDef
 from coder.domain.documents import DocumentDraft
 from coder.services.codebook.codes import import_codebook, list_codes
-from coder.services.coding import session as cs
+from coder.services.coding.edits import apply_code
+from coder.services.coding.progress import document_progress
 from coder.services.documents.corpus import ImportReport, store_drafts
 from coder.services.project.coders import ensure_coder
 from coder.text import segment
@@ -79,13 +80,13 @@ def build(store: Store) -> dict[str, Any]:
     import_codebook(store, CODEBOOK, actor="t")
     for name in ("alice", "bob"):
         ensure_coder(store, name, actor="t")
-    docs = {p.name: p.id for p in cs.document_progress(store, "alice")}
+    docs = {p.name: p.id for p in document_progress(store, "alice")}
     codes = {c.name: c.id for c in list_codes(store)}
     units = {name: sentences(store, doc_id) for name, doc_id in docs.items()}
     codings = {}
     for coder, doc, index, code in CODINGS:
         start, end = units[doc][index]
-        view = cs.apply_code(
+        view = apply_code(
             store, coder=coder, document_id=docs[doc], code_id=codes[code], start=start, end=end
         )
         codings[(coder, doc, index, code)] = view.id

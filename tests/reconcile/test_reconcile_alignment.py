@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 
 from coder.services.codebook.alignment import align_codes, jaccard
-from coder.services.coding import session as cs
+from coder.services.coding.edits import apply_code, create_code_from_selection
 
 
 def _private(project, built, coder, name, definition, places):
-    code, _ = cs.create_code_from_selection(
+    code, _ = create_code_from_selection(
         project, coder=coder, document_id=built["docs"][places[0][0]],
         start=built["units"][places[0][0]][places[0][1]][0],
         end=built["units"][places[0][0]][places[0][1]][1], name=name, definition=definition,
     )  # fmt: skip
     for doc, index in places[1:]:
         start, end = built["units"][doc][index]
-        cs.apply_code(project, coder=coder, document_id=built["docs"][doc], code_id=code.id,
+        apply_code(project, coder=coder, document_id=built["docs"][doc], code_id=code.id,
                       start=start, end=end)  # fmt: skip
     return code.id
 

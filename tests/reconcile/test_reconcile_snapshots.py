@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from coder.services.coding import session as cs
+from coder.services.coding.memos import set_memo
 from coder.tui.screens.reconcile import make_reconcile_app
 
 
@@ -19,7 +19,7 @@ async def _steady(pilot) -> None:
 
 def test_reconcile_snapshot_first_item(project, built, snap_compare):
     coding = built["codings"][("alice", "interview", 1, "Credibility")]
-    cs.set_memo(project, coder="alice", coding_id=coding, text="They gain standing")
+    set_memo(project, coder="alice", coding_id=coding, text="They gain standing")
     app = make_reconcile_app(project, "lead", first="alice", second="bob")
     assert snap_compare(app, terminal_size=(100, 30), run_before=_steady)
 

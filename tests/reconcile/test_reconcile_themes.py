@@ -10,7 +10,8 @@ from coder.errors import ConflictError, InputError
 from coder.services.codebook import themes
 from coder.services.codebook.codes import list_codes
 from coder.services.codebook.edit import rename_code
-from coder.services.coding import session as cs
+from coder.services.coding.edits import apply_code
+from coder.services.coding.memos import set_memo
 from coder.services.project.coders import ensure_coder
 from coder.services.reconcile import queue as rc
 from tests.dbdump import dump
@@ -60,9 +61,9 @@ def test_merge_folds_duplicate_codings_keeping_their_memos(project, built):
     docs, units = built["docs"], built["units"]
     start, end = units["interview"][3]
     # alice already has Trust on sentence 3; give her Barriers there too, with a memo.
-    extra = cs.apply_code(project, coder="alice", document_id=docs["interview"],
+    extra = apply_code(project, coder="alice", document_id=docs["interview"],
                           code_id=codes["Barriers"], start=start, end=end)  # fmt: skip
-    cs.set_memo(project, coder="alice", coding_id=extra.id, text="also a barrier")
+    set_memo(project, coder="alice", coding_id=extra.id, text="also a barrier")
     queue = rc.load_queue(project, first="alice", second="bob")
     rc.decide(project, first="alice", second="bob", item=queue.find("4").key, choice="both",
               actor="lead")  # fmt: skip

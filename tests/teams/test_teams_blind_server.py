@@ -15,7 +15,7 @@ from coder.db.engine import Store
 from coder.errors import ConflictError
 from coder.services.codebook.codes import list_codes
 from coder.services.coding.codings import apply_code, list_codings
-from coder.services.coding.session import create_code_from_selection
+from coder.services.coding.edits import create_code_from_selection
 from coder.services.project.lifecycle import open_project, update_settings
 from coder.services.project.team import connected_coder, grant_login, revoke_login
 

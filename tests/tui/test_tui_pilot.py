@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from coder.db.models import Code, Memo
 from coder.services.coding.codings import list_codings
-from coder.services.coding.session import document_codings, is_done
+from coder.services.coding.loading import document_codings
+from coder.services.coding.status import is_done
 from coder.services.documents.corpus import get_document
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen

@@ -10,10 +10,20 @@ from coder.db.models import AuditEntry
 from coder.errors import ConflictError, NotFoundError
 from coder.services.codebook import edit as codebook_edit
 from coder.services.codebook.codes import list_codes
-from coder.services.coding import session as cs
+from coder.services.coding.edits import (
+    adjust_coding,
+    apply_code,
+    create_code_from_selection,
+    remove_coding,
+)
+from coder.services.coding.loading import document_codings
+from coder.services.coding.memos import set_memo
+from coder.services.coding.progress import document_progress
+from coder.services.coding.status import is_done, set_done
 from coder.services.documents.corpus import get_document
 from coder.services.documents.search import search_project
 from coder.services.project.lifecycle import open_project, update_settings
+from coder.services.undo import undo_last
 
 
 def _ids(store):
@@ -25,26 +35,26 @@ def _ids(store):
 def test_undo_restores_every_action_exactly(project, state):
     doc, codes = _ids(project)
     snapshots = [state(project)]
-    coding = cs.apply_code(
+    coding = apply_code(
         project, coder="alice", document_id=doc.summary.id, code_id=codes["Barriers"],
         start=44, end=85,
     )  # fmt: skip
     snapshots.append(state(project))
-    cs.set_memo(project, coder="alice", coding_id=coding.id, text="first thought")
+    set_memo(project, coder="alice", coding_id=coding.id, text="first thought")
     snapshots.append(state(project))
-    cs.set_memo(project, coder="alice", coding_id=coding.id, text="second thought")
+    set_memo(project, coder="alice", coding_id=coding.id, text="second thought")
     snapshots.append(state(project))
-    cs.adjust_coding(project, coder="alice", coding_id=coding.id, start=44, end=125)
+    adjust_coding(project, coder="alice", coding_id=coding.id, start=44, end=125)
     snapshots.append(state(project))
-    cs.set_done(project, coder="alice", document_id=doc.summary.id, done=True)
+    set_done(project, coder="alice", document_id=doc.summary.id, done=True)
     snapshots.append(state(project))
-    cs.create_code_from_selection(
+    create_code_from_selection(
         project, coder="alice", document_id=doc.summary.id, start=126, end=172, name="Firsts"
     )
     snapshots.append(state(project))
     codebook_edit.rename_code(project, actor="alice", code_id=codes["Barriers"], name="Obstacles")
     snapshots.append(state(project))
-    cs.remove_coding(project, coder="alice", coding_id=coding.id)  # takes its memo with it
+    remove_coding(project, coder="alice", coding_id=coding.id)  # takes its memo with it
     snapshots.append(state(project))
     assert snapshots[-1]["memos"] == []
 
@@ -52,10 +62,10 @@ def test_undo_restores_every_action_exactly(project, state):
     # code from the selection goes in one step with its coding).
     expected = snapshots[-2::-1]
     for before in expected:
-        result = cs.undo_last(project, coder="alice")
+        result = undo_last(project, coder="alice")
         assert result is not None
         assert state(project) == before
-    assert cs.undo_last(project, coder="alice") is None
+    assert undo_last(project, coder="alice") is None
     assert state(project) == snapshots[0]
     with project.read() as s:
         undos = s.scalars(select(AuditEntry).where(AuditEntry.action == "undo")).all()
@@ -65,18 +75,18 @@ def test_undo_restores_every_action_exactly(project, state):
 def test_undo_survives_a_restart_and_is_per_coder(project, state):
     doc, codes = _ids(project)
     before = state(project)
-    cs.apply_code(project, coder="alice", document_id=doc.summary.id, code_id=codes["Barriers"],
+    apply_code(project, coder="alice", document_id=doc.summary.id, code_id=codes["Barriers"],
                   start=0, end=43)  # fmt: skip
-    cs.apply_code(project, coder="bob", document_id=doc.summary.id, code_id=codes["Barriers"],
+    apply_code(project, coder="bob", document_id=doc.summary.id, code_id=codes["Barriers"],
                   start=0, end=43)  # fmt: skip
     url = project.url
     project.dispose()
     reopened = open_project(url)
     try:
-        assert cs.undo_last(reopened, coder="alice") is not None
-        assert [c.coder for c in cs.document_codings(reopened, "bob", doc.summary.id)] == ["bob"]
-        assert cs.document_codings(reopened, "alice", doc.summary.id) == []
-        assert cs.undo_last(reopened, coder="bob") is not None
+        assert undo_last(reopened, coder="alice") is not None
+        assert [c.coder for c in document_codings(reopened, "bob", doc.summary.id)] == ["bob"]
+        assert document_codings(reopened, "alice", doc.summary.id) == []
+        assert undo_last(reopened, coder="bob") is not None
         assert state(reopened) == before
     finally:
         reopened.dispose()
@@ -84,25 +94,25 @@ def test_undo_survives_a_restart_and_is_per_coder(project, state):
 
 def test_blind_isolation_in_services(project):
     doc, codes = _ids(project)
-    cs.apply_code(project, coder="alice", document_id=doc.summary.id, code_id=codes["Barriers"],
+    apply_code(project, coder="alice", document_id=doc.summary.id, code_id=codes["Barriers"],
                   start=0, end=43)  # fmt: skip
-    private, _ = cs.create_code_from_selection(
+    private, _ = create_code_from_selection(
         project, coder="alice", document_id=doc.summary.id, start=44, end=85, name="Alice only"
     )
     assert private.owner == "alice"
-    assert cs.document_codings(project, "bob", doc.summary.id) == []
+    assert document_codings(project, "bob", doc.summary.id) == []
     assert "Alice only" not in {c.name for c in list_codes(project, viewer="bob")}
     assert "Alice only" in {c.name for c in list_codes(project, viewer="alice")}
-    progress = {p.name: p for p in cs.document_progress(project, "bob")}
+    progress = {p.name: p for p in document_progress(project, "bob")}
     assert progress["interview-01"].codings == 0
     with pytest.raises(NotFoundError):
-        cs.apply_code(project, coder="bob", document_id=doc.summary.id, code_id=private.id,
+        apply_code(project, coder="bob", document_id=doc.summary.id, code_id=private.id,
                       start=0, end=43)  # fmt: skip
     with pytest.raises(NotFoundError):
         codebook_edit.rename_code(project, actor="bob", code_id=private.id, name="Mine now")
-    alice_coding = cs.document_codings(project, "alice", doc.summary.id)[0]
+    alice_coding = document_codings(project, "alice", doc.summary.id)[0]
     with pytest.raises(NotFoundError):
-        cs.remove_coding(project, coder="bob", coding_id=alice_coding.id)
+        remove_coding(project, coder="bob", coding_id=alice_coding.id)
     # Once the project is no longer blind, alice's code is visible to bob.
     update_settings(project, actor="t", blind=False)
     assert "Alice only" in {c.name for c in list_codes(project, viewer="bob")}
@@ -110,16 +120,16 @@ def test_blind_isolation_in_services(project):
 
 def test_progress_and_done(project):
     doc, codes = _ids(project)
-    cs.apply_code(project, coder="alice", document_id=doc.summary.id, code_id=codes["Barriers"],
+    apply_code(project, coder="alice", document_id=doc.summary.id, code_id=codes["Barriers"],
                   start=44, end=125)  # fmt: skip
-    cs.set_done(project, coder="alice", document_id=doc.summary.id, done=True)
-    rows = {p.name: p for p in cs.document_progress(project, "alice")}
+    set_done(project, coder="alice", document_id=doc.summary.id, done=True)
+    rows = {p.name: p for p in document_progress(project, "alice")}
     assert rows["interview-01"].units == 8
     assert rows["interview-01"].coded_units == 2
     assert rows["interview-01"].codings == 1
     assert rows["interview-01"].done is True
     assert rows["notes-02"].done is False
-    assert cs.is_done(project, coder="bob", document_id=doc.summary.id) is False
+    assert is_done(project, coder="bob", document_id=doc.summary.id) is False
 
 
 def test_codebook_edits_are_audited_and_checked(project):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.widgets import Input, TextArea
 
 from coder.services.codebook.codes import list_codes
-from coder.services.coding import session as cs
+from coder.services.coding.edits import apply_code
 from coder.services.documents.corpus import get_document
 from coder.tui.app import make_app
 
@@ -28,7 +28,7 @@ def _with_codings(project):
     codes = {c.name: c.id for c in list_codes(project)}
     for start, end, name in [(44, 125, "Need for evidence"), (86, 125, "Barriers"),
                              (205, 233, "Credibility")]:  # fmt: skip
-        cs.apply_code(project, coder="alice", document_id=doc, code_id=codes[name],
+        apply_code(project, coder="alice", document_id=doc, code_id=codes[name],
                       start=start, end=end)  # fmt: skip
     return project
 

@@ -3,7 +3,7 @@
 A code created by a coder in a blind project is private to that coder (``owner_id``) until
 reconciliation shares it. Other coders' private codes cannot be seen, so they cannot be edited.
 The ``*_in`` functions work inside a caller's transaction, so a use case that creates a code
-and applies it in one go (``coding_session.create_code_from_selection``) commits both at once.
+and applies it in one go (``coding.edits.create_code_from_selection``) commits both at once.
 """
 
 from __future__ import annotations

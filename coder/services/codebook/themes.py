@@ -346,10 +346,10 @@ def undo_latest(store: Store, *, actor: str) -> str | None:
     """Undo the actor's latest action of any kind this project can undo; a sentence, or None.
 
     Merges, groups, splits and decisions are undone here; codings, memos and single-code edits
-    by :func:`coder.services.coding.session.undo_last`, whichever came last.
+    by :func:`coder.services.undo.undo_last`, whichever came last.
     """
-    from coder.services.coding.session import UNDOABLE, undo_last
     from coder.services.project.coders import find_coder
+    from coder.services.undo import UNDOABLE, undo_last
 
     with store.read() as session:
         mine = last_operation(session, actor)

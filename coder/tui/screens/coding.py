@@ -22,11 +22,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
+from coder.domain.coding import CodingDocument
 from coder.domain.views import CodeView, CodingView
 from coder.errors import CoderError
 from coder.services.codebook.codes import list_codes
-from coder.services.coding import session as session_service
-from coder.services.coding.session import CodingDocument
+from coder.services.coding.edits import (
+    adjust_coding,
+    apply_code,
+    create_code_from_selection,
+    remove_coding,
+)
+from coder.services.coding.loading import coding_document, document_codings
+from coder.services.coding.memos import get_memo, set_memo
+from coder.services.coding.status import is_done, set_done
+from coder.services.undo import undo_last
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import CodingsChanged
 from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeFinder, CodeForm, MemoDialog
@@ -240,10 +249,10 @@ class CodingScreen(Screen[None]):
         screen, and the first paint shows the text with its codings, not one then the other."""
         app = self.coder_app
         store, coder = app.store, app.coder
-        document = session_service.coding_document(store, self.document_id)
+        document = coding_document(store, self.document_id)
         codes = list_codes(store, viewer=coder)
-        codings = session_service.document_codings(store, coder, self.document_id)
-        done = session_service.is_done(store, coder=coder, document_id=self.document_id)
+        codings = document_codings(store, coder, self.document_id)
+        done = is_done(store, coder=coder, document_id=self.document_id)
         self.post_message(self.Loaded(document, codes, codings, done))
 
     def on_coding_screen_loaded(self, message: Loaded) -> None:
@@ -288,9 +297,7 @@ class CodingScreen(Screen[None]):
 
     def _reload_codings(self) -> None:
         self._set_codings(
-            session_service.document_codings(
-                self.coder_app.store, self.coder_app.coder, self.document_id
-            )
+            document_codings(self.coder_app.store, self.coder_app.coder, self.document_id)
         )
 
     def _set_codings(self, codings: list[CodingView]) -> None:
@@ -419,7 +426,7 @@ class CodingScreen(Screen[None]):
         app = self.coder_app
 
         def run() -> str:
-            coding = session_service.apply_code(
+            coding = apply_code(
                 app.store,
                 coder=app.coder,
                 document_id=self.document_id,
@@ -467,7 +474,7 @@ class CodingScreen(Screen[None]):
             label = self._coding_label(mark)
 
             def run() -> str:
-                session_service.remove_coding(app.store, coder=app.coder, coding_id=mark.id)
+                remove_coding(app.store, coder=app.coder, coding_id=mark.id)
                 self._coding_removed(mark.id)
                 return f"Removed {label}"
 
@@ -487,7 +494,7 @@ class CodingScreen(Screen[None]):
                 return
 
             def run() -> str:
-                coding = session_service.adjust_coding(
+                coding = adjust_coding(
                     app.store, coder=app.coder, coding_id=mark.id, start=start, end=end
                 )
                 self._coding_removed(mark.id)
@@ -500,16 +507,14 @@ class CodingScreen(Screen[None]):
 
     def _edit_memo(self, title: str, *, coding_id: int | None, document_id: int | None) -> None:
         app = self.coder_app
-        current = session_service.get_memo(
-            app.store, coder=app.coder, coding_id=coding_id, document_id=document_id
-        )
+        current = get_memo(app.store, coder=app.coder, coding_id=coding_id, document_id=document_id)
 
         def save(text: str | None) -> None:
             if text is None:
                 return
 
             def run() -> str | None:
-                done = session_service.set_memo(
+                done = set_memo(
                     app.store,
                     coder=app.coder,
                     text=text,
@@ -555,7 +560,7 @@ class CodingScreen(Screen[None]):
                 return
 
             def run() -> str:
-                code, _ = session_service.create_code_from_selection(
+                code, _ = create_code_from_selection(
                     app.store,
                     coder=app.coder,
                     document_id=self.document_id,
@@ -594,9 +599,7 @@ class CodingScreen(Screen[None]):
         wanted = not self.done
 
         def run() -> str:
-            session_service.set_done(
-                app.store, coder=app.coder, document_id=self.document_id, done=wanted
-            )
+            set_done(app.store, coder=app.coder, document_id=self.document_id, done=wanted)
             self.done = wanted
             return "Marked done" if wanted else "Marked not done"
 
@@ -606,15 +609,13 @@ class CodingScreen(Screen[None]):
         app = self.coder_app
 
         def run() -> str:
-            result = session_service.undo_last(app.store, coder=app.coder)
+            result = undo_last(app.store, coder=app.coder)
             if result is None:
                 return "Nothing to undo"
             if result.entity == "code":
                 self._reload_codes()
             if result.entity == "document":
-                self.done = session_service.is_done(
-                    app.store, coder=app.coder, document_id=self.document_id
-                )
+                self.done = is_done(app.store, coder=app.coder, document_id=self.document_id)
             return f"Undone: {result.description}"
 
         self._attempt(run)

@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from coder.services.coding.session import DocumentProgress, document_progress
+from coder.domain.coding import DocumentProgress
+from coder.services.coding.progress import document_progress
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import OpenDocument
 

@@ -27,8 +27,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from coder.domain.coding import CodingDocument, UnitSpan, UnitSpans
 from coder.domain.views import CodeView, CodingView
-from coder.services.coding.session import CodingDocument, UnitSpan, UnitSpans
 
 #: Colour for a code that has none of its own.
 DEFAULT_CODE_COLOUR = "#888888"

@@ -1,0 +1,118 @@
+"""What a coder does to the text, by id: apply a code, remove or adjust a coding, code inductively.
+
+These are the functions the coding screen and ``coder serve`` call; each is one transaction.
+A coder only ever sees and changes their own codings here, whether or not the project is blind.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from coder.db.audit import record
+from coder.db.engine import Store
+from coder.db.models import Code, Coder, Coding, Document, Memo
+from coder.domain.views import CodeView, CodingView
+from coder.errors import ConflictError, InputError
+from coder.services.codebook.edit import add_code_in, code_view, visible_code
+from coder.services.coding.codings import coding_snapshot
+from coder.services.coding.memos import memo_snapshot
+from coder.services.coding.rows import coding_view, document_by_id, own_coding
+from coder.services.project.coders import require_coder
+
+
+def _apply_in(
+    session: Session,
+    me: Coder,
+    doc: Document,
+    code: Code,
+    start: int,
+    end: int,
+    *,
+    new_code: bool = False,
+) -> Coding:
+    if not (0 <= start < end <= doc.length):
+        raise InputError(f"{start}-{end}", f"span is outside document {doc.name!r}")
+    if code.status != "active":
+        raise ConflictError(f"code {code.name!r} is {code.status}; it cannot be applied")
+    row = Coding(document_id=doc.id, code_id=code.id, coder_id=me.id, start=start, end=end)
+    session.add(row)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise ConflictError(f"this text is already coded with {code.name!r}") from None
+    after = coding_snapshot(row)
+    if new_code:
+        # Undo treats "new code from selection" as one action: the code goes with the coding.
+        after["with_new_code"] = True
+    record(session, me.name, "apply", "coding", row.id, None, after)
+    return row
+
+
+def apply_code(
+    store: Store, *, coder: str, document_id: int, code_id: int, start: int, end: int
+) -> CodingView:
+    """Apply a code the coder can see to ``[start, end)`` of a document."""
+    with store.write() as session:
+        me = require_coder(session, coder)
+        doc = document_by_id(session, document_id)
+        code = visible_code(session, code_id, me)
+        row = _apply_in(session, me, doc, code, start, end)
+        return coding_view(session, row, doc, me)
+
+
+def remove_coding(store: Store, *, coder: str, coding_id: int) -> None:
+    """Remove one of the coder's codings; its memos go with it and come back on undo."""
+    with store.write() as session:
+        me = require_coder(session, coder)
+        row = own_coding(session, me, coding_id)
+        memos = list(session.scalars(select(Memo).where(Memo.coding_id == row.id)))
+        before = coding_snapshot(row) | {"memos": [{"id": m.id, **memo_snapshot(m)} for m in memos]}
+        record(session, me.name, "remove", "coding", row.id, before, None)
+        for memo in memos:
+            session.delete(memo)
+        session.flush()
+        session.delete(row)
+
+
+def adjust_coding(store: Store, *, coder: str, coding_id: int, start: int, end: int) -> CodingView:
+    """Move the start and end of one of the coder's codings."""
+    with store.write() as session:
+        me = require_coder(session, coder)
+        row = own_coding(session, me, coding_id)
+        doc = document_by_id(session, row.document_id)
+        if not (0 <= start < end <= doc.length):
+            raise InputError(f"{start}-{end}", f"span is outside document {doc.name!r}")
+        before = coding_snapshot(row)
+        row.start, row.end = start, end
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:
+            raise ConflictError("the same code already covers exactly that text") from None
+        record(session, me.name, "adjust", "coding", row.id, before, coding_snapshot(row))
+        return coding_view(session, row, doc, me)
+
+
+def create_code_from_selection(
+    store: Store,
+    *,
+    coder: str,
+    document_id: int,
+    start: int,
+    end: int,
+    name: str,
+    definition: str = "",
+    parent_id: int | None = None,
+) -> tuple[CodeView, CodingView]:
+    """Inductive coding: a new code (private while blind) applied to the selection at once."""
+    with store.write() as session:
+        me = require_coder(session, coder)
+        doc = document_by_id(session, document_id)
+        code = add_code_in(
+            session, actor=me.name, name=name, parent_id=parent_id, definition=definition
+        )
+        coding = _apply_in(session, me, doc, code, start, end, new_code=True)
+        return code_view(session, code), coding_view(session, coding, doc, me)

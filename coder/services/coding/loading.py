@@ -1,0 +1,101 @@
+"""Opening a document for coding: its text and units as columns, and the coder's codings."""
+
+from __future__ import annotations
+
+from array import array
+
+from sqlalchemy import select
+
+from coder.db.engine import Store
+from coder.db.models import Coding, Document, Memo, Unit
+from coder.domain.coding import CodingDocument, UnitSpans
+from coder.domain.views import CodingView, DocumentSummary
+from coder.errors import InputError, NotFoundError
+from coder.services.codebook.codes import CodeTree
+from coder.services.coding.rows import document_by_id
+from coder.services.documents.corpus import attributes_by_document, text_sha256
+from coder.services.project.coders import require_coder
+
+
+def coding_document(store: Store, document_id: int) -> CodingDocument:
+    """A document's text, with its units as columns per kind (sorted by start, end).
+
+    The coding screen opens documents with this: it reads the same rows but builds no object
+    per unit, which matters for a 1 MB transcript.
+    """
+    with store.read() as session:
+        doc = document_by_id(session, document_id, with_text=True)
+        if text_sha256(doc.text) != doc.sha256:
+            raise InputError(
+                doc.name, "stored text does not match its sha256: the project is damaged"
+            )
+        units: dict[str, UnitSpans] = {}
+        rows = session.execute(
+            select(Unit.kind, Unit.start, Unit.end)
+            .where(Unit.document_id == document_id)
+            .order_by(Unit.kind, Unit.start, Unit.end)
+        )
+        for kind, start, end in rows:
+            spans = units.get(kind)
+            if spans is None:
+                spans = units[kind] = UnitSpans(array("q"), array("q"))
+            spans.starts.append(start)
+            spans.ends.append(end)
+        summary = DocumentSummary(
+            id=doc.id,
+            name=doc.name,
+            version=doc.version,
+            length=doc.length,
+            source_format=doc.source_format,
+            source_path=doc.source_path,
+            imported_at=doc.imported_at,
+            attributes=attributes_by_document(session, [doc.id]).get(doc.id, {}),
+            unit_counts={kind: len(spans) for kind, spans in units.items()},
+        )
+        return CodingDocument(summary=summary, text=doc.text, units=units)
+
+
+def document_codings(store: Store, coder: str, document_id: int) -> list[CodingView]:
+    """This coder's codings of one document, in text order (never anyone else's)."""
+    with store.read() as session:
+        me = require_coder(session, coder)
+        doc = session.get(Document, document_id)
+        if doc is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        tree = CodeTree.load(session)
+        # Columns, not ORM objects: a coded transcript has thousands of codings and this runs
+        # whenever the coding screen reloads them.
+        rows = session.execute(
+            select(Coding.id, Coding.start, Coding.end, Coding.code_id, Coding.created_at)
+            .where(Coding.document_id == document_id, Coding.coder_id == me.id)
+            .order_by(Coding.start, Coding.end, Coding.id)
+        ).all()
+        memos: dict[int, str] = {}
+        if rows:
+            for coding_id, text in session.execute(
+                select(Memo.coding_id, Memo.text)
+                .join(Coding, Memo.coding_id == Coding.id)
+                .where(Coding.document_id == document_id, Coding.coder_id == me.id)
+                .order_by(Memo.id)
+            ):
+                if coding_id is not None:
+                    memos.setdefault(coding_id, text)
+        text, name = doc.text, doc.name
+        views = []
+        for coding_id, start, end, code_id, created_at in rows:
+            views.append(
+                CodingView(
+                    id=coding_id,
+                    document_id=doc.id,
+                    document=name,
+                    start=start,
+                    end=end,
+                    code_id=code_id,
+                    code_path=tree.path(code_id),
+                    coder=me.name,
+                    created_at=created_at,
+                    memo=memos.get(coding_id),
+                    text=text[start:end],
+                )
+            )
+        return views

@@ -1,0 +1,62 @@
+"""What every coding action reads first: a document by id, the coder's own coding, the view."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session, defer
+
+from coder.db.models import Coder, Coding, Document, Memo
+from coder.domain.views import CodingView
+from coder.errors import NotFoundError
+from coder.services.codebook.codes import CodeTree
+
+
+def document_by_id(session: Session, document_id: int, *, with_text: bool = False) -> Document:
+    """The document with this id (its text left unloaded unless asked for), else NotFoundError."""
+    # Most actions need only the document's id, name and length: leaving its text (a
+    # megabyte for a long transcript) in the database keeps each keystroke's save fast.
+    options = () if with_text else (defer(Document.text),)
+    doc = session.get(Document, document_id, options=options)
+    if doc is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    return doc
+
+
+def own_coding(session: Session, me: Coder, coding_id: int) -> Coding:
+    """One of ``me``'s codings; another coder's coding is as good as missing."""
+    row = session.get(Coding, coding_id)
+    if row is None or row.coder_id != me.id:
+        raise NotFoundError(f"{me.name} has no coding with id {coding_id}")
+    return row
+
+
+def coding_view(session: Session, row: Coding, doc: Document, coder: Coder) -> CodingView:
+    """The plain view of one coding, with its first memo and the text it covers."""
+    tree = CodeTree.load(session)
+    memo = session.scalars(
+        select(Memo.text).where(Memo.coding_id == row.id).order_by(Memo.id)
+    ).first()
+    return CodingView(
+        id=row.id,
+        document_id=doc.id,
+        document=doc.name,
+        start=row.start,
+        end=row.end,
+        code_id=row.code_id,
+        code_path=tree.path(row.code_id),
+        coder=coder.name,
+        created_at=row.created_at,
+        memo=memo,
+        text=excerpt(session, doc, row.start, row.end),
+    )
+
+
+def excerpt(session: Session, doc: Document, start: int, end: int) -> str:
+    """``doc.text[start:end]``, cut by the database unless the text is loaded already."""
+    if "text" not in inspect(doc).unloaded:
+        return doc.text[start:end]
+    # SQL substr counts characters from 1, as Python counts code points from 0.
+    text = session.scalar(
+        select(func.substr(Document.text, start + 1, end - start)).where(Document.id == doc.id)
+    )
+    return text or ""
