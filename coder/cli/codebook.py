@@ -21,7 +21,7 @@ def import_(
     from coder.services.codebook.codes import import_codebook
 
     if file.suffix.lower() == ".qdc":
-        from coder.services.exports.refi import import_refi_codebook
+        from coder.services.exports.refi_import import import_refi_codebook
 
         refi = import_refi_codebook(open_store(project), file, actor=current_user())
         for line in refi.warnings:

@@ -100,7 +100,7 @@ def import_(
 
 
 def _import_refi_projects(store: Store, projects: list[Path], *, others: list[Path]) -> None:
-    from coder.services.exports.refi import import_refi_project
+    from coder.services.exports.refi_import import import_refi_project
 
     if len(projects) > 1:
         raise UsageError("import one .qdpx project at a time (it fills an empty project)")

@@ -57,7 +57,8 @@ def export(
     title: str | None = typer.Option(None, "--title", help="Document title."),
 ) -> None:
     """Export codings, the codebook, a quote book or a framework matrix."""
-    from coder.services.exports.formats import ExportOptions, export_format, render_export
+    from coder.domain.exports import ExportOptions
+    from coder.services.exports.formats import export_format, render_export
 
     if fmt.strip().lower() in ("help", "list"):
         from coder.services.exports.formats import export_formats

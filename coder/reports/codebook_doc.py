@@ -10,11 +10,9 @@ definition, when to use, when not to use, example.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
-from coder.domain.codebook import Codebook, CodeDef, CodePath
-from coder.reports.quotebook import Quote
+from coder.domain.codebook import CodeDef
+from coder.domain.exports import CodebookDocument, Quote
 
 _FIELDS = (
     ("definition", "Definition"),
@@ -22,42 +20,6 @@ _FIELDS = (
     ("exclusion", "When not to use"),
     ("example", "Example"),
 )
-
-
-@dataclass(frozen=True)
-class CodebookDocument:
-    """A codebook with counts per code and, optionally, real example quotes per code."""
-
-    codebook: Codebook
-    counts: Mapping[CodePath, int]
-    counts_note: str
-    examples: Mapping[CodePath, tuple[Quote, ...]] = field(default_factory=dict)
-    examples_coder: str | None = None
-
-    def numbered(self) -> list[tuple[str, CodePath, CodeDef]]:
-        """(number such as "2.1", path, code) in reading order."""
-        out: list[tuple[str, CodePath, CodeDef]] = []
-
-        def visit(codes: list[CodeDef], parent: CodePath | None, prefix: str) -> None:
-            for i, code in enumerate(codes, start=1):
-                number = f"{prefix}{i}"
-                path = parent.child(code.name) if parent else CodePath((code.name,))
-                out.append((number, path, code))
-                visit(code.children, path, number + ".")
-
-        visit(self.codebook.codes, None, "")
-        return out
-
-    def intro(self) -> str:
-        themes = len(self.codebook.codes)
-        total = len(self.codebook)
-        text = (
-            f"{themes} top-level {'theme' if themes == 1 else 'themes'},"
-            f" {total} {'code' if total == 1 else 'codes'} in all. Count: {self.counts_note}."
-        )
-        if self.examples_coder:
-            text += f" Examples from the data are passages coded by {self.examples_coder}."
-        return text
 
 
 def _quote_line(q: Quote) -> str:

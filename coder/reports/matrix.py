@@ -12,50 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass
 
-from coder.domain.codebook import CodePath
-from coder.reports.quotebook import Quote
+from coder.domain.exports import FrameworkMatrix, Quote
 
-#: Cells shown for documents that lack the attribute.
-NOT_SET = "(not set)"
 _CELL_BUDGET = 30_000
-
-
-@dataclass(frozen=True)
-class FrameworkMatrix:
-    """Counts and quotes per (code path, attribute value); built by the exports service."""
-
-    title: str
-    coder: str
-    attribute: str
-    rows: tuple[CodePath, ...]
-    columns: tuple[str, ...]
-    quotes: Mapping[tuple[CodePath, str], tuple[Quote, ...]]
-    filters: tuple[str, ...] = ()
-    rollup: int | None = None
-
-    def count(self, path: CodePath, value: str) -> int:
-        return len(self.quotes.get((path, value), ()))
-
-    def description(self) -> list[tuple[str, str]]:
-        what = (
-            f"codes rolled up to level {self.rollup} (a row counts its sub-codes)"
-            if self.rollup
-            else "each code on its own (sub-codes have their own rows)"
-        )
-        return [
-            ("title", self.title),
-            ("coder", self.coder),
-            ("columns", f"values of the document attribute '{self.attribute}'"),
-            ("rows", what),
-            (
-                "count",
-                "coded passages: a passage coded twice within one row counts once",
-            ),
-            ("selection", "; ".join(self.filters) or "all documents"),
-        ]
 
 
 def _quote_text(q: Quote) -> str:

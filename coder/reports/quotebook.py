@@ -4,111 +4,15 @@ Each code with quotes is one numbered table ("Table 2. Motives / Impact"), its q
 numbered within it (2.1, 2.2...), each with its document and the document attributes asked
 for. Quotes are the coded text with whitespace collapsed to single spaces; a quote longer than
 the limit is cut at a word boundary, ends with an ellipsis, and carries a note of its full
-length. Renderers: Markdown, DOCX, CSV and XLSX.
+length (see :func:`coder.domain.exports.clean_quote`). Renderers: Markdown, DOCX, CSV and XLSX.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 
-from coder.domain.codebook import CodePath
-
-ELLIPSIS = "…"
-
-
-@dataclass(frozen=True)
-class Quote:
-    """One coded passage ready to print."""
-
-    document: str
-    start: int
-    end: int
-    text: str
-    length: int
-    shortened: bool
-    attributes: tuple[tuple[str, str], ...] = ()
-    coder: str = ""
-
-    @property
-    def note(self) -> str:
-        """``"(shortened; 887 characters in full)"`` for a cut quote, else ``""``."""
-        return f"(shortened; {self.length:,} characters in full)" if self.shortened else ""
-
-    def attribute(self, key: str) -> str:
-        return dict(self.attributes).get(key, "")
-
-
-def clean_quote(text: str, max_chars: int) -> tuple[str, int, bool]:
-    """(quote, full length, shortened): whitespace collapsed, cut to ``max_chars`` if longer."""
-    flat = " ".join(text.split())
-    if len(flat) <= max_chars:
-        return flat, len(flat), False
-    cut = flat[: max_chars - 1]
-    # Cut at the last space when that keeps most of the text, so no word is split.
-    space = cut.rfind(" ")
-    if space > max_chars // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + ELLIPSIS, len(flat), True
-
-
-def make_quote(
-    text: str,
-    *,
-    document: str,
-    start: int,
-    end: int,
-    max_chars: int,
-    attributes: tuple[tuple[str, str], ...] = (),
-    coder: str = "",
-) -> Quote:
-    quote, length, shortened = clean_quote(text, max_chars)
-    return Quote(document, start, end, quote, length, shortened, attributes, coder)
-
-
-@dataclass(frozen=True)
-class CodeQuotes:
-    """The quotes of one code: one table of the book."""
-
-    number: int
-    path: CodePath
-    definition: str
-    quotes: tuple[Quote, ...]
-
-    @property
-    def theme(self) -> str:
-        return self.path.parts[0]
-
-    @property
-    def caption(self) -> str:
-        return f"Table {self.number}. {' / '.join(self.path.parts)}"
-
-
-@dataclass(frozen=True)
-class QuoteBook:
-    """Everything a quote book shows; built by :mod:`coder.services.exports.formats`."""
-
-    title: str
-    coder: str
-    filters: tuple[str, ...]
-    attributes: tuple[str, ...]
-    sections: tuple[CodeQuotes, ...]
-
-    @property
-    def quote_count(self) -> int:
-        return sum(len(s.quotes) for s in self.sections)
-
-    def intro(self) -> str:
-        n, codes = self.quote_count, len(self.sections)
-        text = (
-            f"Coded passages by {self.coder}, grouped by theme and code:"
-            f" {n} {'quote' if n == 1 else 'quotes'} under {codes}"
-            f" {'code' if codes == 1 else 'codes'}."
-        )
-        if self.filters:
-            text += f" Selection: {'; '.join(self.filters)}."
-        return text
+from coder.domain.exports import QuoteBook
 
 
 def _md_cell(text: str) -> str:

@@ -10,13 +10,10 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from coder.domain.exports import ExportOptions
 from coder.errors import CoderError
-from coder.services.exports.formats import (
-    ExportOptions,
-    consensus_coder,
-    export_formats,
-    render_export,
-)
+from coder.services.exports.formats import export_formats, render_export
+from coder.services.exports.selection import consensus_coder
 from coder.services.project.coders import ensure_coder
 from coder.services.project.lifecycle import Settings, get_settings
 from coder.tui.commands import Command, bindings

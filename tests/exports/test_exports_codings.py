@@ -14,12 +14,13 @@ from typer.testing import CliRunner
 from coder.cli import codings_import as codings_import_cli
 from coder.cli import export as export_cli
 from coder.db.engine import Store
+from coder.domain.exports import ExportOptions
 from coder.errors import InputError
 from coder.reports.codings_table import CODING_COLUMNS
 from coder.services.codebook.codes import list_codes
 from coder.services.coding.codings import list_codings
 from coder.services.coding.importing import import_codings
-from coder.services.exports.formats import ExportOptions, render_export
+from coder.services.exports.formats import render_export
 from coder.services.project.coders import add_coder, list_coders
 from coder.services.project.lifecycle import create_project
 from tests.dbdump import dump

@@ -16,9 +16,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from coder.db.engine import Store
+from coder.domain.exports import ExportOptions, clean_quote
 from coder.errors import UsageError
-from coder.reports.quotebook import clean_quote
-from coder.services.exports.formats import ExportOptions, export_formats, render_export
+from coder.services.exports.formats import export_formats, render_export
 from tests.exports.conftest import TEXTS
 from tests.golden import assert_golden
 

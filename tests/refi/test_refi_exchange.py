@@ -22,12 +22,8 @@ from coder.io.refi import read_qdc, schema_errors
 from coder.services.codebook.codes import CodeTree, import_codebook
 from coder.services.coding.codings import apply_code
 from coder.services.documents.corpus import ImportReport, store_drafts
-from coder.services.exports.refi import (
-    export_refi_codebook,
-    export_refi_project,
-    import_refi_codebook,
-    import_refi_project,
-)
+from coder.services.exports.refi_export import export_refi_codebook, export_refi_project
+from coder.services.exports.refi_import import import_refi_codebook, import_refi_project
 from coder.services.project.coders import add_coder
 from coder.services.project.lifecycle import create_project
 from tests.dbdump import dump

@@ -10,7 +10,7 @@ import pytest
 from coder.db.engine import Store
 from coder.errors import InputError
 from coder.io.refi import read_qdpx, safety
-from coder.services.exports.refi import import_refi_project
+from coder.services.exports.refi_import import import_refi_project
 from tests.dbdump import dump
 from tests.refi.refi_helpers import CODE, SOURCE, USER, make_archive, project_xml
 
@@ -176,7 +176,7 @@ def test_failure_half_way_rolls_the_whole_import_back(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Documents, codes and codings are written before the memos: a failure there undoes all."""
-    import coder.services.exports.refi as exchange
+    import coder.services.exports.refi_import as exchange
 
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk full")

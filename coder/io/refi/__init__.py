@@ -5,6 +5,7 @@ NVivo, ATLAS.ti, MAXQDA, QualCoder and Taguette really write), writing is strict
 validates against the official schema).
 """
 
+from coder.io.refi._xml import COD_GUID_NAMESPACE, derived_guid
 from coder.io.refi.codebook import (
     QdcDocument,
     compose_description,
@@ -40,6 +41,7 @@ from coder.io.refi.schema import CODEBOOK_NS, PROJECT_NS, schema_errors
 
 __all__ = [
     "CODEBOOK_NS",
+    "COD_GUID_NAMESPACE",
     "MAX_COMPRESSION_RATIO",
     "MAX_MEMBERS",
     "MAX_UNPACKED_BYTES",
@@ -57,6 +59,7 @@ __all__ = [
     "RefiVariable",
     "VariableType",
     "compose_description",
+    "derived_guid",
     "normalise_refi_colour",
     "parse_description",
     "parse_xml",

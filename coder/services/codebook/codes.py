@@ -185,11 +185,11 @@ def import_codebook(store: Store, codebook: Codebook, *, actor: str) -> Codebook
     with store.write() as session:
         tree = CodeTree.load(session)
         for position, code in enumerate(codebook.codes):
-            _import_code(session, tree, code, None, position, actor, report)
+            import_code(session, tree, code, None, position, actor, report)
     return report
 
 
-def _import_code(
+def import_code(
     session: Session,
     tree: CodeTree,
     code: CodeDef,
@@ -198,6 +198,7 @@ def _import_code(
     actor: str,
     report: CodebookImportReport,
 ) -> None:
+    """Add ``code`` and its sub-codes under ``parent`` (matched by name; nothing deleted)."""
     parent_id = parent.id if parent else None
     wanted = code.name.casefold()
     row = next(
@@ -240,7 +241,7 @@ def _import_code(
         else:
             report.unchanged += 1
     for child_position, child in enumerate(code.children):
-        _import_code(session, tree, child, row, child_position, actor, report)
+        import_code(session, tree, child, row, child_position, actor, report)
 
 
 def export_codebook(

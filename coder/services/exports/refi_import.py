@@ -1,20 +1,14 @@
-"""REFI-QDA exchange: whole projects (``.qdpx``) and codebooks (``.qdc``) in and out.
+"""REFI-QDA import: whole projects (``.qdpx``) and codebooks (``.qdc``) into a project.
 
 Importing a project fills a new or empty project in one transaction: a file that cannot be
 read, or fails half-way, leaves the project exactly as it was. Every coding keeps the user
 who made it as its coder, so a project coded in NVivo, ATLAS.ti, MAXQDA, QualCoder or
 Taguette can have its inter-coder agreement computed here.
-
-Exported GUIDs are derived (uuid5) from the project's creation time and each row's id, so
-exporting the same project twice gives the same file.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,74 +17,25 @@ from sqlalchemy.orm import Session
 
 from coder.db.audit import record
 from coder.db.engine import Store
-from coder.db.models import (
-    Code,
-    Coder,
-    Coding,
-    Document,
-    DocumentAttribute,
-    Memo,
-    ProjectSettings,
-)
-from coder.domain.codebook import Codebook, CodeDef, CodePath
-from coder.domain.documents import AttributeValue, DocumentDraft
-from coder.errors import ConflictError, InputError
-from coder.io.refi import (
-    NoteTarget,
-    RefiCoding,
-    RefiNote,
-    RefiProject,
-    RefiSelection,
-    RefiSource,
-    RefiUser,
-    read_qdc_document,
-    read_qdpx,
-    write_qdc,
-    write_qdpx,
-)
-from coder.io.refi._xml import COD_GUID_NAMESPACE, derived_guid
+from coder.db.models import Coding, Document, Memo
+from coder.domain.documents import DocumentDraft
+from coder.domain.exports import RefiImportReport
+from coder.errors import ConflictError
+from coder.io.refi import NoteTarget, RefiProject, RefiSource, read_qdc_document, read_qdpx
 from coder.services.codebook.codes import (
     CodebookImportReport,
     CodeTree,
-    _import_code,
-    export_codebook,
+    import_code,
     import_codebook,
-    list_codes,
 )
 from coder.services.coding.codings import coding_snapshot
-from coder.services.documents.corpus import ImportReport, decode_attribute, store_draft
+from coder.services.documents.corpus import ImportReport, store_draft
 from coder.services.project.coders import get_or_create_coder
+from coder.services.project.lifecycle import get_settings
+from coder.text import load_pipeline, segment_many
 
 #: Coder given codings whose file names no user at all.
 UNKNOWN_CODER = "imported"
-
-
-@dataclass
-class RefiImportReport:
-    """What a ``.qdpx`` import did."""
-
-    origin: str
-    position_unit: str
-    documents: list[str] = field(default_factory=list)
-    codes_added: list[str] = field(default_factory=list)
-    coders: list[str] = field(default_factory=list)
-    codings: int = 0
-    memos: int = 0
-    uncoded_selections: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class RefiExportReport:
-    """What a ``.qdpx`` export wrote."""
-
-    path: Path
-    documents: int = 0
-    codes: int = 0
-    coders: int = 0
-    codings: int = 0
-    memos: int = 0
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -102,9 +47,6 @@ class RefiCodebookImportReport:
     warnings: list[str] = field(default_factory=list)
 
 
-# -- import ---------------------------------------------------------------------------------
-
-
 def import_refi_project(
     store: Store, path: str | os.PathLike[str], *, actor: str
 ) -> RefiImportReport:
@@ -113,9 +55,6 @@ def import_refi_project(
     Refuses (:class:`ConflictError`) a project that already has documents or codings, and
     (:class:`InputError`) any unsafe or inconsistent archive, before writing anything.
     """
-    from coder.services.project.lifecycle import get_settings
-    from coder.text import load_pipeline, segment_many
-
     archive = Path(path)
     refi = read_qdpx(archive)
     with store.read() as session:
@@ -208,7 +147,7 @@ def _import_codes(
     tree = CodeTree.load(session)
     book_report = CodebookImportReport()
     for position, code in enumerate(refi.codebook.codes):
-        _import_code(session, tree, code, None, position, actor, book_report)
+        import_code(session, tree, code, None, position, actor, book_report)
     report.codes_added = book_report.added
     out: dict[str, int] = {}
     for guid, path in refi.code_guids.items():
@@ -325,194 +264,3 @@ def import_refi_codebook(
     return RefiCodebookImportReport(
         codebook=result, origin=document.origin, warnings=list(document.warnings)
     )
-
-
-# -- export ---------------------------------------------------------------------------------
-
-
-def _namespace(session: Session) -> uuid.UUID:
-    settings = session.scalars(select(ProjectSettings)).one()
-    return uuid.uuid5(COD_GUID_NAMESPACE, f"project:{settings.created_at.isoformat()}")
-
-
-def build_refi_project(store: Store) -> tuple[RefiProject, list[str]]:
-    """The project as a :class:`RefiProject` (latest document versions; active codes and any
-    code that has codings), with what could not be exported as warnings."""
-    warnings: list[str] = []
-    with store.read() as session:
-        ns = _namespace(session)
-        name = session.scalars(select(ProjectSettings.name)).one()
-
-        def guid(key: str) -> str:
-            return derived_guid(ns, key)
-
-        coders = list(session.scalars(select(Coder).order_by(Coder.id)))
-        user_guid = {c.id: guid(f"user:{c.id}") for c in coders}
-        newer = select(Document.previous_id).where(Document.previous_id.is_not(None))
-        docs = list(
-            session.scalars(select(Document).where(Document.id.not_in(newer)).order_by(Document.id))
-        )
-        doc_guid = {d.id: guid(f"source:{d.id}") for d in docs}
-        attributes: dict[int, dict[str, AttributeValue]] = defaultdict(dict)
-        for attr in session.scalars(select(DocumentAttribute).order_by(DocumentAttribute.id)):
-            attributes[attr.document_id][attr.key] = decode_attribute(attr.value_type, attr.value)
-        codings = [
-            c
-            for c in session.scalars(
-                select(Coding).order_by(Coding.document_id, Coding.start, Coding.end, Coding.id)
-            )
-            if c.document_id in doc_guid
-        ]
-        tree = CodeTree.load(session)
-        codebook, code_guid = _codebook(tree, {c.code_id for c in codings}, guid, warnings)
-        memos = list(session.scalars(select(Memo).order_by(Memo.id)))
-        sources = []
-        coding_guid: dict[int, str] = {}
-        for doc in docs:
-            selections: dict[tuple[int, int], RefiSelection] = {}
-            for c in (c for c in codings if c.document_id == doc.id):
-                sel = selections.get((c.start, c.end))
-                if sel is None:
-                    sel = selections[(c.start, c.end)] = RefiSelection(
-                        guid=guid(f"selection:{doc.id}:{c.start}:{c.end}"),
-                        source_guid=doc_guid[doc.id],
-                        start=c.start,
-                        end=c.end,
-                        user_guid=user_guid[c.coder_id],
-                    )
-                coding_guid[c.id] = guid(f"coding:{c.id}")
-                sel.codings.append(
-                    RefiCoding(coding_guid[c.id], code_guid[c.code_id], user_guid[c.coder_id])
-                )
-            sources.append(
-                RefiSource(
-                    guid=doc_guid[doc.id],
-                    name=doc.name,
-                    text=doc.text,
-                    attributes=attributes.get(doc.id, {}),
-                    selections=list(selections.values()),
-                )
-            )
-        notes = []
-        for memo in memos:
-            target, target_guid = _memo_target(memo, doc_guid, code_guid, coding_guid)
-            if target is None:
-                warnings.append(f"memo {memo.id} is on a superseded document version: not exported")
-                continue
-            notes.append(
-                RefiNote(
-                    guid=guid(f"note:{memo.id}"),
-                    text=memo.text,
-                    user_guid=user_guid.get(memo.author_id) if memo.author_id else None,
-                    target=target,
-                    target_guid=target_guid,
-                )
-            )
-        total = session.scalar(select(func.count()).select_from(Coding)) or 0
-        if total > len(codings):
-            warnings.append(
-                f"{total - len(codings)} coding(s) on superseded document versions not exported"
-            )
-        project = RefiProject(
-            name=name,
-            codebook=codebook,
-            code_guids={g: tree.path(i) for i, g in code_guid.items()},
-            users=[RefiUser(user_guid[c.id], c.name) for c in coders],
-            sources=sources,
-            notes=notes,
-            origin="coder",
-        )
-    return project, warnings
-
-
-def _codebook(
-    tree: CodeTree, coded: set[int], make_guid: Callable[[str], str], warnings: list[str]
-) -> tuple[Codebook, dict[int, str]]:
-    """Active codes plus any code with codings (and its ancestors), as a Codebook."""
-    wanted: set[int] = set()
-    for row in tree.walk():
-        if row.status == "active" or row.id in coded:
-            current: int | None = row.id
-            while current is not None and current not in wanted:
-                wanted.add(current)
-                current = tree.rows[current].parent_id
-    nodes: dict[int, CodeDef] = {}
-    roots: list[CodeDef] = []
-    code_guid: dict[int, str] = {}
-    by_path: dict[CodePath, str] = {}
-    for row in tree.walk():
-        if row.id not in wanted:
-            continue
-        path = tree.path(row.id)
-        if path in by_path:
-            # Two private codes of the same name under one parent: one code in the file.
-            code_guid[row.id] = by_path[path]
-            warnings.append(f"codes named {str(path)!r} are exported as one code")
-            continue
-        code_guid[row.id] = by_path[path] = make_guid(f"code:{row.id}")
-        node = _code_def(row)
-        nodes[row.id] = node
-        if row.parent_id is not None and row.parent_id in nodes:
-            nodes[row.parent_id].children.append(node)
-        else:
-            roots.append(node)
-    return Codebook(codes=roots), code_guid
-
-
-def _code_def(row: Code) -> CodeDef:
-    return CodeDef(
-        name=row.name,
-        definition=row.definition,
-        inclusion=row.inclusion,
-        exclusion=row.exclusion,
-        example=row.example,
-        colour=row.colour,
-        keywords=list(row.keywords or []),
-    )
-
-
-def _memo_target(
-    memo: Memo,
-    doc_guid: dict[int, str],
-    code_guid: dict[int, str],
-    coding_guid: dict[int, str],
-) -> tuple[NoteTarget | None, str | None]:
-    if memo.coding_id is not None:
-        found = coding_guid.get(memo.coding_id)
-        return (NoteTarget.CODING, found) if found else (None, None)
-    if memo.document_id is not None:
-        found = doc_guid.get(memo.document_id)
-        return (NoteTarget.SOURCE, found) if found else (None, None)
-    if memo.code_id is not None:
-        found = code_guid.get(memo.code_id)
-        return (NoteTarget.CODE, found) if found else (NoteTarget.PROJECT, None)
-    return NoteTarget.PROJECT, None
-
-
-def export_refi_project(store: Store, path: str | os.PathLike[str]) -> RefiExportReport:
-    """Write the project as a schema-valid ``.qdpx`` archive."""
-    project, warnings = build_refi_project(store)
-    target = Path(path)
-    write_qdpx(project, target)
-    return RefiExportReport(
-        path=target,
-        documents=len(project.sources),
-        codes=len(project.code_guids),
-        coders=len(project.users),
-        codings=sum(len(s.codings) for s in project.selections),
-        memos=len(project.notes),
-        warnings=warnings,
-    )
-
-
-def export_refi_codebook(store: Store, path: str | os.PathLike[str]) -> int:
-    """Write the project's shared active codes as a ``.qdc``; returns how many codes."""
-    codebook = export_codebook(store)
-    if not len(codebook):
-        raise InputError(str(path), "the project has no codes to export")
-    with store.read() as session:
-        ns = _namespace(session)
-    ids = {v.path: v.id for v in list_codes(store) if v.owner is None}
-    guids = {p: derived_guid(ns, f"code:{ids[p]}") for p, _ in codebook.walk()}
-    write_qdc(codebook, Path(path), guids)
-    return len(codebook)
