@@ -159,14 +159,6 @@ def main(argv: list[str] | None = None) -> int:
     project.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO), "CODER_USER": "bench"}
     coder = [sys.executable, "-m", "coder"]
-    # `coder check` and `coder backup` through their own command group, so this runs whether
-    # or not coder.cli.main wires them in yet.
-    maintenance = [
-        sys.executable,
-        "-c",
-        "import typer; from coder.cli import maintenance; app = typer.Typer();"
-        " maintenance.register(app); app()",
-    ]
     rows: list[tuple[str, float, float, str]] = []
 
     t, mem, _ = run_child("init", [*coder, "init", "-p", str(project)], env)
@@ -220,12 +212,12 @@ def main(argv: list[str] | None = None) -> int:
             "targets < 10 s, < 2 GB: " + ("pass" if t < 10 and mem < 2048 else "FAIL"),
         )
     )
-    t, mem, _ = run_child("check", [*maintenance, "check", "-p", str(project)], env)
+    t, mem, _ = run_child("check", [*coder, "check", "-p", str(project)], env)
     rows.append(("`coder check`", t, mem, "hashes, references, offsets, integrity_check"))
     backup = work / "scale-backup.db"
     backup.unlink(missing_ok=True)
     t, mem, _ = run_child(
-        "backup", [*maintenance, "backup", "-p", str(project), "-o", str(backup)], env
+        "backup", [*coder, "backup", "-p", str(project), "-o", str(backup)], env
     )
     rows.append(
         (

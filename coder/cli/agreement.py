@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store
-from coder.cli.documents import parse_attributes
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_attributes
 from coder.domain.documents import UnitKind
 
 REPORT_FORMATS = ("table", "md", "html", "csv", "xlsx", "json")

@@ -1,4 +1,4 @@
-"""``coder codebook import|export``."""
+"""``coder codebook import|export|diff``: the codebook in and out, and how it changed."""
 
 from __future__ import annotations
 
@@ -6,15 +6,21 @@ from pathlib import Path
 
 import typer
 
-from coder.cli.common import ProjectOption, current_user, open_store
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
+from coder.cli.output import ListFormat, emit
 
 app = typer.Typer(help="Import and export the codebook.", no_args_is_help=True)
+
+
+def register(parent: typer.Typer) -> None:
+    """Add the ``coder codebook`` command group to the main command."""
+    parent.add_typer(app, name="codebook")
 
 
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., help="A codebook: .yaml/.yml, .json, .csv or REFI-QDA .qdc"),
-    project: ProjectOption = "projects/demo.db",
+    project: ProjectOption = DEFAULT_PROJECT,
 ) -> None:
     """Add a codebook's codes to the project (validated first; on error nothing is written)."""
     from coder.io.codebook import read_codebook
@@ -38,7 +44,7 @@ def import_(
 
 @app.command("export")
 def export(
-    project: ProjectOption = "projects/demo.db",
+    project: ProjectOption = DEFAULT_PROJECT,
     fmt: str = typer.Option("yaml", "--format", "-f", help="yaml, json, md or csv"),
     output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
     counts: bool = typer.Option(True, "--counts/--no-counts", help="Include coding counts."),
@@ -61,3 +67,23 @@ def export(
     else:
         output.write_bytes(data)
         typer.echo(f"wrote {output}", err=True)
+
+
+@app.command("diff")
+def diff(
+    first: int = typer.Argument(..., help="The earlier round's number."),
+    second: int = typer.Argument(..., help="The later round's number."),
+    project: ProjectOption = DEFAULT_PROJECT,
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """What changed in the codebook between two rounds (added, renamed, merged, ...)."""
+    from coder.services.agreement.rounds import codebook_diff
+
+    entries = codebook_diff(open_store(project), first, second)
+    rows = [{"change": e.kind, "code": e.code, "detail": e.detail} for e in entries]
+    emit(
+        rows,
+        fmt,
+        columns=["change", "code", "detail"],
+        title=f"Codebook: round {first} -> {second}",
+    )

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from coder.cli.common import ProjectOption, current_user, open_store
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
 from coder.cli.output import ListFormat, emit
 
 app = typer.Typer(help="Coders: the people who code.", no_args_is_help=True)
 
 
+def register(parent: typer.Typer) -> None:
+    """Add the ``coder coders`` command group to the main command."""
+    parent.add_typer(app, name="coders")
+
+
 @app.command("add")
 def add(
     names: list[str] = typer.Argument(..., help="One or more coder names."),
-    project: ProjectOption = "projects/demo.db",
+    project: ProjectOption = DEFAULT_PROJECT,
 ) -> None:
     """Register coders in the project."""
     from coder.services.project.coders import add_coder
@@ -26,7 +31,7 @@ def add(
 
 @app.command("list")
 def list_(
-    project: ProjectOption = "projects/demo.db",
+    project: ProjectOption = DEFAULT_PROJECT,
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List the project's coders."""

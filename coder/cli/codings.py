@@ -1,18 +1,25 @@
-"""``coder codings list``."""
+"""``coder codings list|import``: codings listed, or imported from a spreadsheet."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from coder.cli.common import ProjectOption, open_store
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
 from coder.cli.output import ListFormat, clip, emit
 
 app = typer.Typer(help="Codings: codes applied to spans of text.", no_args_is_help=True)
 
 
+def register(parent: typer.Typer) -> None:
+    """Add the ``coder codings`` command group to the main command."""
+    parent.add_typer(app, name="codings")
+
+
 @app.command("list")
 def list_(
-    project: ProjectOption = "projects/demo.db",
+    project: ProjectOption = DEFAULT_PROJECT,
     coder: list[str] = typer.Option([], "--coder", "-c", help="Only this coder (repeatable)."),
     document: list[str] = typer.Option([], "--doc", "-d", help="Only this document (repeatable)."),
     code: list[str] = typer.Option(
@@ -42,3 +49,31 @@ def list_(
     if fmt is not ListFormat.table:
         columns.append("created_at")
     emit(rows, fmt, columns=columns, title=f"Codings ({len(rows)})")
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="A .csv or .xlsx file: document,start,end,code,coder"),
+    project: ProjectOption = DEFAULT_PROJECT,
+    create_coders: bool = typer.Option(
+        False, "--create-coders", help="Register coders the project does not know yet."
+    ),
+    create_codes: bool = typer.Option(
+        False, "--create-codes", help="Add codes (and their parents) the codebook lacks."
+    ),
+) -> None:
+    """Import codings made in a spreadsheet; the whole file or, on any error, nothing."""
+    from coder.services.coding.importing import import_codings
+
+    report = import_codings(
+        open_store(project),
+        file,
+        actor=current_user(),
+        create_coders=create_coders,
+        create_codes=create_codes,
+    )
+    typer.echo(f"{file}: {report.codings} coding(s) imported, {report.memos} memo(s)")
+    if report.coders_created:
+        typer.echo(f"new coders: {', '.join(report.coders_created)}")
+    if report.codes_created:
+        typer.echo(f"new codes: {', '.join(report.codes_created)}")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import getpass
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coder.db.engine import Store
+from coder.domain.documents import AttributeValue
+from coder.errors import UsageError
+
+if TYPE_CHECKING:
+    from coder.db.engine import Store
 
 DEFAULT_PROJECT = "projects/demo.db"
 
@@ -25,6 +29,7 @@ ProjectOption = Annotated[
 
 
 def open_store(project: str) -> Store:
+    """Open the project named by ``--project`` (a SQLite file or a database URL)."""
     from coder.services.project.lifecycle import open_project
 
     return open_project(project)
@@ -36,3 +41,14 @@ def current_user() -> str:
         return os.environ.get("CODER_USER") or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def parse_attributes(pairs: list[str]) -> dict[str, AttributeValue]:
+    """``key=value`` pairs; values stay text (typed attributes come from CSV/XLSX columns)."""
+    out: dict[str, AttributeValue] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--attr {pair!r}: expected key=value")
+        out[key.strip()] = value.strip()
+    return out

@@ -1,4 +1,33 @@
-"""The ``coder`` command: wiring of the command groups and error handling."""
+"""The ``coder`` command: every command wired in one place, and error handling.
+
+Each top-level command has its own module, ``coder <name>`` -> ``coder/cli/<name>.py``:
+
+=========================================  ===========================
+command                                    module
+=========================================  ===========================
+``coder init``                             ``cli/init.py``
+``coder demo``                             ``cli/demo.py``
+``coder code``                             ``cli/code.py``
+``coder import``                           ``cli/import_.py``
+``coder agreement``                        ``cli/agreement.py``
+``coder export``                           ``cli/export.py``
+``coder reconcile ...``                    ``cli/reconcile.py``
+``coder round start|close``, ``rounds``    ``cli/rounds.py``
+``coder backup``                           ``cli/backup.py``
+``coder check``                            ``cli/check.py``
+``coder serve``                            ``cli/serve.py``
+``coder project copy|login|logout``        ``cli/project.py``
+``coder docs list|show``                   ``cli/docs.py``
+``coder coders add|list``                  ``cli/coders.py``
+``coder codes list|merge|...|undo|align``  ``cli/codes.py``
+``coder codings list|import``              ``cli/codings.py``
+``coder codebook import|export|diff``      ``cli/codebook.py``
+=========================================  ===========================
+
+Options shared by the commands are in ``cli/common.py``; table/JSON/CSV printing in
+``cli/output.py``. Every module has ``register(app)``; the order below is the order of
+``coder --help`` (commands first, then command groups, each in registration order).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +38,18 @@ import typer
 from coder import __version__
 from coder.cli import (
     agreement,
+    backup,
+    check,
+    code,
     codebook,
     coders,
     codes,
-    codes_ops,
     codings,
-    codings_import,
-    documents,
+    demo,
+    docs,
     export,
-    maintenance,
+    import_,
+    init,
     project,
     reconcile,
     rounds,
@@ -50,23 +82,26 @@ def main(
     """coder: a keyboard-first workbench for team-based qualitative coding."""
 
 
-project.register(app)
-documents.register(app)
-agreement.register(app)
-export.register(app)
-reconcile.register(app)
-rounds.register(app)
-maintenance.register(app)
-serve.register(app)
-app.add_typer(maintenance.project_app, name="project")
-codings_import.register(codings.app)
-codes_ops.register(codes.app)
-rounds.register_diff(codebook.app)
-app.add_typer(documents.docs_app, name="docs")
-app.add_typer(coders.app, name="coders")
-app.add_typer(codes.app, name="codes")
-app.add_typer(codings.app, name="codings")
-app.add_typer(codebook.app, name="codebook")
+for command in (
+    init,
+    demo,
+    code,
+    import_,
+    agreement,
+    export,
+    reconcile,
+    rounds,
+    backup,
+    check,
+    serve,
+    project,
+    docs,
+    coders,
+    codes,
+    codings,
+    codebook,
+):
+    command.register(app)
 
 
 #: Options that take several values after one flag (``--coders A B``), as the docs show them.
@@ -116,4 +151,5 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
+    """The ``coder`` console script."""
     sys.exit(run())

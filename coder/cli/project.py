@@ -1,99 +1,76 @@
-"""``coder init``, ``coder demo`` and ``coder code``."""
+"""``coder project copy|login|logout``: whole projects and coders' server logins."""
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
+import os
 
 import typer
 
 from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
-from coder.domain.documents import UnitKind
+
+project_app = typer.Typer(
+    help="Whole projects: copy between SQLite and PostgreSQL, coder logins on a server.",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("init")(init)
-    app.command("demo")(demo)
-    app.command("code")(code)
+    """Add the ``coder project`` command group to the main command."""
+    app.add_typer(project_app, name="project")
 
 
-def init(
-    project: ProjectOption = DEFAULT_PROJECT,
-    name: str | None = typer.Option(None, "--name", help="Project name (default: file name)."),
-    blind: bool = typer.Option(True, "--blind/--open", help="Coders see only their own work."),
-    unit: UnitKind = typer.Option(UnitKind.SENTENCE, "--unit", help="Default unit of analysis."),
-    spacy_model: str | None = typer.Option(
-        None, "--spacy-model", help="Installed spaCy pipeline to use (default: blank English)."
-    ),
+@project_app.command("copy")
+def copy(
+    source: str = typer.Argument(..., help="Project to copy: a SQLite file or a database URL."),
+    destination: str = typer.Argument(..., help="A new SQLite file or an empty database URL."),
 ) -> None:
-    """Create a new, empty project."""
-    from coder.services.project.lifecycle import create_project
+    """Copy a project into an empty database (ids kept), then verify the copy is equal."""
+    from coder.services.project.maintenance import copy_project
 
-    store = create_project(
-        project, name=name, blind=blind, default_unit=unit, spacy_model=spacy_model
+    report = copy_project(
+        source, destination, progress=lambda table, n: typer.echo(f"  {table}: {n} rows")
     )
-    typer.echo(f"created project {store.display_name}")
+    total = sum(report.rows.values())
+    typer.echo(
+        f"copied {report.source} to {report.destination}: {total} rows in"
+        f" {len(report.rows)} tables, verified equal (row counts and content hashes)"
+    )
 
 
-def demo(
+@project_app.command("login")
+def login(
+    coder: str = typer.Argument(..., help="The coder who gets a login."),
+    role: str = typer.Option(..., "--role", help="PostgreSQL login role for this coder."),
+    password_env: str | None = typer.Option(
+        None,
+        "--password-env",
+        help="Name of an environment variable holding the role's password (kept out of the"
+        " shell history).",
+    ),
     project: ProjectOption = DEFAULT_PROJECT,
-    no_tui: bool = typer.Option(False, "--no-tui", help="Build the project but do not open it."),
-    fresh: bool = typer.Option(
-        False, "--fresh", help="Rebuild: an existing demo is kept as a timestamped backup."
-    ),
-    coder: str | None = typer.Option(
-        None, "--coder", "-c", help="Who codes in the TUI (default: $CODER_USER or your login)."
-    ),
-    seeds: Path = typer.Option(Path("seeds"), "--seeds", help="Seed corpus folder."),
-    codebook: Path = typer.Option(
-        Path("codebooks/evidence-partnerships.yaml"), "--codebook", help="Example codebook."
-    ),
 ) -> None:
-    """Build the demo project from seeds/ and the example codebook, then open the TUI."""
-    from coder.db.engine import project_url, sqlite_path
-    from coder.services.project.demo import build_demo
+    """Give a coder their own PostgreSQL login: the server then enforces blind coding."""
+    from coder.errors import UsageError
+    from coder.services.project.team import grant_login
 
-    user = coder or current_user()
-    path = sqlite_path(project_url(project))
-    exists = path.exists() if path is not None else False
-    if exists and fresh and path is not None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = path.with_name(f"{path.name}.{stamp}.bak")
-        for suffix in ("", "-wal", "-shm"):
-            side = Path(f"{path}{suffix}")
-            if side.exists():
-                side.rename(Path(f"{backup}{suffix}"))
-        typer.echo(f"kept the previous demo as {backup}")
-        exists = False
-    if exists:
-        typer.echo(f"{path} exists: opening it (use --fresh to rebuild)")
-    else:
-        summary = build_demo(
-            project, seeds=seeds, codebook=codebook, user=user, progress=typer.echo
-        )
-        typer.echo(
-            f"built {summary.path}: {summary.documents} documents, {summary.codes} codes, "
-            + ", ".join(f"{n} codings by {c}" for c, n in summary.example_codings.items())
-            + " (example data)"
-        )
-    if not no_tui:
-        _open_tui(project, user)
+    password = None
+    if password_env is not None:
+        password = os.environ.get(password_env)
+        if not password:
+            raise UsageError(f"--password-env: ${password_env} is not set")
+    url = grant_login(
+        open_store(project), coder, role=role, password=password, actor=current_user()
+    )
+    typer.echo(f"{coder} connects as role {role}: CODER_PROJECT={url}")
 
 
-def code(
+@project_app.command("logout")
+def logout(
+    coder: str = typer.Argument(..., help="The coder whose login is taken off this project."),
     project: ProjectOption = DEFAULT_PROJECT,
-    coder: str | None = typer.Option(
-        None, "--coder", "-c", envvar="CODER_USER", help="Your coder name (added if new)."
-    ),
 ) -> None:
-    """Open the coding TUI."""
-    _open_tui(project, coder or current_user())
+    """Revoke a coder's login role's access to this project."""
+    from coder.services.project.team import revoke_login
 
-
-def _open_tui(project: str, coder: str) -> None:
-    from coder.services.project.coders import ensure_coder
-    from coder.tui.app import make_app
-
-    store = open_store(project)
-    ensure_coder(store, coder, actor=coder)
-    make_app(store, coder=coder).run()
+    revoke_login(open_store(project), coder, actor=current_user())
+    typer.echo(f"revoked {coder}'s login on this project")

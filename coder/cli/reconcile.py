@@ -78,7 +78,7 @@ def reconcile(
         )
         return
     from coder.services.project.coders import ensure_coder
-    from coder.tui.screens.reconcile import make_reconcile_app
+    from coder.tui.app import make_reconcile_app
 
     ensure_coder(store, actor, actor=actor)
     make_reconcile_app(

@@ -1,4 +1,4 @@
-"""``coder round start|close``, ``coder rounds`` and ``coder codebook diff``."""
+"""``coder round start|close`` and ``coder rounds``: rounds of coding and their agreement."""
 
 from __future__ import annotations
 
@@ -19,11 +19,6 @@ def register(app: typer.Typer) -> None:
     """Add ``coder round ...`` and ``coder rounds``."""
     app.add_typer(round_app, name="round")
     app.command("rounds")(rounds)
-
-
-def register_diff(codebook_app: typer.Typer) -> None:
-    """Add ``coder codebook diff`` to the existing ``codebook`` group."""
-    codebook_app.command("diff")(diff)
 
 
 @round_app.command("start")
@@ -108,22 +103,3 @@ def rounds(
         label = "undefined" if alpha is None else f"{alpha:.3f}"
         state = "" if v.closed_at else " (open)"
         typer.echo(f"  {v.number:>3} |{bar(alpha):<{BAR_WIDTH}}| {label}{state}")
-
-
-def diff(
-    first: int = typer.Argument(..., help="The earlier round's number."),
-    second: int = typer.Argument(..., help="The later round's number."),
-    project: ProjectOption = DEFAULT_PROJECT,
-    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
-) -> None:
-    """What changed in the codebook between two rounds (added, renamed, merged, ...)."""
-    from coder.services.agreement.rounds import codebook_diff
-
-    entries = codebook_diff(open_store(project), first, second)
-    rows = [{"change": e.kind, "code": e.code, "detail": e.detail} for e in entries]
-    emit(
-        rows,
-        fmt,
-        columns=["change", "code", "detail"],
-        title=f"Codebook: round {first} -> {second}",
-    )

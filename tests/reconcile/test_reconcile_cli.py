@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from coder.cli import agreement, codes_ops, reconcile, rounds
+from coder.cli import agreement, codebook, codes, reconcile, rounds
 from coder.cli.main import expand_multi_value_options
 from coder.errors import CoderError
 from coder.services.reconcile.queue import load_queue
@@ -21,12 +21,8 @@ def _app() -> typer.Typer:
     agreement.register(app)
     reconcile.register(app)
     rounds.register(app)
-    codes_app = typer.Typer()
-    codes_ops.register(codes_app)
-    app.add_typer(codes_app, name="codes")
-    codebook_app = typer.Typer()
-    rounds.register_diff(codebook_app)
-    app.add_typer(codebook_app, name="codebook")
+    codes.register(app)
+    codebook.register(app)
     return app
 
 

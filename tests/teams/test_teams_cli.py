@@ -8,7 +8,7 @@ import typer
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from coder.cli import maintenance
+from coder.cli import backup, check, project
 from coder.db.engine import Store
 from coder.errors import CoderError
 
@@ -16,8 +16,8 @@ from coder.errors import CoderError
 def run(*args: str) -> tuple[int, str]:
     """Run the commands the way coder.cli.main wires them; a CoderError is a one-line message."""
     app = typer.Typer()
-    maintenance.register(app)
-    app.add_typer(maintenance.project_app, name="project")
+    for command in (backup, check, project):
+        command.register(app)
     result = CliRunner().invoke(app, list(args))
     if isinstance(result.exception, CoderError):
         return 1, f"coder: error: {result.exception}"

@@ -9,6 +9,7 @@ adds a few of their own), so the agreement is realistic rather than perfect.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from coder.db.audit import record
-from coder.db.engine import Store, sqlite_path
+from coder.db.engine import Store, project_url, sqlite_path
 from coder.db.models import Coding, Document, Unit
 from coder.services.codebook.codes import CodeTree, import_codebook
 from coder.services.documents.corpus import ImportReport, store_drafts
@@ -37,6 +38,23 @@ class DemoSummary:
     documents: int
     codes: int
     example_codings: dict[str, int]
+
+
+def existing_demo(project: str) -> Path | None:
+    """The project's SQLite file if it exists already (a database URL gives None)."""
+    path = sqlite_path(project_url(project))
+    return path if path is not None and path.exists() else None
+
+
+def set_aside(path: Path, now: dt.datetime | None = None) -> Path:
+    """Rename a SQLite project (with its -wal and -shm files) to a timestamped ``.bak`` name."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.{stamp}.bak")
+    for suffix in ("", "-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            side.rename(Path(f"{backup}{suffix}"))
+    return backup
 
 
 def build_demo(

@@ -1,0 +1,109 @@
+"""``coder import``: documents (and whole REFI-QDA projects) into the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from coder.cli.common import (
+    DEFAULT_PROJECT,
+    ProjectOption,
+    current_user,
+    open_store,
+    parse_attributes,
+)
+from coder.errors import UsageError
+
+if TYPE_CHECKING:
+    from coder.db.engine import Store
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``coder import`` to the main command."""
+    app.command("import")(import_)
+
+
+def import_(
+    files: list[Path] = typer.Argument(..., help="Files: .txt .md .docx .pdf .vtt .srt .csv .xlsx"),
+    project: ProjectOption = DEFAULT_PROJECT,
+    attr: list[str] = typer.Option([], "--attr", "-a", help="Set an attribute: key=value."),
+    text_column: str | None = typer.Option(
+        None, "--text-column", help="CSV/XLSX: the column that holds the text."
+    ),
+) -> None:
+    """Import documents; each file in one transaction (a bad file changes nothing).
+
+    A REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette or coder) fills
+    a new or empty project with its documents, codebook, coders, codings and memos.
+    """
+    from coder.services.documents.corpus import import_files
+    from coder.services.project.lifecycle import get_settings
+
+    attributes = parse_attributes(attr)
+    store = open_store(project)
+    projects = [f for f in files if f.suffix.lower() == ".qdpx"]
+    if projects:
+        _import_refi_projects(store, projects, others=[f for f in files if f not in projects])
+        files = [f for f in files if f not in projects]
+        if not files:
+            return
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=len(files) < 2 and not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("importing", total=len(files))
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, description=f"importing {label}" if label else "done")
+
+        report = import_files(
+            store,
+            files,
+            actor=current_user(),
+            attributes=attributes,
+            text_column=text_column,
+            progress=progress,
+            spacy_model=get_settings(store).spacy_model,
+        )
+    for name in report.imported:
+        typer.echo(f"imported {name}")
+    for name in report.new_versions:
+        typer.echo(f"imported new version: {name}")
+    for line in report.skipped:
+        typer.echo(f"skipped {line}")
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    for line in report.errors:
+        typer.echo(f"coder: error: {line}", err=True)
+    total = len(report.imported) + len(report.new_versions)
+    typer.echo(
+        f"{total} document(s) imported, {len(report.skipped)} skipped, "
+        f"{len(report.errors)} file(s) failed"
+    )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _import_refi_projects(store: Store, projects: list[Path], *, others: list[Path]) -> None:
+    from coder.services.exports.refi_import import import_refi_project
+
+    if len(projects) > 1:
+        raise UsageError("import one .qdpx project at a time (it fills an empty project)")
+    report = import_refi_project(store, projects[0], actor=current_user())
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    typer.echo(
+        f"{projects[0]}: imported a {report.origin} project: {len(report.documents)} document(s), "
+        f"{len(report.codes_added)} code(s), {len(report.coders)} coder(s) "
+        f"({', '.join(report.coders)}), {report.codings} coding(s), {report.memos} memo(s)"
+    )
