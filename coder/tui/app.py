@@ -1,8 +1,13 @@
-"""The coding TUI: ``make_app(store, coder)`` builds it for the CLI and for the tests."""
+"""The coding TUI: ``make_app(project, coder)`` builds it for the CLI and for the tests.
+
+The app owns the session (:class:`~coder.tui.context.ScreenContext`) and hands it to each
+screen it pushes; screens never reach back up to the app.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -10,23 +15,30 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from coder.domain.documents import UnitKind
 from coder.domain.exports import ExportOptions
 from coder.errors import CoderError
 from coder.services.exports.formats import export_formats, render_export
 from coder.services.exports.selection import consensus_coder
 from coder.services.project.coders import ensure_coder
-from coder.services.project.lifecycle import Settings, get_settings
+from coder.services.project.lifecycle import get_settings, open_project
+from coder.services.reconcile.queue import DEFAULT_CONSENSUS
 from coder.tui.commands import Command, bindings
+from coder.tui.context import ScreenContext
 from coder.tui.messages import OpenDocument
 from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.documents import DocumentsScreen
 from coder.tui.screens.export import WHOLE_PROJECT_FORMATS, ExportChoice, ExportDialog
 from coder.tui.screens.help import HelpScreen
+from coder.tui.screens.reconcile import ReconcileScreen
 from coder.tui.screens.search import SearchScreen
 
 if TYPE_CHECKING:
     from coder.db.engine import Store
+
+#: Builds the screen the app opens on, given the session.
+FirstScreen = Callable[[ScreenContext], Screen[None]]
 
 
 class CoderApp(App[None]):
@@ -48,27 +60,31 @@ class CoderApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
-        coder: str,
+        context: ScreenContext,
         *,
-        pinned: Sequence[int] = (),
+        first_screen: FirstScreen = DocumentsScreen,
         theme: str | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
-        self.coder = ensure_coder(store, coder, actor=coder).name
-        self.settings: Settings = get_settings(store)
-        self.project_name = self.settings.name
-        self.pinned = tuple(pinned)
+        self.context = context
+        self.first_screen = first_screen
+        #: A store the app opened itself (from a path or URL) and so closes on exit.
+        self.owned_store: Store | None = None
         if theme:
             self.theme = theme
-        self.sub_title = f"{self.project_name} · {self.coder}"
+        self.sub_title = f"{context.project_name} · {context.coder}"
 
     def on_mount(self) -> None:
-        self.push_screen(DocumentsScreen())
+        self.push_screen(self.first_screen(self.context))
+
+    def on_unmount(self) -> None:
+        if self.owned_store is not None:
+            self.owned_store.dispose()
 
     def on_open_document(self, message: OpenDocument) -> None:
-        self.push_screen(CodingScreen(message.document_id, message.start, message.end))
+        self.push_screen(
+            CodingScreen(self.context, message.document_id, message.start, message.end)
+        )
 
     def _screen_commands(self, screen: Screen[object]) -> tuple[Command, ...]:
         return tuple(getattr(screen, "COMMAND_LIST", ()))
@@ -101,21 +117,20 @@ class CoderApp(App[None]):
 
     def action_codebook(self) -> None:
         if not isinstance(self.screen, CodebookScreen):
-            self.push_screen(CodebookScreen())
+            self.push_screen(CodebookScreen(self.context))
 
     def action_search(self) -> None:
         if not isinstance(self.screen, SearchScreen):
-            self.push_screen(SearchScreen())
+            self.push_screen(SearchScreen(self.context))
 
     def action_export(self) -> None:
         if isinstance(self.screen, ExportDialog):
             return
-        formats = [
-            f
-            for f in export_formats()
-            if not (self.settings.blind and f.name in WHOLE_PROJECT_FORMATS)
-        ]
-        self.push_screen(ExportDialog(self.project_name, formats, None), self._export_chosen)
+        blind = self.context.settings.blind
+        formats = [f for f in export_formats() if not (blind and f.name in WHOLE_PROJECT_FORMATS)]
+        self.push_screen(
+            ExportDialog(self.context.project_name, formats, None), self._export_chosen
+        )
 
     def _export_chosen(self, choice: ExportChoice | None) -> None:
         if choice is not None:
@@ -124,10 +139,11 @@ class CoderApp(App[None]):
     @work(thread=True, exclusive=True, group="export")
     def write_export(self, choice: ExportChoice) -> None:
         """Write an export; blind, a coder exports their own codings (consensus otherwise)."""
-        own = self.settings.blind or consensus_coder(self.store) is None
-        options = ExportOptions(coders=(self.coder,) if own else (), by=choice.by)
+        store, coder = self.context.store, self.context.coder
+        own = self.context.settings.blind or consensus_coder(store) is None
+        options = ExportOptions(coders=(coder,) if own else (), by=choice.by)
         try:
-            data = render_export(self.store, choice.format, options)
+            data = render_export(store, choice.format, options)
             choice.path.parent.mkdir(parents=True, exist_ok=True)
             choice.path.write_bytes(data)
         except (CoderError, OSError) as exc:
@@ -136,15 +152,58 @@ class CoderApp(App[None]):
         self.call_from_thread(self.notify, f"wrote {choice.path}", title="Exported")
 
 
+def _session(
+    project: Store | str | os.PathLike[str],
+    coder: str,
+    pinned: Sequence[int],
+    theme: str | None,
+    first_screen: FirstScreen,
+) -> CoderApp:
+    if isinstance(project, (str, os.PathLike)):
+        store, opened = open_project(project), True
+    else:
+        store, opened = project, False
+    name = ensure_coder(store, coder, actor=coder).name
+    context = ScreenContext(store, name, get_settings(store), tuple(pinned))
+    app = CoderApp(context, first_screen=first_screen, theme=theme)
+    if opened:
+        app.owned_store = store
+    return app
+
+
 def make_app(
-    store: Store,
+    project: Store | str | os.PathLike[str],
     coder: str,
     *,
     pinned: Sequence[int] = (),
     theme: str | None = None,
 ) -> CoderApp:
-    """The app for ``coder`` on the open project ``store`` (registered as a coder if new).
+    """The app for ``coder`` on a project (registered as a coder if new), on its documents.
 
-    ``pinned`` code ids take the first number keys; ``theme`` is a Textual theme name.
+    ``project`` is an open store or a project's file or database URL (opened, upgraded if
+    old, and closed when the app exits). ``pinned`` code ids take the first number keys;
+    ``theme`` is a Textual theme name.
     """
-    return CoderApp(store, coder, pinned=pinned, theme=theme)
+    return _session(project, coder, pinned, theme, DocumentsScreen)
+
+
+def make_reconcile_app(
+    project: Store | str | os.PathLike[str],
+    coder: str,
+    *,
+    first: str,
+    second: str,
+    consensus: str = DEFAULT_CONSENSUS,
+    order: str = "document",
+    unit: UnitKind = UnitKind.SENTENCE,
+    theme: str | None = None,
+) -> CoderApp:
+    """The same app opened straight on reconciling ``first`` and ``second``, with ``coder``
+    as the person deciding."""
+
+    def reconcile(context: ScreenContext) -> Screen[None]:
+        return ReconcileScreen(
+            context, first=first, second=second, consensus=consensus, order=order, unit=unit
+        )
+
+    return _session(project, coder, (), theme, reconcile)

@@ -6,15 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from coder.domain.views import DocumentView
 from coder.services.documents.search import SearchHit
-
-
-@dataclass
-class DocumentLoaded(Message):
-    """A document's text, units and the coder's codings are in memory."""
-
-    document: DocumentView
 
 
 @dataclass

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from coder.services.reconcile.queue import load_queue, provenance
-from coder.tui.screens.reconcile import EditCodesDialog, ReconcileScreen, make_reconcile_app
+from coder.tui.app import make_reconcile_app
+from coder.tui.screens.reconcile import EditCodesDialog, ReconcileScreen
 
 SIZE = (100, 32)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -16,12 +16,10 @@ from coder.services.codebook import edit as codebook_edit
 from coder.services.codebook import themes
 from coder.services.codebook.codes import coding_counts, list_codes
 from coder.tui.commands import Command, bindings
+from coder.tui.context import ScreenContext
 from coder.tui.messages import CodebookChanged
 from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeForm
 from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel
-
-if TYPE_CHECKING:
-    from coder.tui.app import CoderApp
 
 
 class CodebookScreen(Screen[None]):
@@ -39,14 +37,11 @@ class CodebookScreen(Screen[None]):
     )
     BINDINGS = bindings(COMMAND_LIST)
 
-    def __init__(self) -> None:
+    def __init__(self, context: ScreenContext) -> None:
         super().__init__()
+        self.context = context
         self.codes: list[CodeView] = []
         self.show_retired = False
-
-    @property
-    def coder_app(self) -> CoderApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="codebook-title")
@@ -61,12 +56,12 @@ class CodebookScreen(Screen[None]):
 
     def reload(self, keep: int | None = None) -> None:
         """Read the codes and this coder's counts again."""
-        app = self.coder_app
-        self.codes = list_codes(app.store, viewer=app.coder, include_inactive=self.show_retired)
+        ctx = self.context
+        self.codes = list_codes(ctx.store, viewer=ctx.coder, include_inactive=self.show_retired)
         by_path = {c.path: c.id for c in self.codes}
         counts = {
             by_path[path]: n
-            for path, n in coding_counts(app.store, coder=app.coder).items()
+            for path, n in coding_counts(ctx.store, coder=ctx.coder).items()
             if path in by_path
         }
         tree = self.query_one(CodebookTree)
@@ -75,8 +70,8 @@ class CodebookScreen(Screen[None]):
         tree.show_codes(self.codes, counts=counts, keep=keep)
         total = sum(counts.values())
         self.query_one("#codebook-title", Static).update(
-            f"Codebook · {len(self.codes)} codes · {total} codings by {app.coder}"
-            + (" · private codes stay yours until reconciliation" if app.settings.blind else "")
+            f"Codebook · {len(self.codes)} codes · {total} codings by {ctx.coder}"
+            + (" · private codes stay yours until reconciliation" if ctx.settings.blind else "")
         )
         self.query_one(DefinitionPanel).show_code(
             tree.highlighted_code or next(iter(self.codes), None)
@@ -101,7 +96,7 @@ class CodebookScreen(Screen[None]):
         self.post_message(CodebookChanged(note))
 
     def action_add(self) -> None:
-        app = self.coder_app
+        ctx = self.context
         current = self.query_one(CodebookTree).highlighted_code
 
         def save(fields: CodeFields | None) -> None:
@@ -110,8 +105,8 @@ class CodebookScreen(Screen[None]):
 
             def run() -> tuple[str, int | None]:
                 code = codebook_edit.add_code(
-                    app.store,
-                    actor=app.coder,
+                    ctx.store,
+                    actor=ctx.coder,
                     name=fields.name,
                     parent_id=fields.parent_id,
                     definition=fields.definition,
@@ -128,7 +123,7 @@ class CodebookScreen(Screen[None]):
         self.app.push_screen(CodeForm("Add code", self.codes, parent_id=parent), save)
 
     def action_edit(self) -> None:
-        app = self.coder_app
+        ctx = self.context
         code = self.query_one(CodebookTree).highlighted_code
         if code is None:
             return
@@ -140,15 +135,15 @@ class CodebookScreen(Screen[None]):
             def run() -> tuple[str, int | None]:
                 if fields.name != code.name:
                     codebook_edit.rename_code(
-                        app.store, actor=app.coder, code_id=code.id, name=fields.name
+                        ctx.store, actor=ctx.coder, code_id=code.id, name=fields.name
                     )
                 if fields.parent_id != code.parent_id:
                     codebook_edit.move_code(
-                        app.store, actor=app.coder, code_id=code.id, parent_id=fields.parent_id
+                        ctx.store, actor=ctx.coder, code_id=code.id, parent_id=fields.parent_id
                     )
                 result = codebook_edit.edit_code(
-                    app.store,
-                    actor=app.coder,
+                    ctx.store,
+                    actor=ctx.coder,
                     code_id=code.id,
                     definition=fields.definition,
                     inclusion=fields.inclusion,
@@ -163,13 +158,13 @@ class CodebookScreen(Screen[None]):
         self.app.push_screen(CodeForm(f"Edit {code.path}", self.codes, code=code), save)
 
     def action_retire(self) -> None:
-        app = self.coder_app
+        ctx = self.context
         code = self.query_one(CodebookTree).highlighted_code
         if code is None:
             return
 
         def run() -> tuple[str, int | None]:
-            retired = codebook_edit.retire_code(app.store, actor=app.coder, code_id=code.id)
+            retired = codebook_edit.retire_code(ctx.store, actor=ctx.coder, code_id=code.id)
             return f"Retired {retired.path}", None
 
         self._attempt(run)
@@ -187,22 +182,22 @@ class CodebookScreen(Screen[None]):
         self.app.push_screen(ChooseDialog(f"{title} {code.path}", options), chosen)
 
     def action_merge(self) -> None:
-        app, code = self.coder_app, self.query_one(CodebookTree).highlighted_code
+        ctx, code = self.context, self.query_one(CodebookTree).highlighted_code
 
         def run(target: int) -> tuple[str, int | None]:
             assert code is not None
-            result = themes.merge_codes(app.store, actor=app.coder, source_id=code.id,
+            result = themes.merge_codes(ctx.store, actor=ctx.coder, source_id=code.id,
                                         target_id=target)  # fmt: skip
             return result.description, target
 
         self._choose_other("Merge into …:", run)
 
     def action_group(self) -> None:
-        app, code = self.coder_app, self.query_one(CodebookTree).highlighted_code
+        ctx, code = self.context, self.query_one(CodebookTree).highlighted_code
 
         def run(theme: int) -> tuple[str, int | None]:
             assert code is not None
-            result = themes.group_codes(app.store, actor=app.coder, code_ids=[code.id],
+            result = themes.group_codes(ctx.store, actor=ctx.coder, code_ids=[code.id],
                                         theme=theme)  # fmt: skip
             return result.description, code.id
 
@@ -213,11 +208,11 @@ class CodebookScreen(Screen[None]):
         self.reload()
 
     def action_undo(self) -> None:
-        app = self.coder_app
+        ctx = self.context
 
         def run() -> tuple[str, int | None]:
             # Merges and groups too: whichever of the coder's undoable actions came last.
-            result = themes.undo_latest(app.store, actor=app.coder)
+            result = themes.undo_latest(ctx.store, actor=ctx.coder)
             return ("Nothing to undo" if result is None else f"Undone: {result}"), None
 
         self._attempt(run)

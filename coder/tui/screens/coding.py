@@ -13,7 +13,8 @@ import bisect
 import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from functools import partial
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -37,13 +38,11 @@ from coder.services.coding.memos import get_memo, set_memo
 from coder.services.coding.status import is_done, set_done
 from coder.services.undo import undo_last
 from coder.tui.commands import Command, bindings
+from coder.tui.context import ScreenContext
 from coder.tui.messages import CodingsChanged
 from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeFinder, CodeForm, MemoDialog
 from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel, number_slots
 from coder.tui.widgets.coded_text import CodedText, Marked, abbreviation
-
-if TYPE_CHECKING:
-    from coder.tui.app import CoderApp
 
 SLOT_COMMANDS = tuple(
     Command(
@@ -198,8 +197,15 @@ class CodingScreen(Screen[None]):
         codings: list[CodingView]
         done: bool
 
-    def __init__(self, document_id: int, start: int | None = None, end: int | None = None) -> None:
+    def __init__(
+        self,
+        context: ScreenContext,
+        document_id: int,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> None:
         super().__init__()
+        self.context = context
         self.document_id = document_id
         self.initial = (start, end)
         self.document: CodingDocument | None = None
@@ -209,10 +215,6 @@ class CodingScreen(Screen[None]):
         self.text_view = CodedText(id="text")
         self.slots: dict[int, CodeView] = {}
         self.done = False
-
-    @property
-    def coder_app(self) -> CoderApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("Loading...", id="coding-title")
@@ -247,8 +249,8 @@ class CodingScreen(Screen[None]):
     def load_document(self) -> None:
         """Read the document, codes and codings in a thread: a big one must not freeze the
         screen, and the first paint shows the text with its codings, not one then the other."""
-        app = self.coder_app
-        store, coder = app.store, app.coder
+        ctx = self.context
+        store, coder = ctx.store, ctx.coder
         document = coding_document(store, self.document_id)
         codes = list_codes(store, viewer=coder)
         codings = document_codings(store, coder, self.document_id)
@@ -259,7 +261,7 @@ class CodingScreen(Screen[None]):
         self.document = message.document
         self.done = message.done
         text = self.text_view
-        text.load(message.document, self.coder_app.settings.default_unit.value)
+        text.load(message.document, self.context.settings.default_unit.value)
         self._set_codes(message.codes)
         self._set_codings(message.codings)
         start, end = self.initial
@@ -270,11 +272,11 @@ class CodingScreen(Screen[None]):
     # -- state refresh -----------------------------------------------------------------------
 
     def _reload_codes(self, keep: int | None = None) -> None:
-        self._set_codes(list_codes(self.coder_app.store, viewer=self.coder_app.coder), keep)
+        self._set_codes(list_codes(self.context.store, viewer=self.context.coder), keep)
 
     def _set_codes(self, codes: list[CodeView], keep: int | None = None) -> None:
         self.codes = codes
-        self.slots = number_slots(self.codes, self.coder_app.pinned)
+        self.slots = number_slots(self.codes, self.context.pinned)
         self._show_tree(keep)
 
     def _show_tree(self, keep: int | None = None) -> None:
@@ -297,7 +299,7 @@ class CodingScreen(Screen[None]):
 
     def _reload_codings(self) -> None:
         self._set_codings(
-            document_codings(self.coder_app.store, self.coder_app.coder, self.document_id)
+            document_codings(self.context.store, self.context.coder, self.document_id)
         )
 
     def _set_codings(self, codings: list[CodingView]) -> None:
@@ -344,7 +346,7 @@ class CodingScreen(Screen[None]):
         # One line of fixed height: no layout pass needed (it would repaint the whole screen).
         self.query_one("#coding-title", Static).update(
             f"{self.document.summary.name} · {len(self.codings)} codings · "
-            f"by {text.unit_kind} · {done} · {self.coder_app.coder}",
+            f"by {text.unit_kind} · {done} · {self.context.coder}",
             layout=False,
         )
 
@@ -423,12 +425,12 @@ class CodingScreen(Screen[None]):
     def apply(self, code_id: int) -> None:
         """Apply a code to the selection (the CodingSaved path of the screen)."""
         start, end = self.text_view.selection
-        app = self.coder_app
+        ctx = self.context
 
         def run() -> str:
             coding = apply_code(
-                app.store,
-                coder=app.coder,
+                ctx.store,
+                coder=ctx.coder,
                 document_id=self.document_id,
                 code_id=code_id,
                 start=start,
@@ -468,13 +470,13 @@ class CodingScreen(Screen[None]):
         self.app.push_screen(CodeFinder(self.codes), chosen)
 
     def action_remove(self) -> None:
-        app = self.coder_app
+        ctx = self.context
 
         def remove(mark: Marked) -> None:
             label = self._coding_label(mark)
 
             def run() -> str:
-                remove_coding(app.store, coder=app.coder, coding_id=mark.id)
+                remove_coding(ctx.store, coder=ctx.coder, coding_id=mark.id)
                 self._coding_removed(mark.id)
                 return f"Removed {label}"
 
@@ -483,7 +485,7 @@ class CodingScreen(Screen[None]):
         self._choose("Remove which coding?", remove)
 
     def action_adjust(self) -> None:
-        app = self.coder_app
+        ctx = self.context
         start, end = self.text_view.selection
 
         def adjust(mark: Marked) -> None:
@@ -495,7 +497,7 @@ class CodingScreen(Screen[None]):
 
             def run() -> str:
                 coding = adjust_coding(
-                    app.store, coder=app.coder, coding_id=mark.id, start=start, end=end
+                    ctx.store, coder=ctx.coder, coding_id=mark.id, start=start, end=end
                 )
                 self._coding_removed(mark.id)
                 self._coding_added(coding)
@@ -506,8 +508,8 @@ class CodingScreen(Screen[None]):
         self._choose("Adjust which coding to the selection?", adjust)
 
     def _edit_memo(self, title: str, *, coding_id: int | None, document_id: int | None) -> None:
-        app = self.coder_app
-        current = get_memo(app.store, coder=app.coder, coding_id=coding_id, document_id=document_id)
+        ctx = self.context
+        current = get_memo(ctx.store, coder=ctx.coder, coding_id=coding_id, document_id=document_id)
 
         def save(text: str | None) -> None:
             if text is None:
@@ -515,8 +517,8 @@ class CodingScreen(Screen[None]):
 
             def run() -> str | None:
                 done = set_memo(
-                    app.store,
-                    coder=app.coder,
+                    ctx.store,
+                    coder=ctx.coder,
                     text=text,
                     coding_id=coding_id,
                     document_id=document_id,
@@ -547,7 +549,7 @@ class CodingScreen(Screen[None]):
         self._edit_memo(f"Memo on {name}", coding_id=None, document_id=self.document_id)
 
     def action_new_code(self) -> None:
-        app = self.coder_app
+        ctx = self.context
         start, end = self.text_view.selection
         if end <= start:
             self.notify("Select some text first.", severity="warning")
@@ -561,8 +563,8 @@ class CodingScreen(Screen[None]):
 
             def run() -> str:
                 code, _ = create_code_from_selection(
-                    app.store,
-                    coder=app.coder,
+                    ctx.store,
+                    coder=ctx.coder,
                     document_id=self.document_id,
                     start=start,
                     end=end,
@@ -595,27 +597,27 @@ class CodingScreen(Screen[None]):
         self.notify(f"Moving by {kind}", timeout=2)
 
     def action_toggle_done(self) -> None:
-        app = self.coder_app
+        ctx = self.context
         wanted = not self.done
 
         def run() -> str:
-            set_done(app.store, coder=app.coder, document_id=self.document_id, done=wanted)
+            set_done(ctx.store, coder=ctx.coder, document_id=self.document_id, done=wanted)
             self.done = wanted
             return "Marked done" if wanted else "Marked not done"
 
         self._attempt(run)
 
     def action_undo(self) -> None:
-        app = self.coder_app
+        ctx = self.context
 
         def run() -> str:
-            result = undo_last(app.store, coder=app.coder)
+            result = undo_last(ctx.store, coder=ctx.coder)
             if result is None:
                 return "Nothing to undo"
             if result.entity == "code":
                 self._reload_codes()
             if result.entity == "document":
-                self.done = is_done(app.store, coder=app.coder, document_id=self.document_id)
+                self.done = is_done(ctx.store, coder=ctx.coder, document_id=self.document_id)
             return f"Undone: {result.description}"
 
         self._attempt(run)
@@ -629,5 +631,5 @@ class CodingScreen(Screen[None]):
             yield (
                 f"Apply code: {code.path}",
                 code.definition[:80] or "Apply this code to the selection",
-                lambda code_id=code.id: self.apply(code_id),  # type: ignore[misc]
+                partial(self.apply, code.id),
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -11,10 +11,8 @@ from textual.widgets import DataTable, Footer, Input, Static
 from coder.domain.coding import DocumentProgress
 from coder.services.coding.progress import document_progress
 from coder.tui.commands import Command, bindings
+from coder.tui.context import ScreenContext
 from coder.tui.messages import OpenDocument
-
-if TYPE_CHECKING:
-    from coder.tui.app import CoderApp
 
 #: How many attribute columns fit: more on a wide terminal.
 ATTRIBUTE_COLUMNS_NARROW = 1
@@ -46,15 +44,12 @@ class DocumentsScreen(Screen[None]):
     )
     BINDINGS = bindings(COMMAND_LIST)
 
-    def __init__(self) -> None:
+    def __init__(self, context: ScreenContext) -> None:
         super().__init__()
+        self.context = context
         self.rows: list[DocumentProgress] = []
         # Rows loaded by on_mount are fresh for the resume that follows the first showing.
         self._fresh = False
-
-    @property
-    def coder_app(self) -> CoderApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="progress")
@@ -75,16 +70,17 @@ class DocumentsScreen(Screen[None]):
 
     def refresh_rows(self) -> None:
         """Reload progress from the database (after coming back from a document)."""
-        self.rows = document_progress(self.coder_app.store, self.coder_app.coder)
+        ctx = self.context
+        self.rows = document_progress(ctx.store, ctx.coder)
         done = sum(r.done for r in self.rows)
         codings = sum(r.codings for r in self.rows)
         units = sum(r.units for r in self.rows)
         coded = sum(r.coded_units for r in self.rows)
         share = f"{100 * coded / units:.0f}%" if units else "-"
         self.query_one("#progress", Static).update(
-            f"{self.coder_app.project_name} · {self.coder_app.coder}: {done}/{len(self.rows)} "
+            f"{ctx.project_name} · {ctx.coder}: {done}/{len(self.rows)} "
             f"documents done · {codings} codings · {share} of sentences coded"
-            + (" · blind" if self.coder_app.settings.blind else "")
+            + (" · blind" if ctx.settings.blind else "")
         )
         self._fill()
 

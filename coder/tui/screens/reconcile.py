@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -26,12 +25,9 @@ from coder.services.codebook.codes import list_codes
 from coder.services.codebook.themes import undo_last_operation
 from coder.services.reconcile import queue as rc
 from coder.tui.commands import Command, bindings
+from coder.tui.context import ScreenContext
 from coder.tui.screens.dialogs import MemoDialog
 from coder.tui.widgets.reconcile_panels import ContextPanel, DefinitionsPanel, SidePanel
-
-if TYPE_CHECKING:
-    from coder.db.engine import Store
-    from coder.tui.app import CoderApp
 
 
 @dataclass
@@ -97,6 +93,7 @@ class ReconcileScreen(Screen[None]):
 
     def __init__(
         self,
+        context: ScreenContext,
         *,
         first: str,
         second: str,
@@ -105,18 +102,16 @@ class ReconcileScreen(Screen[None]):
         unit: UnitKind = UnitKind.SENTENCE,
     ) -> None:
         super().__init__()
+        self.context = context
         self.first, self.second, self.consensus = first, second, consensus
-        self.order = order
+        # The command line has checked the name; anything but "weakest" is document order.
+        self.order: rc.Order = "weakest" if order == "weakest" else "document"
         self.unit = unit
         self.queue: rc.ReconcileQueue | None = None
         self.items: tuple[rc.ReconcileItem, ...] = ()
         self.index = 0
         #: Rationale to keep with the next decision (written with w).
         self.rationale = ""
-
-    @property
-    def coder_app(self) -> CoderApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def current(self) -> rc.ReconcileItem | None:
@@ -147,11 +142,11 @@ class ReconcileScreen(Screen[None]):
         """Read the queue in a worker and report it with :class:`QueueLoaded`."""
         try:
             queue = rc.load_queue(
-                self.coder_app.store,
+                self.context.store,
                 first=self.first,
                 second=self.second,
                 consensus=self.consensus,
-                order=self.order,  # type: ignore[arg-type]
+                order=self.order,
                 unit=self.unit,
             )
         except CoderError as exc:
@@ -192,9 +187,7 @@ class ReconcileScreen(Screen[None]):
             f"Item {self.index + 1} of {len(self.items)} · {item.document} "
             f"{item.start}-{item.end} · {state}"
         )
-        self.query_one(ContextPanel).show(
-            rc.item_context(self.coder_app.store, item, unit=self.unit)
-        )
+        self.query_one(ContextPanel).show(rc.item_context(self.context.store, item, unit=self.unit))
         self.query_one("#rec-first", SidePanel).show(
             f"A: {queue.first}", item.first, set(item.second_codes), queue.codes
         )
@@ -214,17 +207,17 @@ class ReconcileScreen(Screen[None]):
         return key
 
     def _decide(self, choice: str, code_ids: list[int] | None = None) -> None:
-        item, app = self.current, self.coder_app
+        item, ctx = self.current, self.context
         if item is None or self.queue is None:
             return
         try:
             result = rc.decide(
-                app.store,
+                ctx.store,
                 first=self.first,
                 second=self.second,
                 item=item,
                 choice=choice,
-                actor=app.coder,
+                actor=ctx.coder,
                 consensus=self.consensus,
                 code_ids=code_ids,
                 rationale=self.rationale,
@@ -245,7 +238,7 @@ class ReconcileScreen(Screen[None]):
         item = self.current
         if item is None:
             return
-        codes = list_codes(self.coder_app.store)
+        codes = list_codes(self.context.store)
         options = [(str(c.path), c.id) for c in codes]
         chosen = set(item.decision.code_ids if item.decision else item.codes_for("both"))
 
@@ -271,10 +264,10 @@ class ReconcileScreen(Screen[None]):
     def action_accept(self) -> None:
         try:
             report = rc.auto_accept(
-                self.coder_app.store,
+                self.context.store,
                 first=self.first,
                 second=self.second,
-                actor=self.coder_app.coder,
+                actor=self.context.coder,
                 consensus=self.consensus,
                 unit=self.unit,
             )
@@ -290,7 +283,7 @@ class ReconcileScreen(Screen[None]):
 
     def action_undo(self) -> None:
         try:
-            result = undo_last_operation(self.coder_app.store, actor=self.coder_app.coder)
+            result = undo_last_operation(self.context.store, actor=self.context.coder)
         except CoderError as exc:
             self.notify(str(exc), severity="error", timeout=6)
             return
@@ -302,33 +295,3 @@ class ReconcileScreen(Screen[None]):
             self.app.pop_screen()
         else:
             self.app.exit()
-
-
-def make_reconcile_app(
-    store: Store,
-    coder: str,
-    *,
-    first: str,
-    second: str,
-    consensus: str = rc.DEFAULT_CONSENSUS,
-    order: str = "document",
-    unit: UnitKind = UnitKind.SENTENCE,
-    theme: str | None = None,
-) -> CoderApp:
-    """The coding app opened straight on reconciliation of ``first`` and ``second``, with
-    ``coder`` as the person deciding."""
-    from coder.tui import app as app_module
-
-    class ReconcileApp(app_module.CoderApp):
-        # Relative CSS paths resolve next to the defining module: point at the app's own.
-        CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
-
-        def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
-            event.prevent_default()  # the base app would open the documents screen on top
-            self.push_screen(
-                ReconcileScreen(
-                    first=first, second=second, consensus=consensus, order=order, unit=unit
-                )
-            )
-
-    return ReconcileApp(store, coder, theme=theme)

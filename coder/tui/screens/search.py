@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -13,10 +13,8 @@ from textual.widgets.option_list import Option
 
 from coder.services.documents.search import SearchHit, search_project
 from coder.tui.commands import Command, bindings
+from coder.tui.context import ScreenContext
 from coder.tui.messages import OpenDocument, SearchFinished
-
-if TYPE_CHECKING:
-    from coder.tui.app import CoderApp
 
 
 def kwic_line(hit: SearchHit, width: int) -> Text:
@@ -42,13 +40,10 @@ class SearchScreen(Screen[None]):
     )
     BINDINGS = bindings(COMMAND_LIST)
 
-    def __init__(self) -> None:
+    def __init__(self, context: ScreenContext) -> None:
         super().__init__()
+        self.context = context
         self.hits: list[SearchHit] = []
-
-    @property
-    def coder_app(self) -> CoderApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search words (partner finds partners, partnership)", id="query")
@@ -68,7 +63,7 @@ class SearchScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
         """Search in a thread: the first search over a big project runs spaCy over it."""
-        self.post_message(SearchFinished(query, search_project(self.coder_app.store, query)))
+        self.post_message(SearchFinished(query, search_project(self.context.store, query)))
 
     def on_search_finished(self, message: SearchFinished) -> None:
         self.hits = message.hits
