@@ -11,7 +11,7 @@ import typer
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from coder.cli import codings_import as codings_import_cli
+from coder.cli import codings as codings_cli
 from coder.cli import export as export_cli
 from coder.db.engine import Store
 from coder.domain.exports import ExportOptions
@@ -272,9 +272,7 @@ def test_semicolon_csv_and_memo(target: Store, tmp_path: Path) -> None:
 def _app() -> typer.Typer:
     app = typer.Typer()
     export_cli.register(app)
-    codings = typer.Typer()
-    codings_import_cli.register(codings)
-    app.add_typer(codings, name="codings")
+    codings_cli.register(app)
     return app
 
 
