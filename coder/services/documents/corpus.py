@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,6 +21,7 @@ from coder.domain.documents import AttributeValue, DocumentDraft
 from coder.domain.documents import Unit as UnitDraft
 from coder.domain.views import DocumentSummary, DocumentView, UnitView
 from coder.errors import CoderError, InputError, NotFoundError
+from coder.text.segmenting import read_and_segment
 
 #: Formats where one file holds many small documents (one per row).
 TABULAR_FORMATS = frozenset({"csv", "xlsx"})
@@ -88,20 +90,14 @@ def import_files(
 
     A bad file is reported in ``errors`` (one line naming it and the problem) and leaves the
     project as it was; the other files still import. Segmentation of the next files overlaps
-    with storing the previous ones (see :mod:`coder.services.documents.segmenting`).
+    with storing the previous ones (see :mod:`coder.text.segmenting`).
     """
-    from coder.services.documents.segmenting import read_and_segment
-
     report = ImportReport()
     total = len(paths)
-    files = read_and_segment(
-        paths,
-        text_column=text_column,
-        attributes=attributes,
-        max_bytes=max_bytes,
-        spacy_model=spacy_model,
-        parallel=parallel,
+    read = functools.partial(
+        read_document_file, text_column=text_column, attributes=attributes, max_bytes=max_bytes
     )
+    files = read_and_segment(paths, read=read, spacy_model=spacy_model, parallel=parallel)
     for index, item in enumerate(files):
         if progress:
             progress(index, total, item.path.name)
@@ -116,6 +112,29 @@ def import_files(
     if progress:
         progress(total, total, "")
     return report
+
+
+def read_document_file(
+    path: Path,
+    *,
+    text_column: str | None = None,
+    attributes: Mapping[str, AttributeValue] | None = None,
+    max_bytes: int | None = None,
+) -> tuple[list[DocumentDraft], list[str]]:
+    """The documents in one file and the reader's warnings (the importer chosen by extension).
+
+    ``max_bytes`` None keeps the readers' own size limit. Module-level so that the import's
+    worker process can receive it (see :mod:`coder.text.segmenting`).
+    """
+    from coder.io.documents import DEFAULT_MAX_BYTES, read_documents
+
+    result = read_documents(
+        path,
+        text_column=text_column,
+        attributes=attributes,
+        max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
+    )
+    return result.documents, list(result.warnings)
 
 
 def store_drafts(

@@ -6,6 +6,10 @@ file and more than one core, a worker process reads and segments the next files 
 so spaCy's ``pipe`` batches too) while the caller stores the previous ones, each file still in
 its own transaction. The worker is forked after the pipeline is loaded, so it starts at once
 with the same pipeline.
+
+Reading a file is the caller's: it passes a ``read`` function (the importers live in
+:mod:`coder.io`, a layer beside this one). The function travels to the worker by reference, so
+it must be picklable: a module-level function, or a :func:`functools.partial` of one.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ import contextlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coder.domain.documents import AttributeValue, DocumentDraft, Unit
+from coder.domain.documents import DocumentDraft, Unit
 from coder.errors import CoderError
+from coder.text.pipeline import load_pipeline
+from coder.text.segment import segment_drafts
 
 #: A batch of files for the worker ends after this many files or this many bytes.
 BATCH_FILES = 8
@@ -40,49 +46,32 @@ class SegmentedFile:
     error: str | None = None
 
 
-@dataclass(frozen=True)
-class _Options:
-    text_column: str | None
-    attributes: Mapping[str, AttributeValue] | None
-    max_bytes: int | None
-    spacy_model: str | None
+#: Reads one file: its documents and warnings. Raises CoderError (or OSError/ValueError) when
+#: the file cannot be read; the error is reported for that file alone.
+FileReader = Callable[[Path], tuple[Sequence[DocumentDraft], Sequence[str]]]
 
 
-def _read(path: Path, options: _Options) -> SegmentedFile:
-    from coder.io.documents import read_documents
-
+def _read(path: Path, read: FileReader) -> SegmentedFile:
     try:
-        if options.max_bytes is None:
-            result = read_documents(
-                path, text_column=options.text_column, attributes=options.attributes
-            )
-        else:
-            result = read_documents(
-                path,
-                text_column=options.text_column,
-                attributes=options.attributes,
-                max_bytes=options.max_bytes,
-            )
+        drafts, warnings = read(path)
     except CoderError as exc:
         return SegmentedFile(path, error=str(exc))
     except (OSError, ValueError) as exc:
         return SegmentedFile(path, error=f"{path}: {exc}")
-    return SegmentedFile(path, drafts=result.documents, warnings=list(result.warnings))
+    return SegmentedFile(path, drafts=list(drafts), warnings=list(warnings))
 
 
-def _process(paths: list[Path], options: _Options) -> list[SegmentedFile]:
+def _process(paths: list[Path], read: FileReader, spacy_model: str | None) -> list[SegmentedFile]:
     """Read a batch of files and segment all their documents in one spaCy pass."""
-    from coder.text import load_pipeline, segment_drafts
-
-    items = [_read(path, options) for path in paths]
+    items = [_read(path, read) for path in paths]
     readable = [item for item in items if item.error is None]
     drafts = [draft for item in readable for draft in item.drafts]
     try:
-        units = segment_drafts(drafts, nlp=load_pipeline(options.spacy_model))
+        units = segment_drafts(drafts, nlp=load_pipeline(spacy_model))
     except (CoderError, OSError, ValueError):
         # Something in the batch defeats the segmenter: find which file, one by one.
         for item in readable:
-            _segment_alone(item, options)
+            _segment_alone(item, spacy_model)
         return items
     position = 0
     for item in readable:
@@ -91,11 +80,9 @@ def _process(paths: list[Path], options: _Options) -> list[SegmentedFile]:
     return items
 
 
-def _segment_alone(item: SegmentedFile, options: _Options) -> None:
-    from coder.text import load_pipeline, segment_drafts
-
+def _segment_alone(item: SegmentedFile, spacy_model: str | None) -> None:
     try:
-        item.units = segment_drafts(item.drafts, nlp=load_pipeline(options.spacy_model))
+        item.units = segment_drafts(item.drafts, nlp=load_pipeline(spacy_model))
     except CoderError as exc:
         item.error = str(exc)
     except (OSError, ValueError) as exc:
@@ -127,30 +114,25 @@ def _use_worker(n_files: int) -> bool:
 def read_and_segment(
     paths: Sequence[Path],
     *,
-    text_column: str | None = None,
-    attributes: Mapping[str, AttributeValue] | None = None,
-    max_bytes: int | None = None,
+    read: FileReader,
     spacy_model: str | None = None,
     parallel: bool | None = None,
 ) -> Iterator[SegmentedFile]:
-    """Yield every file read and segmented, in the order given.
+    """Yield every file read with ``read`` and segmented, in the order given.
 
     With ``parallel`` (default: more than one file, more than one core, and a platform that
     can fork) reading and segmentation run in one worker process, ahead of the caller.
     """
-    from coder.text import load_pipeline
-
-    options = _Options(text_column, attributes, max_bytes, spacy_model)
     load_pipeline(spacy_model)  # load once here: the forked worker inherits it
     if not (_use_worker(len(paths)) if parallel is None else parallel):
         for batch in _batches(paths):
-            yield from _process(batch, options)
+            yield from _process(batch, read, spacy_model)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         pending: deque[Future[list[SegmentedFile]]] = deque()
         for batch in _batches(paths):
-            pending.append(pool.submit(_process, batch, options))
+            pending.append(pool.submit(_process, batch, read, spacy_model))
             while len(pending) > BATCHES_AHEAD or (pending and pending[0].done()):
                 yield from pending.popleft().result()
         while pending:
