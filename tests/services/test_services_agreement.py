@@ -7,9 +7,10 @@ import math
 import pytest
 
 from coder.db.engine import Store
+from coder.domain.agreement import AgreementRequest
 from coder.errors import CoderError, NotFoundError, UsageError
-from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
-from coder.services.coding.codings import apply_code
+from coder.services.agreement.compute import compute_project_agreement
+from tests.factories import code_named
 
 # interview-1 sentences: [0,19) [20,40) [42,60) [61,78); interview-2: [0,31) [32,58)
 TRUST = "Relationships/Trust"
@@ -18,7 +19,7 @@ FUNDING = "Practicalities/Funding"
 
 
 def _code(store: Store, coder: str, doc: str, start: int, end: int, code: str) -> None:
-    apply_code(store, coder=coder, document=doc, start=start, end=end, code=code)
+    code_named(store, coder=coder, document=doc, start=start, end=end, code=code)
 
 
 @pytest.fixture

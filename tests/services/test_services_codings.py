@@ -1,4 +1,5 @@
-"""Codings: apply, remove, list, blind rules and the audit log."""
+"""Codings: apply, remove, list, blind rules and the audit log, through the coding screen's
+own functions (``coder.services.coding.edits``)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from sqlalchemy import select
 from coder.db.engine import Store
 from coder.db.models import AuditEntry, Coding
 from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.coding.codings import apply_code, list_codings, remove_coding
+from coder.services.coding.codings import list_codings
+from coder.services.coding.edits import apply_code, remove_coding
 from coder.services.project.lifecycle import update_settings
+from tests.factories import Names, code_named
 
 
 def test_apply_code_stores_the_span_text_and_audit(project: Store) -> None:
-    view = apply_code(
+    view = code_named(
         project, coder="alice", document="interview-1", start=20, end=40, code="Relationships/Trust"
     )
     assert view.text == "Trust mattered most."
@@ -25,7 +28,7 @@ def test_apply_code_stores_the_span_text_and_audit(project: Store) -> None:
 
 
 def test_code_paths_resolve_case_insensitively(project: Store) -> None:
-    view = apply_code(
+    view = code_named(
         project, coder="ALICE", document="interview-1", start=0, end=19, code="relationships/trust"
     )
     assert view.coder == "alice"
@@ -37,22 +40,22 @@ def test_code_paths_resolve_case_insensitively(project: Store) -> None:
         ({"start": 5, "end": 5}, InputError, "outside document"),
         ({"start": -1, "end": 5}, InputError, "outside document"),
         ({"start": 0, "end": 10_000}, InputError, "outside document"),
-        ({"code": "Relationships/Nope"}, NotFoundError, "unknown code 'Relationships/Nope'"),
+        ({"code_id": 9999}, NotFoundError, "no code with id 9999"),
         ({"coder": "mallory"}, NotFoundError, "unknown coder 'mallory'"),
-        ({"document": "interview-9"}, NotFoundError, "unknown document 'interview-9'"),
+        ({"document_id": 9999}, NotFoundError, "no document with id 9999"),
     ],
 )
 def test_bad_codings_are_refused_and_nothing_is_written(
     project: Store, kwargs: dict[str, object], error: type[Exception], fragment: str
 ) -> None:
+    names = Names(project)
     args: dict[str, object] = {
         "coder": "alice",
-        "document": "interview-1",
+        "document_id": names.document("interview-1"),
+        "code_id": names.code("Practicalities/Time"),
         "start": 0,
         "end": 19,
-        "code": "Time",
     }
-    args["code"] = "Practicalities/Time"
     args.update(kwargs)
     with pytest.raises(error, match=fragment):
         apply_code(project, **args)  # type: ignore[arg-type]
@@ -60,13 +63,21 @@ def test_bad_codings_are_refused_and_nothing_is_written(
         assert s.scalars(select(Coding)).all() == []
 
 
+def test_unknown_names_are_named(project: Store) -> None:
+    with pytest.raises(NotFoundError, match="unknown code 'Relationships/Nope'"):
+        Names(project).code("Relationships/Nope")
+    with pytest.raises(NotFoundError, match="unknown document 'interview-9'"):
+        Names(project).document("interview-9")
+
+
 def test_the_same_coding_twice_is_a_conflict(project: Store) -> None:
+    names = Names(project)
     args = {
         "coder": "alice",
-        "document": "interview-1",
+        "document_id": names.document("interview-1"),
         "start": 0,
         "end": 19,
-        "code": "Practicalities/Time",
+        "code_id": names.code("Practicalities/Time"),
     }
     apply_code(project, **args)  # type: ignore[arg-type]
     with pytest.raises(ConflictError, match="already coded"):
@@ -74,7 +85,7 @@ def test_the_same_coding_twice_is_a_conflict(project: Store) -> None:
 
 
 def test_blind_viewer_sees_only_their_own_codings(project: Store) -> None:
-    apply_code(
+    code_named(
         project,
         coder="alice",
         document="interview-1",
@@ -82,7 +93,7 @@ def test_blind_viewer_sees_only_their_own_codings(project: Store) -> None:
         end=19,
         code="Relationships/Early engagement",
     )
-    apply_code(
+    code_named(
         project, coder="bob", document="interview-1", start=20, end=40, code="Relationships/Trust"
     )
     assert [v.coder for v in list_codings(project, viewer="alice")] == ["alice"]
@@ -93,10 +104,10 @@ def test_blind_viewer_sees_only_their_own_codings(project: Store) -> None:
 
 
 def test_filters_by_code_include_sub_codes(project: Store) -> None:
-    apply_code(
+    code_named(
         project, coder="alice", document="interview-1", start=20, end=40, code="Relationships/Trust"
     )
-    apply_code(
+    code_named(
         project,
         coder="alice",
         document="interview-1",
@@ -112,7 +123,7 @@ def test_filters_by_code_include_sub_codes(project: Store) -> None:
 
 
 def test_remove_only_own_codings(project: Store) -> None:
-    view = apply_code(
+    view = code_named(
         project, coder="alice", document="interview-2", start=0, end=31, code="Practicalities/Time"
     )
     with pytest.raises(NotFoundError):

@@ -20,7 +20,7 @@ from coder.services.documents.corpus import (
 )
 from coder.services.project.coders import add_coder, list_coders
 from coder.services.project.lifecycle import create_project, get_settings, open_project
-from tests.services.conftest import BOOK, sentence_units
+from tests.factories import SERVICES_BOOK, sentence_units
 
 
 def test_new_project_is_blind_with_sentence_units(store: Store) -> None:
@@ -105,7 +105,7 @@ def test_codebook_round_trip_through_the_project(project: Store) -> None:
     assert exported.codes[0].children[0].keywords == ["trust"]
     assert exported.codes[0].colour == "#0072B2"
     # Importing the same book again changes nothing; a new definition updates in place.
-    report = import_codebook(project, BOOK, actor="t")
+    report = import_codebook(project, SERVICES_BOOK, actor="t")
     assert report.added == [] and report.updated == []
     revised = Codebook(
         codes=[
