@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coder.db.engine import Store
-
 if TYPE_CHECKING:
     import pandas as pd
+
+    from coder.db.engine import Store
 
 
 class Project:

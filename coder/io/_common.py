@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from coder.text.normalise import normalise_text
+from coder.io.normalise import normalise_text
 
 
 class FormatProblem(Exception):
@@ -93,7 +93,7 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 
 def normalise(raw: str) -> str:
-    """:func:`coder.text.normalise_text`, with binary content reported as a format problem."""
+    """:func:`~coder.io.normalise.normalise_text`, binary content reported as a format problem."""
     try:
         return normalise_text(raw)
     except ValueError as exc:

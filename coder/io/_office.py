@@ -11,7 +11,7 @@ from typing import Any
 
 from coder.domain.documents import AttributeValue
 from coder.io._common import FormatProblem
-from coder.text.normalise import strip_control_characters
+from coder.io.normalise import strip_control_characters
 
 Progress = Callable[[int, int], None] | None
 

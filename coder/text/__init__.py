@@ -1,11 +1,10 @@
-"""Text processing with spaCy: normalisation, units of analysis, word boundaries, lemmas.
+"""Text processing with spaCy: units of analysis, word boundaries, lemmas, segmenting imports.
 
 Importing this package does not import spaCy; the pipeline loads on first use
 (:func:`load_pipeline`), so command-line start-up stays fast.
 """
 
 from coder.text.lemmas import in_family, lemma_matches, lemmatise, token_spans
-from coder.text.normalise import normalise_text, strip_control_characters
 from coder.text.pipeline import BLANK_PIPELINE, load_pipeline
 from coder.text.segment import paragraph_spans, segment, segment_drafts, segment_many
 
@@ -15,11 +14,9 @@ __all__ = [
     "lemma_matches",
     "lemmatise",
     "load_pipeline",
-    "normalise_text",
     "paragraph_spans",
     "segment",
     "segment_drafts",
     "segment_many",
-    "strip_control_characters",
     "token_spans",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coder.text import in_family, lemma_matches, lemmatise, normalise_text, token_spans
+from coder.io.normalise import normalise_text
+from coder.text import in_family, lemma_matches, lemmatise, token_spans
 
 
 def test_normalise_strips_bom_and_unifies_newlines_only() -> None:

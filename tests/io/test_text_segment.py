@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from coder.domain.documents import DocumentDraft, Unit, UnitKind
 from coder.errors import InputError
+from coder.io.normalise import normalise_text
 from coder.text import (
     load_pipeline,
-    normalise_text,
     paragraph_spans,
     segment,
     segment_drafts,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from coder.io.normalise import normalise_text
 from coder.io.refi.positions import Interpretation, OffsetMap, PositionUnit
-from coder.text import normalise_text
 
 RAW = "Hi \U0001f600 there\r\nok 😀 end"  # an emoji (2 UTF-16 units), a CRLF
 NORM = normalise_text(RAW)

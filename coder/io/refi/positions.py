@@ -42,7 +42,7 @@ class OffsetMap:
     ``raw`` is the decoded file text without its byte-order mark but with its original line
     ends; ``bom`` says whether the file had a BOM (which some tools count as position 0).
     Normalisation drops the CR of each CRLF (a lone CR becomes LF, one for one) and a leading
-    U+FEFF, as :func:`coder.text.normalise_text` does.
+    U+FEFF, as :func:`coder.io.normalise.normalise_text` does.
     """
 
     def __init__(self, raw: str, interpretation: Interpretation, *, bom: bool = False) -> None:

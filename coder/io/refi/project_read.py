@@ -21,6 +21,7 @@ from coder.domain.codebook import Codebook
 from coder.domain.documents import AttributeValue
 from coder.errors import InputError
 from coder.io._common import FormatProblem, decode_text
+from coder.io.normalise import normalise_text
 from coder.io.refi._xml import child, child_text, children, local, norm_guid
 from coder.io.refi.codebook import describe_sets, read_codes, read_sets
 from coder.io.refi.model import (
@@ -43,7 +44,6 @@ from coder.io.refi.positions import (
 )
 from coder.io.refi.safety import SafeArchive, parse_xml
 from coder.io.refi.variables import parse_value
-from coder.text.normalise import normalise_text
 
 _NON_TEXT_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
