@@ -33,7 +33,8 @@ NEW_CODE_COLOURS = (
 )  # fmt: skip
 
 
-def _blind(session: Session) -> bool:
+def is_blind(session: Session) -> bool:
+    """Whether the project is blind: each coder sees only their own codings and codes."""
     return bool(session.scalars(select(ProjectSettings.blind)).one())
 
 
@@ -46,7 +47,7 @@ def visible_code(session: Session, code_id: int, coder: Coder | None) -> Code:
         coder is not None
         and row.owner_id is not None
         and row.owner_id != coder.id
-        and _blind(session)
+        and is_blind(session)
     ):
         raise NotFoundError(f"no code with id {code_id}")
     return row
@@ -129,7 +130,7 @@ def add_code_in(
         keywords=[],
         position=int(position or 0),
         status="active",
-        owner_id=coder.id if _blind(session) else None,
+        owner_id=coder.id if is_blind(session) else None,
         created_by_id=coder.id,
     )
     session.add(row)

@@ -18,7 +18,7 @@ from coder.errors import ConflictError, InputError
 from coder.services.codebook.edit import add_code_in, code_view, visible_code
 from coder.services.coding.codings import coding_snapshot
 from coder.services.coding.memos import memo_snapshot
-from coder.services.coding.rows import coding_view, document_by_id, own_coding
+from coder.services.coding.rows import document_by_id, load_coding_view, own_coding
 from coder.services.project.coders import require_coder
 
 
@@ -60,7 +60,7 @@ def apply_code(
         doc = document_by_id(session, document_id)
         code = visible_code(session, code_id, me)
         row = _apply_in(session, me, doc, code, start, end)
-        return coding_view(session, row, doc, me)
+        return load_coding_view(session, row, doc, me)
 
 
 def remove_coding(store: Store, *, coder: str, coding_id: int) -> None:
@@ -93,7 +93,7 @@ def adjust_coding(store: Store, *, coder: str, coding_id: int, start: int, end: 
         except IntegrityError:
             raise ConflictError("the same code already covers exactly that text") from None
         record(session, me.name, "adjust", "coding", row.id, before, coding_snapshot(row))
-        return coding_view(session, row, doc, me)
+        return load_coding_view(session, row, doc, me)
 
 
 def create_code_from_selection(
@@ -115,4 +115,4 @@ def create_code_from_selection(
             session, actor=me.name, name=name, parent_id=parent_id, definition=definition
         )
         coding = _apply_in(session, me, doc, code, start, end, new_code=True)
-        return code_view(session, code), coding_view(session, coding, doc, me)
+        return code_view(session, code), load_coding_view(session, coding, doc, me)

@@ -12,7 +12,7 @@ from coder.domain.coding import CodingDocument, UnitSpans
 from coder.domain.views import CodingView, DocumentSummary
 from coder.errors import InputError, NotFoundError
 from coder.services.codebook.codes import CodeTree
-from coder.services.coding.rows import document_by_id
+from coder.services.coding.rows import coding_view, document_by_id
 from coder.services.documents.corpus import attributes_by_document, text_sha256
 from coder.services.project.coders import require_coder
 
@@ -80,22 +80,8 @@ def document_codings(store: Store, coder: str, document_id: int) -> list[CodingV
             ):
                 if coding_id is not None:
                     memos.setdefault(coding_id, text)
-        text, name = doc.text, doc.name
-        views = []
-        for coding_id, start, end, code_id, created_at in rows:
-            views.append(
-                CodingView(
-                    id=coding_id,
-                    document_id=doc.id,
-                    document=name,
-                    start=start,
-                    end=end,
-                    code_id=code_id,
-                    code_path=tree.path(code_id),
-                    coder=me.name,
-                    created_at=created_at,
-                    memo=memos.get(coding_id),
-                    text=text[start:end],
-                )
-            )
-        return views
+        text = doc.text
+        return [
+            coding_view(row, doc, tree, me.name, memos.get(row.id), text[row.start : row.end])
+            for row in rows
+        ]

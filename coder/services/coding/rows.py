@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Protocol
+
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session, defer
 
@@ -30,12 +33,25 @@ def own_coding(session: Session, me: Coder, coding_id: int) -> Coding:
     return row
 
 
-def coding_view(session: Session, row: Coding, doc: Document, coder: Coder) -> CodingView:
-    """The plain view of one coding, with its first memo and the text it covers."""
-    tree = CodeTree.load(session)
-    memo = session.scalars(
-        select(Memo.text).where(Memo.coding_id == row.id).order_by(Memo.id)
-    ).first()
+class CodingFields(Protocol):
+    """The columns of a coding a view needs: a Coding row, or a row of those columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def code_id(self) -> int: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+
+
+def coding_view(
+    row: CodingFields, doc: Document, tree: CodeTree, coder: str, memo: str | None, text: str
+) -> CodingView:
+    """The plain view of one coding: the one place a :class:`CodingView` is built."""
     return CodingView(
         id=row.id,
         document_id=doc.id,
@@ -44,11 +60,20 @@ def coding_view(session: Session, row: Coding, doc: Document, coder: Coder) -> C
         end=row.end,
         code_id=row.code_id,
         code_path=tree.path(row.code_id),
-        coder=coder.name,
+        coder=coder,
         created_at=row.created_at,
         memo=memo,
-        text=excerpt(session, doc, row.start, row.end),
+        text=text,
     )
+
+
+def load_coding_view(session: Session, row: Coding, doc: Document, coder: Coder) -> CodingView:
+    """The view of one coding just written, with its first memo and the text it covers."""
+    memo = session.scalars(
+        select(Memo.text).where(Memo.coding_id == row.id).order_by(Memo.id)
+    ).first()
+    text = excerpt(session, doc, row.start, row.end)
+    return coding_view(row, doc, CodeTree.load(session), coder.name, memo, text)
 
 
 def excerpt(session: Session, doc: Document, start: int, end: int) -> str:
