@@ -23,7 +23,7 @@ the app (``Pilot.press`` is called) to the end of the first *frame* that shows t
 
 Between opens the benchmark goes back to the documents screen and waits for the app to go
 idle, as a coder reading the list would; the coding screen hands the garbage collector its
-deferred full collection at that moment (see ``coder/tui/screens/coding.py``), so it is not
+deferred full collection at that moment (see ``coder/tui/screens/coding_layout.py``), so it is not
 inside the next open.
 
 For reference the table also shows key-to-idle as Pilot sees it (``press`` + ``pause``), which

@@ -5,44 +5,34 @@ transaction, saved at once) and then shows what that transaction wrote: applying
 adjusting a coding updates the view from the service's answer (the committed row), so a
 keystroke repaints a few lines and not the whole document; memos, undo and new codes reload
 the coder's codings of this document. Either way what is on screen is what is in the database.
+This module holds the keys and the actions; :mod:`coder.tui.screens.coding_layout` what is shown.
 """
 
 from __future__ import annotations
 
-import bisect
-import gc
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
-from textual import work
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Tree
 
-from coder.domain.coding import CodingDocument
-from coder.domain.views import CodeView, CodingView
+from coder.domain.views import CodeView
 from coder.errors import CoderError
-from coder.services.codebook.codes import list_codes
 from coder.services.coding.edits import (
     adjust_coding,
     apply_code,
     create_code_from_selection,
     remove_coding,
 )
-from coder.services.coding.loading import coding_document, document_codings
 from coder.services.coding.memos import get_memo, set_memo
 from coder.services.coding.status import is_done, set_done
 from coder.services.undo import undo_last
 from coder.tui.commands import Command, bindings
-from coder.tui.context import ScreenContext
 from coder.tui.messages import CodingsChanged
+from coder.tui.screens.coding_layout import CodingLayout
 from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeFinder, CodeForm, MemoDialog
-from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel, number_slots
-from coder.tui.widgets.coded_text import CodedText, Marked, abbreviation
+from coder.tui.widgets.codebook import CodebookTree
+from coder.tui.widgets.coded_lines import Marked
 
 SLOT_COMMANDS = tuple(
     Command(
@@ -58,62 +48,10 @@ SLOT_COMMANDS = tuple(
     for n in range(1, 10)
 )
 
-
-class KeysFooter(Footer):
-    """Textual's footer, rebuilt only when the bindings it shows change.
-
-    The footer rebuilds all its keys whenever the screen's bindings are recomputed (mount,
-    every focus change), and each rebuilt key restyles itself twice: on opening a document
-    that was the largest cost of the first paint. Focus moving between the text and the
-    codebook does not change what this screen's footer shows.
-    """
-
-    _shown: tuple[tuple[object, ...], ...] | None = None
-
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        shown = tuple(
-            (binding.key, binding.description, binding.action, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in screen.active_bindings.values()
-            if binding.show
-        )
-        if shown == self._shown:
-            return
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._shown = shown  # the footer rebuilds from exactly these
-        super().bindings_changed(screen)
-
-
-class _FrozenHeap:
-    """Keeps the objects alive when a coding screen opens out of the garbage collector's way.
-
-    A full collection walks every container object in the process: with Textual and a big
-    document that is over a hundred thousand objects, a pause of 50-200 ms that lands in the
-    middle of opening a document or applying a code. Objects alive when the screen opens (the
-    app, its screens, their widgets) are long-lived, so :func:`gc.freeze` moves them to the
-    permanent generation while a coding screen is open, and full collections walk only what
-    was made since. When the last coding screen closes they are handed back and collected once,
-    after the next screen has been painted, while the coder looks at it.
-    """
-
-    open_screens = 0
-
-    @classmethod
-    def enter(cls) -> None:
-        cls.open_screens += 1
-        gc.freeze()
-
-    @classmethod
-    def leave(cls, later: Callable[[Callable[[], object]], object]) -> None:
-        cls.open_screens = max(cls.open_screens - 1, 0)
-        if cls.open_screens == 0:
-            gc.unfreeze()
-            later(gc.collect)
-
-
 MEMO_NOTES = {"create": "Memo saved", "update": "Memo updated", "delete": "Memo deleted"}
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(CodingLayout):
     """Code one document."""
 
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
@@ -188,203 +126,9 @@ class CodingScreen(Screen[None]):
     )
     BINDINGS = bindings(COMMAND_LIST)
 
-    @dataclass
-    class Loaded(Message):
-        """The document and everything the screen shows with it, read by one worker."""
-
-        document: CodingDocument
-        codes: list[CodeView]
-        codings: list[CodingView]
-        done: bool
-
-    def __init__(
-        self,
-        context: ScreenContext,
-        document_id: int,
-        start: int | None = None,
-        end: int | None = None,
-    ) -> None:
-        super().__init__()
-        self.context = context
-        self.document_id = document_id
-        self.initial = (start, end)
-        self.document: CodingDocument | None = None
-        self.codes: list[CodeView] = []
-        self.codings: list[CodingView] = []
-        self._coding_by_id: dict[int, CodingView] = {}
-        self.text_view = CodedText(id="text")
-        self.slots: dict[int, CodeView] = {}
-        self.done = False
-
-    def compose(self) -> ComposeResult:
-        yield Static("Loading...", id="coding-title")
-        with Horizontal(id="coding-body"):
-            yield self.text_view
-            with Vertical(id="side"):
-                yield CodebookTree(id="codebook")
-                yield DefinitionPanel(id="definition")
-        yield Static("", id="status")
-        yield KeysFooter()
-
-    def on_mount(self) -> None:
-        _FrozenHeap.enter()
-        # Before the first layout: switching the class later restyles and lays out again.
-        self.on_resize()
-        self.text_view.focus()
-        self.load_document()
-
-    def on_unmount(self) -> None:
-        _FrozenHeap.leave(self.app.call_after_refresh)
-
-    def on_resize(self) -> None:
-        self.set_class(self.app.size.width >= 120, "-wide")
-
-    def on_screen_resume(self) -> None:
-        # Back from the codebook or search: codes may have changed there.
-        if self.document is not None:
-            self._reload_codes()
-            self._reload_codings()
-
-    @work(thread=True, exclusive=True, group="load")
-    def load_document(self) -> None:
-        """Read the document, codes and codings in a thread: a big one must not freeze the
-        screen, and the first paint shows the text with its codings, not one then the other."""
-        ctx = self.context
-        store, coder = ctx.store, ctx.coder
-        document = coding_document(store, self.document_id)
-        codes = list_codes(store, viewer=coder)
-        codings = document_codings(store, coder, self.document_id)
-        done = is_done(store, coder=coder, document_id=self.document_id)
-        self.post_message(self.Loaded(document, codes, codings, done))
-
-    def on_coding_screen_loaded(self, message: Loaded) -> None:
-        self.document = message.document
-        self.done = message.done
-        text = self.text_view
-        text.load(message.document, self.context.settings.default_unit.value)
-        self._set_codes(message.codes)
-        self._set_codings(message.codings)
-        start, end = self.initial
-        if start is not None:
-            text.move_to_offset(start, end)
-        self._update_title()
-
-    # -- state refresh -----------------------------------------------------------------------
-
-    def _reload_codes(self, keep: int | None = None) -> None:
-        self._set_codes(list_codes(self.context.store, viewer=self.context.coder), keep)
-
-    def _set_codes(self, codes: list[CodeView], keep: int | None = None) -> None:
-        self.codes = codes
-        self.slots = number_slots(self.codes, self.context.pinned)
-        self._show_tree(keep)
-
-    def _show_tree(self, keep: int | None = None) -> None:
-        counts: dict[int, int] = {}
-        for coding in self.codings:
-            counts[coding.code_id] = counts.get(coding.code_id, 0) + 1
-        tree = self.query_one(CodebookTree)
-        if keep is None and tree.highlighted_code is not None:
-            keep = tree.highlighted_code.id
-        tree.show_codes(self.codes, slots=self.slots, counts=counts, keep=keep)
-        self.query_one(DefinitionPanel).show_code(
-            tree.highlighted_code or next(iter(self.codes), None)
-        )
-
-    def _labels(self) -> dict[int, str]:
-        labels = {c.id: abbreviation(c.name) for c in self.codes}
-        for coding in self.codings:
-            labels.setdefault(coding.code_id, abbreviation(coding.code_path.name))
-        return labels
-
-    def _reload_codings(self) -> None:
-        self._set_codings(
-            document_codings(self.context.store, self.context.coder, self.document_id)
-        )
-
-    def _set_codings(self, codings: list[CodingView]) -> None:
-        self.codings = codings
-        self._coding_by_id = {c.id: c for c in codings}
-        by_id = {c.id: c for c in self.codes}
-        self.text_view.set_codings(self.codings, by_id, self._labels())
-        self._show_tree()
-        self._describe_selection()
-
-    def _coding_added(self, coding: CodingView) -> None:
-        """Show a coding just saved, without reloading the others."""
-        text = self.text_view
-        if not text.can_show(coding.code_id):
-            self._reload_codings()
-            return
-        bisect.insort(self.codings, coding, key=lambda c: (c.start, c.end, c.id))
-        self._coding_by_id[coding.id] = coding
-        text.add_coding(coding)
-        self._count_changed(coding.code_id)
-
-    def _coding_removed(self, coding_id: int) -> None:
-        """Stop showing a coding just deleted, without reloading the others."""
-        coding = self._coding_by_id.pop(coding_id, None)
-        if coding is None:
-            self._reload_codings()
-            return
-        self.codings.remove(coding)
-        self.text_view.remove_coding(coding_id)
-        self._count_changed(coding.code_id)
-
-    def _count_changed(self, code_id: int) -> None:
-        count = sum(1 for c in self.codings if c.code_id == code_id)
-        tree = self.query_one(CodebookTree)
-        if not tree.set_count(code_id, count):
-            self._show_tree()
-        self._describe_selection()
-
-    def _update_title(self) -> None:
-        if self.document is None:
-            return
-        text = self.text_view
-        done = "done ✓" if self.done else "not done"
-        # One line of fixed height: no layout pass needed (it would repaint the whole screen).
-        self.query_one("#coding-title", Static).update(
-            f"{self.document.summary.name} · {len(self.codings)} codings · "
-            f"by {text.unit_kind} · {done} · {self.context.coder}",
-            layout=False,
-        )
-
-    def _describe_selection(self) -> None:
-        text = self.text_view
-        marks = text.marks_at_selection()
-        start, end = text.selection
-        if marks:
-            names = ", ".join(self._coding_label(m) for m in marks)
-            self._status(f"[{start}-{end}] coded: {names}")
-        else:
-            self._status(f"[{start}-{end}] not coded · 1-9 or f to apply a code · ? for help")
-
-    def _coding_label(self, mark: Marked) -> str:
-        coding = self._coding_by_id.get(mark.id)
-        label = str(coding.code_path) if coding else "?"
-        if coding and coding.memo:
-            label += " (memo)"
-        return label
-
-    def _status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text, layout=False)
-
-    def on_coded_text_selection_changed(self, _message: CodedText.SelectionChanged) -> None:
-        self._describe_selection()
-
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[CodeView]) -> None:
-        self.query_one(DefinitionPanel).show_code(event.node.data)
-
     def on_tree_node_selected(self, event: Tree.NodeSelected[CodeView]) -> None:
         if event.node.data is not None:
             self.apply(event.node.data.id)
-
-    def on_codings_changed(self, message: CodingsChanged) -> None:
-        # The codings on screen were brought up to date by the action that sent this.
-        self._update_title()
-        # The status line, not a toast: a toast re-lays out the screen on every keystroke.
-        self._status(f"{message.note} · u undoes")
 
     # -- running a service -------------------------------------------------------------------
 
@@ -401,7 +145,7 @@ class CodingScreen(Screen[None]):
             return
         if note:
             if reload:
-                self._reload_codings()
+                self.reload_codings()
             self.post_message(CodingsChanged(self.document_id, note))
 
     def _choose(self, title: str, then: Callable[[Marked], None]) -> None:
@@ -414,7 +158,7 @@ class CodingScreen(Screen[None]):
             then(marks[0])
             return
         by_id = {m.id: m for m in marks}
-        options = [(self._coding_label(m) + f" [{m.start}-{m.end}]", m.id) for m in marks]
+        options = [(self.coding_label(m) + f" [{m.start}-{m.end}]", m.id) for m in marks]
 
         def chosen(coding_id: int | None) -> None:
             if coding_id is not None and coding_id in by_id:
@@ -436,7 +180,7 @@ class CodingScreen(Screen[None]):
                 start=start,
                 end=end,
             )
-            self._coding_added(coding)
+            self.show_coding(coding)
             return f"Applied {coding.code_path}"
 
         self._attempt(run, reload=False)
@@ -473,11 +217,11 @@ class CodingScreen(Screen[None]):
         ctx = self.context
 
         def remove(mark: Marked) -> None:
-            label = self._coding_label(mark)
+            label = self.coding_label(mark)
 
             def run() -> str:
                 remove_coding(ctx.store, coder=ctx.coder, coding_id=mark.id)
-                self._coding_removed(mark.id)
+                self.hide_coding(mark.id)
                 return f"Removed {label}"
 
             self._attempt(run, reload=False)
@@ -499,8 +243,8 @@ class CodingScreen(Screen[None]):
                 coding = adjust_coding(
                     ctx.store, coder=ctx.coder, coding_id=mark.id, start=start, end=end
                 )
-                self._coding_removed(mark.id)
-                self._coding_added(coding)
+                self.hide_coding(mark.id)
+                self.show_coding(coding)
                 return f"Adjusted {coding.code_path}"
 
             self._attempt(run, reload=False)
@@ -523,11 +267,7 @@ class CodingScreen(Screen[None]):
                     coding_id=coding_id,
                     document_id=document_id,
                 )
-                return {
-                    "create": "Memo saved",
-                    "update": "Memo updated",
-                    "delete": "Memo deleted",
-                }.get(done)
+                return MEMO_NOTES.get(done)
 
             self._attempt(run)
 
@@ -540,7 +280,7 @@ class CodingScreen(Screen[None]):
         self._choose(
             "Memo on which coding?",
             lambda mark: self._edit_memo(
-                f"Memo on {self._coding_label(mark)}", coding_id=mark.id, document_id=None
+                f"Memo on {self.coding_label(mark)}", coding_id=mark.id, document_id=None
             ),
         )
 
@@ -572,7 +312,7 @@ class CodingScreen(Screen[None]):
                     definition=fields.definition,
                     parent_id=fields.parent_id,
                 )
-                self._reload_codes(keep=code.id)
+                self.reload_codes(keep=code.id)
                 return f"Created and applied {code.path}"
 
             self._attempt(run)
@@ -593,7 +333,7 @@ class CodingScreen(Screen[None]):
 
     def action_switch_unit(self) -> None:
         kind = self.text_view.switch_unit_kind()
-        self._update_title()
+        self.update_title()
         self.notify(f"Moving by {kind}", timeout=2)
 
     def action_toggle_done(self) -> None:
@@ -615,7 +355,7 @@ class CodingScreen(Screen[None]):
             if result is None:
                 return "Nothing to undo"
             if result.entity == "code":
-                self._reload_codes()
+                self.reload_codes()
             if result.entity == "document":
                 self.done = is_done(ctx.store, coder=ctx.coder, document_id=self.document_id)
             return f"Undone: {result.description}"

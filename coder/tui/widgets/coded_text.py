@@ -5,7 +5,8 @@ wrap it into lines and nothing more per frame. A drawn line is kept until someth
 changes (a coding, the selection, the width or the theme), and a change repaints only the
 lines it touches, so moving the cursor or applying a code redraws a handful of lines. The
 margin on the left of every line names the codes that cover it (abbreviation in the code's
-colour), so colour is never the only cue.
+colour), so colour is never the only cue. Which codings lie on which line, and where words
+begin and end, is kept by :mod:`coder.tui.widgets.coded_lines`.
 """
 
 from __future__ import annotations
@@ -29,61 +30,10 @@ from textual.strip import Strip
 
 from coder.domain.coding import CodingDocument, UnitSpan, UnitSpans
 from coder.domain.views import CodeView, CodingView
+from coder.tui.widgets.coded_lines import LineIndex, Marked, WordBounds, mark_order
 
 #: Colour for a code that has none of its own.
 DEFAULT_CODE_COLOUR = "#888888"
-
-
-def abbreviation(name: str, size: int = 3) -> str:
-    """A short label for a code: the initials of its words, or the start of a one-word name."""
-    words = [w for w in name.replace("-", " ").replace("/", " ").split() if w[:1].isalnum()]
-    if len(words) >= 2:
-        return "".join(w[0] for w in words)[:size].upper()
-    return (words[0] if words else name)[:size].capitalize()
-
-
-def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
-    """``[start, end)`` of each display line of ``text`` wrapped at ``width`` cells.
-
-    Lines break at the last space before the width (the space stays on the upper line, out of
-    sight) or, for a longer word, at the width. Newlines always break.
-    """
-    width = max(width, 8)
-    lines: list[tuple[int, int]] = []
-    pos, size = 0, len(text)
-    while pos <= size:
-        nl = text.find("\n", pos)
-        para_end = size if nl == -1 else nl
-        start = pos
-        while para_end - start > width:
-            cut = text.rfind(" ", start, start + width + 1)
-            if cut <= start:
-                lines.append((start, start + width))
-                start += width
-            else:
-                lines.append((start, cut))
-                start = cut + 1
-        lines.append((start, para_end))
-        if nl == -1:
-            break
-        pos = nl + 1
-    return lines
-
-
-@dataclass(frozen=True)
-class Marked:
-    """A coding as the view draws it."""
-
-    id: int
-    start: int
-    end: int
-    code_id: int
-
-
-def _mark_order(mark: Marked) -> tuple[int, int, int]:
-    # Longer codings first at the same start; the id keeps equal spans in a stable order.
-    return (mark.start, -mark.end, mark.id)
-
 
 #: How many drawn lines are kept: a few screens' worth, so scrolling back is free too.
 LINE_CACHE_SIZE = 1024
@@ -116,11 +66,9 @@ class CodedText(ScrollView, can_focus=True):
         self.codes: dict[int, CodeView] = {}
         self.labels: dict[int, str] = {}
         self.marks: list[Marked] = []
-        self._lines: list[tuple[int, int]] = []
-        self._line_starts: list[int] = []
-        self._line_marks: dict[int, list[Marked]] = {}
+        self._lines = LineIndex()
         self._wrapped_width = -1
-        self._tokens: dict[int, list[tuple[int, int]]] = {}
+        self._words = WordBounds()
         self._styles: dict[tuple[str, str], Style] = {}
         self._colours: dict[int, Color] = {}
         # Drawn lines by line index, with the base style and width they were drawn for.
@@ -139,7 +87,7 @@ class CodedText(ScrollView, can_focus=True):
             by_kind["document"] = UnitSpans(array("q", [0]), array("q", [len(self.text)]))
         self.units = by_kind
         self.unit_kind = unit_kind if unit_kind in by_kind else next(iter(by_kind))
-        self._tokens.clear()
+        self._words = WordBounds(self.text)
         self._wrapped_width = -1
         self._rewrap()
         self.refresh()
@@ -153,9 +101,9 @@ class CodedText(ScrollView, can_focus=True):
         self.labels = labels
         self._colours.clear()
         self.marks = sorted(
-            (Marked(c.id, c.start, c.end, c.code_id) for c in codings), key=_mark_order
+            (Marked(c.id, c.start, c.end, c.code_id) for c in codings), key=mark_order
         )
-        self._index_marks()
+        self._lines.place(self.marks)
         self._strips.clear()
         self.refresh()
 
@@ -166,11 +114,8 @@ class CodedText(ScrollView, can_focus=True):
     def add_coding(self, coding: CodingView) -> None:
         """Show one more coding (of a code already known here); only its lines are redrawn."""
         mark = Marked(coding.id, coding.start, coding.end, coding.code_id)
-        bisect.insort(self.marks, mark, key=_mark_order)
-        first, last = self._mark_lines(mark)
-        for line in range(first, last + 1):
-            bisect.insort(self._line_marks.setdefault(line, []), mark, key=_mark_order)
-        self._redraw_lines(first, last)
+        bisect.insort(self.marks, mark, key=mark_order)
+        self._redraw_lines(*self._lines.add(mark))
 
     def remove_coding(self, coding_id: int) -> None:
         """Stop showing one coding; only its lines are redrawn."""
@@ -178,14 +123,7 @@ class CodedText(ScrollView, can_focus=True):
         if mark is None:
             return
         self.marks.remove(mark)
-        first, last = self._mark_lines(mark)
-        for line in range(first, last + 1):
-            marks = self._line_marks.get(line, [])
-            if mark in marks:
-                marks.remove(mark)
-            if not marks:
-                self._line_marks.pop(line, None)
-        self._redraw_lines(first, last)
+        self._redraw_lines(*self._lines.remove(mark))
 
     @property
     def kinds(self) -> list[str]:
@@ -211,22 +149,9 @@ class CodedText(ScrollView, can_focus=True):
         if width == self._wrapped_width:
             return
         self._wrapped_width = width
-        self._lines = wrap_lines(self.text, width)
-        self._line_starts = [s for s, _ in self._lines]
+        self._lines.wrap(self.text, width, self.marks)
         self.virtual_size = Size(self.size.width, len(self._lines))
-        self._index_marks()
         self._strips.clear()
-
-    def _mark_lines(self, mark: Marked) -> tuple[int, int]:
-        return self.line_of(mark.start), self.line_of(max(mark.start, mark.end - 1))
-
-    def _index_marks(self) -> None:
-        index: dict[int, list[Marked]] = {}
-        for mark in self.marks:
-            first, last = self._mark_lines(mark)
-            for line in range(first, last + 1):
-                index.setdefault(line, []).append(mark)
-        self._line_marks = index
 
     def _redraw_lines(self, first: int, last: int) -> None:
         """Forget the drawn lines ``first..last`` and repaint those that are on screen."""
@@ -241,7 +166,7 @@ class CodedText(ScrollView, can_focus=True):
 
     def line_of(self, offset: int) -> int:
         """The display line that shows the character at ``offset``."""
-        return max(bisect.bisect_right(self._line_starts, offset) - 1, 0)
+        return self._lines.line_of(offset)
 
     def on_resize(self) -> None:
         self._rewrap()
@@ -286,8 +211,8 @@ class CodedText(ScrollView, can_focus=True):
         cached = self._strips.get(index)
         if cached is not None and cached[0] == base and cached[1] == width:
             return cached[2]
-        start, end = self._lines[index]
-        marks = self._line_marks.get(index, [])
+        start, end = self._lines.lines[index]
+        marks = self._lines.on_line(index)
         segments = self._margin(marks, base)
         segments.append(Segment(" ", base))
         segments.extend(self._text_segments(start, end, marks, base))
@@ -360,15 +285,14 @@ class CodedText(ScrollView, can_focus=True):
         self.selection = (start, end)
         if self._lines:
             for a, b in (old, self.selection):
-                self._redraw_lines(self.line_of(a), self.line_of(max(b - 1, a)))
+                self._redraw_lines(*self._lines.span_lines(a, b))
         self.scroll_to_selection()
         self.post_message(self.SelectionChanged(start, end))
 
     def scroll_to_selection(self) -> None:
         if not self._lines:
             return
-        top = self.line_of(self.selection[0])
-        bottom = self.line_of(max(self.selection[1] - 1, self.selection[0]))
+        top, bottom = self._lines.span_lines(*self.selection)
         height = max(self.size.height, 1)
         y = round(self.scroll_offset.y)
         if top < y:
@@ -420,49 +344,21 @@ class CodedText(ScrollView, can_focus=True):
         self.move_to_unit(self.unit_at(offset))
         return self.unit_kind
 
-    def _tokens_near(self, offset: int) -> list[tuple[int, int]]:
-        """Word boundaries (spaCy tokens) of the paragraph around ``offset``, cached."""
-        para_start = self.text.rfind("\n", 0, offset) + 1
-        if para_start not in self._tokens:
-            para_end = self.text.find("\n", offset)
-            para_end = len(self.text) if para_end == -1 else para_end
-            from coder.text import token_spans
-
-            spans = token_spans(self.text[para_start:para_end])
-            self._tokens[para_start] = [(a + para_start, b + para_start) for a, b in spans]
-        return self._tokens[para_start]
-
     def extend_words(self, delta: int) -> None:
         """Move the end of the selection by one word (spaCy token) forward or back."""
         start, end = self.selection
-        if delta > 0:
-            probe = end
-            while probe < len(self.text):
-                after = [b for a, b in self._tokens_near(probe) if b > end]
-                if after:
-                    self._set_selection(start, min(after))
-                    return
-                next_para = self.text.find("\n", probe)
-                if next_para == -1:
-                    return
-                probe = next_para + 1
-        else:
-            before = [b for a, b in self._tokens_near(max(end - 1, start)) if start < b < end]
-            if before:
-                self._set_selection(start, max(before))
+        words = self._words
+        new_end = words.next_end(end) if delta > 0 else words.previous_end(start, end)
+        if new_end is not None:
+            self._set_selection(start, new_end)
 
     def extend_start_words(self, delta: int) -> None:
         """Move the start of the selection by one word: back (``delta`` < 0) or forward."""
         start, end = self.selection
-        tokens = self._tokens_near(start if delta > 0 else max(start - 1, 0))
-        if delta < 0:
-            earlier = [a for a, _ in tokens if a < start]
-            if earlier:
-                self._set_selection(max(earlier), end)
-        else:
-            later = [a for a, _ in tokens if start < a < end]
-            if later:
-                self._set_selection(min(later), end)
+        words = self._words
+        new_start = words.previous_start(start) if delta < 0 else words.next_start(start, end)
+        if new_start is not None:
+            self._set_selection(new_start, end)
 
     def next_uncoded(self) -> bool:
         """Move to the next unit after the cursor that no coding touches; False if none."""
@@ -471,36 +367,23 @@ class CodedText(ScrollView, can_focus=True):
             unit = units[index]
             if unit.end <= unit.start:
                 continue
-            if not any(m.start < unit.end and m.end > unit.start for m in self._marks_near(unit)):
+            if not self._lines.overlapping(unit.start, unit.end):
                 self.move_to_unit(index)
                 return True
         return False
 
-    def _marks_near(self, unit: UnitSpan) -> list[Marked]:
-        first, last = self.line_of(unit.start), self.line_of(max(unit.end - 1, unit.start))
-        found: list[Marked] = []
-        for line in range(first, last + 1):
-            found.extend(self._line_marks.get(line, []))
-        return found
-
     def marks_at_selection(self) -> list[Marked]:
         """Codings that overlap the selection, shortest first."""
         start, end = self.selection
-        end = max(end, start + 1)
-        # Every coding that overlaps the selection is on one of the selection's lines.
-        found: dict[int, Marked] = {}
-        for line in range(self.line_of(start), self.line_of(end - 1) + 1):
-            for m in self._line_marks.get(line, ()):
-                if m.start < end and m.end > start:
-                    found[m.id] = m
-        return sorted(found.values(), key=lambda m: (m.end - m.start, m.start))
+        found = self._lines.overlapping(start, max(end, start + 1))
+        return sorted(found, key=lambda m: (m.end - m.start, m.start))
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The text offset under a point of the widget, or None outside the text."""
         index = round(self.scroll_offset.y) + y
         if index >= len(self._lines):
             return None
-        start, end = self._lines[index]
+        start, end = self._lines.lines[index]
         column = x - self.margin_width - 1
         return min(max(start + column, start), max(end - 1, start))
 

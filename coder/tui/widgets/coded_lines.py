@@ -1,0 +1,183 @@
+"""The coded text's display lines and which codings lie on each, without any drawing.
+
+:class:`LineIndex` wraps a document into display lines and keeps, per line, the codings that
+touch it, so drawing a line, finding the codings at the selection or the next uncoded unit
+looks at a few lines and never at every coding of a long transcript.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+def abbreviation(name: str, size: int = 3) -> str:
+    """A short label for a code: the initials of its words, or the start of a one-word name."""
+    words = [w for w in name.replace("-", " ").replace("/", " ").split() if w[:1].isalnum()]
+    if len(words) >= 2:
+        return "".join(w[0] for w in words)[:size].upper()
+    return (words[0] if words else name)[:size].capitalize()
+
+
+def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
+    """``[start, end)`` of each display line of ``text`` wrapped at ``width`` cells.
+
+    Lines break at the last space before the width (the space stays on the upper line, out of
+    sight) or, for a longer word, at the width. Newlines always break.
+    """
+    width = max(width, 8)
+    lines: list[tuple[int, int]] = []
+    pos, size = 0, len(text)
+    while pos <= size:
+        nl = text.find("\n", pos)
+        para_end = size if nl == -1 else nl
+        start = pos
+        while para_end - start > width:
+            cut = text.rfind(" ", start, start + width + 1)
+            if cut <= start:
+                lines.append((start, start + width))
+                start += width
+            else:
+                lines.append((start, cut))
+                start = cut + 1
+        lines.append((start, para_end))
+        if nl == -1:
+            break
+        pos = nl + 1
+    return lines
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A coding as the view draws it."""
+
+    id: int
+    start: int
+    end: int
+    code_id: int
+
+
+def mark_order(mark: Marked) -> tuple[int, int, int]:
+    """Sort key of drawn codings: by start, longer first, then by id."""
+    # The id keeps equal spans in a stable order.
+    return (mark.start, -mark.end, mark.id)
+
+
+class LineIndex:
+    """A text's display lines at one width, and the codings on each line."""
+
+    def __init__(self) -> None:
+        #: ``[start, end)`` of each display line.
+        self.lines: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+        self.marks_by_line: dict[int, list[Marked]] = {}
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def wrap(self, text: str, width: int, marks: Iterable[Marked]) -> None:
+        """Wrap ``text`` at ``width`` cells and place ``marks`` on the new lines."""
+        self.lines = wrap_lines(text, width)
+        self.starts = [s for s, _ in self.lines]
+        self.place(marks)
+
+    def line_of(self, offset: int) -> int:
+        """The display line that shows the character at ``offset``."""
+        return max(bisect.bisect_right(self.starts, offset) - 1, 0)
+
+    def span_lines(self, start: int, end: int) -> tuple[int, int]:
+        """The first and last display lines of ``[start, end)`` (an empty span: its line)."""
+        return self.line_of(start), self.line_of(max(start, end - 1))
+
+    def place(self, marks: Iterable[Marked]) -> None:
+        """Put every mark on the lines it covers (``marks`` in :func:`mark_order`)."""
+        index: dict[int, list[Marked]] = {}
+        for mark in marks:
+            first, last = self.span_lines(mark.start, mark.end)
+            for line in range(first, last + 1):
+                index.setdefault(line, []).append(mark)
+        self.marks_by_line = index
+
+    def add(self, mark: Marked) -> tuple[int, int]:
+        """Put one more mark on its lines; returns the first and last of them."""
+        first, last = self.span_lines(mark.start, mark.end)
+        for line in range(first, last + 1):
+            bisect.insort(self.marks_by_line.setdefault(line, []), mark, key=mark_order)
+        return first, last
+
+    def remove(self, mark: Marked) -> tuple[int, int]:
+        """Take a mark off its lines; returns the first and last of them."""
+        first, last = self.span_lines(mark.start, mark.end)
+        for line in range(first, last + 1):
+            marks = self.marks_by_line.get(line, [])
+            if mark in marks:
+                marks.remove(mark)
+            if not marks:
+                self.marks_by_line.pop(line, None)
+        return first, last
+
+    def on_line(self, line: int) -> list[Marked]:
+        """The marks that touch display line ``line``, in :func:`mark_order`."""
+        return self.marks_by_line.get(line, [])
+
+    def overlapping(self, start: int, end: int) -> list[Marked]:
+        """Marks that overlap ``[start, end)``, each once, in no particular order."""
+        # Every mark that overlaps the span is on one of the span's lines.
+        first, last = self.span_lines(start, end)
+        found: dict[int, Marked] = {}
+        for line in range(first, last + 1):
+            for mark in self.marks_by_line.get(line, ()):
+                if mark.start < end and mark.end > start:
+                    found[mark.id] = mark
+        return list(found.values())
+
+
+class WordBounds:
+    """Word boundaries (spaCy tokens) of a text, found one paragraph at a time and kept."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        self._by_paragraph: dict[int, list[tuple[int, int]]] = {}
+
+    def near(self, offset: int) -> list[tuple[int, int]]:
+        """``[start, end)`` of each word of the paragraph around ``offset``."""
+        text = self.text
+        para_start = text.rfind("\n", 0, offset) + 1
+        if para_start not in self._by_paragraph:
+            para_end = text.find("\n", offset)
+            para_end = len(text) if para_end == -1 else para_end
+            # spaCy loads on the first word move, not when the coding screen opens.
+            from coder.text import token_spans
+
+            spans = token_spans(text[para_start:para_end])
+            self._by_paragraph[para_start] = [(a + para_start, b + para_start) for a, b in spans]
+        return self._by_paragraph[para_start]
+
+    def next_end(self, end: int) -> int | None:
+        """The end of the first word ending after ``end``, looking on through paragraphs."""
+        probe = end
+        while probe < len(self.text):
+            after = [b for _, b in self.near(probe) if b > end]
+            if after:
+                return min(after)
+            next_para = self.text.find("\n", probe)
+            if next_para == -1:
+                return None
+            probe = next_para + 1
+        return None
+
+    def previous_end(self, start: int, end: int) -> int | None:
+        """The last word end inside ``(start, end)``, to shrink a selection by a word."""
+        before = [b for _, b in self.near(max(end - 1, start)) if start < b < end]
+        return max(before) if before else None
+
+    def previous_start(self, start: int) -> int | None:
+        """The start of the word before ``start``."""
+        earlier = [a for a, _ in self.near(max(start - 1, 0)) if a < start]
+        return max(earlier) if earlier else None
+
+    def next_start(self, start: int, end: int) -> int | None:
+        """The first word start inside ``(start, end)``, to move a selection's start on."""
+        later = [a for a, _ in self.near(start) if start < a < end]
+        return min(later) if later else None
