@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from coder.agreement._input import FloatArray, IntArray, encode
-from coder.agreement._result import NO_PAIRABLE, NO_VARIATION, ONE_UNIT, Coefficient
+from coder.agreement.ratings import FloatArray, IntArray, encode
+from coder.domain.coefficient import NO_PAIRABLE, NO_VARIATION, ONE_UNIT, Coefficient
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
@@ -166,5 +166,5 @@ def _delta_squared(level: str, n_c: FloatArray, values: FloatArray) -> FloatArra
     cumulative = np.r_[0.0, np.cumsum(n_c)]
     low = np.minimum.outer(np.arange(len(n_c)), np.arange(len(n_c)))
     high = np.maximum.outer(np.arange(len(n_c)), np.arange(len(n_c)))
-    between = cumulative[high + 1] - cumulative[low]
+    between: FloatArray = cumulative[high + 1] - cumulative[low]
     return (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coder.agreement._input import FloatArray
-from coder.agreement._result import NO_DATA, NO_VARIATION, ONE_UNIT, Coefficient
+from coder.agreement.ratings import FloatArray
+from coder.domain.coefficient import NO_DATA, NO_VARIATION, ONE_UNIT, Coefficient
 
 MAX_CODERS = 12
 

@@ -4,44 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from coder.agreement._input import FloatArray, as_matrix
-from coder.agreement._result import Coefficient
+from coder.agreement.ratings import FloatArray, as_matrix
+from coder.domain.coefficient import BootstrapCI, Coefficient
 
-__all__ = ["BootstrapCI", "bootstrap_ci", "bootstrap_tables"]
-
-
-@dataclass(frozen=True, slots=True)
-class BootstrapCI:
-    """A percentile bootstrap interval around an estimate.
-
-    ``n_valid`` is how many of the ``n_boot`` resamples gave a defined value (a resample can
-    lose all variation); the interval is taken over those and is NaN when there are none.
-    """
-
-    estimate: Coefficient
-    low: float
-    high: float
-    n_boot: int
-    confidence: float
-    n_valid: int
-
-    def to_dict(self) -> dict[str, Any]:
-        def clean(x: float) -> float | None:
-            return None if math.isnan(x) else float(x)
-
-        return {
-            "estimate": self.estimate.to_dict(),
-            "low": clean(self.low),
-            "high": clean(self.high),
-            "n_boot": self.n_boot,
-            "confidence": self.confidence,
-            "n_valid": self.n_valid,
-        }
+__all__ = ["bootstrap_ci", "bootstrap_tables", "percentile_interval"]
 
 
 def _check(n_boot: int, confidence: float) -> None:

@@ -2,7 +2,7 @@
 
 Reliability data is a coders x units matrix (list of lists or 2-D array); ``None`` or NaN is a
 missing rating. Every function returns a ``Coefficient``: a value, or NaN with the reason it is
-undefined (see ``coder.agreement._result``). Decisions common to all functions:
+undefined (see ``coder.domain.coefficient``). Decisions common to all functions:
 
 * A unit counts toward observed agreement only when at least two coders rated it.
 * Fewer than two such units: "one unit only" (a chance-corrected coefficient from a single
@@ -19,14 +19,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from coder.agreement._input import FloatArray, encode, encode_pair
-from coder.agreement._result import (
-    NO_PAIRABLE,
-    ONE_CATEGORY,
-    ONE_UNIT,
-    Coefficient,
-    chance_corrected,
-)
+from coder.agreement.chance import chance_corrected
+from coder.agreement.ratings import FloatArray, encode, encode_pair
+from coder.domain.coefficient import NO_PAIRABLE, ONE_CATEGORY, ONE_UNIT, Coefficient
 
 Weights = Literal["linear", "quadratic"] | None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coder.agreement._input import FloatArray, IntArray
+from coder.agreement.ratings import FloatArray, IntArray
 
 
 def merge_intervals(

@@ -9,35 +9,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from coder.agreement._input import FloatArray, IntArray
-from coder.agreement._result import (
+from coder.agreement.chance import chance_corrected
+from coder.agreement.intervals import coverage_by_mask, merge_intervals
+from coder.agreement.ratings import FloatArray, IntArray
+from coder.domain.coefficient import (
     NO_DATA,
     NO_UNITS_MARKED,
     NO_VARIATION,
+    CharacterAgreement,
     Coefficient,
-    chance_corrected,
 )
-from coder.agreement.intervals import coverage_by_mask, merge_intervals
 
 __all__ = [
-    "NVIVO_CAVEAT",
-    "CharacterAgreement",
     "character_kappa",
     "character_table",
     "unitized_alpha",
     "unitizing_disagreements",
 ]
-
-NVIVO_CAVEAT = (
-    "Per-character kappa follows NVivo's coding comparison: every character is a unit and "
-    "characters neither coder coded count as agreement, so long uncoded stretches inflate both "
-    "kappa's observed agreement and percent agreement; characters are not independent units."
-)
 
 
 def _span_arrays(
@@ -267,41 +259,6 @@ def _coder_index(
     if n < 2:
         raise ValueError(f"agreement needs at least 2 coders, got {n}")
     return coder, n
-
-
-@dataclass(frozen=True, slots=True)
-class CharacterAgreement:
-    """NVivo-style per-character agreement of two coders on one code.
-
-    Character counts: ``both`` coded, ``first_only``, ``second_only``, ``neither``. ``kappa`` is
-    Cohen's kappa over characters and ``percent_agreement`` is ``(both + neither) / total``, as
-    NVivo computes them; read ``NVIVO_CAVEAT`` before reporting them.
-    """
-
-    kappa: Coefficient
-    percent_agreement: float
-    both: int
-    first_only: int
-    second_only: int
-    neither: int
-    caveat: str = NVIVO_CAVEAT
-
-    @property
-    def total(self) -> int:
-        return self.both + self.first_only + self.second_only + self.neither
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kappa": self.kappa.to_dict(),
-            "percent_agreement": None
-            if math.isnan(self.percent_agreement)
-            else self.percent_agreement,
-            "both": self.both,
-            "first_only": self.first_only,
-            "second_only": self.second_only,
-            "neither": self.neither,
-            "caveat": self.caveat,
-        }
 
 
 def character_table(

@@ -7,9 +7,20 @@ from pathlib import Path
 import typer
 
 from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_attributes
+from coder.domain.agreement import DEFAULT_OVERLAP, OVERLAP_RULES, AgreementRequest
 from coder.domain.documents import UnitKind
 
 REPORT_FORMATS = ("table", "md", "html", "csv", "xlsx", "json")
+OVERLAP_HELP = "When a coding counts for a unit: any, majority or full."
+
+
+def overlap_rule(value: str) -> str:
+    """Check an ``--overlap`` value (``coder agreement`` and ``coder reconcile`` share it)."""
+    if value not in OVERLAP_RULES:
+        raise typer.BadParameter(
+            f"{value!r} (choose any, majority or full)", param_hint="--overlap"
+        )
+    return value
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +39,7 @@ def agreement(
         help="unit (codes present per unit), character (NVivo-compatible), span (unitized alpha).",
     ),
     overlap: str = typer.Option(
-        "any", "--overlap", help="When a coding counts for a unit: any, majority or full."
+        DEFAULT_OVERLAP, "--overlap", help=OVERLAP_HELP, callback=overlap_rule
     ),
     docs: list[str] = typer.Option([], "--docs", "-d", help="Only these documents."),
     where: list[str] = typer.Option([], "--where", "-w", help="Only documents with key=value."),
@@ -48,15 +59,11 @@ def agreement(
 ) -> None:
     """Measure agreement between coders: per code, overall, per document and per pair."""
     from coder.reports.agreement import agreement_renderables, render_agreement
-    from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
+    from coder.services.agreement.compute import compute_project_agreement
 
     if level not in ("unit", "character", "span"):
         raise typer.BadParameter(
             f"{level!r} (choose unit, character or span)", param_hint="--level"
-        )
-    if overlap not in ("any", "majority", "full"):
-        raise typer.BadParameter(
-            f"{overlap!r} (choose any, majority or full)", param_hint="--overlap"
         )
     if fmt not in REPORT_FORMATS:
         raise typer.BadParameter(

@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from coder.agreement._result import Coefficient
-from coder.agreement.bootstrap import BootstrapCI
-from coder.agreement.project import CodeAgreement
-from coder.services.agreement.compute import AgreementReport
+from coder.domain.agreement import AgreementReport
+from coder.domain.agreement_results import CodeAgreement
+from coder.domain.coefficient import BootstrapCI, Coefficient
 
 #: Krippendorff (2004), *Content Analysis*, 2nd ed., p. 241: rely on variables with alpha >= .800;
 #: consider those between .667 and .800 only for tentative conclusions.

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coder.agreement._result import Coefficient
-from coder.agreement.bootstrap import BootstrapCI
+from coder.domain.agreement import AgreementReport
+from coder.domain.coefficient import BootstrapCI, Coefficient
 from coder.reports._common import (
     Flag,
     code_names,
@@ -26,7 +26,6 @@ from coder.reports._common import (
     reliability,
     unit_nouns,
 )
-from coder.services.agreement.compute import AgreementReport
 
 
 @dataclass(frozen=True)

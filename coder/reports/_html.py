@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from coder.domain.agreement import AgreementReport
 from coder.reports._common import (
     Flag,
     chart_spec,
@@ -22,7 +23,6 @@ from coder.reports._display import (
 )
 from coder.reports._methods import methods_paragraph, references
 from coder.reports._svg import chart_svg
-from coder.services.agreement.compute import AgreementReport
 
 _FLAG_CLASS = {
     Flag.LOW: "low",

@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from coder.domain.agreement import AgreementReport
 from coder.reports._methods import methods_paragraph, references
 from coder.reports._rows import disagreement_entries
-from coder.services.agreement.compute import AgreementReport
 
 #: Bumped when a key is renamed or removed (adding keys keeps the version).
 FORMAT_VERSION = 1

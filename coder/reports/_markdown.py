@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coder.domain.agreement import AgreementReport
 from coder.reports._common import Flag, coder_letters, fmt_int, unit_nouns
 from coder.reports._display import (
     DisplayTable,
@@ -13,7 +14,6 @@ from coder.reports._display import (
     top_confusions,
 )
 from coder.reports._methods import methods_paragraph, references
-from coder.services.agreement.compute import AgreementReport
 
 
 def _escape(text: str) -> str:

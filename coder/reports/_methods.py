@@ -6,7 +6,8 @@ interval at character level, say) is said to be missing rather than filled in.
 
 from __future__ import annotations
 
-from coder.agreement._result import Coefficient
+from coder.domain.agreement import AgreementReport
+from coder.domain.coefficient import Coefficient
 from coder.reports._common import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
@@ -23,7 +24,6 @@ from coder.reports._common import (
     undefined_count,
     unit_nouns,
 )
-from coder.services.agreement.compute import AgreementReport
 
 KRIPPENDORFF_2004 = (
     "Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology (2nd ed.). Sage."

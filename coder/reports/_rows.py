@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from coder.agreement._result import Coefficient
-from coder.agreement.bootstrap import BootstrapCI
-from coder.agreement.project import DisagreementTable
+from coder.domain.agreement import AgreementReport
+from coder.domain.agreement_results import DisagreementTable
+from coder.domain.coefficient import BootstrapCI, Coefficient
 from coder.reports._common import (
     code_names,
     coder_letters,
@@ -19,7 +19,6 @@ from coder.reports._common import (
     flag_for,
     reliability,
 )
-from coder.services.agreement.compute import AgreementReport
 
 Cell = float | int | str | None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from coder.domain.agreement import AgreementReport
 from coder.reports._common import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
@@ -19,7 +20,6 @@ from coder.reports._common import (
     flag_for,
     is_number,
 )
-from coder.services.agreement.compute import AgreementReport
 
 WIDTH = 860
 LABEL_WIDTH = 300

@@ -15,8 +15,9 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from coder.agreement._result import Coefficient
-from coder.agreement.project import CodeAgreement
+from coder.domain.agreement import AgreementReport
+from coder.domain.agreement_results import CodeAgreement
+from coder.domain.coefficient import Coefficient
 from coder.reports._common import (
     Flag,
     code_names,
@@ -31,7 +32,6 @@ from coder.reports._common import (
     reliability,
     unit_nouns,
 )
-from coder.services.agreement.compute import AgreementReport
 
 WIDTH = 100
 #: Documents listed in the terminal; the other formats list them all.

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from coder.domain.agreement import AgreementReport
 from coder.reports._json import render_json, report_dict
 from coder.reports._methods import methods_paragraph
 from coder.reports._terminal import agreement_renderables, render_table
-from coder.services.agreement.compute import AgreementReport
 
 __all__ = [
     "agreement_renderables",

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from coder.agreement import Codings, Units, compute_agreement
+from coder.domain.agreement import AgreementReport, AgreementRequest
 from coder.domain.codebook import CodePath
 from coder.domain.documents import UnitKind
-from coder.services.agreement.compute import AgreementReport, AgreementRequest
 
 GOLDEN = Path(__file__).parent / "golden"
 GENERATED_AT = dt.datetime(2025, 3, 14, 9, 26, 53, tzinfo=dt.UTC)

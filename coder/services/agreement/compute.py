@@ -1,69 +1,48 @@
-"""Inter-coder agreement of a project: load units and codings, compute, describe what was done."""
+"""Inter-coder agreement of a project: load units and codings, compute, describe what was done.
+
+``compute_project_agreement`` runs four steps, each a function below: choose the documents,
+choose the codes (and what each is reported under), load the codings and the units as arrays,
+and hand them to :func:`coder.agreement.compute_agreement`. Whatever a step leaves out is noted
+in the report's ``excluded`` lines, so a report never silently narrows its own scope.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coder.agreement import AgreementResult, Codings, Units, compute_agreement
+from coder.agreement import compute_agreement
 from coder.db.engine import Store
-from coder.db.models import Code, Coding, Document, DocumentAttribute, DocumentStatus, Unit
+from coder.db.models import Code, Coder, Coding, Document, DocumentAttribute, DocumentStatus, Unit
+from coder.domain.agreement import AgreementReport, AgreementRequest
+from coder.domain.agreement_results import Codings, IntArray, Units
 from coder.domain.codebook import CodePath
-from coder.domain.documents import UnitKind
 from coder.errors import InputError, NotFoundError, UsageError
 from coder.services.codebook.codes import CodeTree, require_code
-from coder.services.documents.corpus import require_document
+from coder.services.documents.corpus import latest_documents, require_document
 from coder.services.project.coders import require_coder
+from coder.services.project.lifecycle import get_settings
 
-Level = Literal["unit", "character", "span"]
-Overlap = Literal["any", "majority", "full"]
-
-
-@dataclass(frozen=True)
-class AgreementRequest:
-    """What to compute: between whom, over which documents and codes, at which unit."""
-
-    coders: tuple[str, ...]
-    unit: UnitKind = UnitKind.SENTENCE
-    level: Level = "unit"
-    overlap: Overlap = "any"
-    documents: tuple[str, ...] = ()
-    where: Mapping[str, str] = field(default_factory=dict)
-    codes: tuple[str, ...] = ()
-    rollup: int | None = None
-    #: Include documents some coder has not worked on (their silence then counts as "absent").
-    all_documents: bool = False
-    ci: bool = True
-    n_boot: int = 1000
-    seed: int = 0
+__all__ = ["compute_project_agreement"]
 
 
 @dataclass(frozen=True)
-class AgreementReport:
-    """A computed agreement result with everything a report needs to describe it."""
+class _Codes:
+    """The codes compared: each selected code id -> the id it is reported under, in tree order."""
 
-    project: str
-    request: AgreementRequest
-    result: AgreementResult
-    documents: tuple[str, ...]
-    code_paths: tuple[CodePath, ...]
-    codings_per_coder: dict[str, int]
-    excluded: tuple[str, ...]
-    generated_at: dt.datetime
+    report_under: dict[int, int]
+    reported: tuple[int, ...]
+    paths: tuple[CodePath, ...]
 
-    @property
-    def unit_label(self) -> str:
-        if self.request.level == "character":
-            return "character"
-        if self.request.level == "span":
-            return "continuum (unitizing)"
-        return str(self.request.unit)
+    def index(self) -> dict[int, int]:
+        """Selected code id -> index of the code it is reported under."""
+        position = {cid: i for i, cid in enumerate(self.reported)}
+        return {code: position[target] for code, target in self.report_under.items()}
 
 
 def compute_project_agreement(store: Store, request: AgreementRequest) -> AgreementReport:
@@ -74,125 +53,30 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
     Raises a one-line error for one coder only, an unknown coder, document or code, or a
     selection with no codings.
     """
-    from coder.services.project.lifecycle import get_settings
-
-    if len(request.coders) < 2:
-        raise UsageError("agreement needs at least two coders (--coders A B)")
-    if len({c.casefold() for c in request.coders}) != len(request.coders):
-        raise UsageError("each coder may be named only once")
-    if request.rollup is not None and request.rollup < 1:
-        raise UsageError("--rollup is a depth of 1 (top-level themes) or more")
+    _check(request)
     settings = get_settings(store)
     excluded: list[str] = []
     with store.read() as session:
         coders = [require_coder(session, name) for name in request.coders]
-        coder_index = {c.id: i for i, c in enumerate(coders)}
         tree = CodeTree.load(session)
-
-        docs = _select_documents(session, request)
-        if not docs:
-            raise NotFoundError("no documents match the selection")
-        if not request.all_documents:
-            docs, skipped = _coded_by_everyone(session, docs, [c.id for c in coders])
-            if skipped:
-                excluded.append(
-                    f"{len(skipped)} document(s) not yet coded by every coder: "
-                    + ", ".join(skipped[:5])
-                    + (" ..." if len(skipped) > 5 else "")
-                )
-            if not docs:
-                raise NotFoundError(
-                    "no document in the selection has been coded by every selected coder "
-                    "(code it, mark it done, or pass --all-docs)"
-                )
-        doc_index = {d.id: i for i, d in enumerate(docs)}
-
-        selected = _select_codes(session, tree, request)
-        # Each selected code maps to the code it is reported under (itself or its ancestor).
-        report_under: dict[int, int] = {}
-        for row in selected:
-            target = row
-            if request.rollup is not None:
-                while tree.path(target.id).depth > request.rollup and target.parent_id:
-                    target = tree.rows[target.parent_id]
-            report_under[row.id] = target.id
-        order = {row.id: position for position, row in enumerate(tree.walk())}
-        reported_ids = sorted(set(report_under.values()), key=order.__getitem__)
-        code_index = {cid: i for i, cid in enumerate(reported_ids)}
-        code_paths = tuple(tree.path(cid) for cid in reported_ids)
-
-        rows = session.execute(
-            select(
-                Coding.document_id, Coding.start, Coding.end, Coding.code_id, Coding.coder_id
-            ).where(
-                Coding.document_id.in_(doc_index),
-                Coding.coder_id.in_(coder_index),
-                Coding.code_id.in_(report_under),
-            )
-        ).all()
-        private = [
-            tree.path(c.id)
-            for c in tree.rows.values()
-            if c.owner_id is not None and c.owner_id in coder_index
-        ]
-        if private and settings.blind:
-            excluded.append(f"{len(private)} private code(s) not yet shared at reconciliation")
-        if not rows:
-            raise NotFoundError(
-                "the selected coders have no codings on the selected documents and codes"
-            )
-        codings_per_coder = {c.name: 0 for c in coders}
-        for coding in rows:
-            codings_per_coder[coders[coder_index[coding.coder_id]].name] += 1
-        for coder in coders:
-            if codings_per_coder[coder.name] == 0:
-                excluded.append(f"{coder.name} has no codings in this selection")
-
-        arr = np.array([tuple(r) for r in rows], dtype=np.int64)
-        codings = Codings(
-            doc=_lookup(doc_index, arr[:, 0]),
-            start=arr[:, 1],
-            end=arr[:, 2],
-            code=_lookup({c: code_index[t] for c, t in report_under.items()}, arr[:, 3]),
-            coder=_lookup(coder_index, arr[:, 4]),
+        docs = _documents(session, request, [c.id for c in coders], excluded)
+        codes = _codes(session, tree, request)
+        if settings.blind:
+            excluded.extend(_private_codes_note(tree, coders))
+        codings, per_coder = _codings(session, docs, coders, codes)
+        excluded.extend(
+            f"{name} has no codings in this selection" for name, n in per_coder.items() if n == 0
         )
-        lengths = np.array([d.length for d in docs], dtype=np.int64)
-        units = None
-        if request.level == "unit":
-            unit_rows = session.execute(
-                select(Unit.document_id, Unit.start, Unit.end)
-                .where(Unit.document_id.in_(doc_index), Unit.kind == str(request.unit))
-                .order_by(Unit.document_id, Unit.start)
-            ).all()
-            have_units = {r.document_id for r in unit_rows}
-            missing = [d.name for d in docs if d.id not in have_units]
-            if missing:
-                excluded.append(
-                    f"{len(missing)} document(s) without {request.unit} units: "
-                    + ", ".join(missing[:5])
-                    + (" ..." if len(missing) > 5 else "")
-                )
-            if not unit_rows:
-                raise InputError(
-                    str(request.unit), "no document in the selection has units of this kind"
-                )
-            u = np.array([tuple(r) for r in unit_rows], dtype=np.int64)
-            units = Units(
-                doc=_lookup(doc_index, u[:, 0]),
-                start=u[:, 1],
-                end=u[:, 2],
-            )
-        doc_names = tuple(d.name for d in docs)
-
+        units = _units(session, docs, request, excluded) if request.level == "unit" else None
     try:
         result = compute_agreement(
             units,
             codings,
             [c.name for c in coders],
-            [str(p) for p in code_paths],
+            [str(p) for p in codes.paths],
             overlap=request.overlap,
             level=request.level,
-            doc_lengths=lengths,
+            doc_lengths=np.array([d.length for d in docs], dtype=np.int64),
             ci=request.ci,
             n_boot=request.n_boot,
             seed=request.seed,
@@ -203,21 +87,128 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
         project=settings.name,
         request=request,
         result=result,
-        documents=doc_names,
-        code_paths=code_paths,
-        codings_per_coder=codings_per_coder,
+        documents=tuple(d.name for d in docs),
+        code_paths=codes.paths,
+        codings_per_coder=per_coder,
         excluded=tuple(excluded),
         generated_at=dt.datetime.now(dt.UTC),
     )
 
 
-def _lookup(mapping: Mapping[int, int], keys: np.ndarray) -> np.ndarray:
+def _check(request: AgreementRequest) -> None:
+    if len(request.coders) < 2:
+        raise UsageError("agreement needs at least two coders (--coders A B)")
+    if len({c.casefold() for c in request.coders}) != len(request.coders):
+        raise UsageError("each coder may be named only once")
+    if request.rollup is not None and request.rollup < 1:
+        raise UsageError("--rollup is a depth of 1 (top-level themes) or more")
+
+
+def _listed(count_of: str, names: Sequence[str]) -> str:
+    """``"3 document(s) ...: a, b, c"``, naming at most five."""
+    return f"{len(names)} {count_of}: " + ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+
+
+def _documents(
+    session: Session, request: AgreementRequest, coder_ids: list[int], excluded: list[str]
+) -> list[Document]:
+    """The selected documents; unless ``all_documents``, only those every coder worked on."""
+    docs = _select_documents(session, request)
+    if not docs:
+        raise NotFoundError("no documents match the selection")
+    if request.all_documents:
+        return docs
+    docs, skipped = _coded_by_everyone(session, docs, coder_ids)
+    if skipped:
+        excluded.append(_listed("document(s) not yet coded by every coder", skipped))
+    if not docs:
+        raise NotFoundError(
+            "no document in the selection has been coded by every selected coder "
+            "(code it, mark it done, or pass --all-docs)"
+        )
+    return docs
+
+
+def _codes(session: Session, tree: CodeTree, request: AgreementRequest) -> _Codes:
+    """The selected codes and, with ``rollup``, the ancestor each is reported under."""
+    report_under: dict[int, int] = {}
+    for row in _select_codes(session, tree, request):
+        target = row
+        if request.rollup is not None:
+            while tree.path(target.id).depth > request.rollup and target.parent_id:
+                target = tree.rows[target.parent_id]
+        report_under[row.id] = target.id
+    order = {row.id: position for position, row in enumerate(tree.walk())}
+    reported = tuple(sorted(set(report_under.values()), key=order.__getitem__))
+    return _Codes(report_under, reported, tuple(tree.path(cid) for cid in reported))
+
+
+def _private_codes_note(tree: CodeTree, coders: Sequence[Coder]) -> list[str]:
+    """In a blind project, say how many of the coders' private codes are left out."""
+    ids = {c.id for c in coders}
+    private = [c for c in tree.rows.values() if c.owner_id is not None and c.owner_id in ids]
+    return [f"{len(private)} private code(s) not yet shared at reconciliation"] if private else []
+
+
+def _codings(
+    session: Session, docs: list[Document], coders: list[Coder], codes: _Codes
+) -> tuple[Codings, dict[str, int]]:
+    """The coders' codings of the codes on the documents, as arrays, and a count per coder."""
+    doc_index = {d.id: i for i, d in enumerate(docs)}
+    coder_index = {c.id: i for i, c in enumerate(coders)}
+    rows = session.execute(
+        select(Coding.document_id, Coding.start, Coding.end, Coding.code_id, Coding.coder_id).where(
+            Coding.document_id.in_(doc_index),
+            Coding.coder_id.in_(coder_index),
+            Coding.code_id.in_(codes.report_under),
+        )
+    ).all()
+    if not rows:
+        raise NotFoundError(
+            "the selected coders have no codings on the selected documents and codes"
+        )
+    arr = np.array([tuple(r) for r in rows], dtype=np.int64)
+    coder = _lookup(coder_index, arr[:, 4])
+    counts = np.bincount(coder, minlength=len(coders))
+    per_coder = {c.name: int(counts[i]) for i, c in enumerate(coders)}
+    codings = Codings(
+        doc=_lookup(doc_index, arr[:, 0]),
+        start=arr[:, 1],
+        end=arr[:, 2],
+        code=_lookup(codes.index(), arr[:, 3]),
+        coder=coder,
+    )
+    return codings, per_coder
+
+
+def _units(
+    session: Session, docs: list[Document], request: AgreementRequest, excluded: list[str]
+) -> Units:
+    """The documents' units of the requested kind; documents without any are noted."""
+    doc_index = {d.id: i for i, d in enumerate(docs)}
+    rows = session.execute(
+        select(Unit.document_id, Unit.start, Unit.end)
+        .where(Unit.document_id.in_(doc_index), Unit.kind == str(request.unit))
+        .order_by(Unit.document_id, Unit.start)
+    ).all()
+    have_units = {r.document_id for r in rows}
+    missing = [d.name for d in docs if d.id not in have_units]
+    if missing:
+        excluded.append(_listed(f"document(s) without {request.unit} units", missing))
+    if not rows:
+        raise InputError(str(request.unit), "no document in the selection has units of this kind")
+    u = np.array([tuple(r) for r in rows], dtype=np.int64)
+    return Units(doc=_lookup(doc_index, u[:, 0]), start=u[:, 1], end=u[:, 2])
+
+
+def _lookup(mapping: Mapping[int, int], keys: np.ndarray) -> IntArray:
     """Map database ids to dense indices, vectorised through a lookup array."""
-    table = np.full(max(mapping) + 1, -1, dtype=np.int64)
+    table: IntArray = np.full(max(mapping) + 1, -1, dtype=np.int64)
     table[np.fromiter(mapping.keys(), dtype=np.int64)] = np.fromiter(
         mapping.values(), dtype=np.int64
     )
-    return table[keys]
+    indices: IntArray = table[keys]
+    return indices
 
 
 def _coded_by_everyone(
@@ -246,8 +237,6 @@ def _coded_by_everyone(
 
 
 def _select_documents(session: Session, request: AgreementRequest) -> list[Document]:
-    from coder.services.documents.corpus import latest_documents
-
     if request.documents:
         docs = [require_document(session, name) for name in request.documents]
     else:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,63 +19,11 @@ from sqlalchemy.orm import Session
 from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Round
+from coder.domain.agreement import AgreementRequest, DiffEntry, RoundFigures, RoundView
 from coder.errors import CoderError, ConflictError, NotFoundError, UsageError
+from coder.services.agreement.compute import compute_project_agreement
 from coder.services.codebook.codes import CodeTree
-
-
-@dataclass(frozen=True)
-class RoundFigures:
-    """Agreement between the round's coders when a snapshot was taken (None: not computable)."""
-
-    alpha: float | None
-    percent_agreement: float | None
-    n_units: int
-    documents: int
-    per_code: dict[str, float | None]
-    note: str = ""
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> RoundFigures | None:
-        if data is None:
-            return None
-        return cls(
-            alpha=data.get("alpha"),
-            percent_agreement=data.get("percent_agreement"),
-            n_units=int(data.get("n_units", 0)),
-            documents=int(data.get("documents", 0)),
-            per_code=dict(data.get("per_code", {})),
-            note=str(data.get("note", "")),
-        )
-
-
-@dataclass(frozen=True)
-class RoundView:
-    number: int
-    name: str
-    coders: tuple[str, ...]
-    started_at: dt.datetime
-    started_by: str
-    closed_at: dt.datetime | None
-    closed_by: str | None
-    start: RoundFigures | None
-    end: RoundFigures | None
-    codes_at_start: int
-    codes_at_end: int | None
-
-    @property
-    def latest(self) -> RoundFigures | None:
-        """The figures at close, or at start while the round is open."""
-        return self.end if self.end is not None else self.start
-
-
-@dataclass(frozen=True)
-class DiffEntry:
-    """One change to one code between two rounds: ``kind`` is added, removed, renamed, moved,
-    redefined, merged, retired or restored."""
-
-    kind: str
-    code: str
-    detail: str
+from coder.services.project.coders import require_coder
 
 
 def _clean(value: float) -> float | None:
@@ -85,8 +32,6 @@ def _clean(value: float) -> float | None:
 
 def agreement_figures(store: Store, coders: Sequence[str]) -> dict[str, Any]:
     """The figures a round keeps: pooled alpha, percent agreement and alpha per code."""
-    from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
-
     try:
         report = compute_project_agreement(store, AgreementRequest(coders=tuple(coders), ci=False))
     except CoderError as exc:
@@ -149,8 +94,6 @@ def _open_round(session: Session) -> Round | None:
 
 def start_round(store: Store, *, actor: str, coders: Sequence[str], name: str = "") -> RoundView:
     """Open the next round for ``coders``, snapshotting the codebook and their agreement."""
-    from coder.services.project.coders import require_coder
-
     if len(coders) < 2:
         raise UsageError("a round compares at least two coders (--coders A B)")
     with store.read() as session:

@@ -10,7 +10,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-IntArray = npt.NDArray[np.int64]
+from coder.domain.agreement_results import IntArray
+
+__all__ = ["Encoded", "FloatArray", "IntArray", "as_matrix", "encode", "encode_pair"]
+
 # Float results: numpy's integer/float promotions make a stricter alias more noise than help.
 FloatArray = npt.NDArray[Any]
 

@@ -1,4 +1,4 @@
-"""Inputs and results of ``compute_agreement``: plain frozen dataclasses of numpy arrays.
+"""Inputs and results of ``coder.agreement.compute_agreement``: frozen dataclasses of arrays.
 
 Every result has ``to_dict()`` giving JSON-ready data (NaN becomes ``None``).
 """
@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from coder.agreement._input import IntArray
-from coder.agreement._result import Coefficient
-from coder.agreement.bootstrap import BootstrapCI
-from coder.agreement.unitizing import CharacterAgreement
+from coder.domain.coefficient import BootstrapCI, CharacterAgreement, Coefficient
+
+IntArray = npt.NDArray[np.int64]
 
 __all__ = [
     "AgreementResult",
@@ -28,10 +28,12 @@ __all__ = [
     "OverallAgreement",
     "PairAgreement",
     "Units",
+    "int_array",
 ]
 
 
-def _ints(values: Any, name: str) -> IntArray:
+def int_array(values: Any, name: str) -> IntArray:
+    """``values`` as a 1-D int64 array; ``ValueError`` naming ``name`` if they are not integers."""
     array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array")
@@ -56,7 +58,7 @@ class Units:
 
     def __post_init__(self) -> None:
         for name in ("doc", "start", "end"):
-            object.__setattr__(self, name, _ints(getattr(self, name), f"units.{name}"))
+            object.__setattr__(self, name, int_array(getattr(self, name), f"units.{name}"))
         if not len(self.doc) == len(self.start) == len(self.end):
             raise ValueError("units.doc, units.start and units.end differ in length")
         if np.any(self.start < 0) or np.any(self.end <= self.start) or np.any(self.doc < 0):
@@ -78,7 +80,7 @@ class Codings:
 
     def __post_init__(self) -> None:
         for name in ("doc", "start", "end", "code", "coder"):
-            object.__setattr__(self, name, _ints(getattr(self, name), f"codings.{name}"))
+            object.__setattr__(self, name, int_array(getattr(self, name), f"codings.{name}"))
         if (
             not len(self.doc)
             == len(self.start)
