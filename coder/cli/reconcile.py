@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import typer
 
+from coder.cli.agreement import OVERLAP_HELP, overlap_rule
 from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
 from coder.cli.output import ListFormat, clip, emit
+from coder.domain.agreement import DEFAULT_OVERLAP
 from coder.domain.documents import UnitKind
 
 app = typer.Typer(
@@ -19,6 +21,8 @@ app = typer.Typer(
 )
 
 CONSENSUS_HELP = "Name of the consensus coder decisions go to (created if new)."
+#: The same choice as ``coder agreement --overlap``, so both compare the same units.
+OVERLAP = typer.Option(DEFAULT_OVERLAP, "--overlap", help=OVERLAP_HELP, callback=overlap_rule)
 
 
 def register(parent: typer.Typer) -> None:
@@ -48,6 +52,7 @@ def reconcile(
         "document", "--order", help="document, or weakest (codes with the lowest alpha first)."
     ),
     unit: UnitKind = typer.Option(UnitKind.SENTENCE, "--unit", "-u", help="Unit of analysis."),
+    overlap: str = OVERLAP,
 ) -> None:
     """Open the reconciliation screen for two coders, or accept agreeing units with --auto."""
     if ctx.invoked_subcommand is not None:
@@ -60,7 +65,7 @@ def reconcile(
     store = open_store(project)
     actor = current_user()
     if auto:
-        from coder.services.reconcile.queue import auto_accept
+        from coder.services.reconcile.decisions import auto_accept
 
         report = auto_accept(
             store,
@@ -70,6 +75,7 @@ def reconcile(
             actor=actor,
             min_alpha=min_alpha,
             unit=unit,
+            overlap=overlap,  # type: ignore[arg-type]
         )
         held = f"; {report.held_back} held back below alpha {min_alpha:g}" if min_alpha else ""
         typer.echo(
@@ -82,7 +88,14 @@ def reconcile(
 
     ensure_coder(store, actor, actor=actor)
     make_reconcile_app(
-        store, actor, first=first, second=second, consensus=consensus, order=order, unit=unit
+        store,
+        actor,
+        first=first,
+        second=second,
+        consensus=consensus,
+        order=order,
+        unit=unit,
+        overlap=overlap,  # type: ignore[arg-type]
     ).run()
 
 
@@ -96,6 +109,7 @@ def status(
         "undecided", "--show", help="Items to list: undecided, all, or none (counts only)."
     ),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+    overlap: str = OVERLAP,
 ) -> None:
     """Progress (decided / remaining) and the disagreements still to settle."""
     from coder.services.reconcile.queue import load_queue
@@ -107,6 +121,7 @@ def status(
         second=second,
         consensus=consensus,
         order=order,  # type: ignore[arg-type]
+        overlap=overlap,  # type: ignore[arg-type]
     )
     items = {
         "undecided": [i for i in queue.disagreements if not i.decided],
@@ -158,9 +173,10 @@ def decide(
     coders: list[str] = typer.Option(..., "--coders", "-c", help="The two coders: A B."),
     project: ProjectOption = DEFAULT_PROJECT,
     consensus: str = typer.Option("consensus", "--as", help=CONSENSUS_HELP),
+    overlap: str = OVERLAP,
 ) -> None:
     """Decide one item without the TUI."""
-    from coder.services.reconcile.queue import decide as decide_item
+    from coder.services.reconcile.decisions import decide as decide_item
 
     first, second = _pair(coders)
     store = open_store(project)
@@ -182,6 +198,7 @@ def decide(
         consensus=consensus,
         code_ids=code_ids,
         rationale=why,
+        overlap=overlap,  # type: ignore[arg-type]
     )
     typer.echo(result.description)
 
@@ -193,7 +210,7 @@ def log(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Every consensus coding with its provenance: source coder and coding, who, when, why."""
-    from coder.services.reconcile.queue import provenance
+    from coder.services.reconcile.provenance import provenance
 
     rows = [
         {

@@ -15,14 +15,15 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from coder.domain.agreement import DEFAULT_OVERLAP, Overlap
 from coder.domain.documents import UnitKind
 from coder.domain.exports import ExportOptions
+from coder.domain.reconcile import DEFAULT_CONSENSUS
 from coder.errors import CoderError
 from coder.services.exports.formats import export_formats, render_export
 from coder.services.exports.selection import consensus_coder
 from coder.services.project.coders import ensure_coder
 from coder.services.project.lifecycle import get_settings, open_project
-from coder.services.reconcile.queue import DEFAULT_CONSENSUS
 from coder.tui.commands import Command, bindings
 from coder.tui.context import ScreenContext
 from coder.tui.messages import OpenDocument
@@ -196,6 +197,7 @@ def make_reconcile_app(
     consensus: str = DEFAULT_CONSENSUS,
     order: str = "document",
     unit: UnitKind = UnitKind.SENTENCE,
+    overlap: Overlap = DEFAULT_OVERLAP,
     theme: str | None = None,
 ) -> CoderApp:
     """The same app opened straight on reconciling ``first`` and ``second``, with ``coder``
@@ -203,7 +205,13 @@ def make_reconcile_app(
 
     def reconcile(context: ScreenContext) -> Screen[None]:
         return ReconcileScreen(
-            context, first=first, second=second, consensus=consensus, order=order, unit=unit
+            context,
+            first=first,
+            second=second,
+            consensus=consensus,
+            order=order,
+            unit=unit,
+            overlap=overlap,
         )
 
     return _session(project, coder, (), theme, reconcile)

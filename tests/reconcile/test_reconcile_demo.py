@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from coder.db.engine import connect
+from coder.domain.agreement import AgreementRequest
 from coder.services.agreement import rounds
-from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
+from coder.services.agreement.compute import compute_project_agreement
 from coder.services.codebook import themes
 from coder.services.codebook.codes import list_codes
 from coder.services.project.demo import EXAMPLE_CODERS, build_demo
-from coder.services.reconcile import queue as rc
+from coder.services.reconcile.decisions import auto_accept, decide
+from coder.services.reconcile.queue import load_queue
 from coder.tui.screens.reconcile import make_reconcile_app
 from tests.dbdump import dump
 
@@ -29,7 +31,7 @@ async def test_demo_reconciled_end_to_end(tmp_path, repo):
     store = connect(path)
     try:
         rounds.start_round(store, actor="lead", coders=[A, B])
-        accepted = rc.auto_accept(store, **PAIR, actor="lead")
+        accepted = auto_accept(store, **PAIR, actor="lead")
         assert accepted.accepted > 100
         app = make_reconcile_app(store, "lead", **PAIR)
         async with app.run_test(size=(100, 30)) as pilot:
@@ -37,12 +39,12 @@ async def test_demo_reconciled_end_to_end(tmp_path, repo):
             for key in ("a", "b", "o", "s"):
                 await pilot.press(key)
                 await _settle(pilot)
-        queue = rc.load_queue(store, **PAIR)
+        queue = load_queue(store, **PAIR)
         assert queue.decided == 4
         for item in queue.disagreements:
             if not item.decided:
-                rc.decide(store, **PAIR, item=item, choice="both", actor="lead", queue=queue)
-        queue = rc.load_queue(store, **PAIR)
+                decide(store, **PAIR, item=item, choice="both", actor="lead", queue=queue)
+        queue = load_queue(store, **PAIR)
         assert (queue.remaining, queue.agreeing_pending) == (0, 0)
         for coder in (A, B):
             report = compute_project_agreement(

@@ -8,11 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from coder.db.models import Code, Coding, ConsensusSource, DocumentStatus, ReconcileDecision
+from coder.domain.agreement import AgreementRequest
 from coder.errors import ConflictError, InputError, UsageError
-from coder.services.agreement.compute import AgreementRequest, compute_project_agreement
+from coder.services.agreement.compute import compute_project_agreement
 from coder.services.codebook.edit import add_code
 from coder.services.codebook.themes import undo_last_operation
-from coder.services.reconcile import queue as rc
+from coder.services.reconcile.decisions import auto_accept, decide
+from coder.services.reconcile.provenance import provenance
+from coder.services.reconcile.queue import item_context, load_queue
 from tests.dbdump import dump
 
 PAIR = {"first": "alice", "second": "bob"}
@@ -37,7 +40,7 @@ def _consensus_codings(store, consensus="consensus"):
 
 
 def test_queue_lists_the_agreement_engines_disagreements(project, built):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     report = compute_project_agreement(project, AgreementRequest(coders=("alice", "bob"), ci=False))
     names = {name: built["docs"][name] for name in report.documents}
     engine = {(names[report.documents[d.doc]], d.start, d.end) for d in report.result.disagreements}
@@ -49,13 +52,13 @@ def test_queue_lists_the_agreement_engines_disagreements(project, built):
 
 
 def test_an_item_shows_both_sides_with_codes_and_context(project, built):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     item = queue.find("2")  # interview sentence 1: alice Credibility, bob Need for evidence
     codes = built["codes"]
     assert item.first_codes == (codes["Credibility"],)
     assert item.second_codes == (codes["Need for evidence"],)
     assert queue.codes[codes["Credibility"]].definition == "Reputation gained from the work."
-    context = rc.item_context(project, item)
+    context = item_context(project, item)
     assert context.text == "The researchers offered a rapid review."
     assert context.before == "Policy maker: We needed evidence quickly."
     assert context.after.startswith("It was the first time")
@@ -72,9 +75,9 @@ def test_an_item_shows_both_sides_with_codes_and_context(project, built):
     ],
 )
 def test_each_choice_writes_its_codes_to_consensus(project, built, choice, expected):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     item = next(i for i in queue.items if i.start == built["units"]["interview"][3][0])
-    rc.decide(project, **PAIR, item=item.key, choice=choice, actor="lead")
+    decide(project, **PAIR, item=item.key, choice=choice, actor="lead")
     names = {v: k for k, v in built["codes"].items()}
     got = {names[code] for _, _, _, code in _consensus_codings(project)}
     assert got == expected
@@ -82,12 +85,12 @@ def test_each_choice_writes_its_codes_to_consensus(project, built, choice, expec
 
 
 def test_decision_records_provenance_who_when_and_why(project, built):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     item = queue.find("2")
-    rc.decide(
+    decide(
         project, **PAIR, item=item.key, choice="a", actor="lead", rationale="It is about trust"
     )
-    rows = rc.provenance(project)
+    rows = provenance(project)
     assert len(rows) == 1
     row = rows[0]
     assert row.source_coder == "alice"
@@ -95,37 +98,37 @@ def test_decision_records_provenance_who_when_and_why(project, built):
     assert (row.choice, row.decided_by, row.rationale) == ("a", "lead", "It is about trust")
     assert str(row.code) == "Motives/Credibility"
     assert row.decided_at.tzinfo is not None
-    later = rc.load_queue(project, **PAIR)
+    later = load_queue(project, **PAIR)
     assert later.find(item.key).decision is not None
     assert (later.decided, later.remaining) == (1, 3)
 
 
 def test_shared_code_has_both_coders_as_sources(project, built):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     item = next(i for i in queue.items if i.start == built["units"]["interview"][3][0])
-    rc.decide(project, **PAIR, item=item.key, choice="shared", actor="lead")
-    assert sorted(r.source_coder for r in rc.provenance(project)) == ["alice", "bob"]
+    decide(project, **PAIR, item=item.key, choice="shared", actor="lead")
+    assert sorted(r.source_coder for r in provenance(project)) == ["alice", "bob"]
 
 
 def test_edit_keeps_codes_chosen_by_hand_without_a_source(project, built):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     item = queue.find("2")
     barriers = built["codes"]["Barriers"]
-    rc.decide(project, **PAIR, item=item.key, choice="edit", code_ids=[barriers], actor="lead")
-    rows = rc.provenance(project)
+    decide(project, **PAIR, item=item.key, choice="edit", code_ids=[barriers], actor="lead")
+    rows = provenance(project)
     assert [(str(r.code), r.source_coder, r.choice) for r in rows] == [("Barriers", None, "edit")]
     with pytest.raises(UsageError):
-        rc.decide(project, **PAIR, item=item.key, choice="a", code_ids=[barriers], actor="lead")
+        decide(project, **PAIR, item=item.key, choice="a", code_ids=[barriers], actor="lead")
     with pytest.raises(InputError):
-        rc.decide(project, **PAIR, item=item.key, choice="neither", actor="lead")
+        decide(project, **PAIR, item=item.key, choice="neither", actor="lead")
 
 
 def test_deciding_again_replaces_the_decision(project, built):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     item = queue.find("2")
-    rc.decide(project, **PAIR, item=item.key, choice="both", actor="lead")
+    decide(project, **PAIR, item=item.key, choice="both", actor="lead")
     assert len(_consensus_codings(project)) == 2
-    rc.decide(project, **PAIR, item=item.key, choice="b", actor="lead")
+    decide(project, **PAIR, item=item.key, choice="b", actor="lead")
     assert [c for *_, c in _consensus_codings(project)] == [built["codes"]["Need for evidence"]]
     with project.read() as s:
         assert len(s.scalars(select(ReconcileDecision)).all()) == 1
@@ -133,20 +136,20 @@ def test_deciding_again_replaces_the_decision(project, built):
 
 
 def test_resume_starts_at_the_first_undecided_disagreement(project):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     assert queue.first_undecided() == 0
-    rc.decide(project, **PAIR, item=queue.disagreements[0].key, choice="a", actor="lead")
-    rc.decide(project, **PAIR, item=queue.disagreements[2].key, choice="a", actor="lead")
-    again = rc.load_queue(project, **PAIR)
+    decide(project, **PAIR, item=queue.disagreements[0].key, choice="a", actor="lead")
+    decide(project, **PAIR, item=queue.disagreements[2].key, choice="a", actor="lead")
+    again = load_queue(project, **PAIR)
     assert again.first_undecided() == 1
     assert again.disagreements[1].key == queue.disagreements[1].key
 
 
 def test_weakest_codes_first(project):
-    queue = rc.load_queue(project, **PAIR, order="weakest")
+    queue = load_queue(project, **PAIR, order="weakest")
     ranks = [-math.inf if math.isnan(i.weakest) else i.weakest for i in queue.items]
     assert ranks == sorted(ranks)
-    by_doc = rc.load_queue(project, **PAIR)
+    by_doc = load_queue(project, **PAIR)
     assert [(i.document_id, i.start) for i in by_doc.items] == sorted(
         (i.document_id, i.start) for i in by_doc.items
     )
@@ -154,31 +157,31 @@ def test_weakest_codes_first(project):
 
 
 def test_auto_accept_takes_agreeing_units_only(project, built):
-    report = rc.auto_accept(project, **PAIR, actor="lead")
+    report = auto_accept(project, **PAIR, actor="lead")
     assert (report.accepted, report.held_back, report.codings) == (3, 0, 3)
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     assert queue.agreeing_pending == 0
     assert queue.decided == 0
     assert all(i.decision.choice == "agree" for i in queue.items if i.agree)
-    again = rc.auto_accept(project, **PAIR, actor="lead")
+    again = auto_accept(project, **PAIR, actor="lead")
     assert again.accepted == 0
 
 
 def test_auto_accept_with_min_alpha_holds_back_weak_codes(project, built):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     alphas = {queue.codes[c].path.parts[-1]: queue.codes[c].alpha for c in queue.codes}
     # Barriers: both coders on two units, bob on one more; Need for evidence: one of two.
     threshold = (alphas["Barriers"] + alphas["Need for evidence"]) / 2
     assert alphas["Barriers"] > threshold > alphas["Need for evidence"]
-    report = rc.auto_accept(project, **PAIR, actor="lead", min_alpha=threshold)
+    report = auto_accept(project, **PAIR, actor="lead", min_alpha=threshold)
     assert (report.accepted, report.held_back) == (2, 1)
 
 
 def test_consensus_is_reportable_against_each_coder(project):
-    rc.auto_accept(project, **PAIR, actor="lead")
-    queue = rc.load_queue(project, **PAIR)
+    auto_accept(project, **PAIR, actor="lead")
+    queue = load_queue(project, **PAIR)
     for item in queue.disagreements:
-        rc.decide(project, **PAIR, item=item.key, choice="a", actor="lead", queue=queue)
+        decide(project, **PAIR, item=item.key, choice="a", actor="lead", queue=queue)
     report = compute_project_agreement(
         project, AgreementRequest(coders=("alice", "consensus"), ci=False)
     )
@@ -192,14 +195,14 @@ def test_consensus_is_reportable_against_each_coder(project):
 
 def test_a_document_is_done_for_consensus_once_every_unit_is_decided(project, built):
     notes = built["docs"]["notes"]
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     items = [i for i in queue.items if i.document_id == notes]
     # Deciding notes' only disagreement with "a" (alice coded nothing there) adds no coding.
     disagreement = next(i for i in items if not i.agree)
-    rc.decide(project, **PAIR, item=disagreement.key, choice="a", actor="lead")
+    decide(project, **PAIR, item=disagreement.key, choice="a", actor="lead")
     with project.read() as s:
         assert s.scalars(select(DocumentStatus).where(DocumentStatus.done)).all() == []
-    rc.auto_accept(project, **PAIR, actor="lead")
+    auto_accept(project, **PAIR, actor="lead")
     with project.read() as s:
         done = s.scalars(select(DocumentStatus.document_id).where(DocumentStatus.done)).all()
     assert done == [notes]
@@ -208,8 +211,8 @@ def test_a_document_is_done_for_consensus_once_every_unit_is_decided(project, bu
 def test_a_private_code_kept_in_consensus_becomes_shared(project, built):
     private = add_code(project, actor="alice", name="Speed")
     assert private.owner == "alice"
-    queue = rc.load_queue(project, **PAIR)
-    rc.decide(
+    queue = load_queue(project, **PAIR)
+    decide(
         project, **PAIR, item=queue.find("2").key, choice="edit", code_ids=[private.id],
         actor="lead",
     )  # fmt: skip
@@ -219,10 +222,10 @@ def test_a_private_code_kept_in_consensus_becomes_shared(project, built):
 
 def test_decisions_and_bulk_acceptance_undo_exactly(project):
     before = _state(project)
-    queue = rc.load_queue(project, **PAIR)
-    rc.decide(project, **PAIR, item=queue.find("2").key, choice="both", actor="lead")
-    rc.decide(project, **PAIR, item=queue.find("2").key, choice="a", actor="lead", rationale="x")
-    rc.auto_accept(project, **PAIR, actor="lead")
+    queue = load_queue(project, **PAIR)
+    decide(project, **PAIR, item=queue.find("2").key, choice="both", actor="lead")
+    decide(project, **PAIR, item=queue.find("2").key, choice="a", actor="lead", rationale="x")
+    auto_accept(project, **PAIR, actor="lead")
     assert _state(project) != before
     undone = [undo_last_operation(project, actor="lead") for _ in range(3)]
     assert [u.action for u in undone] == ["accept", "decide", "decide"]
@@ -231,9 +234,9 @@ def test_decisions_and_bulk_acceptance_undo_exactly(project):
 
 
 def test_consensus_name_must_not_be_a_human_coder(project):
-    queue = rc.load_queue(project, **PAIR)
+    queue = load_queue(project, **PAIR)
     with pytest.raises(ConflictError):
-        rc.decide(project, **PAIR, consensus="bob", item=queue.find("2").key, choice="a",
+        decide(project, **PAIR, consensus="bob", item=queue.find("2").key, choice="a",
                   actor="lead")  # fmt: skip
     with pytest.raises(UsageError):
-        rc.load_queue(project, first="alice", second="alice")
+        load_queue(project, first="alice", second="alice")

@@ -13,7 +13,8 @@ from coder.services.codebook.edit import rename_code
 from coder.services.coding.edits import apply_code
 from coder.services.coding.memos import set_memo
 from coder.services.project.coders import ensure_coder
-from coder.services.reconcile import queue as rc
+from coder.services.reconcile.decisions import decide
+from coder.services.reconcile.queue import load_queue
 from tests.dbdump import dump
 
 
@@ -64,8 +65,8 @@ def test_merge_folds_duplicate_codings_keeping_their_memos(project, built):
     extra = apply_code(project, coder="alice", document_id=docs["interview"],
                           code_id=codes["Barriers"], start=start, end=end)  # fmt: skip
     set_memo(project, coder="alice", coding_id=extra.id, text="also a barrier")
-    queue = rc.load_queue(project, first="alice", second="bob")
-    rc.decide(project, first="alice", second="bob", item=queue.find("4").key, choice="both",
+    queue = load_queue(project, first="alice", second="bob")
+    decide(project, first="alice", second="bob", item=queue.find("4").key, choice="both",
               actor="lead")  # fmt: skip
     before = _state(project)
     themes.merge_codes(project, actor="lead", source_id=codes["Barriers"], target_id=codes["Trust"])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from coder.services.reconcile.queue import load_queue, provenance
+from coder.services.reconcile.provenance import provenance
+from coder.services.reconcile.queue import load_queue
 from coder.tui.app import make_reconcile_app
 from coder.tui.screens.reconcile import EditCodesDialog, ReconcileScreen
 

@@ -14,66 +14,20 @@ leaving out pairs that are already the same code.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from coder.db.engine import Store
 from coder.db.models import Coding, Unit
-from coder.domain.codebook import CodePath
 from coder.domain.documents import UnitKind
+from coder.domain.reconcile import AlignedCode, Alignment, AlignmentPair
 from coder.errors import UsageError
 from coder.services.codebook.codes import CodeTree
 from coder.services.project.coders import require_coder
 
 #: Lowest score for which a pair is suggested for merging.
 SUGGEST_MIN = 0.25
-
-
-@dataclass(frozen=True)
-class AlignedCode:
-    id: int
-    path: CodePath
-    definition: str
-    units: int
-
-
-@dataclass(frozen=True)
-class AlignmentPair:
-    """One cell of the alignment table."""
-
-    first: AlignedCode
-    second: AlignedCode
-    both: int
-    jaccard: float
-    similarity: float
-
-    @property
-    def score(self) -> float:
-        return (self.jaccard + self.similarity) / 2
-
-    @property
-    def same(self) -> bool:
-        return self.first.id == self.second.id
-
-
-@dataclass(frozen=True)
-class Alignment:
-    """A's codes x B's codes, every pair scored, with suggested merges."""
-
-    first: str
-    second: str
-    first_codes: tuple[AlignedCode, ...]
-    second_codes: tuple[AlignedCode, ...]
-    pairs: dict[tuple[int, int], AlignmentPair]
-    suggestions: tuple[AlignmentPair, ...]
-
-    @property
-    def ranked(self) -> list[AlignmentPair]:
-        """Pairs with any overlap or likeness, best score first."""
-        scored = [p for p in self.pairs.values() if p.score > 0]
-        return sorted(scored, key=lambda p: (-p.score, str(p.first.path), str(p.second.path)))
 
 
 def jaccard(a: set[Any], b: set[Any]) -> float:

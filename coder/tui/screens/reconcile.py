@@ -19,11 +19,14 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, SelectionList, Static
 
+from coder.domain.agreement import DEFAULT_OVERLAP, Overlap
 from coder.domain.documents import UnitKind
+from coder.domain.reconcile import DEFAULT_CONSENSUS, Order, ReconcileItem, ReconcileQueue
 from coder.errors import CoderError
 from coder.services.codebook.codes import list_codes
 from coder.services.codebook.themes import undo_last_operation
-from coder.services.reconcile import queue as rc
+from coder.services.reconcile.decisions import auto_accept, decide
+from coder.services.reconcile.queue import item_context, load_queue
 from coder.tui.commands import Command, bindings
 from coder.tui.context import ScreenContext
 from coder.tui.screens.dialogs import MemoDialog
@@ -34,7 +37,7 @@ from coder.tui.widgets.reconcile_panels import ContextPanel, DefinitionsPanel, S
 class QueueLoaded(Message):
     """The reconciliation queue was (re)read; ``focus`` is the item key to show, if any."""
 
-    queue: rc.ReconcileQueue
+    queue: ReconcileQueue
     focus: str | None
     note: str
 
@@ -97,24 +100,26 @@ class ReconcileScreen(Screen[None]):
         *,
         first: str,
         second: str,
-        consensus: str = rc.DEFAULT_CONSENSUS,
+        consensus: str = DEFAULT_CONSENSUS,
         order: str = "document",
         unit: UnitKind = UnitKind.SENTENCE,
+        overlap: Overlap = DEFAULT_OVERLAP,
     ) -> None:
         super().__init__()
         self.context = context
         self.first, self.second, self.consensus = first, second, consensus
         # The command line has checked the name; anything but "weakest" is document order.
-        self.order: rc.Order = "weakest" if order == "weakest" else "document"
+        self.order: Order = "weakest" if order == "weakest" else "document"
         self.unit = unit
-        self.queue: rc.ReconcileQueue | None = None
-        self.items: tuple[rc.ReconcileItem, ...] = ()
+        self.overlap = overlap
+        self.queue: ReconcileQueue | None = None
+        self.items: tuple[ReconcileItem, ...] = ()
         self.index = 0
         #: Rationale to keep with the next decision (written with w).
         self.rationale = ""
 
     @property
-    def current(self) -> rc.ReconcileItem | None:
+    def current(self) -> ReconcileItem | None:
         return self.items[self.index] if 0 <= self.index < len(self.items) else None
 
     def compose(self) -> ComposeResult:
@@ -141,13 +146,14 @@ class ReconcileScreen(Screen[None]):
     def load(self, focus: str | None = None, note: str = "") -> None:
         """Read the queue in a worker and report it with :class:`QueueLoaded`."""
         try:
-            queue = rc.load_queue(
+            queue = load_queue(
                 self.context.store,
                 first=self.first,
                 second=self.second,
                 consensus=self.consensus,
                 order=self.order,
                 unit=self.unit,
+                overlap=self.overlap,
             )
         except CoderError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
@@ -187,7 +193,7 @@ class ReconcileScreen(Screen[None]):
             f"Item {self.index + 1} of {len(self.items)} · {item.document} "
             f"{item.start}-{item.end} · {state}"
         )
-        self.query_one(ContextPanel).show(rc.item_context(self.context.store, item, unit=self.unit))
+        self.query_one(ContextPanel).show(item_context(self.context.store, item, unit=self.unit))
         self.query_one("#rec-first", SidePanel).show(
             f"A: {queue.first}", item.first, set(item.second_codes), queue.codes
         )
@@ -211,7 +217,7 @@ class ReconcileScreen(Screen[None]):
         if item is None or self.queue is None:
             return
         try:
-            result = rc.decide(
+            result = decide(
                 ctx.store,
                 first=self.first,
                 second=self.second,
@@ -222,6 +228,7 @@ class ReconcileScreen(Screen[None]):
                 code_ids=code_ids,
                 rationale=self.rationale,
                 unit=self.unit,
+                overlap=self.overlap,
                 queue=self.queue,
             )
         except CoderError as exc:
@@ -263,13 +270,14 @@ class ReconcileScreen(Screen[None]):
 
     def action_accept(self) -> None:
         try:
-            report = rc.auto_accept(
+            report = auto_accept(
                 self.context.store,
                 first=self.first,
                 second=self.second,
                 actor=self.context.coder,
                 consensus=self.consensus,
                 unit=self.unit,
+                overlap=self.overlap,
             )
         except CoderError as exc:
             self.notify(str(exc), severity="error", timeout=6)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from coder.services.reconcile.queue import CodeInfo, ItemContext, ReconcileItem, SideCoding
+from coder.domain.reconcile import CodeInfo, ItemContext, ReconcileItem, SideCoding
 
 
 def _alpha(value: float) -> str:
