@@ -3,8 +3,10 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# The fast tests: no Textual app, no terminal or browser, no server, nothing that takes seconds.
+FAST ?= not slow and not tui and not e2e and not postgres
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test check lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || { $(PY) -m pip install --user -q virtualenv && $(PY) -m virtualenv -q $(VENV); }
@@ -22,12 +24,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed-runtime
 	$(BIN)/coder demo
 
-## make test: the whole suite (lint, types, layering, unit, TUI, end-to-end).
+## make test: the whole suite (lint, types, layering, unit, TUI, end-to-end), one worker per core.
 ## pytest's exit status 5 (no tests collected) is not a failure of the build.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected"; exit 0; fi; exit $$rc
 
+## make check: the inner loop: lint, format, types, layers, then the fast tests in parallel.
+check: lint
+	$(BIN)/python -m pytest -q -n auto -m "$(FAST)" $(PYTEST_ARGS)
+
+## make lint: the static checks alone (also run by tests/test_quality.py).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check coder tests benchmarks
 	$(BIN)/ruff format --check coder tests benchmarks

@@ -21,6 +21,39 @@ from coder.services.project.lifecycle import create_project
 REPO = Path(__file__).resolve().parents[1]
 SERVER_URL = os.environ.get("CODER_TEST_DATABASE_URL")
 
+#: Whole modules by marker, beside the rules of :func:`layer_markers`; single slow tests carry
+#: ``@pytest.mark.slow`` themselves.
+MODULE_MARKERS = {
+    "tests/tui/test_tui_e2e.py": ("e2e", "slow"),  # the real `coder code` in tmux
+    "tests/teams/test_teams_serve.py": ("e2e", "slow"),  # `coder serve` in headless chromium
+    "tests/teams/test_teams_load.py": ("slow",),  # four coders at once, SIGKILL at random
+    "tests/teams/test_teams_blind_server.py": ("postgres",),  # row-level security
+}
+
+
+def layer_markers(item: pytest.Item) -> set[str]:
+    """The markers a test earns by where it lives and what it drives.
+
+    A test is ``tui`` when its module imports the Textual app (anything from ``coder.tui``) or
+    when it takes a snapshot; the modules in :data:`MODULE_MARKERS` get theirs by path.
+    """
+    path = Path(str(item.path)).relative_to(REPO).as_posix()
+    names = set(MODULE_MARKERS.get(path, ()))
+    module = getattr(item, "module", None)
+    imported = vars(module).values() if module is not None else ()
+    if any(str(getattr(v, "__module__", "")).startswith("coder.tui") for v in imported):
+        names.add("tui")
+    if "snap_compare" in getattr(item, "fixturenames", ()):
+        names.add("tui")
+    return names
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test by layer so that ``-m "not slow and not tui ..."`` selects the fast ones."""
+    for item in items:
+        for name in sorted(layer_markers(item)):
+            item.add_marker(name)
+
 
 def pytest_report_header(config: pytest.Config) -> str:
     if SERVER_URL:
