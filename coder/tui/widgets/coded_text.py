@@ -45,7 +45,6 @@ class CodedText(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "coded-text--selection",
         "coded-text--margin",
-        "coded-text--speaker",
     }
 
     @dataclass
