@@ -30,6 +30,7 @@ ProgressCallback = Callable[[int, int, str], None]
 
 
 def text_sha256(text: str) -> str:
+    """The hex sha256 of a text's UTF-8 bytes, as ``documents.sha256`` stores it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -63,6 +64,7 @@ def encode_attribute(value: AttributeValue) -> tuple[str, str]:
 
 
 def decode_attribute(value_type: str, value: str) -> AttributeValue:
+    """The typed value back from its stored (type, text) pair (see :func:`encode_attribute`)."""
     if value_type == "bool":
         return value == "true"
     if value_type == "int":
@@ -280,7 +282,10 @@ def _unit_counts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, in
     return out
 
 
-def _summary(row: Document, attrs: dict[str, Any], counts: dict[str, int]) -> DocumentSummary:
+def document_summary(
+    row: Document, *, attributes: Mapping[str, Any], unit_counts: Mapping[str, int]
+) -> DocumentSummary:
+    """The summary of a document row: its name, version, source, attributes and unit counts."""
     return DocumentSummary(
         id=row.id,
         name=row.name,
@@ -289,8 +294,8 @@ def _summary(row: Document, attrs: dict[str, Any], counts: dict[str, int]) -> Do
         source_format=row.source_format,
         source_path=row.source_path,
         imported_at=row.imported_at,
-        attributes=attrs,
-        unit_counts=counts,
+        attributes=dict(attributes),
+        unit_counts=dict(unit_counts),
     )
 
 
@@ -331,7 +336,10 @@ def list_documents(
         ids = [r.id for r in rows]
         attrs = attributes_by_document(session, ids)
         counts = _unit_counts(session, ids)
-        return [_summary(r, attrs.get(r.id, {}), counts.get(r.id, {})) for r in rows]
+        return [
+            document_summary(r, attributes=attrs.get(r.id, {}), unit_counts=counts.get(r.id, {}))
+            for r in rows
+        ]
 
 
 def require_document(session: Session, name: str) -> Document:
@@ -344,34 +352,37 @@ def require_document(session: Session, name: str) -> Document:
     return row
 
 
+def verified_document(session: Session, document_id: int) -> Document:
+    """The document with this id, its text checked against the sha256 stored at import.
+
+    Raises :class:`~coder.errors.NotFoundError` for an unknown id, and
+    :class:`~coder.errors.InputError` when the text no longer matches its hash (the database
+    was changed behind the project's back).
+    """
+    row = session.get(Document, document_id)
+    if row is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    if text_sha256(row.text) != row.sha256:
+        raise InputError(row.name, "stored text does not match its sha256: the project is damaged")
+    return row
+
+
 def get_document(store: Store, name: str) -> DocumentView:
     """A document's text and units; the text is checked against its stored hash."""
     with store.read() as session:
-        row = require_document(session, name)
-        return _document_view(session, row)
-
-
-def get_document_by_id(store: Store, document_id: int) -> DocumentView:
-    with store.read() as session:
-        row = session.get(Document, document_id)
-        if row is None:
-            raise NotFoundError(f"no document with id {document_id}")
-        return _document_view(session, row)
-
-
-def _document_view(session: Session, row: Document) -> DocumentView:
-    if text_sha256(row.text) != row.sha256:
-        raise InputError(row.name, "stored text does not match its sha256: the project is damaged")
-    units = tuple(
-        UnitView(id=u.id, kind=u.kind, start=u.start, end=u.end, speaker=u.speaker)
-        for u in session.scalars(
-            select(Unit).where(Unit.document_id == row.id).order_by(Unit.kind, Unit.start)
+        row = verified_document(session, require_document(session, name).id)
+        units = tuple(
+            UnitView(id=u.id, kind=u.kind, start=u.start, end=u.end, speaker=u.speaker)
+            for u in session.scalars(
+                select(Unit).where(Unit.document_id == row.id).order_by(Unit.kind, Unit.start)
+            )
         )
-    )
-    attrs = attributes_by_document(session, [row.id]).get(row.id, {})
-    counts: dict[str, int] = defaultdict(int)
-    for u in units:
-        counts[u.kind] += 1
-    return DocumentView(
-        summary=_summary(row, attrs, dict(counts)), text=row.text, sha256=row.sha256, units=units
-    )
+        counts: dict[str, int] = defaultdict(int)
+        for u in units:
+            counts[u.kind] += 1
+        summary = document_summary(
+            row,
+            attributes=attributes_by_document(session, [row.id]).get(row.id, {}),
+            unit_counts=counts,
+        )
+        return DocumentView(summary=summary, text=row.text, sha256=row.sha256, units=units)

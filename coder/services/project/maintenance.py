@@ -102,12 +102,15 @@ class _snapshot:
 
 @dataclass
 class CopyReport:
-    """What a project copy moved, table by table, and that it was verified equal."""
+    """What a project copy moved, table by table.
+
+    A report is returned only for a copy found equal to the source (row counts and content
+    hashes of every table); a copy that differs raises instead.
+    """
 
     source: str
     destination: str
     rows: dict[str, int] = field(default_factory=dict)
-    verified: bool = False
 
 
 def _is_empty(store: Store) -> bool:
@@ -238,7 +241,6 @@ def copy_project(
             raise CoderError(
                 f"{dst.display_name}: copy differs from the source in {', '.join(different)}"
             )
-        report.verified = True
         return report
     finally:
         src.dispose()
