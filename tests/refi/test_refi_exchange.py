@@ -242,6 +242,7 @@ def test_codebook_export_and_import(filled: Store, tmp_path: Path) -> None:
         fresh.dispose()
 
 
+@pytest.mark.slow
 def test_nvivo_sample_imports_with_every_coding_kept_by_its_coder(store: Store) -> None:
     report = import_refi_project(store, NVIVO, actor="tester")
     assert report.position_unit == "UTF-16 code units"

@@ -203,6 +203,7 @@ def start_churn(url: str, coder: str, seconds: float) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_backup_is_consistent_while_a_coder_keeps_working(project: Store, tmp_path: Path) -> None:
     worker = start_churn(project.url, "ana", 6.0)
     try:
