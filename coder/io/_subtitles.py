@@ -199,7 +199,7 @@ def _cue(start: float, end: float, lines: list[str]) -> Cue | None:
 def _seconds(parts: tuple[str | None, ...]) -> float:
     hours, minutes, seconds, millis = (int(p) if p else 0 for p in parts)
     # SRT writes milliseconds with up to three digits; "5" after the comma is 500 ms.
-    fraction = millis / 10 ** len(parts[3] or "0")
+    fraction = millis / 10.0 ** len(parts[3] or "0")
     return hours * 3600 + minutes * 60 + seconds + fraction
 
 
