@@ -14,7 +14,6 @@ from coder.domain.agreement_results import DisagreementTable
 from coder.domain.coefficient import BootstrapCI, Coefficient
 from coder.reports._common import (
     code_names,
-    coder_letters,
     document_name,
     flag_for,
     reliability,
@@ -205,9 +204,3 @@ def disagreement_sheet(report: AgreementReport) -> Sheet | None:
             ]
         )
     return Sheet(headers, rows)
-
-
-def coder_legend(report: AgreementReport) -> list[tuple[str, str]]:
-    """(letter, name) of each coder."""
-    coders = report.result.coders
-    return list(zip(coder_letters(len(coders)), coders, strict=True))

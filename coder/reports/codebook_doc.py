@@ -9,10 +9,13 @@ definition, when to use, when not to use, example.
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
 
 from coder.domain.codebook import CodeDef
 from coder.domain.exports import CodebookDocument, Quote
+from coder.io.codebook import render_codebook
+from coder.reports.html import render_page
+from coder.reports.xlsx import Styled, new_workbook, workbook_bytes, write_table
 
 _FIELDS = (
     ("definition", "Definition"),
@@ -28,8 +31,6 @@ def _quote_line(q: Quote) -> str:
 
 def render_codebook_markdown(doc: CodebookDocument) -> str:
     """The shared Markdown codebook, with the count note and a section of example quotes."""
-    from coder.io.codebook import render_codebook
-
     text = str(render_codebook(doc.codebook, "md", counts=doc.counts))
     note = f"Count: {doc.counts_note}."
     marker = "\n## Overview"
@@ -51,8 +52,6 @@ def render_codebook_markdown(doc: CodebookDocument) -> str:
 
 def render_codebook_csv(doc: CodebookDocument) -> str:
     """The importable CSV codebook (path, definition, ..., keywords, count)."""
-    from coder.io.codebook import render_codebook
-
     return str(render_codebook(doc.codebook, "csv", counts=doc.counts))
 
 
@@ -109,107 +108,50 @@ def render_codebook_docx(doc: CodebookDocument) -> bytes:
     return document_bytes(document)
 
 
-_CSS = """
-body { font-family: "Source Serif Pro", Georgia, "Times New Roman", serif; line-height: 1.45;
-  max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
-h1 { font-size: 1.8rem; margin-bottom: .3rem; }
-h2 { font-size: 1.35rem; border-bottom: 2px solid #ccc; padding-bottom: .2rem; margin-top: 2rem; }
-h3 { font-size: 1.1rem; margin-top: 1.4rem; }
-h4, h5, h6 { font-size: 1rem; margin-top: 1.2rem; }
-.intro { color: #444; }
-table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .92rem; }
-th, td { border: 1px solid #bbb; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-thead th { background: #e8edf5; }
-td.num, th.num { text-align: right; white-space: nowrap; }
-table.fields th { width: 9rem; background: #f4f4f4; font-weight: 600; }
-.swatch { display: inline-block; width: .8em; height: .8em; border: 1px solid #555;
-  margin-right: .4em; vertical-align: baseline;
-  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-blockquote { margin: .2rem 0 .4rem; padding-left: .7rem; border-left: 3px solid #ccc; }
-.source { color: #555; font-size: .85rem; }
-section.code { break-inside: avoid; page-break-inside: avoid; }
-@media print {
-  body { max-width: none; margin: 0; font-size: 10.5pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  thead { display: table-header-group; }
-  a { color: inherit; text-decoration: none; }
-}
-""".strip()
+@dataclass(frozen=True)
+class _PageCode:
+    """One code as the HTML page shows it."""
 
-
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    number: str
+    name: str
+    depth: int
+    level: int
+    colour: str | None
+    definition: str
+    count: int
+    fields: list[tuple[str, str]]
+    quotes: tuple[Quote, ...]
 
 
 def render_codebook_html(doc: CodebookDocument) -> str:
     """A self-contained page (inline CSS, no scripts) that prints cleanly."""
     book = doc.codebook
-    numbered = doc.numbered()
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(book.name)}</title>",
-        f"<style>\n{_CSS}\n</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_e(book.name)}</h1>",
-    ]
-    if book.description:
-        out.append(f"<p>{_e(book.description)}</p>")
-    out.append(f'<p class="intro">{_e(doc.intro())}</p>')
-    if numbered:
-        out += [
-            "<h2>Overview</h2>",
-            "<table>",
-            '<thead><tr><th class="num">No.</th><th>Code</th><th>Definition</th>'
-            '<th class="num">Count</th></tr></thead>',
-            "<tbody>",
-        ]
-        for number, path, code in numbered:
-            name = _e(code.name)
-            name = f"<strong>{name}</strong>" if path.depth == 1 else name
-            indent = f' style="padding-left:{0.5 + 1.2 * (path.depth - 1):.1f}rem"'
-            out.append(
-                f'<tr><td class="num">{number}</td><td{indent}><a href="#code-{number}">{name}'
-                f"</a></td><td>{_e(' '.join(code.definition.split()))}</td>"
-                f'<td class="num">{doc.counts.get(path, 0)}</td></tr>'
-            )
-        out += ["</tbody>", "</table>"]
-    for number, path, code in numbered:
-        level = min(path.depth + 1, 6)
-        swatch = (
-            f'<span class="swatch" style="background:{_e(code.colour)}"></span>'
-            if code.colour
-            else ""
+    codes = [
+        _PageCode(
+            number=number,
+            name=code.name,
+            depth=path.depth,
+            level=min(path.depth + 1, 6),
+            colour=code.colour,
+            definition=" ".join(code.definition.split()),
+            count=doc.counts.get(path, 0),
+            fields=[*_fields(code), ("Count", str(doc.counts.get(path, 0)))],
+            quotes=doc.examples.get(path, ()),
         )
-        out.append(f'<section class="code" id="code-{number}">')
-        out.append(f"<h{level}>{swatch}{number} {_e(code.name)}</h{level}>")
-        rows = [*_fields(code), ("Count", str(doc.counts.get(path, 0)))]
-        out.append('<table class="fields"><tbody>')
-        for label, value in rows:
-            out.append(f"<tr><th>{_e(label)}</th><td>{_e(value)}</td></tr>")
-        quotes = doc.examples.get(path, ())
-        if quotes:
-            cell = "".join(
-                f'<blockquote>“{_e(q.text)}”<br><span class="source">{_e(q.document)}'
-                f"{' ' + _e(q.note) if q.shortened else ''}</span></blockquote>"
-                for q in quotes
-            )
-            out.append(f"<tr><th>From the data</th><td>{cell}</td></tr>")
-        out += ["</tbody></table>", "</section>"]
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+        for number, path, code in doc.numbered()
+    ]
+    return render_page(
+        "codebook.html.j2",
+        title=book.name,
+        main_class="prose",
+        description=book.description,
+        intro=doc.intro(),
+        codes=codes,
+    )
 
 
 def render_codebook_xlsx(doc: CodebookDocument) -> bytes:
     """One row per code: number, path, level, the fields, colour (shown as a fill), count."""
-    from openpyxl.styles import PatternFill
-
-    from coder.reports._xlsx_util import indented, new_workbook, workbook_bytes, write_table
-
     headers = [
         "no",
         "path",
@@ -229,13 +171,13 @@ def render_codebook_xlsx(doc: CodebookDocument) -> bytes:
     for number, path, code in doc.numbered():
         row: list[object] = [
             number,
-            str(path),
+            Styled(str(path), depth=path.depth),
             path.depth,
             code.definition,
             code.inclusion,
             code.exclusion,
             code.example,
-            code.colour or "",
+            Styled(code.colour, fill=code.colour) if code.colour else "",
             "; ".join(code.keywords),
             doc.counts.get(path, 0),
         ]
@@ -244,7 +186,7 @@ def render_codebook_xlsx(doc: CodebookDocument) -> bytes:
         rows.append(row)
     text_columns = ("definition", "inclusion", "exclusion", "example", "examples", "path")
     workbook = new_workbook()
-    ws = write_table(
+    write_table(
         workbook,
         "Codebook",
         headers,
@@ -264,14 +206,6 @@ def render_codebook_xlsx(doc: CodebookDocument) -> bytes:
         },
         wrap=(*text_columns, "keywords"),
         freeze="C2",
+        auto_filter=True,
     )
-    colour_col = headers.index("colour") + 1
-    path_col = headers.index("path") + 1
-    for r, (_number, path, code) in enumerate(doc.numbered(), start=2):
-        ws.cell(row=r, column=path_col).alignment = indented(path.depth, wrap=True)
-        if code.colour:
-            ws.cell(row=r, column=colour_col).fill = PatternFill(
-                "solid", fgColor=code.colour.lstrip("#").upper()
-            )
-    ws.auto_filter.ref = ws.dimensions
     return workbook_bytes(workbook)

@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 
 from coder.domain.views import CodingView
-from coder.reports._xlsx_util import new_workbook, workbook_bytes, write_table
+from coder.reports.xlsx import new_workbook, workbook_bytes, write_table
 
 CODING_COLUMNS = ("document", "start", "end", "code", "coder", "memo", "text", "created_at")
 

@@ -14,6 +14,7 @@ import csv
 import io
 
 from coder.domain.exports import FrameworkMatrix, Quote
+from coder.reports.xlsx import Styled, new_workbook, workbook_bytes, write_table
 
 _CELL_BUDGET = 30_000
 
@@ -58,23 +59,18 @@ def render_matrix_csv(matrix: FrameworkMatrix) -> str:
 
 def render_matrix_xlsx(matrix: FrameworkMatrix) -> bytes:
     """Sheets "Counts" (with totals), "Quotes" (wrapped text in each cell) and "About"."""
-    from coder.reports._xlsx_util import (
-        bold_font,
-        indented,
-        new_workbook,
-        workbook_bytes,
-        write_table,
-    )
-
     workbook = new_workbook()
     headers = ["code", *matrix.columns, "Total"]
     rows: list[list[object]] = []
+    totals = [0] * (len(matrix.columns) + 1)
     for path in matrix.rows:
         counts = [matrix.count(path, v) for v in matrix.columns]
-        rows.append([" / ".join(path.parts), *counts, sum(counts)])
-    totals = [sum(int(str(r[i + 1])) for r in rows) for i in range(len(matrix.columns) + 1)]
-    rows.append(["Total", *totals])
-    counts_sheet = write_table(
+        counts.append(sum(counts))
+        totals = [t + c for t, c in zip(totals, counts, strict=True)]
+        theme = path.depth == 1 and not matrix.rollup
+        rows.append([Styled(" / ".join(path.parts), bold=theme, depth=path.depth), *counts])
+    rows.append([Styled(v, bold=True) for v in ("Total", *totals)])
+    write_table(
         workbook,
         "Counts",
         headers,
@@ -82,14 +78,6 @@ def render_matrix_xlsx(matrix: FrameworkMatrix) -> bytes:
         widths={"code": 42, **{v: max(10.0, len(v) + 2.0) for v in matrix.columns}},
         freeze="B2",
     )
-    last = counts_sheet.max_row
-    for cell in counts_sheet[last]:
-        cell.font = bold_font()
-    for r, path in enumerate(matrix.rows, start=2):
-        cell = counts_sheet.cell(row=r, column=1)
-        cell.alignment = indented(path.depth)
-        if path.depth == 1 and not matrix.rollup:
-            cell.font = bold_font()
     quote_rows = [
         [" / ".join(path.parts)]
         + [_cell_quotes(matrix.quotes.get((path, v), ())) for v in matrix.columns]

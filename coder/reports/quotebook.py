@@ -13,6 +13,7 @@ import csv
 import io
 
 from coder.domain.exports import QuoteBook
+from coder.reports.xlsx import new_workbook, workbook_bytes, write_table
 
 
 def _md_cell(text: str) -> str:
@@ -93,8 +94,6 @@ def render_quotes_csv(book: QuoteBook) -> str:
 
 def render_quotes_xlsx(book: QuoteBook) -> bytes:
     """The CSV's rows as a sheet, quote text wrapped, header bold and frozen."""
-    from coder.reports._xlsx_util import new_workbook, workbook_bytes, write_table
-
     headers, rows = _rows(book)
     workbook = new_workbook()
     write_table(

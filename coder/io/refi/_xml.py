@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from lxml import etree
@@ -10,12 +9,10 @@ from lxml import etree
 #: Namespace of the GUIDs ``coder`` derives (uuid5) for codes, sources, codings... on export.
 COD_GUID_NAMESPACE = uuid.UUID("6f1c8a52-3d0e-5b7c-9a41-2e7d0c5f4b18")
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
 
 def local(el: etree._Element) -> str:
     """The element's name without its namespace (any namespace version is accepted)."""
-    return etree.QName(el).localname
+    return str(etree.QName(el).localname)
 
 
 def children(el: etree._Element, name: str) -> list[etree._Element]:
@@ -42,11 +39,6 @@ def norm_guid(value: str | None) -> str | None:
     return text or None
 
 
-def is_guid(value: str) -> bool:
-    """True for the 8-4-4-4-12 hexadecimal form (after :func:`norm_guid`)."""
-    return bool(_GUID.match(value))
-
-
 def derived_guid(namespace: uuid.UUID, key: str) -> str:
     """A GUID that is the same every time for the same namespace and key (uuid5)."""
     return str(uuid.uuid5(namespace, key))
@@ -55,5 +47,5 @@ def derived_guid(namespace: uuid.UUID, key: str) -> str:
 def serialise(root: etree._Element) -> bytes:
     """UTF-8 without BOM, LF line endings, with an XML declaration, indented."""
     etree.indent(root, space="  ")
-    body = etree.tostring(root, encoding="unicode", pretty_print=True)
+    body = str(etree.tostring(root, encoding="unicode", pretty_print=True))
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode("utf-8")

@@ -29,7 +29,7 @@ from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, Document, Memo
 from coder.domain.codebook import CodePath
 from coder.errors import InputError
-from coder.reports._xlsx_util import CUT_MARKER, XLSX_TEXT_CAP
+from coder.reports.xlsx import CUT_MARKER, XLSX_TEXT_CAP
 from coder.services.codebook.codes import CodeTree, code_snapshot
 from coder.services.coding.codings import coding_snapshot
 
