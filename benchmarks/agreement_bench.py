@@ -29,9 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coder.agreement import krippendorff_alpha
-from coder.agreement.project import Codings, Units, compute_agreement
-from coder.agreement.unitizing import character_kappa
+from coder.agreement import Codings, Units, character_kappa, compute_agreement, krippendorff_alpha
 
 
 def make_workload(

@@ -15,7 +15,11 @@ from coder.agreement import binary
 from coder.agreement.figures import code_figures, document_figures, overall_figures, pair_figures
 from coder.agreement.intervals import merge_intervals
 from coder.agreement.ratings import IntArray
-from coder.agreement.unitizing import character_table, unitizing_disagreements
+from coder.agreement.unitizing import (
+    character_table,
+    unitized_coefficient,
+    unitizing_disagreements,
+)
 from coder.domain.agreement_results import (
     AgreementResult,
     CodeAgreement,
@@ -24,11 +28,8 @@ from coder.domain.agreement_results import (
     OverallAgreement,
 )
 from coder.domain.coefficient import (
-    NO_UNITS_MARKED,
-    NO_VARIATION,
     NVIVO_CAVEAT,
     CharacterAgreement,
-    Coefficient,
 )
 
 __all__ = ["character_level", "span_level"]
@@ -134,7 +135,7 @@ def span_level(
     per_code = []
     u_alphas = []
     for k, name in enumerate(codes):
-        u_alpha = _u_coefficient(float(d_o[k]), float(d_e[k]), int(n_marked[k]))
+        u_alpha = unitized_coefficient(float(d_o[k]), float(d_e[k]), int(n_marked[k]))
         u_alphas.append(u_alpha)
         per_code.append(
             CodeAgreement(
@@ -147,7 +148,7 @@ def span_level(
             )
         )
     mean_alpha, n_defined = binary.nan_mean(u_alphas)
-    pooled = _u_coefficient(float(np.nansum(d_o)), float(np.nansum(d_e)), int(n_marked.sum()))
+    pooled = unitized_coefficient(float(np.nansum(d_o)), float(np.nansum(d_e)), int(n_marked.sum()))
     d_o_doc = np.nan_to_num(d_o_doc.reshape(n_codes, n_docs)).sum(axis=0)
     d_e_doc = np.nan_to_num(d_e_doc.reshape(n_codes, n_docs)).sum(axis=0)
     marked_doc = np.bincount(codings.doc, minlength=n_docs)
@@ -155,7 +156,7 @@ def span_level(
         DocumentAgreement(
             d,
             int(lengths[d]),
-            _u_coefficient(float(d_o_doc[d]), float(d_e_doc[d]), int(marked_doc[d])),
+            unitized_coefficient(float(d_o_doc[d]), float(d_e_doc[d]), int(marked_doc[d])),
             None,
         )
         for d in range(n_docs)
@@ -170,11 +171,3 @@ def span_level(
         overall=OverallAgreement(pooled, None, None, mean_alpha, math.nan, n_defined),
         per_document=per_document,
     )
-
-
-def _u_coefficient(d_o: float, d_e: float, n_marked: int) -> Coefficient:
-    if n_marked == 0:
-        return Coefficient.undefined(NO_UNITS_MARKED, d_o, d_e)
-    if not d_e > 0:
-        return Coefficient.undefined(NO_VARIATION, d_o, d_e)
-    return Coefficient(1.0 - d_o / d_e, None, d_o, d_e)

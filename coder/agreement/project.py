@@ -33,33 +33,9 @@ from coder.agreement.overlap import extent_lengths
 from coder.agreement.ratings import IntArray
 from coder.agreement.unit_level import unit_level
 from coder.domain.agreement import DEFAULT_OVERLAP, LEVELS, OVERLAP_RULES, Level, Overlap
-from coder.domain.agreement_results import (
-    AgreementResult,
-    CodeAgreement,
-    Codings,
-    ConfusionTable,
-    Disagreement,
-    DisagreementTable,
-    DocumentAgreement,
-    OverallAgreement,
-    PairAgreement,
-    Units,
-    int_array,
-)
+from coder.domain.agreement_results import AgreementResult, Codings, Units, int_array
 
-__all__ = [
-    "AgreementResult",
-    "CodeAgreement",
-    "Codings",
-    "ConfusionTable",
-    "Disagreement",
-    "DisagreementTable",
-    "DocumentAgreement",
-    "OverallAgreement",
-    "PairAgreement",
-    "Units",
-    "compute_agreement",
-]
+__all__ = ["compute_agreement"]
 
 
 def compute_agreement(

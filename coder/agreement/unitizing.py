@@ -28,6 +28,7 @@ __all__ = [
     "character_kappa",
     "character_table",
     "unitized_alpha",
+    "unitized_coefficient",
     "unitizing_disagreements",
 ]
 
@@ -185,7 +186,8 @@ def unitizing_disagreements(
     return d_o, d_e
 
 
-def _unitized_coefficient(d_o: float, d_e: float, n_units: float) -> Coefficient:
+def unitized_coefficient(d_o: float, d_e: float, n_units: float) -> Coefficient:
+    """``1 - D_o / D_e``; undefined when no coder marked a unit or there is no variation."""
     if n_units == 0:
         return Coefficient.undefined(NO_UNITS_MARKED, d_o, d_e)
     if not d_e > 0.0:
@@ -240,7 +242,7 @@ def unitized_alpha(
         np.array([0]),
         1,
     )
-    return _unitized_coefficient(float(d_o[0]), float(d_e[0]), float(mine.sum()))
+    return unitized_coefficient(float(d_o[0]), float(d_e[0]), float(mine.sum()))
 
 
 def _coder_index(

@@ -17,12 +17,15 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from coder.db.engine import Store
 from coder.db.models import Coding, Unit
+from coder.domain.agreement import DEFAULT_OVERLAP, Overlap
 from coder.domain.documents import UnitKind
 from coder.domain.reconcile import AlignedCode, Alignment, AlignmentPair
 from coder.errors import UsageError
+from coder.services.agreement.overlap import applied_codes
 from coder.services.codebook.codes import CodeTree
 from coder.services.project.coders import require_coder
 
@@ -53,9 +56,13 @@ def align_codes(
     first: str,
     second: str,
     unit: UnitKind = UnitKind.SENTENCE,
+    overlap: Overlap = DEFAULT_OVERLAP,
     nlp: Any = None,
 ) -> Alignment:
-    """The alignment table of ``first``'s codes (those they applied or own) x ``second``'s."""
+    """The alignment table of ``first``'s codes (those they applied or own) x ``second``'s.
+
+    A coder coded a unit with a code by the agreement engine's ``overlap`` rule.
+    """
     from coder.text import load_pipeline
 
     with store.read() as session:
@@ -63,18 +70,7 @@ def align_codes(
         if a.id == b.id:
             raise UsageError("alignment needs two different coders (--coders A B)")
         tree = CodeTree.load(session)
-        units: dict[tuple[int, int], set[int]] = defaultdict(set)
-        for coder_id, code_id, unit_id in session.execute(
-            select(Coding.coder_id, Coding.code_id, Unit.id)
-            .join(
-                Unit,
-                (Unit.document_id == Coding.document_id)
-                & (Unit.start < Coding.end)
-                & (Unit.end > Coding.start),
-            )
-            .where(Unit.kind == str(unit), Coding.coder_id.in_((a.id, b.id)))
-        ):
-            units[(coder_id, code_id)].add(unit_id)
+        units = _coded_units(session, (a.id, b.id), unit, overlap)
         codes: dict[int, list[int]] = {a.id: [], b.id: []}
         for row in tree.walk():
             if row.status != "active":
@@ -121,6 +117,28 @@ def align_codes(
         pairs=pairs,
         suggestions=_suggest(pairs),
     )
+
+
+def _coded_units(
+    session: Session, coder_ids: tuple[int, int], unit: UnitKind, overlap: Overlap
+) -> dict[tuple[int, int], set[int]]:
+    """``(coder id, code id)`` -> ids of the units the coder coded with the code."""
+    rows = session.execute(
+        select(Unit.id, Unit.document_id, Unit.start, Unit.end)
+        .where(Unit.kind == str(unit))
+        .order_by(Unit.document_id, Unit.start)
+    ).all()
+    codings = session.execute(
+        select(Coding.document_id, Coding.start, Coding.end, Coding.code_id, Coding.coder_id).where(
+            Coding.coder_id.in_(coder_ids)
+        )
+    ).all()
+    units: dict[tuple[int, int], set[int]] = defaultdict(set)
+    spans = [(r.document_id, r.start, r.end) for r in rows]
+    coded = [(c.document_id, c.start, c.end, c.code_id, c.coder_id) for c in codings]
+    for k, coder_id, code_id in applied_codes(spans, coded, overlap):
+        units[(coder_id, code_id)].add(rows[k].id)
+    return units
 
 
 def _suggest(pairs: dict[tuple[int, int], AlignmentPair]) -> tuple[AlignmentPair, ...]:

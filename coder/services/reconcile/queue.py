@@ -2,7 +2,7 @@
 
 The queue is every unit of analysis (sentences by default) that either coder coded, on the
 documents both coders worked on (the agreement engine's rule). Whether a coder coded a unit with
-a code is the agreement engine's overlap rule (:func:`coder.agreement.codes_on_units`, the
+a code is the agreement engine's overlap rule (:mod:`coder.services.agreement.overlap`, the
 ``--overlap`` of ``coder agreement``), so a unit is a *disagreement* exactly when it is one in
 the agreement engine's disagreement table. Deciding is :mod:`coder.services.reconcile.decisions`;
 provenance is :mod:`coder.services.reconcile.provenance`.
@@ -14,15 +14,12 @@ import bisect
 import math
 from collections.abc import Iterable
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coder.agreement import codes_on_units
 from coder.db.engine import Store
 from coder.db.models import Coder, Coding, Document, Memo, ReconcileDecision, Unit
 from coder.domain.agreement import DEFAULT_OVERLAP, AgreementRequest, Overlap
-from coder.domain.agreement_results import Codings, Units
 from coder.domain.codebook import CodePath
 from coder.domain.documents import UnitKind
 from coder.domain.reconcile import (
@@ -37,6 +34,7 @@ from coder.domain.reconcile import (
 )
 from coder.errors import InputError, NotFoundError
 from coder.services.agreement.compute import compute_project_agreement
+from coder.services.agreement.overlap import applied_codes
 from coder.services.codebook.codes import CodeTree
 from coder.services.documents.corpus import latest_documents
 from coder.services.project.coders import find_coder
@@ -154,7 +152,12 @@ def _sides(
         )
         if c.code_id in usable
     ]
-    applied = _applied(units, codings, b.id, overlap)
+    keys = [(doc_id, start, end) for doc_id, spans in units.items() for start, end in spans]
+    spans = [(c.document_id, c.start, c.end, c.code_id, c.coder_id) for c in codings]
+    applied = {
+        (keys[k], coder_id == b.id, code_id)
+        for k, coder_id, code_id in applied_codes(keys, spans, overlap)
+    }
     memos = _memos(session, (a.id, b.id), doc_ids)
     sides: Sides = {}
     for coding in codings:
@@ -173,41 +176,6 @@ def _sides(
                 )
             k += 1
     return sides
-
-
-def _applied(
-    units: dict[int, list[tuple[int, int]]], codings: list[Coding], second_id: int, overlap: Overlap
-) -> set[tuple[UnitKey, bool, int]]:
-    """``(unit, second coder?, code id)`` for each code a coder applied to a unit."""
-    doc_index = {doc_id: i for i, doc_id in enumerate(units)}
-    keys = [(doc_id, s, e) for doc_id, spans in units.items() for s, e in spans]
-    code_ids = sorted({c.code_id for c in codings})
-    code_index = {code_id: i for i, code_id in enumerate(code_ids)}
-    try:
-        found = codes_on_units(
-            Units(
-                doc=np.array([doc_index[k[0]] for k in keys], dtype=np.int64),
-                start=np.array([k[1] for k in keys], dtype=np.int64),
-                end=np.array([k[2] for k in keys], dtype=np.int64),
-            ),
-            Codings(
-                doc=np.array([doc_index[c.document_id] for c in codings], dtype=np.int64),
-                start=np.array([c.start for c in codings], dtype=np.int64),
-                end=np.array([c.end for c in codings], dtype=np.int64),
-                code=np.array([code_index[c.code_id] for c in codings], dtype=np.int64),
-                coder=np.array([c.coder_id == second_id for c in codings], dtype=np.int64),
-            ),
-            len(code_ids),
-            overlap=overlap,
-        )
-    except ValueError as exc:
-        raise InputError("reconcile", str(exc)) from None
-    return {
-        (keys[u], bool(coder), code_ids[code])
-        for u, coder, code in zip(
-            found.unit.tolist(), found.coder.tolist(), found.code.tolist(), strict=True
-        )
-    }
 
 
 def _memos(session: Session, coder_ids: tuple[int, int], doc_ids: list[int]) -> dict[int, str]:
