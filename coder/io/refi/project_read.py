@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -29,49 +28,21 @@ from coder.io.refi.model import (
     RefiCoding,
     RefiNote,
     RefiProject,
-    RefiSelection,
-    RefiSource,
     RefiUser,
     RefiVariable,
     VariableType,
 )
-from coder.io.refi.positions import (
-    Interpretation,
-    OffsetMap,
-    PositionUnit,
-    boundary_score,
-    interpretations,
+from coder.io.refi.project_sources import (
+    RawSelection,
+    RawSource,
+    choose_interpretation,
+    convert_source,
 )
 from coder.io.refi.safety import SafeArchive, parse_xml
 from coder.io.refi.variables import parse_value
 
 _NON_TEXT_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
-@dataclass
-class _RawSelection:
-    guid: str
-    start: int
-    end: int
-    user: str | None
-    codings: list[RefiCoding]
-    note_refs: list[str]
-    coding_note_refs: dict[str, list[str]]
-
-
-@dataclass
-class _RawSource:
-    guid: str
-    name: str
-    raw: str
-    text: str
-    bom: bool
-    text_path: str | None
-    user: str | None
-    selections: list[_RawSelection] = field(default_factory=list)
-    attributes: dict[str, AttributeValue] = field(default_factory=dict)
-    note_refs: list[str] = field(default_factory=list)
 
 
 def read_qdpx(path: Path) -> RefiProject:
@@ -124,8 +95,13 @@ class _Reader:
             self._note_target(ref, NoteTarget.PROJECT, None)
         notes = self._read_notes()
         self._check_references(raw_sources, code_guids.keys())
-        interpretation = self._choose_interpretation(raw_sources, origin)
-        sources = [self._convert(s, interpretation) for s in raw_sources]
+        interpretation = choose_interpretation(raw_sources, origin)
+        sources = []
+        for raw in raw_sources:
+            source, empty = convert_source(raw, interpretation, self.label)
+            if empty:
+                self.warnings.append(f"source {raw.name!r}: {empty} empty selection(s) left out")
+            sources.append(source)
         return RefiProject(
             name=self.root.get("name") or Path(self.label).stem,
             codebook=Codebook(name=self.root.get("name") or Path(self.label).stem, codes=codes),
@@ -263,9 +239,9 @@ class _Reader:
             raise self.fail(f"{info.filename}: {exc.problem}") from None
         return raw, data.startswith(_BOMS)
 
-    def _read_sources(self) -> list[_RawSource]:
+    def _read_sources(self) -> list[RawSource]:
         sources_el = child(self.root, "Sources")
-        out: list[_RawSource] = []
+        out: list[RawSource] = []
         seen: set[str] = set()
         skipped: dict[str, int] = {}
         for el in [] if sources_el is None else list(sources_el):
@@ -286,7 +262,7 @@ class _Reader:
             self.warnings.append(f"{n} {kind} source(s) not imported: coder holds text only")
         return out
 
-    def _read_text_source(self, el: etree._Element) -> _RawSource:
+    def _read_text_source(self, el: etree._Element) -> RawSource:
         guid = norm_guid(el.get("guid"))
         if guid is None:
             raise self.fail("a <TextSource> has no guid")
@@ -303,7 +279,7 @@ class _Reader:
             text = normalise_text(raw)
         except ValueError as exc:
             raise self.fail(f"{owner}: {exc}") from None
-        source = _RawSource(
+        source = RawSource(
             guid=guid,
             name=name,
             raw=raw,
@@ -320,13 +296,13 @@ class _Reader:
         whole = children(el, "Coding")
         if whole:
             # A coding of the whole source: a selection from start to end.
-            selection = _RawSelection(f"{guid}:whole", 0, -1, source.user, [], [], {})
+            selection = RawSelection(f"{guid}:whole", 0, -1, source.user, [], [], {})
             for coding in whole:
                 self._read_coding(coding, selection, owner)
             source.selections.append(selection)
         return source
 
-    def _read_selection(self, el: etree._Element, owner: str) -> _RawSelection:
+    def _read_selection(self, el: etree._Element, owner: str) -> RawSelection:
         guid = norm_guid(el.get("guid"))
         if guid is None:
             raise self.fail(f"{owner}: a selection has no guid")
@@ -336,14 +312,14 @@ class _Reader:
             raise self.fail(f"{owner}: selection {guid} has no valid start/end positions") from None
         if start < 0 or end < start:
             raise self.fail(f"{owner}: selection {guid} has positions {start}-{end}")
-        selection = _RawSelection(guid, start, end, norm_guid(el.get("creatingUser")), [], [], {})
+        selection = RawSelection(guid, start, end, norm_guid(el.get("creatingUser")), [], [], {})
         for coding in children(el, "Coding"):
             self._read_coding(coding, selection, owner)
         for ref in children(el, "NoteRef"):
             selection.note_refs.append(self._note_target(ref, NoteTarget.SELECTION, guid))
         return selection
 
-    def _read_coding(self, el: etree._Element, selection: _RawSelection, owner: str) -> None:
+    def _read_coding(self, el: etree._Element, selection: RawSelection, owner: str) -> None:
         guid = norm_guid(el.get("guid")) or f"{selection.guid}:{len(selection.codings)}"
         ref = child(el, "CodeRef")
         code = norm_guid(None if ref is None else ref.get("targetGUID"))
@@ -355,7 +331,7 @@ class _Reader:
         for note_ref in children(el, "NoteRef"):
             self._note_target(note_ref, NoteTarget.CODING, guid)
 
-    def _apply_cases(self, sources: list[_RawSource]) -> None:
+    def _apply_cases(self, sources: list[RawSource]) -> None:
         """Variables of a case (NVivo and ATLAS.ti keep attributes there) go to its sources."""
         cases_el = child(self.root, "Cases")
         by_guid = {s.guid: s for s in sources}
@@ -371,7 +347,7 @@ class _Reader:
                 for key, value in values.items():
                     by_guid[target].attributes.setdefault(key, value)
 
-    def _check_references(self, sources: list[_RawSource], known_codes: Collection[str]) -> None:
+    def _check_references(self, sources: list[RawSource], known_codes: Collection[str]) -> None:
         for source in sources:
             for sel in source.selections:
                 if sel.user is not None and sel.user not in self.users:
@@ -386,73 +362,3 @@ class _Reader:
                         raise self.fail(
                             f"coding {coding.guid}: unknown creating user {coding.user_guid}"
                         )
-
-    # -- positions -------------------------------------------------------------------------
-
-    def _choose_interpretation(self, sources: list[_RawSource], origin: str) -> Interpretation:
-        """The counting under which selections are valid and fall on word boundaries.
-
-        Ties (the usual case: no emoji, no BOM) go to the producing tool's known habit, then
-        to the standard.
-        """
-        prefer_utf16 = origin.lower().startswith("nvivo")
-        any_bom = any(s.bom for s in sources)
-        best: tuple[tuple[int, int, int, int], Interpretation] | None = None
-        for index, candidate in enumerate(interpretations(any_bom)):
-            valid = on_boundary = 0
-            for source in sources:
-                positions = [p for s in source.selections for p in (s.start, s.end) if p >= 0]
-                if not positions:
-                    continue
-                mapping = OffsetMap(source.raw, candidate, bom=source.bom)
-                converted = mapping.convert(positions)
-                ok, n = boundary_score(source.text, converted)
-                on_boundary += ok
-                valid += n
-            habit = int(prefer_utf16 == (candidate.unit is PositionUnit.UTF16))
-            score = (valid, on_boundary, habit, -index)
-            if best is None or score > best[0]:
-                best = (score, candidate)
-        assert best is not None
-        return best[1]
-
-    def _convert(self, raw: _RawSource, interpretation: Interpretation) -> RefiSource:
-        text = raw.text
-        mapping = OffsetMap(raw.raw, interpretation, bom=raw.bom)
-        selections: list[RefiSelection] = []
-        empty = 0
-        for sel in raw.selections:
-            if sel.end == -1:  # whole-source coding
-                start, end = 0, len(text)
-            else:
-                start, end = (int(v) for v in mapping.convert([sel.start, sel.end]))
-                if start < 0 or end < 0:
-                    bad = sel.start if start < 0 else sel.end
-                    raise self.fail(
-                        f"source {raw.name!r}: selection {sel.guid} position {bad} is outside"
-                        f" the text (0-{mapping.length} {interpretation.unit})"
-                    )
-            if end <= start:
-                empty += 1
-                continue
-            selections.append(
-                RefiSelection(
-                    guid=sel.guid,
-                    source_guid=raw.guid,
-                    start=start,
-                    end=end,
-                    user_guid=sel.user,
-                    codings=sel.codings,
-                )
-            )
-        if empty:
-            self.warnings.append(f"source {raw.name!r}: {empty} empty selection(s) left out")
-        return RefiSource(
-            guid=raw.guid,
-            name=raw.name,
-            text=text,
-            text_path=raw.text_path,
-            attributes=raw.attributes,
-            selections=selections,
-            user_guid=raw.user,
-        )
