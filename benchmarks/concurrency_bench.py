@@ -24,21 +24,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 TEAMS = REPO / "tests" / "teams"
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(TEAMS))
 
-from conftest import populate  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from coder.services.coding.codings import list_codings  # noqa: E402
 from coder.services.project.lifecycle import create_project  # noqa: E402
+from tests.factories import team_project  # noqa: E402
 
 NAMES = ["ana", "ben", "cai", "dee", "eli", "fay", "gus", "hal"]
 
 
 def run(url: str, coders: int, per_coder: int) -> dict[str, float]:
     store = create_project(url, name="concurrency")
-    populate(store, coders=tuple(NAMES[:coders]))
+    team_project(store, coders=tuple(NAMES[:coders]))
     env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{TEAMS}"}
     began = time.perf_counter()
     procs = [

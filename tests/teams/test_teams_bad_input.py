@@ -14,12 +14,12 @@ from conftest import SCHEMA_0001
 
 from coder.db.engine import Store
 from coder.errors import CoderError, InputError
-from coder.services.coding.codings import apply_code
 from coder.services.coding.importing import import_codings
 from coder.services.documents.corpus import import_files
 from coder.services.project.lifecycle import open_project
 from tests.badfiles import BadInput, make_bad_inputs, pdf_bytes
 from tests.dbdump import dump
+from tests.factories import code_named
 
 HUGE = 200 * 1024 * 1024
 
@@ -61,7 +61,7 @@ def extra_bad_inputs(folder: Path) -> list[BadInput]:
 
 @pytest.fixture
 def coded(project: Store) -> Store:
-    apply_code(project, coder="ana", document="doc-0", start=0, end=10, code="Relationships/Trust")
+    code_named(project, coder="ana", document="doc-0", start=0, end=10, code="Relationships/Trust")
     return project
 
 

@@ -14,10 +14,12 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 from coder.db.engine import Store
 from coder.errors import ConflictError
 from coder.services.codebook.codes import list_codes
-from coder.services.coding.codings import apply_code, list_codings
-from coder.services.coding.edits import create_code_from_selection
+from coder.services.coding.codings import list_codings
+from coder.services.coding.edits import apply_code, create_code_from_selection
+from coder.services.coding.memos import set_memo
 from coder.services.project.lifecycle import open_project, update_settings
 from coder.services.project.team import connected_coder, grant_login, revoke_login
+from tests.factories import Names
 
 pytestmark = pytest.mark.skipif(
     not SERVER_URL, reason="row-level security needs PostgreSQL (set CODER_TEST_DATABASE_URL)"
@@ -48,15 +50,18 @@ def logins(project: Store) -> Iterator[dict[str, Store]]:
 
 
 def code_as(store: Store, coder: str, start: int, memo: str | None = None) -> None:
-    apply_code(
+    """Code doc-0 over ``store``'s login as the coding screen does: the coding, then a memo."""
+    names = Names(store)
+    view = apply_code(
         store,
         coder=coder,
-        document="doc-0",
+        document_id=names.document("doc-0"),
+        code_id=names.code("Relationships/Trust"),
         start=start,
         end=start + 8,
-        code="Relationships/Trust",
-        memo=memo,
     )
+    if memo:
+        set_memo(store, coder=coder, text=memo, coding_id=view.id)
 
 
 def test_a_coder_connection_sees_only_its_own_codings(
@@ -104,8 +109,7 @@ def test_private_codes_stay_private_until_the_project_is_opened(
     project: Store, logins: dict[str, Store]
 ) -> None:
     ana, ben = logins["ana"], logins["ben"]
-    with project.engine.connect() as conn:
-        doc = conn.execute(text("SELECT id FROM documents WHERE name='doc-0'")).scalar_one()
+    doc = Names(project).document("doc-0")
     create_code_from_selection(ana, coder="ana", document_id=doc, start=0, end=8, name="Hunch")
     code_as(ben, "ben", 10)
     assert "Hunch" in {c.name for c in list_codes(ana, viewer="ana")}
