@@ -35,3 +35,13 @@ class UsageError(CoderError):
     """The command was called wrongly."""
 
     exit_code = 2
+
+
+class MissingExtraError(CoderError):
+    """A feature needs a package of an optional extra that is not installed."""
+
+    def __init__(self, feature: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the optional '{extra}' extra: pip install 'coder[{extra}]'"
+        )

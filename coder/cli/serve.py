@@ -9,6 +9,7 @@ import sys
 import typer
 
 from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
+from coder.errors import MissingExtraError
 
 #: Hosts that only this machine can reach.
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -39,7 +40,10 @@ def serve(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
 ) -> None:
     """Serve the coding TUI to a web browser at http://HOST:PORT/."""
-    from textual_serve.server import Server
+    try:
+        from textual_serve.server import Server
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError("coder serve", "serve") from exc
 
     from coder.services.project.coders import ensure_coder
     from coder.services.project.team import connected_coder

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from coder.errors import InputError, NotFoundError
+from coder.errors import InputError, MissingExtraError, NotFoundError
 
 #: Execution option that marks a session as one that will write.
 WRITE_OPTION = "coder_write"
@@ -85,7 +85,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    try:
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        if str(exc.name).startswith("psycopg"):
+            raise MissingExtraError("a PostgreSQL project", "postgres") from exc
+        raise
 
 
 #: How long a writer keeps retrying to take the write lock before the error reaches the user.
