@@ -13,7 +13,7 @@ from coder.domain.coefficient import NO_PAIRABLE, NO_VARIATION, ONE_UNIT, Coeffi
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
 
-__all__ = ["alpha_from_unit_counts", "krippendorff_alpha"]
+__all__ = ["krippendorff_alpha"]
 
 
 def krippendorff_alpha(
@@ -67,26 +67,6 @@ def _sparse_unit_counts(codes: IntArray, n_categories: int) -> tuple[IntArray, I
     return flat // n_categories, flat % n_categories, count.astype(np.int64)
 
 
-def alpha_from_unit_counts(
-    counts: FloatArray,
-    level: Level = "nominal",
-    values: FloatArray | None = None,
-    weights: FloatArray | None = None,
-) -> Coefficient:
-    """Alpha from a units x values matrix of rating counts (``counts[u, c]`` coders gave c to u).
-
-    ``weights`` (one per row) lets a row stand for several identical units, which is how the
-    project-level code and the bootstrap pass unit *types* instead of units. ``values`` are the
-    numeric values of the columns for interval and ratio levels (default 0..V-1).
-    """
-    counts = np.asarray(counts, dtype=np.float64)
-    w = np.ones(counts.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
-    rows, cols = np.nonzero(counts)
-    return alpha_from_sparse_counts(
-        rows, cols, counts[rows, cols], counts.shape[1], level, values, unit_weights=w
-    )
-
-
 def alpha_from_sparse_counts(
     unit: IntArray,
     value: IntArray,
@@ -94,30 +74,24 @@ def alpha_from_sparse_counts(
     n_values: int,
     level: Level = "nominal",
     values: FloatArray | None = None,
-    unit_weights: FloatArray | None = None,
 ) -> Coefficient:
     """Alpha from the non-zero entries of the units x values count matrix, sorted by unit."""
     count = np.asarray(count, dtype=np.float64)
     n_units_total = int(unit.max()) + 1 if len(unit) else 0
     m_u = np.bincount(unit, weights=count, minlength=n_units_total)
     pairable_unit = m_u >= 2
-    uw = (
-        np.ones(n_units_total)
-        if unit_weights is None
-        else np.asarray(unit_weights, dtype=np.float64)[:n_units_total]
-    )
-    n_pairable_units = float(uw[pairable_unit].sum())
+    n_pairable_units = float(pairable_unit.sum())
     if n_pairable_units == 0:
         return Coefficient.undefined(NO_PAIRABLE)
     if n_pairable_units < 2:
         return Coefficient.undefined(ONE_UNIT)
     keep = pairable_unit[unit]
     unit, value, count = unit[keep], value[keep], count[keep]
-    scale = uw[unit] / (m_u[unit] - 1.0)  # each pair within unit u counts 1/(m_u - 1)
+    scale = 1.0 / (m_u[unit] - 1.0)  # each pair within unit u counts 1/(m_u - 1)
     # Diagonal of the coincidence matrix and value totals n_c.
     o_diag = np.bincount(value, weights=count * (count - 1.0) * scale, minlength=n_values)
     n_c = np.bincount(value, weights=count * m_u[unit] * scale - count * scale, minlength=n_values)
-    # n_c = sum_u n_uc (m_u - 1) / (m_u - 1) * weight, written so it reuses `scale`.
+    # n_c = sum_u n_uc (m_u - 1) / (m_u - 1), written so it reuses `scale`.
     n = float(n_c.sum())
     if level == "nominal":
         d_o = (n - float(o_diag.sum())) / n

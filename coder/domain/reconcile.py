@@ -14,7 +14,6 @@ from typing import Literal
 from coder.domain.codebook import CodePath
 from coder.errors import InputError, NotFoundError
 
-Choice = Literal["a", "b", "both", "shared", "edit"]
 Order = Literal["document", "weakest"]
 CHOICES: tuple[str, ...] = ("a", "b", "both", "shared", "edit")
 DEFAULT_CONSENSUS = "consensus"

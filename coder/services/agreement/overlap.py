@@ -22,7 +22,7 @@ UnitSpan = tuple[int, int, int]
 CodingSpan = tuple[int, int, int, int, int]
 
 
-def applied_codes(
+def applied_by_id(
     units: Sequence[UnitSpan], codings: Sequence[CodingSpan], overlap: Overlap
 ) -> set[tuple[int, int, int]]:
     """``(unit position in units, coder id, code id)`` for each code a coder applied to a unit.

@@ -25,7 +25,7 @@ from coder.domain.agreement import DEFAULT_OVERLAP, Overlap
 from coder.domain.documents import UnitKind
 from coder.domain.reconcile import AlignedCode, Alignment, AlignmentPair
 from coder.errors import UsageError
-from coder.services.agreement.overlap import applied_codes
+from coder.services.agreement.overlap import applied_by_id
 from coder.services.codebook.codes import CodeTree
 from coder.services.project.coders import require_coder
 
@@ -136,7 +136,7 @@ def _coded_units(
     units: dict[tuple[int, int], set[int]] = defaultdict(set)
     spans = [(r.document_id, r.start, r.end) for r in rows]
     coded = [(c.document_id, c.start, c.end, c.code_id, c.coder_id) for c in codings]
-    for k, coder_id, code_id in applied_codes(spans, coded, overlap):
+    for k, coder_id, code_id in applied_by_id(spans, coded, overlap):
         units[(coder_id, code_id)].add(rows[k].id)
     return units
 

@@ -34,7 +34,7 @@ from coder.domain.reconcile import (
 )
 from coder.errors import InputError, NotFoundError
 from coder.services.agreement.compute import compute_project_agreement
-from coder.services.agreement.overlap import applied_codes
+from coder.services.agreement.overlap import applied_by_id
 from coder.services.codebook.codes import CodeTree
 from coder.services.documents.corpus import latest_documents
 from coder.services.project.coders import find_coder
@@ -156,7 +156,7 @@ def _sides(
     spans = [(c.document_id, c.start, c.end, c.code_id, c.coder_id) for c in codings]
     applied = {
         (keys[k], coder_id == b.id, code_id)
-        for k, coder_id, code_id in applied_codes(keys, spans, overlap)
+        for k, coder_id, code_id in applied_by_id(keys, spans, overlap)
     }
     memos = _memos(session, (a.id, b.id), doc_ids)
     sides: Sides = {}
