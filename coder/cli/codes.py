@@ -243,11 +243,12 @@ def undo(
     project: ProjectOption = DEFAULT_PROJECT,
     actor: str | None = ActorOption,
 ) -> None:
-    """Undo your latest codebook operation (merge, group, split, move, rename, retire)."""
-    from coder.services.codebook.themes import undo_latest
+    """Undo your latest action: a codebook operation (merge, group, split, move, rename,
+    retire), a coding, a memo or a decision."""
+    from coder.services.undo import undo_latest
 
     done = undo_latest(open_store(project), actor=actor or current_user())
-    typer.echo(done or "nothing to undo")
+    typer.echo(done.description if done else "nothing to undo")
 
 
 @app.command("align")

@@ -237,8 +237,8 @@ def log(
 
 @app.command("undo")
 def undo(project: ProjectOption = DEFAULT_PROJECT) -> None:
-    """Undo your latest decision, bulk acceptance, merge, group or split."""
-    from coder.services.codebook.themes import undo_last_operation
+    """Undo your latest action: a decision, a bulk acceptance, a merge, a coding..."""
+    from coder.services.undo import undo_latest
 
-    result = undo_last_operation(open_store(project), actor=current_user())
+    result = undo_latest(open_store(project), actor=current_user())
     typer.echo(result.description if result else "nothing to undo")

@@ -1,4 +1,4 @@
-"""Exact undo for operations that touch many rows: record every row created, changed or deleted.
+"""Exact undo for every undoable action: record every row created, changed or deleted.
 
 An operation runs inside :func:`tracking`; the rows the session flushes are captured as plain
 JSON (before and after), stored in the operation's audit entry, and :func:`revert` puts every
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete, event, insert, inspect, update
+from sqlalchemy import Table, delete, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from coder.db.models import AuditEntry, Base, UTCDateTime
@@ -24,7 +24,8 @@ Row = dict[str, Any]
 
 
 def _table(obj: Any) -> Table:
-    return obj.__table__
+    table: Table = obj.__table__
+    return table
 
 
 def _json(value: Any) -> Any:
@@ -105,7 +106,13 @@ class Changes:
         )
 
     def count(self, table: str, bucket: str = "created") -> int:
+        """How many rows of ``table`` the operation created (or updated, or deleted)."""
         return len(getattr(self, bucket).get(table, []))
+
+    @property
+    def empty(self) -> bool:
+        """True if the operation wrote no row at all."""
+        return not any(any(b.values()) for b in (self.created, self.updated, self.deleted))
 
 
 @contextmanager
@@ -137,6 +144,51 @@ def tracking(session: Session) -> Iterator[Changes]:
     finally:
         event.remove(session, "before_flush", before_flush)
         event.remove(session, "after_flush", after_flush)
+
+
+def is_changeset(before: Any, after: Any) -> bool:
+    """Whether an audit entry's ``before`` and ``after`` hold a changeset :func:`revert` reads.
+
+    Entries written by earlier versions of coder for single edits held a snapshot of one row
+    instead; they are not changesets and cannot be reverted.
+    """
+    return (
+        isinstance(before, dict)
+        and isinstance(after, dict)
+        and isinstance(after.get("created"), dict)
+        and isinstance(before.get("updated"), dict)
+        and isinstance(before.get("deleted"), dict)
+    )
+
+
+def inverse(
+    session: Session, before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changeset that :func:`revert` of (``before``, ``after``) is about to make.
+
+    Read from the rows as they are now, before the revert: stored as the undo's own audit
+    entry, it lets :func:`revert` redo what the undo took back.
+    """
+    tables = {t.name: t for t in Base.metadata.sorted_tables}
+    session.flush()
+    conn = session.connection()
+
+    def current(bucket: dict[str, list[Row]]) -> dict[str, list[Row]]:
+        out: dict[str, list[Row]] = {}
+        for name, rows in bucket.items():
+            table = tables[name]
+            for row in rows:
+                where = [c == row[c.name] for c in table.primary_key.columns]
+                found = conn.execute(select(table).where(*where)).mappings().first()
+                if found is None:
+                    raise ConflictError(f"a row of {name} this undo needs is gone; cannot undo")
+                out.setdefault(name, []).append({k: _json(v) for k, v in found.items()})
+        return out
+
+    return (
+        {"updated": current(before.get("updated", {})), "deleted": current(after["created"])},
+        {"created": before.get("deleted", {})},
+    )
 
 
 def revert(session: Session, before: dict[str, Any], after: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from coder.services.codebook.codes import list_codes
 from coder.services.project.demo import EXAMPLE_CODERS, build_demo
 from coder.services.reconcile.decisions import auto_accept, decide
 from coder.services.reconcile.queue import load_queue
+from coder.services.undo import undo_latest
 from coder.tui.screens.reconcile import make_reconcile_app
 from tests.dbdump import dump
 
@@ -67,7 +68,7 @@ async def test_demo_reconciled_end_to_end(tmp_path, repo):
         diff = rounds.codebook_diff(store, 1, 2)
         assert [(d.kind, d.code) for d in diff] == [("merged", "Motives/Resources")]
         # Undo the merge (the rounds stay: they were started after it, by their own actions).
-        themes.undo_last_operation(store, actor="lead")
+        undo_latest(store, actor="lead")
         after = dump(store)
         after.pop("audit_log")
         after.pop("rounds")

@@ -12,10 +12,10 @@ from coder.domain.agreement import AgreementRequest
 from coder.errors import ConflictError, InputError, UsageError
 from coder.services.agreement.compute import compute_project_agreement
 from coder.services.codebook.edit import add_code
-from coder.services.codebook.themes import undo_last_operation
 from coder.services.reconcile.decisions import auto_accept, decide
 from coder.services.reconcile.provenance import provenance
 from coder.services.reconcile.queue import item_context, load_queue
+from coder.services.undo import undo_latest
 from tests.dbdump import dump
 
 PAIR = {"first": "alice", "second": "bob"}
@@ -227,10 +227,10 @@ def test_decisions_and_bulk_acceptance_undo_exactly(project):
     decide(project, **PAIR, item=queue.find("2").key, choice="a", actor="lead", rationale="x")
     auto_accept(project, **PAIR, actor="lead")
     assert _state(project) != before
-    undone = [undo_last_operation(project, actor="lead") for _ in range(3)]
+    undone = [undo_latest(project, actor="lead") for _ in range(3)]
     assert [u.action for u in undone] == ["accept", "decide", "decide"]
     assert _state(project) == before
-    assert undo_last_operation(project, actor="lead") is None
+    assert undo_latest(project, actor="lead") is None
 
 
 def test_consensus_name_must_not_be_a_human_coder(project):

@@ -15,6 +15,7 @@ from coder.services.coding.memos import set_memo
 from coder.services.project.coders import ensure_coder
 from coder.services.reconcile.decisions import decide
 from coder.services.reconcile.queue import load_queue
+from coder.services.undo import undo_latest
 from tests.dbdump import dump
 
 
@@ -49,7 +50,7 @@ def test_merge_moves_every_coding_and_undo_restores_the_database(project, built)
         ("merged", "Credibility", "Reputation gained from the work.")
     ]
     assert _state(project) != before
-    undone = themes.undo_last_operation(project, actor="lead")
+    undone = undo_latest(project, actor="lead")
     assert undone is not None and undone.action == "merge"
     assert _state(project) == before
     with project.read() as s:
@@ -75,7 +76,7 @@ def test_merge_folds_duplicate_codings_keeping_their_memos(project, built):
         memo = s.scalars(select(Memo).where(Memo.text == "also a barrier")).one()
         twin = s.get(Coding, memo.coding_id)
         assert (twin.code_id, twin.start, twin.end) == (codes["Trust"], start, end)
-    themes.undo_last_operation(project, actor="lead")
+    undo_latest(project, actor="lead")
     assert _state(project) == before
 
 
@@ -86,7 +87,7 @@ def test_merge_moves_sub_codes_and_refuses_nonsense(project, built):
     paths = {str(c.path) for c in list_codes(project)}
     assert {"Trust/Need for evidence", "Trust/Credibility"} <= paths
     assert "Motives" not in paths
-    themes.undo_last_operation(project, actor="lead")
+    undo_latest(project, actor="lead")
     assert _state(project) == before
     with pytest.raises(InputError):
         themes.merge_codes(
@@ -106,7 +107,7 @@ def test_group_under_a_new_theme_and_undo(project, built):
     )
     paths = {str(c.path) for c in list_codes(project)}
     assert {"Relations", "Relations/Trust", "Relations/Barriers"} <= paths
-    themes.undo_last_operation(project, actor="lead")
+    undo_latest(project, actor="lead")
     assert _state(project) == before
 
 
@@ -130,7 +131,7 @@ def test_split_moves_chosen_codings_to_a_new_code(project, built):
     new = next(c for c in list_codes(project) if c.name == "Money")
     assert _codings_of(project, new.id) == barriers[:2]
     assert _codings_of(project, codes["Barriers"]) == barriers[2:]
-    themes.undo_last_operation(project, actor="lead")
+    undo_latest(project, actor="lead")
     assert _state(project) == before
 
 
@@ -142,8 +143,8 @@ def test_undo_latest_takes_the_most_recent_action_of_either_kind(project, built)
     )
     rename_code(project, actor="alice", code_id=codes["Barriers"], name="Obstacles")
     ensure_coder(project, "carol", actor="alice")  # logged, but not something to undo
-    assert "rename" in themes.undo_latest(project, actor="alice")
-    assert "merged" in themes.undo_latest(project, actor="alice")
+    assert "rename" in undo_latest(project, actor="alice").description
+    assert "merged" in undo_latest(project, actor="alice").description
     after = _state(project)
     assert [c[1] for c in after.pop("coders")] == ["alice", "bob", "carol"]
     before.pop("coders")

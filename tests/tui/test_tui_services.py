@@ -23,7 +23,7 @@ from coder.services.coding.status import is_done, set_done
 from coder.services.documents.corpus import get_document
 from coder.services.documents.search import search_project
 from coder.services.project.lifecycle import open_project, update_settings
-from coder.services.undo import undo_last
+from coder.services.undo import undo_latest
 
 
 def _ids(store):
@@ -62,14 +62,14 @@ def test_undo_restores_every_action_exactly(project, state):
     # code from the selection goes in one step with its coding).
     expected = snapshots[-2::-1]
     for before in expected:
-        result = undo_last(project, coder="alice")
+        result = undo_latest(project, actor="alice")
         assert result is not None
         assert state(project) == before
-    assert undo_last(project, coder="alice") is None
+    assert undo_latest(project, actor="alice") is None
     assert state(project) == snapshots[0]
     with project.read() as s:
         undos = s.scalars(select(AuditEntry).where(AuditEntry.action == "undo")).all()
-    assert len(undos) == len(expected) + 1  # the new code and its coding: two entries
+    assert len(undos) == len(expected)  # the new code and its coding: one action, one undo
 
 
 def test_undo_survives_a_restart_and_is_per_coder(project, state):
@@ -83,10 +83,10 @@ def test_undo_survives_a_restart_and_is_per_coder(project, state):
     project.dispose()
     reopened = open_project(url)
     try:
-        assert undo_last(reopened, coder="alice") is not None
+        assert undo_latest(reopened, actor="alice") is not None
         assert [c.coder for c in document_codings(reopened, "bob", doc.summary.id)] == ["bob"]
         assert document_codings(reopened, "alice", doc.summary.id) == []
-        assert undo_last(reopened, coder="bob") is not None
+        assert undo_latest(reopened, actor="bob") is not None
         assert state(reopened) == before
     finally:
         reopened.dispose()

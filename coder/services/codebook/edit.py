@@ -13,13 +13,13 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coder.db.audit import record
+from coder.db.audit import recorded
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, ProjectSettings
 from coder.domain.codebook import is_hex_colour
 from coder.domain.views import CodeView
 from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.codebook.codes import CodeTree, _view, code_snapshot
+from coder.services.codebook.codes import CodeTree, _view
 from coder.services.project.coders import require_coder
 
 #: Fields of a code that :func:`edit_code` changes.
@@ -53,7 +53,8 @@ def visible_code(session: Session, code_id: int, coder: Coder | None) -> Code:
     return row
 
 
-def _check_name(session: Session, name: str, parent_id: int | None, *, exclude: int | None) -> str:
+def check_name(session: Session, name: str, parent_id: int | None, *, exclude: int | None) -> str:
+    """``name`` stripped, if it is a valid name no active sibling under ``parent_id`` has."""
     name = name.strip()
     if not name:
         raise InputError(repr(name), "a code needs a name")
@@ -79,13 +80,26 @@ def _check_colour(colour: str | None) -> str | None:
     return colour.upper()
 
 
-def _next_colour(session: Session) -> str:
+def next_colour(session: Session) -> str:
+    """The colour for a new code: the first of :data:`NEW_CODE_COLOURS` not in use."""
     used = {c.upper() for c in session.scalars(select(Code.colour)) if c}
     free = [c for c in NEW_CODE_COLOURS if c not in used]
     if free:
         return free[0]
     count = session.scalar(select(func.count()).select_from(Code)) or 0
     return NEW_CODE_COLOURS[count % len(NEW_CODE_COLOURS)]
+
+
+def next_position(session: Session, parent_id: int | None) -> int:
+    """The position after the last child of ``parent_id`` (or of the top level)."""
+    return int(
+        session.scalar(
+            select(func.coalesce(func.max(Code.position) + 1, 0)).where(
+                Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
+            )
+        )
+        or 0
+    )
 
 
 def code_view(session: Session, row: Code) -> CodeView:
@@ -107,18 +121,13 @@ def add_code_in(
     example: str = "",
     colour: str | None = None,
 ) -> Code:
-    """Add a code inside the caller's transaction (see :func:`add_code`)."""
+    """Add a code inside the caller's transaction and undoable action (see :func:`add_code`)."""
     coder = require_coder(session, actor)
     if parent_id is not None:
         parent = visible_code(session, parent_id, coder)
         if parent.status != "active":
             raise ConflictError(f"code {parent.name!r} is {parent.status}; it cannot get children")
-    name = _check_name(session, name, parent_id, exclude=None)
-    position = session.scalar(
-        select(func.coalesce(func.max(Code.position) + 1, 0)).where(
-            Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
-        )
-    )
+    name = check_name(session, name, parent_id, exclude=None)
     row = Code(
         name=name,
         parent_id=parent_id,
@@ -126,16 +135,15 @@ def add_code_in(
         inclusion=inclusion.strip(),
         exclusion=exclusion.strip(),
         example=example.strip(),
-        colour=_check_colour(colour) or _next_colour(session),
+        colour=_check_colour(colour) or next_colour(session),
         keywords=[],
-        position=int(position or 0),
+        position=next_position(session, parent_id),
         status="active",
         owner_id=coder.id if is_blind(session) else None,
         created_by_id=coder.id,
     )
     session.add(row)
     session.flush()
-    record(session, coder.name, "create", "code", row.id, None, code_snapshot(row))
     return row
 
 
@@ -154,17 +162,21 @@ def add_code(
     """Add a code under ``parent_id`` (or at the top); private to ``actor`` if the project is
     blind. Without a colour the next free one of :data:`NEW_CODE_COLOURS` is used."""
     with store.write() as session:
-        row = add_code_in(
-            session,
-            actor=actor,
-            name=name,
-            parent_id=parent_id,
-            definition=definition,
-            inclusion=inclusion,
-            exclusion=exclusion,
-            example=example,
-            colour=colour,
-        )
+        me = require_coder(session, actor)
+        with recorded(session, me.name, "create", "code") as action:
+            row = add_code_in(
+                session,
+                actor=me.name,
+                name=name,
+                parent_id=parent_id,
+                definition=definition,
+                inclusion=inclusion,
+                exclusion=exclusion,
+                example=example,
+                colour=colour,
+            )
+            action.entity_id = row.id
+            action.info = {"name": row.name}
         return code_view(session, row)
 
 
@@ -174,12 +186,9 @@ def _change(
     with store.write() as session:
         coder = require_coder(session, actor)
         row = visible_code(session, code_id, coder)
-        before = code_snapshot(row)
-        change(session, row)
-        after = code_snapshot(row)
-        if after != before:
-            session.flush()
-            record(session, coder.name, action, "code", row.id, before, after)
+        with recorded(session, coder.name, action, "code", row.id) as recording:
+            recording.info = {"name": row.name}
+            change(session, row)
         return code_view(session, row)
 
 
@@ -187,7 +196,7 @@ def rename_code(store: Store, *, actor: str, code_id: int, name: str) -> CodeVie
     """Give a code a new name (unique among its siblings)."""
 
     def change(session: Session, row: Code) -> None:
-        row.name = _check_name(session, name, row.parent_id, exclude=row.id)
+        row.name = check_name(session, name, row.parent_id, exclude=row.id)
 
     return _change(store, actor, code_id, "rename", change)
 
@@ -204,16 +213,9 @@ def move_code(store: Store, *, actor: str, code_id: int, parent_id: int | None) 
             tree = CodeTree.load(session)
             if parent.id == row.id or parent.id in {d.id for d in tree.walk(row.id)}:
                 raise ConflictError(f"cannot move {row.name!r} under itself or its sub-codes")
-        row.name = _check_name(session, row.name, parent_id, exclude=row.id)
+        row.name = check_name(session, row.name, parent_id, exclude=row.id)
         row.parent_id = parent_id
-        row.position = int(
-            session.scalar(
-                select(func.coalesce(func.max(Code.position) + 1, 0)).where(
-                    Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
-                )
-            )
-            or 0
-        )
+        row.position = next_position(session, parent_id)
 
     return _change(store, actor, code_id, "move", change)
 

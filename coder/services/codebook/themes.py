@@ -7,7 +7,7 @@
 * split: chosen codings of a code move to a new sibling code.
 
 Each operation is one transaction and one audit entry holding every row it created, changed
-or deleted (:mod:`coder.db.changeset`), so :func:`undo_last_operation` restores the
+or deleted (:mod:`coder.db.changeset`), so :func:`coder.services.undo.undo_latest` restores the
 database exactly: same ids, same timestamps. Only the audit log grows (an ``undo`` entry).
 Code alignment between two coders' codebooks lives in :mod:`coder.services.codebook.alignment`.
 """
@@ -18,19 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coder.db.audit import record
-from coder.db.changeset import Changes, revert, tracking
+from coder.db.audit import record_changes
+from coder.db.changeset import Changes, tracking
 from coder.db.engine import Store
-from coder.db.models import AuditEntry, Code, CodeHistory, Coding, ConsensusSource, Memo
+from coder.db.models import Code, CodeHistory, Coding, ConsensusSource, Memo
 from coder.errors import ConflictError, InputError, NotFoundError
 from coder.services.codebook.codes import CodeTree, code_snapshot
-from coder.services.codebook.edit import _check_name, _next_colour
-
-#: Audit actions of this module (and of reconciliation) that :func:`undo_last_operation` undoes.
-OPERATIONS = ("merge", "group", "split", "decide", "accept")
+from coder.services.codebook.edit import check_name, next_colour, next_position
 
 
 @dataclass(frozen=True)
@@ -70,13 +67,7 @@ def finish_operation(
     **info: Any,
 ) -> OperationResult:
     """Record an operation's changes as one audit entry (what undo reads back)."""
-    before, after = changes.to_audit()
-    after["info"] = info
-    entry = AuditEntry(
-        actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after
-    )
-    session.add(entry)
-    session.flush()
+    entry = record_changes(session, actor, action, entity, entity_id, changes, info)
     total = {b: sum(len(v) for v in getattr(changes, b).values()) for b in ("created", "updated")}
     return OperationResult(
         entry_id=entry.id,
@@ -85,17 +76,6 @@ def finish_operation(
         created=total["created"],
         changed=total["updated"],
         deleted=sum(len(v) for v in changes.deleted.values()),
-    )
-
-
-def _append_position(session: Session, parent_id: int | None) -> int:
-    return int(
-        session.scalar(
-            select(func.coalesce(func.max(Code.position) + 1, 0)).where(
-                Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
-            )
-        )
-        or 0
     )
 
 
@@ -140,9 +120,9 @@ def merge_codes(store: Store, *, actor: str, source_id: int, target_id: int) -> 
                     continue
                 _fold_into(session, coding, twin)
             for child in list(tree.children.get(source.id, [])):
-                child.name = _check_name(session, child.name, target.id, exclude=child.id)
+                child.name = check_name(session, child.name, target.id, exclude=child.id)
                 child.parent_id = target.id
-                child.position = _append_position(session, target.id)
+                child.position = next_position(session, target.id)
                 session.flush()
             if source.owner_id != target.owner_id:
                 target.owner_id = None  # two coders' codes become one shared code
@@ -199,12 +179,12 @@ def group_codes(
                 if parent_id is not None:
                     _active(session, parent_id)
                 parent = Code(
-                    name=_check_name(session, theme, parent_id, exclude=None),
+                    name=check_name(session, theme, parent_id, exclude=None),
                     parent_id=parent_id,
                     definition=definition.strip(),
-                    colour=_next_colour(session),
+                    colour=next_colour(session),
                     keywords=[],
-                    position=_append_position(session, parent_id),
+                    position=next_position(session, parent_id),
                     status="active",
                 )
                 session.add(parent)
@@ -216,9 +196,9 @@ def group_codes(
                     raise ConflictError(f"cannot put {row.name!r} under itself or its sub-codes")
                 if row.parent_id == parent.id:
                     continue
-                row.name = _check_name(session, row.name, parent.id, exclude=row.id)
+                row.name = check_name(session, row.name, parent.id, exclude=row.id)
                 row.parent_id = parent.id
-                row.position = _append_position(session, parent.id)
+                row.position = next_position(session, parent.id)
                 session.flush()
         path = str(CodeTree.load(session).path(parent.id))
         return finish_operation(
@@ -248,12 +228,12 @@ def split_code(
         code = _active(session, code_id)
         with tracking(session) as changes:
             new = Code(
-                name=_check_name(session, name, code.parent_id, exclude=None),
+                name=check_name(session, name, code.parent_id, exclude=None),
                 parent_id=code.parent_id,
                 definition=definition.strip(),
-                colour=_next_colour(session),
+                colour=next_colour(session),
                 keywords=[],
-                position=_append_position(session, code.parent_id),
+                position=next_position(session, code.parent_id),
                 status="active",
                 owner_id=code.owner_id,
                 created_by_id=code.created_by_id,
@@ -298,82 +278,3 @@ def resolve_alias(session: Session, code: Code) -> Code:
             break
         seen.add(code.id)
     return code
-
-
-def _undone(session: Session) -> Any:
-    return select(AuditEntry.entity_id).where(
-        AuditEntry.action == "undo", AuditEntry.entity == "audit"
-    )
-
-
-def last_operation(session: Session, actor: str) -> AuditEntry | None:
-    """The actor's latest merge, group, split or reconciliation decision not yet undone."""
-    return session.scalars(
-        select(AuditEntry)
-        .where(
-            AuditEntry.actor == actor,
-            AuditEntry.action.in_(OPERATIONS),
-            AuditEntry.id.not_in(_undone(session)),
-        )
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    ).first()
-
-
-def undo_entry(session: Session, actor: str, entry: AuditEntry) -> OperationResult:
-    """Revert one operation's audit entry inside the caller's transaction."""
-    revert(session, entry.before or {}, entry.after or {})
-    record(session, actor, "undo", "audit", entry.id, None, {"action": entry.action})
-    session.flush()
-    info = (entry.after or {}).get("info", {})
-    return OperationResult(
-        entry_id=entry.id,
-        action=entry.action,
-        description=f"undid: {info.get('description', entry.action)}",
-    )
-
-
-def undo_last_operation(store: Store, *, actor: str) -> OperationResult | None:
-    """Undo the actor's latest merge, group, split or decision; None if there is none."""
-    with store.write() as session:
-        entry = last_operation(session, actor)
-        if entry is None:
-            return None
-        return undo_entry(session, actor, entry)
-
-
-def undo_latest(store: Store, *, actor: str) -> str | None:
-    """Undo the actor's latest action of any kind this project can undo; a sentence, or None.
-
-    Merges, groups, splits and decisions are undone here; codings, memos and single-code edits
-    by :func:`coder.services.undo.undo_last`, whichever came last.
-    """
-    from coder.services.project.coders import find_coder
-    from coder.services.undo import UNDOABLE, undo_last
-
-    with store.read() as session:
-        mine = last_operation(session, actor)
-        other = next(
-            (
-                e
-                for e in session.scalars(
-                    select(AuditEntry)
-                    .where(
-                        AuditEntry.actor == actor,
-                        AuditEntry.action.in_({a for a, _ in UNDOABLE}),
-                        AuditEntry.id.not_in(_undone(session)),
-                    )
-                    .order_by(AuditEntry.id.desc())
-                )
-                if (e.action, e.entity) in UNDOABLE
-            ),
-            None,
-        )
-        is_coder = find_coder(session, actor) is not None
-    if mine is not None and (other is None or mine.id > other.id or not is_coder):
-        result = undo_last_operation(store, actor=actor)
-        return result.description if result else None
-    if other is None or not is_coder:
-        return None
-    undone = undo_last(store, coder=actor)
-    return undone.description if undone else None

@@ -1,7 +1,8 @@
 """What a coder does to the text, by id: apply a code, remove or adjust a coding, code inductively.
 
-These are the functions the coding screen and ``coder serve`` call; each is one transaction.
-A coder only ever sees and changes their own codings here, whether or not the project is blind.
+These are the functions the coding screen and ``coder serve`` call; each is one transaction and
+one undoable audit entry (:mod:`coder.services.undo`). A coder only ever sees and changes their
+own codings here, whether or not the project is blind.
 """
 
 from __future__ import annotations
@@ -10,27 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coder.db.audit import record
+from coder.db.audit import recorded
 from coder.db.engine import Store
-from coder.db.models import Code, Coder, Coding, Document, Memo
+from coder.db.models import Code, Coder, Coding, ConsensusSource, Document, Memo
 from coder.domain.views import CodeView, CodingView
 from coder.errors import ConflictError, InputError
 from coder.services.codebook.edit import add_code_in, code_view, visible_code
-from coder.services.coding.codings import coding_snapshot
-from coder.services.coding.memos import memo_snapshot
 from coder.services.coding.rows import document_by_id, load_coding_view, own_coding
 from coder.services.project.coders import require_coder
 
 
 def _apply_in(
-    session: Session,
-    me: Coder,
-    doc: Document,
-    code: Code,
-    start: int,
-    end: int,
-    *,
-    new_code: bool = False,
+    session: Session, me: Coder, doc: Document, code: Code, start: int, end: int
 ) -> Coding:
     if not (0 <= start < end <= doc.length):
         raise InputError(f"{start}-{end}", f"span is outside document {doc.name!r}")
@@ -43,11 +35,6 @@ def _apply_in(
             session.flush()
     except IntegrityError:
         raise ConflictError(f"this text is already coded with {code.name!r}") from None
-    after = coding_snapshot(row)
-    if new_code:
-        # Undo treats "new code from selection" as one action: the code goes with the coding.
-        after["with_new_code"] = True
-    record(session, me.name, "apply", "coding", row.id, None, after)
     return row
 
 
@@ -59,7 +46,13 @@ def apply_code(
         me = require_coder(session, coder)
         doc = document_by_id(session, document_id)
         code = visible_code(session, code_id, me)
-        row = _apply_in(session, me, doc, code, start, end)
+        with recorded(session, me.name, "apply", "coding") as action:
+            row = _apply_in(session, me, doc, code, start, end)
+            action.entity_id = row.id
+            action.info = {
+                "description": f"applied {code.name} to {doc.name} ({start}-{end})",
+                "document_id": doc.id,
+            }
         return load_coding_view(session, row, doc, me)
 
 
@@ -68,13 +61,28 @@ def remove_coding(store: Store, *, coder: str, coding_id: int) -> None:
     with store.write() as session:
         me = require_coder(session, coder)
         row = own_coding(session, me, coding_id)
-        memos = list(session.scalars(select(Memo).where(Memo.coding_id == row.id)))
-        before = coding_snapshot(row) | {"memos": [{"id": m.id, **memo_snapshot(m)} for m in memos]}
-        record(session, me.name, "remove", "coding", row.id, before, None)
-        for memo in memos:
-            session.delete(memo)
-        session.flush()
-        session.delete(row)
+        doc = document_by_id(session, row.document_id)
+        with recorded(session, me.name, "remove", "coding", row.id) as action:
+            action.info = {
+                "description": f"removed a coding from {doc.name} ({row.start}-{row.end})",
+                "document_id": doc.id,
+            }
+            # What the database's foreign keys would do on their own, done here so that the
+            # changeset sees it and undo puts it back.
+            for memo in session.scalars(select(Memo).where(Memo.coding_id == row.id)):
+                session.delete(memo)
+            for source in session.scalars(
+                select(ConsensusSource).where(
+                    (ConsensusSource.coding_id == row.id)
+                    | (ConsensusSource.source_coding_id == row.id)
+                )
+            ):
+                if source.coding_id == row.id:
+                    session.delete(source)
+                else:
+                    source.source_coding_id = None
+            session.flush()
+            session.delete(row)
 
 
 def adjust_coding(store: Store, *, coder: str, coding_id: int, start: int, end: int) -> CodingView:
@@ -85,14 +93,18 @@ def adjust_coding(store: Store, *, coder: str, coding_id: int, start: int, end: 
         doc = document_by_id(session, row.document_id)
         if not (0 <= start < end <= doc.length):
             raise InputError(f"{start}-{end}", f"span is outside document {doc.name!r}")
-        before = coding_snapshot(row)
-        row.start, row.end = start, end
-        try:
-            with session.begin_nested():
-                session.flush()
-        except IntegrityError:
-            raise ConflictError("the same code already covers exactly that text") from None
-        record(session, me.name, "adjust", "coding", row.id, before, coding_snapshot(row))
+        with recorded(session, me.name, "adjust", "coding", row.id) as action:
+            action.info = {
+                "description": f"moved a coding in {doc.name} from {row.start}-{row.end} "
+                f"to {start}-{end}",
+                "document_id": doc.id,
+            }
+            row.start, row.end = start, end
+            try:
+                with session.begin_nested():
+                    session.flush()
+            except IntegrityError:
+                raise ConflictError("the same code already covers exactly that text") from None
         return load_coding_view(session, row, doc, me)
 
 
@@ -107,12 +119,23 @@ def create_code_from_selection(
     definition: str = "",
     parent_id: int | None = None,
 ) -> tuple[CodeView, CodingView]:
-    """Inductive coding: a new code (private while blind) applied to the selection at once."""
+    """Inductive coding: a new code (private while blind) applied to the selection at once.
+
+    One action, so one undo takes back both the code and its coding.
+    """
     with store.write() as session:
         me = require_coder(session, coder)
         doc = document_by_id(session, document_id)
-        code = add_code_in(
-            session, actor=me.name, name=name, parent_id=parent_id, definition=definition
-        )
-        coding = _apply_in(session, me, doc, code, start, end, new_code=True)
+        with recorded(session, me.name, "create", "code") as action:
+            code = add_code_in(
+                session, actor=me.name, name=name, parent_id=parent_id, definition=definition
+            )
+            coding = _apply_in(session, me, doc, code, start, end)
+            action.entity_id = code.id
+            action.info = {
+                "name": code.name,
+                "description": f"made code {code.name} and applied it to {doc.name} "
+                f"({start}-{end})",
+                "document_id": doc.id,
+            }
         return code_view(session, code), load_coding_view(session, coding, doc, me)

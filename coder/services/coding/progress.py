@@ -62,7 +62,7 @@ def document_progress(
         ]
 
 
-def _coded_sentences(coder_id: int) -> Select:
+def _coded_sentences(coder_id: int) -> Select[int, int]:
     """Per document, how many sentences this coder's codings overlap.
 
     Sentences do not overlap, so the first sentence a coding can touch is the last one that

@@ -15,6 +15,7 @@ from coder.errors import CoderError
 from coder.services.codebook import edit as codebook_edit
 from coder.services.codebook import themes
 from coder.services.codebook.codes import coding_counts, list_codes
+from coder.services.undo import undo_latest
 from coder.tui.commands import Command, bindings
 from coder.tui.context import ScreenContext
 from coder.tui.messages import CodebookChanged
@@ -212,8 +213,8 @@ class CodebookScreen(Screen[None]):
 
         def run() -> tuple[str, int | None]:
             # Merges and groups too: whichever of the coder's undoable actions came last.
-            result = themes.undo_latest(ctx.store, actor=ctx.coder)
-            return ("Nothing to undo" if result is None else f"Undone: {result}"), None
+            result = undo_latest(ctx.store, actor=ctx.coder)
+            return ("Nothing to undo" if result is None else result.description), None
 
         self._attempt(run)
 

@@ -26,7 +26,7 @@ from coder.services.coding.edits import (
 )
 from coder.services.coding.memos import get_memo, set_memo
 from coder.services.coding.status import is_done, set_done
-from coder.services.undo import undo_last
+from coder.services.undo import undo_latest
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import CodingsChanged
 from coder.tui.screens.coding_layout import CodingLayout
@@ -351,14 +351,14 @@ class CodingScreen(CodingLayout):
         ctx = self.context
 
         def run() -> str:
-            result = undo_last(ctx.store, coder=ctx.coder)
+            result = undo_latest(ctx.store, actor=ctx.coder)
             if result is None:
                 return "Nothing to undo"
             if result.entity == "code":
                 self.reload_codes()
             if result.entity == "document":
                 self.done = is_done(ctx.store, coder=ctx.coder, document_id=self.document_id)
-            return f"Undone: {result.description}"
+            return result.description
 
         self._attempt(run)
 

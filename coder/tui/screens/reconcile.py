@@ -24,9 +24,9 @@ from coder.domain.documents import UnitKind
 from coder.domain.reconcile import DEFAULT_CONSENSUS, Order, ReconcileItem, ReconcileQueue
 from coder.errors import CoderError
 from coder.services.codebook.codes import list_codes
-from coder.services.codebook.themes import undo_last_operation
 from coder.services.reconcile.decisions import auto_accept, decide
 from coder.services.reconcile.queue import item_context, load_queue
+from coder.services.undo import undo_latest
 from coder.tui.commands import Command, bindings
 from coder.tui.context import ScreenContext
 from coder.tui.screens.dialogs import MemoDialog
@@ -291,7 +291,7 @@ class ReconcileScreen(Screen[None]):
 
     def action_undo(self) -> None:
         try:
-            result = undo_last_operation(self.context.store, actor=self.context.coder)
+            result = undo_latest(self.context.store, actor=self.context.coder)
         except CoderError as exc:
             self.notify(str(exc), severity="error", timeout=6)
             return
