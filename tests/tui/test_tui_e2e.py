@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from tui_project import build_project
 
 from coder.services.coding.codings import list_codings
 from coder.services.project.lifecycle import create_project, open_project
+from tests.factories import tui_project
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -41,7 +41,7 @@ def _wait_for(session: str, text: str, timeout: float = 60) -> str:
 def build_file_project(path: Path) -> None:
     store = create_project(path)
     try:
-        build_project(store)
+        tui_project(store)
     finally:
         store.dispose()
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from textual.widgets import Input, OptionList
 
 from coder.db.engine import Store
-from coder.services.coding.codings import apply_code
 from coder.tui.app import make_app
 from coder.tui.screens.export import ExportDialog
+from tests.factories import code_named
 
 SIZE = (100, 30)
 
@@ -37,10 +37,10 @@ async def _export(project: Store, fmt: str, target: Path) -> None:
 async def test_codings_export_from_the_tui_shows_only_my_work_when_blind(
     project: Store, tmp_path: Path
 ) -> None:
-    apply_code(
+    code_named(
         project, coder="alice", document="interview-01", start=0, end=12, code="Motives/Credibility"
     )
-    apply_code(project, coder="bob", document="interview-01", start=0, end=12, code="Barriers")
+    code_named(project, coder="bob", document="interview-01", start=0, end=12, code="Barriers")
     target = tmp_path / "out" / "codings.csv"
     await _export(project, "codings-csv", target)
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
