@@ -20,6 +20,12 @@ class FormatProblem(Exception):
         self.line = line
 
 
+def one_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type name when it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 # UTF-32 first: the UTF-32-LE byte-order mark begins with the UTF-16-LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from coder.domain.documents import AttributeValue
-from coder.io._common import FormatProblem
+from coder.io._common import FormatProblem, one_line
 from coder.io.normalise import strip_control_characters
 
 Progress = Callable[[int, int], None] | None
@@ -38,7 +38,7 @@ def read_docx_text(path: Path) -> tuple[str, dict[str, AttributeValue]]:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many types for damaged packages
-        raise FormatProblem(f"corrupt .docx: {_one_line(exc)}") from exc
+        raise FormatProblem(f"corrupt .docx: {one_line(exc)}") from exc
     paragraphs = [p for p in _docx_blocks(document.element.body, document) if p.strip()]
     attributes: dict[str, AttributeValue] = {}
     props = document.core_properties
@@ -106,18 +106,18 @@ def _read_pdf_text(path: Path, progress: Progress) -> tuple[str, dict[str, Attri
     except FormatProblem:
         raise
     except DependencyError as exc:
-        raise FormatProblem(f"encrypted PDF that cannot be opened: {_one_line(exc)}") from exc
+        raise FormatProblem(f"encrypted PDF that cannot be opened: {one_line(exc)}") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise FormatProblem(f"corrupt PDF: {_one_line(exc)}") from exc
+        raise FormatProblem(f"corrupt PDF: {one_line(exc)}") from exc
     except NotImplementedError as exc:
-        raise FormatProblem(f"unsupported PDF: {_one_line(exc)}") from exc
+        raise FormatProblem(f"unsupported PDF: {one_line(exc)}") from exc
 
     texts: list[str] = []
     for number, page in enumerate(pages, start=1):
         try:
             raw = page.extract_text() or ""
         except Exception as exc:  # a damaged content stream can fail in many ways
-            raise FormatProblem(f"corrupt PDF: page {number}: {_one_line(exc)}") from exc
+            raise FormatProblem(f"corrupt PDF: page {number}: {one_line(exc)}") from exc
         # Form feeds and stray control bytes are artefacts of extraction, not binary content.
         page_text = strip_control_characters(raw.replace("\r\n", "\n").replace("\r", "\n"))
         if page_text.strip():
@@ -131,8 +131,3 @@ def _read_pdf_text(path: Path, progress: Progress) -> tuple[str, dict[str, Attri
     if metadata is not None and metadata.title and str(metadata.title).strip():
         attributes["title"] = str(metadata.title).strip()
     return "\n\n".join(texts), attributes
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from coder.domain.documents import AttributeValue
-from coder.io._common import FormatProblem, decode_text, normalise, require_text
+from coder.io._common import FormatProblem, decode_text, normalise, one_line, require_text
 
 Progress = Callable[[int, int], None] | None
 
@@ -89,7 +89,7 @@ def read_xlsx_table(path: Path, text_column: str | None, progress: Progress) -> 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for damaged files
-        raise FormatProblem(f"corrupt .xlsx workbook: {_one_line(exc)}") from exc
+        raise FormatProblem(f"corrupt .xlsx workbook: {one_line(exc)}") from exc
     try:
         sheet = workbook.worksheets[0]
         values = [
@@ -98,7 +98,7 @@ def read_xlsx_table(path: Path, text_column: str | None, progress: Progress) -> 
             if any(v is not None and str(v).strip() for v in row)
         ]
     except Exception as exc:
-        raise FormatProblem(f"corrupt .xlsx workbook: {_one_line(exc)}") from exc
+        raise FormatProblem(f"corrupt .xlsx workbook: {one_line(exc)}") from exc
     finally:
         workbook.close()
     if not values:
@@ -205,8 +205,3 @@ def _as_date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,7 +1,8 @@
 """python-docx helpers for the paper documents: a plain academic look, fixed metadata.
 
 Tables use the built-in "Table Grid" style with a shaded, bold header row that repeats on
-every page, so a long quote table still reads when printed.
+every page, so a long quote table still reads when printed. python-docx is imported inside
+the functions: it takes a noticeable time to import and only a Word export needs it.
 """
 
 from __future__ import annotations

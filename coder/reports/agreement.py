@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from coder.domain.agreement import AgreementReport
+from coder.reports._html import render_html
 from coder.reports._json import render_json, report_dict
+from coder.reports._markdown import render_markdown
 from coder.reports._methods import methods_paragraph
+from coder.reports._tabular import render_csv, render_xlsx
 from coder.reports._terminal import agreement_renderables, render_table
 
 __all__ = [
@@ -26,31 +29,25 @@ __all__ = [
 ]
 
 
-def _renderers() -> dict[str, Callable[[AgreementReport], str | bytes]]:
-    from coder.reports._html import render_html
-    from coder.reports._markdown import render_markdown
-    from coder.reports._tabular import render_csv, render_xlsx
-
-    return {
-        "table": render_table,
-        "md": render_markdown,
-        "html": render_html,
-        "csv": render_csv,
-        "xlsx": render_xlsx,
-        "json": render_json,
-    }
+_RENDERERS: dict[str, Callable[[AgreementReport], str | bytes]] = {
+    "table": render_table,
+    "md": render_markdown,
+    "html": render_html,
+    "csv": render_csv,
+    "xlsx": render_xlsx,
+    "json": render_json,
+}
 
 
 def supported_report_formats() -> tuple[str, ...]:
     """Format names ``render_agreement`` accepts, in the order the CLI lists them."""
-    return ("table", "md", "html", "csv", "xlsx", "json")
+    return tuple(_RENDERERS)
 
 
 def render_agreement(report: AgreementReport, fmt: str) -> str | bytes:
     """The report in format ``fmt``: text for table/md/html/csv/json, bytes for xlsx."""
-    renderers = _renderers()
-    if fmt not in renderers:
+    if fmt not in _RENDERERS:
         raise ValueError(
             f"unknown report format {fmt!r} (choose {', '.join(supported_report_formats())})"
         )
-    return renderers[fmt](report)
+    return _RENDERERS[fmt](report)

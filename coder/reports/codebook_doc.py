@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from coder.domain.codebook import CodeDef
 from coder.domain.exports import CodebookDocument, Quote
 from coder.io.codebook import render_codebook
+from coder.reports._docx import (
+    add_note,
+    add_table,
+    document_bytes,
+    new_document,
+    shade,
+    usable_width_cm,
+)
 from coder.reports.html import render_page
 from coder.reports.xlsx import Styled, new_workbook, workbook_bytes, write_table
 
@@ -65,15 +73,6 @@ def _fields(code: CodeDef) -> list[tuple[str, str]]:
 def render_codebook_docx(doc: CodebookDocument) -> bytes:
     """Title, intro line, a heading per code (themes at level 1) and a table of its fields."""
     from docx.shared import Pt, RGBColor
-
-    from coder.reports._docx import (
-        add_note,
-        add_table,
-        document_bytes,
-        new_document,
-        shade,
-        usable_width_cm,
-    )
 
     document = new_document(doc.codebook.name)
     if doc.codebook.description:

@@ -12,6 +12,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from markupsafe import Markup
+
 
 @cache
 def _environment() -> Any:
@@ -35,17 +37,13 @@ def stylesheet() -> str:
     return resources.files("coder.reports").joinpath("templates", "page.css").read_text("utf-8")
 
 
-def markup(html: str) -> Any:
+def markup(html: str) -> Markup:
     """Trusted, already escaped HTML (a chart) that a template prints as it is."""
-    from markupsafe import Markup
-
     return Markup(html)
 
 
 def render_page(template: str, *, title: str, main_class: str = "", **context: object) -> str:
     """The page ``templates/<template>`` rendered with ``context``: a whole HTML document."""
-    from markupsafe import Markup
-
     return str(
         _environment()
         .get_template(template)

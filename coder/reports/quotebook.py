@@ -13,6 +13,13 @@ import csv
 import io
 
 from coder.domain.exports import QuoteBook
+from coder.reports._docx import (
+    add_note,
+    add_table,
+    document_bytes,
+    new_document,
+    usable_width_cm,
+)
 from coder.reports.xlsx import new_workbook, workbook_bytes, write_table
 
 
@@ -109,13 +116,6 @@ def render_quotes_xlsx(book: QuoteBook) -> bytes:
 
 def render_quotes_docx(book: QuoteBook) -> bytes:
     """Title, a line on what is shown, a heading per theme and a captioned table per code."""
-    from coder.reports._docx import (
-        add_note,
-        add_table,
-        document_bytes,
-        new_document,
-        usable_width_cm,
-    )
 
     document = new_document(book.title)
     document.add_paragraph(book.intro())
