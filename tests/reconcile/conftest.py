@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from reconcile_project import build
 
 from coder.db.engine import Store
+from tests.factories import reconcile_project
 
 
 @pytest.fixture
 def built(store: Store) -> dict[str, Any]:
-    return build(store)
+    return reconcile_project(store)
 
 
 @pytest.fixture
