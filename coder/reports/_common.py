@@ -46,6 +46,11 @@ class Flag(Enum):
         """Marker and word, so the flag never depends on colour alone."""
         return f"{self.marker} {self.word}".strip()
 
+    @property
+    def css_class(self) -> str:
+        """The class the HTML page and its chart style the flag by."""
+        return "undefined" if self is Flag.UNDEFINED else self.word
+
 
 def flag_for(coefficient: Coefficient | None) -> Flag:
     """The flag of a reliability coefficient (alpha, or unitized alpha at span level)."""

@@ -26,17 +26,10 @@ from coder.reports._methods import methods_paragraph, references
 from coder.reports._svg import chart_svg
 from coder.reports.html import markup, render_page
 
-_FLAG_CLASS = {
-    Flag.LOW: "low",
-    Flag.TENTATIVE: "tentative",
-    Flag.RELIABLE: "ok",
-    Flag.UNDEFINED: "undefined",
-}
-
 
 def _row_class(table: DisplayTable, row: int) -> str:
     flag = table.flags[row] if row < len(table.flags) else None
-    return f"flag-{_FLAG_CLASS[flag]}" if flag is not None else ""
+    return f"flag-{flag.css_class}" if flag is not None else ""
 
 
 def _cell_classes(table: DisplayTable, column: int, cell: str) -> str:

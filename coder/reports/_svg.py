@@ -29,13 +29,6 @@ TOP = 46
 BOTTOM = 34
 LABEL_CHARS = 44
 
-_FLAG_CLASS = {
-    Flag.LOW: "low",
-    Flag.TENTATIVE: "tentative",
-    Flag.RELIABLE: "ok",
-    Flag.UNDEFINED: "undefined",
-}
-
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else "…" + text[-(n - 1) :]
@@ -123,7 +116,7 @@ def chart_svg(report: AgreementReport, *, chart_id: str = "chart") -> str:
     )
     for row, (name, value, ci, flag) in enumerate(points):
         cy = TOP + ROW * row + ROW / 2
-        css = _FLAG_CLASS[flag]
+        css = flag.css_class
         out.append(f'<g class="code flag-{css}" data-code="{escape(name)}">')
         out.append(f"<title>{escape(name)}</title>")
         if row % 2 == 0:
