@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from coder.db.models import Code, Memo
@@ -222,3 +223,20 @@ async def test_view_after_in_memory_updates_equals_database(project):
         assert sorted((m.id, m.start, m.end) for m in text.marks) == sorted(
             (c.id, c.start, c.end) for c in stored
         )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="coding.edits.apply_code reads code.name after the failed flush rolled the "
+    "transaction back (PendingRollbackError, not ConflictError): the app crashes",
+)
+async def test_the_same_key_twice_is_refused_and_the_app_stays(project):
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_first(pilot)
+        await pilot.press("1", "1")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        shown = [(n.severity, n.message) for n in pilot.app._notifications]
+        assert shown == [("error", "this text is already coded with 'Need for evidence'")]
+    assert _codings(project) == [(0, 43, "Motives/Need for evidence")]
