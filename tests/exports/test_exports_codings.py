@@ -24,7 +24,7 @@ from coder.services.exports.formats import render_export
 from coder.services.project.coders import add_coder, list_coders
 from coder.services.project.lifecycle import create_project
 from tests.dbdump import dump
-from tests.exports.conftest import TEXTS, base_project
+from tests.factories import PAPER_TEXTS, paper_documents
 from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -45,7 +45,7 @@ def _comparable(store: Store) -> list[tuple[object, ...]]:
 def target(tmp_path: Path) -> Store:
     """A second project with the same documents, codebook and coders, and no codings."""
     store = create_project(f"sqlite:///{tmp_path / 'target.db'}", name="target")
-    base_project(store)
+    paper_documents(store)
     yield store
     store.dispose()
 
@@ -121,7 +121,7 @@ def test_import_creates_coders_and_codes(target: Store, tmp_path: Path) -> None:
 
 HEADER = "document,start,end,code,coder,memo,text\n"
 GOOD = "interview-01,0,10,Motives/Impact,alice,,We partner\n"
-LONG = len(TEXTS["interview-01"])
+LONG = len(PAPER_TEXTS["interview-01"])
 
 # (file name, content, expected part of the message)
 BAD: list[tuple[str, bytes, str]] = [

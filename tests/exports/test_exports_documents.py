@@ -19,7 +19,7 @@ from coder.db.engine import Store
 from coder.domain.exports import ExportOptions, clean_quote
 from coder.errors import UsageError
 from coder.services.exports.formats import export_formats, render_export
-from tests.exports.conftest import TEXTS
+from tests.factories import PAPER_TEXTS, code_named
 from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -233,9 +233,9 @@ def test_quotes_clean_and_cut() -> None:
         28,
         False,
     )
-    quote, length, cut = clean_quote(TEXTS["report-03"], 120)
-    assert cut and length == len(TEXTS["report-03"]) and len(quote) <= 120
-    assert quote.endswith("…") and TEXTS["report-03"].startswith(quote[:-1])
+    quote, length, cut = clean_quote(PAPER_TEXTS["report-03"], 120)
+    assert cut and length == len(PAPER_TEXTS["report-03"]) and len(quote) <= 120
+    assert quote.endswith("…") and PAPER_TEXTS["report-03"].startswith(quote[:-1])
     assert not quote[:-1].endswith(" ")
 
 
@@ -298,10 +298,8 @@ def test_matrix_rollup_counts_themes(consensus_project: Store) -> None:
 
 
 def test_matrix_counts_a_passage_once_per_row(consensus_project: Store) -> None:
-    from coder.services.coding.codings import apply_code
-
-    start = TEXTS["interview-02"].index("Researchers wanted rigour.")
-    apply_code(
+    start = PAPER_TEXTS["interview-02"].index("Researchers wanted rigour.")
+    code_named(
         consensus_project,
         coder="consensus",
         document="interview-02",
