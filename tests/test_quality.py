@@ -117,7 +117,8 @@ def test_no_import_cycle_among_coders_modules() -> None:
     """No two modules of coder import each other, directly or round a loop (function-local
     imports count; imports only for type checking do not, as in import-linter)."""
     graph = grimp.build_graph("coder", exclude_type_checking_imports=True, cache_dir=None)
-    assert import_cycles(graph) == []
+    cycles = import_cycles(graph)
+    assert cycles == [], "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
 
 
 def private_imports(path: Path) -> Iterator[str]:
@@ -157,7 +158,7 @@ def test_no_private_name_crosses_a_module() -> None:
         for path in sorted((REPO / "coder").rglob("*.py"))
         for where in private_imports(path)
     ]
-    assert found == []
+    assert found == [], "private imports across modules:\n" + "\n".join(found)
 
 
 def test_no_file_under_coder_is_too_long() -> None:
@@ -165,4 +166,5 @@ def test_no_file_under_coder_is_too_long() -> None:
         str(path.relative_to(REPO)): len(path.read_text(encoding="utf-8").splitlines())
         for path in (REPO / "coder").rglob("*.py")
     }
-    assert {name: n for name, n in lengths.items() if n > MAX_LINES} == {}
+    too_long = {name: n for name, n in lengths.items() if n > MAX_LINES}
+    assert too_long == {}, f"files over {MAX_LINES} lines: {too_long}"
