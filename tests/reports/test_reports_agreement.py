@@ -12,7 +12,6 @@ import re
 import pytest
 from lxml import html as lxml_html
 from openpyxl import load_workbook
-from reports_fixture import CODE_PATHS, CODERS, DOCUMENTS, build_report
 
 from coder.domain.codebook import CodePath
 from coder.reports.agreement import (
@@ -21,18 +20,19 @@ from coder.reports.agreement import (
     render_agreement,
     supported_report_formats,
 )
+from tests.factories import REPORT_CODE_PATHS, REPORT_CODERS, REPORT_DOCUMENTS, agreement_report
 
 LEVELS = [("unit", 2), ("unit", 3), ("character", 2), ("span", 2)]
 
 
 def _text(fmt: str, level: str = "unit", n_coders: int = 2) -> str:
-    rendered = render_agreement(build_report(level, n_coders), fmt)
+    rendered = render_agreement(agreement_report(level, n_coders), fmt)
     assert isinstance(rendered, str)
     return rendered
 
 
 def test_supported_formats_all_render() -> None:
-    report = build_report()
+    report = agreement_report()
     assert supported_report_formats() == ("table", "md", "html", "csv", "xlsx", "json")
     for fmt in supported_report_formats():
         assert render_agreement(report, fmt)
@@ -40,7 +40,7 @@ def test_supported_formats_all_render() -> None:
 
 def test_unknown_format_is_refused_with_the_choices() -> None:
     with pytest.raises(ValueError, match=r"unknown report format 'pdf'.*table, md, html"):
-        render_agreement(build_report(), "pdf")
+        render_agreement(agreement_report(), "pdf")
 
 
 # ---------------------------------------------------------------- undefined values, never "nan"
@@ -55,7 +55,7 @@ def test_no_format_ever_prints_nan(level: str, n_coders: int, fmt: str) -> None:
 
 
 def test_unused_code_is_undefined_with_its_reason_in_every_text_format() -> None:
-    report = build_report()
+    report = agreement_report()
     theme = report.result.per_code[0]
     assert theme.alpha is not None and theme.alpha.reason == "no variation"
     assert "(1) undefined: no variation" in _text("table")
@@ -69,12 +69,12 @@ def test_unused_code_is_undefined_with_its_reason_in_every_text_format() -> None
 
 def test_csv_leaves_undefined_empty_and_gives_the_reason() -> None:
     rows = list(csv.DictReader(io.StringIO(_text("csv"))))
-    assert [r["code"] for r in rows] == [str(p) for p in CODE_PATHS]
+    assert [r["code"] for r in rows] == [str(p) for p in REPORT_CODE_PATHS]
     theme, sub_a = rows[0], rows[1]
     assert theme["alpha"] == "" and theme["alpha_reason"] == "no variation"
     assert theme["kappa"] == "" and theme["kappa_reason"] == "no variation"
     assert theme["flag"] == "n/a"
-    report = build_report()
+    report = agreement_report()
     code = report.result.per_code[1]
     assert code.alpha is not None and code.alpha_ci is not None
     # Numbers are unformatted: they round-trip exactly.
@@ -85,12 +85,12 @@ def test_csv_leaves_undefined_empty_and_gives_the_reason() -> None:
 
 
 def test_json_carries_every_figure_with_null_for_undefined() -> None:
-    report = build_report()
+    report = agreement_report()
     data = json.loads(_text("json"))
     assert data["project"] == "fixture"
     assert data["generated_at"] == "2025-03-14T09:26:53+00:00"
-    assert data["documents"] == list(DOCUMENTS)
-    assert data["code_paths"] == [str(p) for p in CODE_PATHS]
+    assert data["documents"] == list(REPORT_DOCUMENTS)
+    assert data["code_paths"] == [str(p) for p in REPORT_CODE_PATHS]
     assert data["codings_per_coder"] == {"ana": 9, "ben": 8}
     assert data["excluded"] == list(report.excluded)
     assert data["request"]["coders"] == ["ana", "ben"]
@@ -131,7 +131,7 @@ def test_terminal_renderables_print_in_colour_on_a_terminal() -> None:
     from rich.console import Console
 
     console = Console(file=io.StringIO(), width=100, force_terminal=True, color_system="standard")
-    for renderable in agreement_renderables(build_report()):
+    for renderable in agreement_renderables(agreement_report()):
         console.print(renderable)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     assert "\x1b[" in out  # colour codes...
@@ -156,7 +156,7 @@ def test_character_level_shows_the_nvivo_caveat() -> None:
 
 
 def test_methods_paragraph_states_what_was_done_and_found() -> None:
-    report = build_report()
+    report = agreement_report()
     text = methods_paragraph(report)
     assert "Two coders (ana and ben)" in text
     assert "2 documents (13 sentences)" in text
@@ -175,24 +175,24 @@ def test_methods_paragraph_states_what_was_done_and_found() -> None:
 
 
 def test_methods_paragraph_without_ci_says_so() -> None:
-    text = methods_paragraph(build_report(ci=False))
+    text = methods_paragraph(agreement_report(ci=False))
     assert "No confidence intervals were computed." in text
     assert "bootstrap" not in text
 
 
 def test_methods_paragraph_other_levels_and_coders() -> None:
-    character = methods_paragraph(build_report("character"))
+    character = methods_paragraph(agreement_report("character"))
     assert "NVivo" in character and "160 characters" in character
     assert "not independent units" in character
-    span = methods_paragraph(build_report("span"))
+    span = methods_paragraph(agreement_report("span"))
     assert "Krippendorff's alpha for unitizing" in span and "1995" in span
-    three = methods_paragraph(build_report("unit", 3))
+    three = methods_paragraph(agreement_report("unit", 3))
     assert "Three coders (ana, ben and cleo)" in three
     assert "Fleiss' kappa (Fleiss, 1971)" in three
 
 
 def test_methods_paragraph_with_nothing_excluded() -> None:
-    text = methods_paragraph(build_report(excluded=()))
+    text = methods_paragraph(agreement_report(excluded=()))
     assert text.endswith("Nothing in the selection was excluded.")
 
 
@@ -210,7 +210,7 @@ def _chart(level: str = "unit", n_coders: int = 2):  # type: ignore[no-untyped-d
 def test_html_chart_has_a_whisker_per_defined_code_and_reference_lines(
     level: str, n_coders: int
 ) -> None:
-    report = build_report(level, n_coders)
+    report = agreement_report(level, n_coders)
     page, svg = _chart(level, n_coders)
     whiskers = svg.xpath(".//*[local-name()='line'][@class='ci']")
     points = svg.xpath(".//*[local-name()='circle'][@class='point']")
@@ -263,14 +263,14 @@ def test_html_is_self_contained_with_all_sections() -> None:
         assert page.xpath(f"//section[@id='{section}']"), section
     assert page.xpath("//title")[0].text == "Inter-coder agreement: fixture"
     methods = page.xpath("//section[@id='methods']/p")[0].text_content()
-    assert methods == methods_paragraph(build_report("unit", 3))
+    assert methods == methods_paragraph(agreement_report("unit", 3))
     header = page.xpath("//header")[0].text_content()
     for expected in ("ana", "ben", "cleo", "sentences", "2025-03-14 09:26 UTC"):
         assert expected in header
 
 
 def test_html_confusion_table_counts_match_the_result() -> None:
-    report = build_report()
+    report = agreement_report()
     page = lxml_html.fromstring(_text("html"))
     table = page.xpath("//table[@class='confusion']")[0]
     body = table.xpath("./tbody/tr")
@@ -289,13 +289,13 @@ def test_html_confusion_table_counts_match_the_result() -> None:
 
 
 def _workbook(level: str = "unit", n_coders: int = 2):  # type: ignore[no-untyped-def]
-    data = render_agreement(build_report(level, n_coders), "xlsx")
+    data = render_agreement(agreement_report(level, n_coders), "xlsx")
     assert isinstance(data, bytes)
     return load_workbook(io.BytesIO(data))
 
 
 def test_xlsx_sheets_headers_and_numbers() -> None:
-    report = build_report()
+    report = agreement_report()
     wb = _workbook()
     assert wb.sheetnames == [
         "Per code", "Overall", "Per document", "Confusion", "Disagreements", "Method",
@@ -306,7 +306,7 @@ def test_xlsx_sheets_headers_and_numbers() -> None:
     assert ws.freeze_panes == "B2"
     column = {h: i for i, h in enumerate(headers)}
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert [r[0] for r in rows] == [str(p) for p in CODE_PATHS]
+    assert [r[0] for r in rows] == [str(p) for p in REPORT_CODE_PATHS]
     theme, sub_a = rows[0], rows[1]
     assert theme[column["alpha"]] is None
     assert theme[column["alpha_reason"]] == "no variation"
@@ -319,15 +319,15 @@ def test_xlsx_sheets_headers_and_numbers() -> None:
 
 
 def test_xlsx_disagreements_and_method() -> None:
-    report = build_report()
+    report = agreement_report()
     wb = _workbook()
     ws = wb["Disagreements"]
     assert [c.value for c in ws[1]] == ["document", "start", "end", "codes_ana", "codes_ben"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(report.result.disagreements or [])
     first = next(iter(report.result.disagreements or []))
-    assert rows[0][:3] == (DOCUMENTS[first.doc], first.start, first.end)
-    names = [str(p) for p in CODE_PATHS]
+    assert rows[0][:3] == (REPORT_DOCUMENTS[first.doc], first.start, first.end)
+    names = [str(p) for p in REPORT_CODE_PATHS]
     assert rows[0][3] == ("; ".join(names[k] for k in first.codes[0]) or None)
     method = {r[0]: r[1] for r in wb["Method"].iter_rows(min_row=2, values_only=True)}
     assert method["methods paragraph"] == methods_paragraph(report)
@@ -339,7 +339,9 @@ def test_xlsx_pairs_sheet_only_for_more_than_two_coders() -> None:
     wb = _workbook("unit", 3)
     rows = list(wb["Pairs"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1]) for r in rows] == [
-        (CODERS[0], CODERS[1]), (CODERS[0], CODERS[2]), (CODERS[1], CODERS[2]),
+        (REPORT_CODERS[0], REPORT_CODERS[1]),
+        (REPORT_CODERS[0], REPORT_CODERS[2]),
+        (REPORT_CODERS[1], REPORT_CODERS[2]),
     ]  # fmt: skip
     assert all(isinstance(r[2], float) and not math.isnan(r[2]) for r in rows)
 
@@ -357,7 +359,7 @@ def test_xlsx_span_level_has_no_unit_tables() -> None:
 @pytest.mark.parametrize("n_coders", [2, 3])
 def test_json_disagreements_match_the_tables_own_records(n_coders: int) -> None:
     """The report reads the disagreement arrays itself (for speed); it must agree with them."""
-    report = build_report("unit", n_coders)
+    report = agreement_report("unit", n_coders)
     assert report.result.disagreements is not None
     data = json.loads(render_agreement(report, "json"))  # type: ignore[arg-type]
     expected = report.result.disagreements.to_dict()
@@ -365,7 +367,7 @@ def test_json_disagreements_match_the_tables_own_records(n_coders: int) -> None:
 
 
 def test_long_code_paths_break_after_a_slash_within_100_columns() -> None:
-    report = build_report("unit", 3)
+    report = agreement_report("unit", 3)
     long_paths = tuple(
         CodePath(("Partnership outcomes", "Relational", f"Long descriptive sub-code name {i}"))
         for i in range(len(report.code_paths))

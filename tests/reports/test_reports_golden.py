@@ -7,11 +7,15 @@ byte is reproducible. After a deliberate change, regenerate with
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from reports_fixture import GOLDEN, build_report
 
 from coder.reports.agreement import render_agreement
+from tests.factories import agreement_report
 from tests.golden import assert_golden
+
+GOLDEN = Path(__file__).parent / "golden"
 
 CASES = [
     ("unit", 2, "table", "unit2.table.txt"),
@@ -31,7 +35,7 @@ CASES = [
 
 @pytest.mark.parametrize(("level", "n_coders", "fmt", "golden"), CASES)
 def test_report_matches_golden_file(level: str, n_coders: int, fmt: str, golden: str) -> None:
-    rendered = render_agreement(build_report(level, n_coders), fmt)
+    rendered = render_agreement(agreement_report(level, n_coders), fmt)
     assert isinstance(rendered, str)
     assert_golden(GOLDEN / golden, rendered)
 
