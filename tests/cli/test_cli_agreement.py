@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from coder.cli.main import run
-from coder.services.coding.codings import apply_code
 from coder.services.project.lifecycle import open_project
+from tests.factories import code_named
 
 BOOK = """\
 codes:
@@ -37,7 +37,7 @@ def project(empty_db_url: str, tmp_path: Path) -> str:
         ("ann", 42, 60, "Funding"),
         ("ben", 0, 19, "Funding"),
     ]:
-        apply_code(store, coder=coder, document="a", start=start, end=end, code=code)
+        code_named(store, coder=coder, document="a", start=start, end=end, code=code)
     store.dispose()
     return empty_db_url
 

@@ -12,6 +12,7 @@ import pytest
 from coder.cli.main import run
 from coder.services.project.lifecycle import open_project
 from tests.dbdump import dump
+from tests.factories import code_named
 
 BOOK = """\
 codebook: CLI test
@@ -57,10 +58,8 @@ def test_docs_list_formats(project: str, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_codes_and_codings_listings(project: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from coder.services.coding.codings import apply_code
-
     store = open_project(project)
-    apply_code(
+    code_named(
         store,
         coder="alice",
         document="a",
@@ -144,10 +143,9 @@ def test_project_from_environment(project: str, monkeypatch, capsys) -> None:  #
 
 def test_notebook_api_dataframes(project: str) -> None:
     import coder
-    from coder.services.coding.codings import apply_code
 
     with coder.open(project) as p:
-        apply_code(p.store, coder="bob", document="a", start=0, end=19, code="Funding")
+        code_named(p.store, coder="bob", document="a", start=0, end=19, code="Funding")
         docs = p.documents()
         assert list(docs["name"]) == ["a"] and docs.loc[0, "attr_role"] == "lead"
         assert docs.loc[0, "text"].startswith("We partnered early.")
