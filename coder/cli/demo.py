@@ -24,9 +24,13 @@ def demo(
     coder: str | None = typer.Option(
         None, "--coder", "-c", help="Who codes in the TUI (default: $CODER_USER or your login)."
     ),
-    seeds: Path = typer.Option(Path("seeds"), "--seeds", help="Seed corpus folder."),
-    codebook: Path = typer.Option(
-        Path("codebooks/evidence-partnerships.yaml"), "--codebook", help="Example codebook."
+    seeds: Path | None = typer.Option(
+        None, "--seeds", help="Seed corpus folder (default: seeds/, installed with coder)."
+    ),
+    codebook: Path | None = typer.Option(
+        None,
+        "--codebook",
+        help="Example codebook (default: codebooks/evidence-partnerships.yaml, installed).",
     ),
 ) -> None:
     """Build the demo project from seeds/ and the example codebook, then open the TUI."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from coder.domain.documents import AttributeValue, DocumentDraft
@@ -43,8 +43,11 @@ _PAPERS = {
 _PAPER_YEAR = 2021
 
 
-def read_seed_corpus(folder: Path) -> list[DocumentDraft]:
+def read_seed_corpus(folder: Traversable) -> list[DocumentDraft]:
     """The twelve seed documents: the abstracts of ``000_*.txt``, then the two papers.
+
+    ``folder`` is a directory (a :class:`~pathlib.Path`, or the package data that
+    :func:`importlib.resources.files` gives for the corpus installed with coder).
 
     Abstracts are named ``abstract-NN-first-words-of-title`` and carry title, authors, doi,
     journal, publication_date (a date), year, region_category and source="abstract"; the
@@ -67,14 +70,18 @@ def read_seed_corpus(folder: Path) -> list[DocumentDraft]:
     return documents
 
 
-def _seed_file(folder: Path, prefix: str) -> Path:
-    matches = sorted(folder.glob(f"{prefix}_*.txt"))
+def _seed_file(folder: Traversable, prefix: str) -> Traversable:
+    entries = folder.iterdir() if folder.is_dir() else iter(())
+    matches = sorted(
+        (f for f in entries if f.name.startswith(f"{prefix}_") and f.name.endswith(".txt")),
+        key=lambda f: f.name,
+    )
     if not matches:
         raise InputError(str(folder), f"no seed file {prefix}_*.txt in this folder")
     return matches[0]
 
 
-def _read_abstracts(path: Path) -> list[DocumentDraft]:
+def _read_abstracts(path: Traversable) -> list[DocumentDraft]:
     try:
         text = require_text(normalise(decode_text(path.read_bytes())))
     except FormatProblem as problem:
@@ -118,7 +125,7 @@ def _read_abstracts(path: Path) -> list[DocumentDraft]:
     return documents
 
 
-def _json_record(path: Path, line: int, raw: str) -> dict[str, Any]:
+def _json_record(path: Traversable, line: int, raw: str) -> dict[str, Any]:
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -128,14 +135,14 @@ def _json_record(path: Path, line: int, raw: str) -> dict[str, Any]:
     return record
 
 
-def _text_field(path: Path, line: int, record: dict[str, Any], key: str) -> str:
+def _text_field(path: Traversable, line: int, record: dict[str, Any], key: str) -> str:
     value = record.get(key)
     if not isinstance(value, str) or not value.strip():
         raise InputError(str(path), f"metadata has no {key!r}", line=line)
     return value.strip()
 
 
-def _date(path: Path, line: int, value: object) -> dt.date:
+def _date(path: Traversable, line: int, value: object) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
@@ -149,7 +156,7 @@ def _slug(title: str, words: int = 3) -> str:
 
 
 def _draft(
-    name: str, text: str, path: Path, attributes: dict[str, AttributeValue]
+    name: str, text: str, path: Traversable, attributes: dict[str, AttributeValue]
 ) -> DocumentDraft:
     return DocumentDraft(
         name=name,

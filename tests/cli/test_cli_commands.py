@@ -155,3 +155,32 @@ def test_notebook_api_dataframes(project: str) -> None:
         assert codings[["document", "start", "end", "code", "coder"]].values.tolist() == [
             ["a", 0, 19, "Funding", "bob"]
         ]
+
+
+def test_demo_builds_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The seed corpus and the codebook ship inside the package: no seeds/ or codebooks/ in
+    the working directory is needed. A second run opens the demo; --fresh rebuilds it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CODER_USER", "newcomer")
+    assert not (tmp_path / "seeds").exists()
+    assert run(["demo", "--no-tui", "-p", "d.db"]) == 0
+    built = (
+        f"built {tmp_path / 'd.db'}: 12 documents, 34 codes, 400 codings by example-coder-A,"
+        " 342 codings by example-coder-B (example data)"
+    )
+    assert built in capsys.readouterr().out
+    store = open_project(str(tmp_path / "d.db"))
+    try:
+        assert len(dump(store)["documents"]) == 12
+    finally:
+        store.dispose()
+
+    assert run(["demo", "--no-tui", "-p", "d.db"]) == 0
+    assert f"{tmp_path / 'd.db'} exists: opening it" in capsys.readouterr().out
+
+    assert run(["demo", "--no-tui", "--fresh", "-p", "d.db"]) == 0
+    out = capsys.readouterr().out
+    assert f"kept the previous demo as {tmp_path / 'd.db'}." in out and built in out
+    assert len(list(tmp_path.glob("d.db.*.bak"))) == 1

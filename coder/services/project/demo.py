@@ -14,6 +14,8 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.resources import as_file, files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -30,6 +32,8 @@ EXAMPLE_CODERS = ("example-coder-A", "example-coder-B")
 #: How many documents the example coders code (the first N, in import order).
 EXAMPLE_DOCUMENTS = 4
 SEED = 2021
+#: The example codebook the demo codes with, one of those shipped in codebooks/.
+DEMO_CODEBOOK = "evidence-partnerships.yaml"
 
 
 @dataclass(frozen=True)
@@ -57,22 +61,37 @@ def set_aside(path: Path, now: dt.datetime | None = None) -> Path:
     return backup
 
 
+def shipped_seeds() -> Traversable:
+    """The seed corpus installed with coder (the repository's seeds/, package ``coder.seeds``)."""
+    return files("coder.seeds")
+
+
+def shipped_codebook(name: str = DEMO_CODEBOOK) -> Traversable:
+    """A codebook installed with coder (from the repository's codebooks/)."""
+    return files("coder.codebooks").joinpath(name)
+
+
 def build_demo(
     target: str,
     *,
-    seeds: Path,
-    codebook: Path,
+    seeds: Traversable | None = None,
+    codebook: Traversable | None = None,
     user: str | None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """Create the demo project at ``target`` (which must not exist yet)."""
+    """Create the demo project at ``target`` (which must not exist yet).
+
+    ``seeds`` (a folder) and ``codebook`` (a file) default to the ones installed with coder,
+    so the demo builds from any working directory.
+    """
     from coder.io.codebook import read_codebook
     from coder.io.seeds import read_seed_corpus
     from coder.text import load_pipeline, segment_drafts
 
     say = progress or (lambda _msg: None)
-    book = read_codebook(codebook)
-    drafts = read_seed_corpus(seeds)
+    with as_file(codebook or shipped_codebook()) as codebook_path:
+        book = read_codebook(codebook_path)
+    drafts = read_seed_corpus(seeds or shipped_seeds())
     store = create_project(target, name="demo", blind=True)
     try:
         say(f"segmenting {len(drafts)} seed documents")
