@@ -20,13 +20,13 @@ from coder.domain.documents import DocumentDraft
 from coder.errors import ConflictError
 from coder.io.refi import read_qdc, schema_errors
 from coder.services.codebook.codes import CodeTree, import_codebook
-from coder.services.coding.codings import apply_code
 from coder.services.documents.corpus import ImportReport, store_drafts
 from coder.services.exports.refi_export import export_refi_codebook, export_refi_project
 from coder.services.exports.refi_import import import_refi_codebook, import_refi_project
 from coder.services.project.coders import add_coder
 from coder.services.project.lifecycle import create_project
 from tests.dbdump import dump
+from tests.factories import code_named
 from tests.refi.refi_helpers import NVIVO
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -91,16 +91,16 @@ def _fill(store: Store) -> None:
     )
     grant = TEXT_A.index("The grant")
     sentence_end = TEXT_A.index("possible.") + len("possible.")
-    apply_code(store, coder="ann", document="interview 1", start=grant, end=sentence_end,
+    code_named(store, coder="ann", document="interview 1", start=grant, end=sentence_end,
                code="Why partner/Funding", memo="clear case")  # fmt: skip
-    apply_code(store, coder="ben", document="interview 1", start=grant, end=sentence_end,
+    code_named(store, coder="ben", document="interview 1", start=grant, end=sentence_end,
                code="Why partner/Funding")  # fmt: skip
-    apply_code(store, coder="ben", document="interview 1", start=grant, end=grant + 9,
+    code_named(store, coder="ben", document="interview 1", start=grant, end=grant + 9,
                code="Why partner/Funding", memo="just the word")  # fmt: skip
     staff = TEXT_A.index("We had")
-    apply_code(store, coder="ann", document="interview 1", start=staff, end=len(TEXT_A),
+    code_named(store, coder="ann", document="interview 1", start=staff, end=len(TEXT_A),
                code="Staffing")  # fmt: skip
-    apply_code(store, coder="ben", document="interview 2", start=5, end=26,
+    code_named(store, coder="ben", document="interview 2", start=5, end=26,
                code="Why partner/Impact")  # fmt: skip
     with store.write() as session:
         ann = session.scalars(select(Coder).where(Coder.name == "ann")).one()
