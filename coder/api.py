@@ -64,6 +64,7 @@ class Project:
         """One row per code: name, path in the tree, parent path, definition fields, status."""
         import pandas as pd
 
+        from coder.domain.codebook import CODE_FIELDS, code_fields
         from coder.services.codebook.codes import list_codes
 
         rows = [
@@ -72,12 +73,7 @@ class Project:
                 "path": str(c.path),
                 "parent": str(c.path.parent) if c.path.parent else None,
                 "depth": c.path.depth,
-                "definition": c.definition,
-                "inclusion": c.inclusion,
-                "exclusion": c.exclusion,
-                "example": c.example,
-                "colour": c.colour,
-                "keywords": list(c.keywords),
+                **code_fields(c),
                 "status": c.status,
                 "owner": c.owner,
             }
@@ -90,12 +86,7 @@ class Project:
                 "path",
                 "parent",
                 "depth",
-                "definition",
-                "inclusion",
-                "exclusion",
-                "example",
-                "colour",
-                "keywords",
+                *CODE_FIELDS,
                 "status",
                 "owner",
             ],

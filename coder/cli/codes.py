@@ -56,6 +56,7 @@ def list_(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List codes as a tree with definitions and the number of codings."""
+    from coder.domain.codebook import CODE_FIELDS, code_fields
     from coder.services.codebook.codes import coding_counts, list_codes
 
     store = open_store(project)
@@ -68,12 +69,7 @@ def list_(
             {
                 "code": label,
                 "path": str(c.path),
-                "definition": c.definition,
-                "inclusion": c.inclusion,
-                "exclusion": c.exclusion,
-                "example": c.example,
-                "colour": c.colour,
-                "keywords": list(c.keywords),
+                **code_fields(c),
                 "status": c.status,
                 "codings": counts.get(c.path, 0),
             }
@@ -84,17 +80,7 @@ def list_(
         emit(
             rows,
             fmt,
-            columns=[
-                "path",
-                "definition",
-                "inclusion",
-                "exclusion",
-                "example",
-                "colour",
-                "keywords",
-                "status",
-                "codings",
-            ],
+            columns=["path", *CODE_FIELDS, "status", "codings"],
         )
 
 

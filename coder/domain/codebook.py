@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 _SEPARATOR = "/"
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -67,6 +68,19 @@ class CodePath:
 def is_hex_colour(value: str) -> bool:
     """True for ``#RRGGBB``."""
     return bool(_HEX_COLOUR.match(value))
+
+
+#: The text fields of a code, in codebook order (MacQueen et al., see :class:`CodeDef`).
+CODE_TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
+#: Every descriptive field of a code beside its name: what codebooks, views and rows share.
+CODE_FIELDS = (*CODE_TEXT_FIELDS, "colour", "keywords")
+
+
+def code_fields(code: Any) -> dict[str, Any]:
+    """The :data:`CODE_FIELDS` of a code (a CodeDef, a view or a row), keywords as a list."""
+    values = {name: getattr(code, name) for name in CODE_FIELDS}
+    values["keywords"] = list(values["keywords"] or [])
+    return values
 
 
 @dataclass(slots=True)

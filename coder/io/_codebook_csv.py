@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Mapping
 
-from coder.domain.codebook import Codebook, CodePath
+from coder.domain.codebook import CODE_FIELDS, Codebook, CodePath
 from coder.io._codebook_common import CodebookProblem, LocatedDict, closest, format_path
 from coder.io._codebook_parse import (
     KEY_ALIASES,
@@ -21,7 +21,7 @@ from coder.io._codebook_parse import (
     codebook_from_data,
 )
 
-COLUMNS = ("path", *TEXT_FIELDS, "colour", "keywords")
+COLUMNS = ("path", *CODE_FIELDS)
 _READ_COLUMNS = (*COLUMNS, "count")
 _COLUMN_HINTS = {"code": "path", "name": "path", "description": "definition"}
 

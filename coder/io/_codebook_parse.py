@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from coder.domain.codebook import Codebook, CodeDef, CodePath
+from coder.domain.codebook import CODE_FIELDS, CODE_TEXT_FIELDS, Codebook, CodeDef, CodePath
 from coder.io._codebook_colours import closest_colour_name, normalise_colour
 from coder.io._codebook_common import (
     CodebookProblem,
@@ -26,19 +26,8 @@ from coder.io._codebook_common import (
 from coder.io._codebook_parents import Entry, check_siblings, place_codes
 
 TOP_KEYS = ("codebook", "description", "codes")
-CODE_KEYS = (
-    "name",
-    "definition",
-    "inclusion",
-    "exclusion",
-    "example",
-    "colour",
-    "keywords",
-    "children",
-    "parent",
-    "count",
-)
-TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
+CODE_KEYS = ("name", *CODE_FIELDS, "children", "parent", "count")
+TEXT_FIELDS = CODE_TEXT_FIELDS
 KEY_ALIASES = {"color": "colour"}
 # Words people reach for that difflib would not map to the right key.
 _TOP_HINTS = {"name": "codebook", "title": "codebook", "themes": "codes", "code": "codes"}

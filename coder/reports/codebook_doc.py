@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coder.domain.codebook import CodeDef
+from coder.domain.codebook import CODE_FIELDS, CODE_TEXT_FIELDS, CodeDef
 from coder.domain.exports import CodebookDocument, Quote
 from coder.io.codebook import render_codebook
 from coder.reports._docx import (
@@ -155,12 +155,7 @@ def render_codebook_xlsx(doc: CodebookDocument) -> bytes:
         "no",
         "path",
         "level",
-        "definition",
-        "inclusion",
-        "exclusion",
-        "example",
-        "colour",
-        "keywords",
+        *CODE_FIELDS,
         "count",
     ]
     with_examples = any(doc.examples.values())
@@ -183,7 +178,7 @@ def render_codebook_xlsx(doc: CodebookDocument) -> bytes:
         if with_examples:
             row.append("\n\n".join(_quote_line(q) for q in doc.examples.get(path, ())))
         rows.append(row)
-    text_columns = ("definition", "inclusion", "exclusion", "example", "examples", "path")
+    text_columns = (*CODE_TEXT_FIELDS, "examples", "path")
     workbook = new_workbook()
     write_table(
         workbook,

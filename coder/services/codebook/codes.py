@@ -12,11 +12,9 @@ from sqlalchemy.orm import Session
 from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding
-from coder.domain.codebook import Codebook, CodeDef, CodePath
+from coder.domain.codebook import Codebook, CodeDef, CodePath, code_fields
 from coder.domain.views import CodeView
 from coder.errors import NotFoundError
-
-_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour", "keywords")
 
 
 def code_snapshot(row: Code) -> dict[str, object]:
@@ -24,12 +22,7 @@ def code_snapshot(row: Code) -> dict[str, object]:
     return {
         "name": row.name,
         "parent_id": row.parent_id,
-        "definition": row.definition,
-        "inclusion": row.inclusion,
-        "exclusion": row.exclusion,
-        "example": row.example,
-        "colour": row.colour,
-        "keywords": list(row.keywords or []),
+        **code_fields(row),
         "status": row.status,
         "owner_id": row.owner_id,
         "position": row.position,
@@ -107,12 +100,7 @@ def _view(tree: CodeTree, row: Code, coder_names: dict[int, str]) -> CodeView:
         parent_id=row.parent_id,
         path=tree.path(row.id),
         name=row.name,
-        definition=row.definition,
-        inclusion=row.inclusion,
-        exclusion=row.exclusion,
-        example=row.example,
-        colour=row.colour,
-        keywords=tuple(row.keywords or ()),
+        **code_fields(row) | {"keywords": tuple(row.keywords or ())},
         status=row.status,
         owner=coder_names.get(row.owner_id) if row.owner_id else None,
         created_by=coder_names.get(row.created_by_id) if row.created_by_id else None,
@@ -209,14 +197,7 @@ def import_code(
         ),
         None,
     )
-    values = {
-        "definition": code.definition,
-        "inclusion": code.inclusion,
-        "exclusion": code.exclusion,
-        "example": code.example,
-        "colour": code.colour,
-        "keywords": list(code.keywords),
-    }
+    values = code_fields(code)
     if row is None:
         row = Code(
             name=code.name, parent_id=parent_id, position=position, status="active", **values
@@ -228,8 +209,7 @@ def import_code(
         record(session, actor, "create", "code", row.id, None, code_snapshot(row))
         report.added.append(str(tree.path(row.id)))
     else:
-        current = {f: getattr(row, f) for f in _FIELDS}
-        current["keywords"] = list(current["keywords"] or [])
+        current = code_fields(row)
         # An empty field in the book never erases what the project already has.
         changed = {f: v for f, v in values.items() if v and v != current[f]}
         if changed:
@@ -257,15 +237,7 @@ def export_codebook(
     for v in views:
         if viewer is None and v.owner is not None:
             continue
-        node = CodeDef(
-            name=v.name,
-            definition=v.definition,
-            inclusion=v.inclusion,
-            exclusion=v.exclusion,
-            example=v.example,
-            colour=v.colour,
-            keywords=list(v.keywords),
-        )
+        node = CodeDef(name=v.name, **code_fields(v))
         by_id[v.id] = node
         if v.parent_id is not None and v.parent_id in by_id:
             by_id[v.parent_id].children.append(node)

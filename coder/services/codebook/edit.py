@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 from coder.db.audit import recorded
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, ProjectSettings
-from coder.domain.codebook import is_hex_colour
+from coder.domain.codebook import CODE_TEXT_FIELDS, is_hex_colour
 from coder.domain.views import CodeView
 from coder.errors import ConflictError, InputError, NotFoundError
 from coder.services.codebook.codes import CodeTree, _view
 from coder.services.project.coders import require_coder
 
 #: Fields of a code that :func:`edit_code` changes.
-EDITABLE_FIELDS = ("definition", "inclusion", "exclusion", "example", "colour")
+EDITABLE_FIELDS = (*CODE_TEXT_FIELDS, "colour")
 
 #: Colours given to new codes in turn: Okabe & Ito's colour-blind-safe palette (2008, "Color
 #: Universal Design"), then a few darker tones, so neighbouring codes stay distinguishable.

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, Document, DocumentAttribute, Memo, ProjectSettings
-from coder.domain.codebook import Codebook, CodeDef, CodePath
+from coder.domain.codebook import Codebook, CodeDef, CodePath, code_fields
 from coder.domain.documents import AttributeValue
 from coder.domain.exports import RefiExportReport
 from coder.errors import InputError
@@ -168,15 +168,7 @@ def _codebook(
 
 
 def _code_def(row: Code) -> CodeDef:
-    return CodeDef(
-        name=row.name,
-        definition=row.definition,
-        inclusion=row.inclusion,
-        exclusion=row.exclusion,
-        example=row.example,
-        colour=row.colour,
-        keywords=list(row.keywords or []),
-    )
+    return CodeDef(name=row.name, **code_fields(row))
 
 
 def _memo_target(
