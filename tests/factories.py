@@ -20,8 +20,8 @@ from sqlalchemy import select
 from coder.agreement import Codings, Units, compute_agreement
 from coder.db.engine import Store
 from coder.db.models import Coder, Coding, Memo
-from coder.domain import Codebook, CodeDef, CodePath, DocumentDraft, Unit, UnitKind
-from coder.domain.agreement import AgreementReport, AgreementRequest
+from coder.domain import AttributeValue, Codebook, CodeDef, CodePath, DocumentDraft, Unit, UnitKind
+from coder.domain.agreement import AgreementReport, AgreementRequest, Level
 from coder.domain.views import CodingView
 from coder.services.codebook.codes import import_codebook, list_codes, require_code
 from coder.services.coding.edits import apply_code
@@ -146,9 +146,13 @@ def build_project(
 def freeze_timestamps(store: Store, moment: dt.datetime) -> None:
     """Set every coding's, coder's and memo's creation time, for byte-stable exports."""
     with store.write() as session:
-        for model in (Coding, Coder, Memo):
-            for row in session.scalars(select(model)):
-                row.created_at = moment
+        rows: list[Coding | Coder | Memo] = [
+            *session.scalars(select(Coding)),
+            *session.scalars(select(Coder)),
+            *session.scalars(select(Memo)),
+        ]
+        for row in rows:
+            row.created_at = moment
 
 
 # -- the services' project: two interviews cut at full stops, three coders ------------------
@@ -181,7 +185,7 @@ SERVICES_BOOK = Codebook(
 
 def services_project(store: Store) -> Store:
     """interview-1 and interview-2 with attributes, ``SERVICES_BOOK``, alice, bob and carol."""
-    attributes: dict[str, dict[str, str | int]] = {
+    attributes: dict[str, dict[str, AttributeValue]] = {
         "interview-1": {"role": "researcher"},
         "interview-2": {"role": "policy-maker", "year": 2021},
     }
@@ -358,7 +362,7 @@ PAPER_TEXTS = {
         + " The end."
     ),
 }
-PAPER_ATTRIBUTES: dict[str, dict[str, str | int]] = {
+PAPER_ATTRIBUTES: dict[str, dict[str, AttributeValue]] = {
     "interview-01": {"role": "researcher", "year": 2021, "source": "interview"},
     "interview-02": {"role": "policy-maker", "year": 2022, "source": "interview"},
     "report-03": {"role": "policy-maker", "year": 2021, "source": "report"},
@@ -499,7 +503,7 @@ REPORT_CODINGS = [
 
 
 def agreement_report(
-    level: str = "unit",
+    level: Level = "unit",
     n_coders: int = 2,
     *,
     ci: bool = True,
@@ -511,21 +515,21 @@ def agreement_report(
     coders = REPORT_CODERS[:n_coders]
     starts = [*range(0, 100, 10), 0, 20, 40]
     ends = [*range(10, 101, 10), 20, 40, 60]
-    units = Units(doc=[0] * 10 + [1] * 3, start=starts, end=ends)
+    units = Units(doc=np.array([0] * 10 + [1] * 3), start=np.array(starts), end=np.array(ends))
     request = AgreementRequest(
         coders=coders,
         unit=UnitKind.SENTENCE,
         level=level,
         ci=ci,
         n_boot=200,
-        seed=7,  # type: ignore[arg-type]
+        seed=7,
     )
     result = compute_agreement(
         units if level == "unit" else None,
         codings,
         list(coders),
         [str(p) for p in REPORT_CODE_PATHS],
-        level=level,  # type: ignore[arg-type]
+        level=level,
         doc_lengths=np.array([100, 60]),
         ci=ci,
         n_boot=200,
