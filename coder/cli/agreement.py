@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_attributes
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_key_values
+from coder.cli.output import write_output
 from coder.domain.agreement import DEFAULT_OVERLAP, OVERLAP_RULES, AgreementRequest
 from coder.domain.documents import UnitKind
 
@@ -78,7 +79,7 @@ def agreement(
         level=level,  # type: ignore[arg-type]
         overlap=overlap,  # type: ignore[arg-type]
         documents=tuple(docs),
-        where={k: str(v) for k, v in parse_attributes(where).items()},
+        where=parse_key_values(where, "--where"),
         codes=tuple(codes),
         rollup=rollup,
         all_documents=all_docs,
@@ -94,10 +95,4 @@ def agreement(
         for renderable in agreement_renderables(report):
             console.print(renderable)
         return
-    rendered = render_agreement(report, fmt)
-    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
-    if output is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-    else:
-        output.write_bytes(data)
-        typer.echo(f"wrote {output}", err=True)
+    write_output(render_agreement(report, fmt), output)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
-from coder.cli.output import ListFormat, emit
+from coder.cli.output import ListFormat, emit, write_output
 
 app = typer.Typer(help="Import and export the codebook.", no_args_is_help=True)
 
@@ -61,12 +61,7 @@ def export(
     store = open_store(project)
     book = export_codebook(store)
     rendered = render_codebook(book, fmt, counts=coding_counts(store) if counts else None)
-    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
-    if output is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-    else:
-        output.write_bytes(data)
-        typer.echo(f"wrote {output}", err=True)
+    write_output(rendered, output)
 
 
 @app.command("diff")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coder.domain.documents import AttributeValue
 from coder.errors import UsageError
 
 if TYPE_CHECKING:
@@ -43,12 +42,16 @@ def current_user() -> str:
         return "unknown"
 
 
-def parse_attributes(pairs: list[str]) -> dict[str, AttributeValue]:
-    """``key=value`` pairs; values stay text (typed attributes come from CSV/XLSX columns)."""
-    out: dict[str, AttributeValue] = {}
+def parse_key_values(pairs: list[str], option: str) -> dict[str, str]:
+    """``key=value`` pairs given to ``option`` (``--attr``, ``--where``), as text.
+
+    Typed attribute values (numbers, dates) come from CSV/XLSX columns, not from the command
+    line; filters compare values as text.
+    """
+    out: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"--attr {pair!r}: expected key=value")
+            raise UsageError(f"{option} {pair!r}: expected key=value")
         out[key.strip()] = value.strip()
     return out

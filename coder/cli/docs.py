@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_attributes
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_key_values
 from coder.cli.output import ListFormat, emit
 from coder.domain.documents import AttributeValue
 
@@ -30,7 +30,7 @@ def list_(
     """List documents with their attributes and unit counts."""
     from coder.services.documents.corpus import list_documents
 
-    filters = {k: str(v) for k, v in parse_attributes(where).items()}
+    filters = parse_key_values(where, "--where")
     docs = list_documents(
         open_store(project), name_contains=name, where=filters, all_versions=all_versions
     )

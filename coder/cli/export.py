@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_key_values
+from coder.cli.output import write_output
 from coder.errors import UsageError
 
 
@@ -69,12 +69,7 @@ def export(
     chosen = export_format(fmt)
     if output is None and chosen.binary:
         raise UsageError(f"{chosen.name} is a binary format: give a file with -o FILE")
-    filters: dict[str, str] = {}
-    for pair in where:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--where {pair!r}: expected key=value")
-        filters[key.strip()] = value.strip()
+    filters = parse_key_values(where, "--where")
     if rollup is not None and rollup < 1:
         raise UsageError("--rollup must be 1 or more")
     if examples < 0 or max_chars < 20:
@@ -92,12 +87,4 @@ def export(
         title=title,
     )
     data = render_export(open_store(project), chosen.name, options)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise UsageError(f"{output}: cannot write the file: {error.strerror or error}") from None
-    typer.echo(f"wrote {output} ({chosen.name})", err=True)
+    write_output(data, output, note=f" ({chosen.name})")

@@ -14,7 +14,7 @@ from coder.cli.common import (
     ProjectOption,
     current_user,
     open_store,
-    parse_attributes,
+    parse_key_values,
 )
 from coder.errors import UsageError
 
@@ -43,7 +43,7 @@ def import_(
     from coder.services.documents.corpus import import_files
     from coder.services.project.lifecycle import get_settings
 
-    attributes = parse_attributes(attr)
+    attributes = parse_key_values(attr, "--attr")
     store = open_store(project)
     projects = [f for f in files if f.suffix.lower() == ".qdpx"]
     if projects:

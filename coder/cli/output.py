@@ -1,4 +1,4 @@
-"""Printing listings as a table for people or JSON/CSV for scripts."""
+"""Printing listings as a table for people or JSON/CSV for scripts, and writing rendered files."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
+
+from coder.errors import UsageError
 
 
 class ListFormat(StrEnum):
@@ -96,3 +100,22 @@ def emit(
     console.print(table)
     if not rows:
         console.print("[dim](none)[/dim]")
+
+
+def write_output(rendered: str | bytes, output: Path | None, *, note: str = "") -> None:
+    """Write a rendered file (text as UTF-8) to ``output``, or to stdout when there is none.
+
+    Written to a file, it says so on stderr (``wrote FILE`` and ``note``), so stdout stays the
+    file's content alone when piped; a file that cannot be written is a one-line usage error.
+    """
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write the file: {error.strerror or error}") from None
+    typer.echo(f"wrote {output}{note}", err=True)
