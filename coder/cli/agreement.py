@@ -6,7 +6,13 @@ from pathlib import Path
 
 import typer
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_key_values
+from coder.cli.common import (
+    DEFAULT_PROJECT,
+    ProjectOption,
+    coder_names,
+    open_store,
+    parse_key_values,
+)
 from coder.cli.output import write_output
 from coder.domain.agreement import DEFAULT_OVERLAP, OVERLAP_RULES, AgreementRequest
 from coder.domain.documents import UnitKind
@@ -72,7 +78,7 @@ def agreement(
         )
     if fmt == "xlsx" and output is None:
         raise typer.BadParameter("xlsx needs a file: add -o report.xlsx", param_hint="--format")
-    names = [n for item in coders for n in item.replace(",", " ").split()]
+    names = coder_names(coders)
     request = AgreementRequest(
         coders=tuple(names),
         unit=unit,

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
+from coder.cli.common import (
+    DEFAULT_PROJECT,
+    ProjectOption,
+    coder_pair,
+    current_user,
+    open_store,
+)
 from coder.cli.output import ListFormat, clip, emit
 
 if TYPE_CHECKING:
@@ -247,9 +253,7 @@ def align(
     """Align two coders' codes: overlap of their codings and likeness of names and definitions."""
     from coder.services.codebook.alignment import align_codes
 
-    names = [n for item in coders for n in item.replace(",", " ").split()]
-    if len(names) != 2:
-        raise typer.BadParameter("name exactly two coders: --coders A B", param_hint="--coders")
+    names = coder_pair(coders)
     result = align_codes(open_store(project), first=names[0], second=names[1])
     pairs = result.ranked if top == 0 else result.ranked[:top]
     rows = [

@@ -42,6 +42,19 @@ def current_user() -> str:
         return "unknown"
 
 
+def coder_names(values: list[str] | None) -> list[str]:
+    """The names given to ``--coders``: ``--coders A B``, ``--coders A,B`` or the flag repeated."""
+    return [name for item in values or [] for name in item.replace(",", " ").split()]
+
+
+def coder_pair(values: list[str] | None) -> tuple[str, str]:
+    """Exactly two coders given to ``--coders``, else a usage error."""
+    names = coder_names(values)
+    if len(names) != 2:
+        raise typer.BadParameter("name exactly two coders: --coders A B", param_hint="--coders")
+    return names[0], names[1]
+
+
 def parse_key_values(pairs: list[str], option: str) -> dict[str, str]:
     """``key=value`` pairs given to ``option`` (``--attr``, ``--where``), as text.
 

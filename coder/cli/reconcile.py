@@ -10,7 +10,13 @@ from __future__ import annotations
 import typer
 
 from coder.cli.agreement import OVERLAP_HELP, overlap_rule
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
+from coder.cli.common import (
+    DEFAULT_PROJECT,
+    ProjectOption,
+    coder_pair,
+    current_user,
+    open_store,
+)
 from coder.cli.output import ListFormat, clip, emit
 from coder.domain.agreement import DEFAULT_OVERLAP
 from coder.domain.documents import UnitKind
@@ -27,13 +33,6 @@ OVERLAP = typer.Option(DEFAULT_OVERLAP, "--overlap", help=OVERLAP_HELP, callback
 
 def register(parent: typer.Typer) -> None:
     parent.add_typer(app, name="reconcile")
-
-
-def _pair(coders: list[str] | None) -> tuple[str, str]:
-    names = [n for item in coders or [] for n in item.replace(",", " ").split()]
-    if len(names) != 2:
-        raise typer.BadParameter("name exactly two coders: --coders A B", param_hint="--coders")
-    return names[0], names[1]
 
 
 @app.callback()
@@ -57,7 +56,7 @@ def reconcile(
     """Open the reconciliation screen for two coders, or accept agreeing units with --auto."""
     if ctx.invoked_subcommand is not None:
         return
-    first, second = _pair(coders)
+    first, second = coder_pair(coders)
     if order not in ("document", "weakest"):
         raise typer.BadParameter(f"{order!r} (choose document or weakest)", param_hint="--order")
     if min_alpha is not None and not auto:
@@ -114,7 +113,7 @@ def status(
     """Progress (decided / remaining) and the disagreements still to settle."""
     from coder.services.reconcile.queue import load_queue
 
-    first, second = _pair(coders)
+    first, second = coder_pair(coders)
     queue = load_queue(
         open_store(project),
         first=first,
@@ -178,7 +177,7 @@ def decide(
     """Decide one item without the TUI."""
     from coder.services.reconcile.decisions import decide as decide_item
 
-    first, second = _pair(coders)
+    first, second = coder_pair(coders)
     store = open_store(project)
     code_ids = None
     if keep == "edit":

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
+from coder.cli.common import (
+    DEFAULT_PROJECT,
+    ProjectOption,
+    coder_names,
+    current_user,
+    open_store,
+)
 from coder.cli.output import ListFormat, emit
 
 round_app = typer.Typer(
@@ -32,7 +38,7 @@ def start(
     """Open the next round: snapshot the codebook and the coders' agreement now."""
     from coder.services.agreement.rounds import start_round
 
-    names = [n for item in coders for n in item.replace(",", " ").split()]
+    names = coder_names(coders)
     view = start_round(open_store(project), actor=current_user(), coders=names, name=name)
     typer.echo(f"started round {view.number} ({view.name}): {_alpha(view.start)}")
 
