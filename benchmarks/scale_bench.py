@@ -216,9 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("`coder check`", t, mem, "hashes, references, offsets, integrity_check"))
     backup = work / "scale-backup.db"
     backup.unlink(missing_ok=True)
-    t, mem, _ = run_child(
-        "backup", [*coder, "backup", "-p", str(project), "-o", str(backup)], env
-    )
+    t, mem, _ = run_child("backup", [*coder, "backup", "-p", str(project), "-o", str(backup)], env)
     rows.append(
         (
             "`coder backup` (SQLite online backup + integrity check)",
