@@ -42,7 +42,8 @@ def project(empty_db_url: str, tmp_path: Path) -> str:
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> list[dict[str, object]]:
     capsys.readouterr()
     assert run(argv) == 0
-    return json.loads(capsys.readouterr().out)
+    rows: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return rows
 
 
 def test_docs_list_formats(project: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -129,13 +130,17 @@ def test_errors_are_one_line_with_exit_codes(
     assert "Traceback" not in err
 
 
-def test_missing_project_is_a_clear_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_missing_project_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(["docs", "list", "-p", str(tmp_path / "none.db")]) == 1
     assert "none.db: no such project (create it with 'coder init')" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
 
 
-def test_project_from_environment(project: str, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_project_from_environment(
+    project: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CODER_PROJECT", project)
     docs = _json(capsys, ["docs", "list", "-f", "json"])
     assert len(docs) == 1
@@ -148,7 +153,7 @@ def test_notebook_api_dataframes(project: str) -> None:
         code_named(p.store, coder="bob", document="a", start=0, end=19, code="Funding")
         docs = p.documents()
         assert list(docs["name"]) == ["a"] and docs.loc[0, "attr_role"] == "lead"
-        assert docs.loc[0, "text"].startswith("We partnered early.")
+        assert str(docs.loc[0, "text"]).startswith("We partnered early.")
         codes = p.codes()
         assert list(codes["path"]) == ["Relationships", "Relationships/Trust", "Funding"]
         codings = p.codings()

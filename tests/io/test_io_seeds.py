@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from coder.domain.documents import DocumentDraft
 from coder.errors import InputError
 from coder.io import read_seed_corpus
 
@@ -15,11 +16,11 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture(scope="module")
-def corpus() -> list:
+def corpus() -> list[DocumentDraft]:
     return read_seed_corpus(SEEDS)
 
 
-def test_twelve_documents_with_unique_readable_names(corpus: list) -> None:
+def test_twelve_documents_with_unique_readable_names(corpus: list[DocumentDraft]) -> None:
     names = [d.name for d in corpus]
     assert len(corpus) == 12
     assert len(set(names)) == 12
@@ -28,7 +29,7 @@ def test_twelve_documents_with_unique_readable_names(corpus: list) -> None:
     assert names[10:] == ["coproduction-local-government", "evidence-generation-partnerships"]
 
 
-def test_abstracts_carry_their_metadata(corpus: list) -> None:
+def test_abstracts_carry_their_metadata(corpus: list[DocumentDraft]) -> None:
     first = corpus[0]
     assert first.text.startswith("Background: A supportive context is essential")
     assert first.text.endswith("but also motivation and opportunity.")
@@ -50,7 +51,7 @@ def test_abstracts_carry_their_metadata(corpus: list) -> None:
     assert len({d.attributes["doi"] for d in corpus[:10]}) == 10
 
 
-def test_papers_are_whole_files(corpus: list) -> None:
+def test_papers_are_whole_files(corpus: list[DocumentDraft]) -> None:
     for document, prefix in zip(corpus[10:], ("001", "002"), strict=True):
         (path,) = SEEDS.glob(f"{prefix}_*.txt")
         assert document.text == path.read_text(encoding="utf-8")

@@ -8,13 +8,13 @@ import pytest
 
 from coder.db.engine import Store
 from coder.services.documents.corpus import get_document, import_files, list_documents
-from tests.badfiles import make_bad_inputs
+from tests.badfiles import BadInput, make_bad_inputs
 from tests.dbdump import dump
 
 BAD_DIR_NAME = "bad-inputs"
 
 
-def _bad_inputs(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _bad_inputs(tmp_path: Path) -> list[BadInput]:
     return make_bad_inputs(tmp_path / BAD_DIR_NAME)
 
 

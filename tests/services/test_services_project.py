@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -34,12 +35,12 @@ def test_creating_twice_is_refused(store: Store) -> None:
         create_project(store.url)
 
 
-def test_opening_a_missing_project_names_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_opening_a_missing_project_names_it(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match=r"nope\.db: no such project"):
         open_project(tmp_path / "nope.db")
 
 
-def test_opening_a_file_that_is_not_a_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_opening_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("just some notes")
     with pytest.raises(InputError, match="not a coder project"):
