@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from coder.db.models import Code, Memo
@@ -225,11 +224,6 @@ async def test_view_after_in_memory_updates_equals_database(project):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coding.edits.apply_code reads code.name after the failed flush rolled the "
-    "transaction back (PendingRollbackError, not ConflictError): the app crashes",
-)
 async def test_the_same_key_twice_is_refused_and_the_app_stays(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:

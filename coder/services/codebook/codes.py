@@ -107,6 +107,13 @@ def _view(tree: CodeTree, row: Code, coder_names: dict[int, str]) -> CodeView:
     )
 
 
+def code_view(session: Session, row: Code) -> CodeView:
+    """The plain view of one code (path computed over the whole tree)."""
+    tree = CodeTree.load(session)
+    names = dict(session.execute(select(Coder.id, Coder.name)).all())
+    return _view(tree, tree.rows[row.id], names)
+
+
 def list_codes(
     store: Store,
     *,

@@ -19,7 +19,7 @@ from coder.db.models import Code, Coder, ProjectSettings
 from coder.domain.codebook import CODE_TEXT_FIELDS, is_hex_colour
 from coder.domain.views import CodeView
 from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.codebook.codes import CodeTree, _view
+from coder.services.codebook.codes import CodeTree, code_view
 from coder.services.project.coders import require_coder
 
 #: Fields of a code that :func:`edit_code` changes.
@@ -100,13 +100,6 @@ def next_position(session: Session, parent_id: int | None) -> int:
         )
         or 0
     )
-
-
-def code_view(session: Session, row: Code) -> CodeView:
-    """The plain view of one code (path computed over the whole tree)."""
-    tree = CodeTree.load(session)
-    names = dict(session.execute(select(Coder.id, Coder.name)).all())
-    return _view(tree, tree.rows[row.id], names)
 
 
 def add_code_in(

@@ -16,7 +16,8 @@ from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, ConsensusSource, Document, Memo
 from coder.domain.views import CodeView, CodingView
 from coder.errors import ConflictError, InputError
-from coder.services.codebook.edit import add_code_in, code_view, visible_code
+from coder.services.codebook.codes import code_view
+from coder.services.codebook.edit import add_code_in, visible_code
 from coder.services.coding.rows import document_by_id, load_coding_view, own_coding
 from coder.services.project.coders import require_coder
 
@@ -28,13 +29,16 @@ def _apply_in(
         raise InputError(f"{start}-{end}", f"span is outside document {doc.name!r}")
     if code.status != "active":
         raise ConflictError(f"code {code.name!r} is {code.status}; it cannot be applied")
+    name = code.name
     row = Coding(document_id=doc.id, code_id=code.id, coder_id=me.id, start=start, end=end)
-    session.add(row)
+    # The savepoint opens before the row joins the session: opening it flushes what is pending,
+    # and a duplicate must fail inside it, leaving the transaction usable for the error.
     try:
         with session.begin_nested():
+            session.add(row)
             session.flush()
     except IntegrityError:
-        raise ConflictError(f"this text is already coded with {code.name!r}") from None
+        raise ConflictError(f"this text is already coded with {name!r}") from None
     return row
 
 
@@ -99,9 +103,9 @@ def adjust_coding(store: Store, *, coder: str, coding_id: int, start: int, end: 
                 f"to {start}-{end}",
                 "document_id": doc.id,
             }
-            row.start, row.end = start, end
             try:
-                with session.begin_nested():
+                with session.begin_nested():  # before the change: see _apply_in
+                    row.start, row.end = start, end
                     session.flush()
             except IntegrityError:
                 raise ConflictError("the same code already covers exactly that text") from None
