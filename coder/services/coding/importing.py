@@ -197,9 +197,9 @@ class _Importer:
             raise self.fail(
                 row, f"unknown coder {name!r} (coders: {known}; or use --create-coders)"
             )
-        from coder.services.project.coders import _NAME
+        from coder.services.project.coders import is_valid_coder_name
 
-        if not _NAME.match(name):
+        if not is_valid_coder_name(name):
             raise self.fail(
                 row, f"{name!r} is not a valid coder name (letters, digits, spaces, . @ ' -)"
             )

@@ -16,6 +16,11 @@ from coder.errors import ConflictError, InputError, NotFoundError
 _NAME = re.compile(r"^[\w][\w .@'-]{0,99}$")
 
 
+def is_valid_coder_name(name: str) -> bool:
+    """Whether ``name`` can name a coder: 1-100 word characters, spaces or . @ ' - (not first)."""
+    return _NAME.match(name) is not None
+
+
 def _view(row: Coder) -> CoderView:
     return CoderView(id=row.id, name=row.name, kind=row.kind, created_at=row.created_at)
 
@@ -23,7 +28,7 @@ def _view(row: Coder) -> CoderView:
 def add_coder(store: Store, name: str, *, kind: str = "human", actor: str = "system") -> CoderView:
     """Register a coder; names are unique (case-insensitively) and shown in every report."""
     name = name.strip()
-    if not _NAME.match(name):
+    if not is_valid_coder_name(name):
         raise InputError(repr(name), "a coder name is 1-100 letters, digits, spaces or . @ ' -")
     if kind not in ("human", "consensus"):
         raise InputError(kind, "coder kind must be 'human' or 'consensus'")
