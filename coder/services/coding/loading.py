@@ -7,13 +7,16 @@ from array import array
 from sqlalchemy import select
 
 from coder.db.engine import Store
-from coder.db.models import Coding, Document, Memo, Unit
+from coder.db.models import Coding, Memo, Unit
 from coder.domain.coding import CodingDocument, UnitSpans
-from coder.domain.views import CodingView, DocumentSummary
-from coder.errors import InputError, NotFoundError
+from coder.domain.views import CodingView
 from coder.services.codebook.codes import CodeTree
 from coder.services.coding.rows import coding_view, document_by_id
-from coder.services.documents.corpus import attributes_by_document, text_sha256
+from coder.services.documents.corpus import (
+    attributes_by_document,
+    document_summary,
+    verified_document,
+)
 from coder.services.project.coders import require_coder
 
 
@@ -24,11 +27,7 @@ def coding_document(store: Store, document_id: int) -> CodingDocument:
     per unit, which matters for a 1 MB transcript.
     """
     with store.read() as session:
-        doc = document_by_id(session, document_id, with_text=True)
-        if text_sha256(doc.text) != doc.sha256:
-            raise InputError(
-                doc.name, "stored text does not match its sha256: the project is damaged"
-            )
+        doc = verified_document(session, document_id)
         units: dict[str, UnitSpans] = {}
         rows = session.execute(
             select(Unit.kind, Unit.start, Unit.end)
@@ -41,14 +40,8 @@ def coding_document(store: Store, document_id: int) -> CodingDocument:
                 spans = units[kind] = UnitSpans(array("q"), array("q"))
             spans.starts.append(start)
             spans.ends.append(end)
-        summary = DocumentSummary(
-            id=doc.id,
-            name=doc.name,
-            version=doc.version,
-            length=doc.length,
-            source_format=doc.source_format,
-            source_path=doc.source_path,
-            imported_at=doc.imported_at,
+        summary = document_summary(
+            doc,
             attributes=attributes_by_document(session, [doc.id]).get(doc.id, {}),
             unit_counts={kind: len(spans) for kind, spans in units.items()},
         )
@@ -59,9 +52,7 @@ def document_codings(store: Store, coder: str, document_id: int) -> list[CodingV
     """This coder's codings of one document, in text order (never anyone else's)."""
     with store.read() as session:
         me = require_coder(session, coder)
-        doc = session.get(Document, document_id)
-        if doc is None:
-            raise NotFoundError(f"no document with id {document_id}")
+        doc = document_by_id(session, document_id, with_text=True)
         tree = CodeTree.load(session)
         # Columns, not ORM objects: a coded transcript has thousands of codings and this runs
         # whenever the coding screen reloads them.
