@@ -102,6 +102,13 @@ def next_position(session: Session, parent_id: int | None) -> int:
     )
 
 
+def reparent(session: Session, row: Code, parent_id: int | None) -> None:
+    """Put ``row`` last under ``parent_id``; its name must be free among its new siblings."""
+    row.name = check_name(session, row.name, parent_id, exclude=row.id)
+    row.parent_id = parent_id
+    row.position = next_position(session, parent_id)
+
+
 def add_code_in(
     session: Session,
     *,
@@ -206,9 +213,7 @@ def move_code(store: Store, *, actor: str, code_id: int, parent_id: int | None) 
             tree = CodeTree.load(session)
             if parent.id == row.id or parent.id in {d.id for d in tree.walk(row.id)}:
                 raise ConflictError(f"cannot move {row.name!r} under itself or its sub-codes")
-        row.name = check_name(session, row.name, parent_id, exclude=row.id)
-        row.parent_id = parent_id
-        row.position = next_position(session, parent_id)
+        reparent(session, row, parent_id)
 
     return _change(store, actor, code_id, "move", change)
 

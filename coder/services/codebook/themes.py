@@ -27,7 +27,7 @@ from coder.db.engine import Store
 from coder.db.models import Code, CodeHistory, Coding, ConsensusSource, Memo
 from coder.errors import ConflictError, InputError, NotFoundError
 from coder.services.codebook.codes import CodeTree, code_snapshot
-from coder.services.codebook.edit import check_name, next_colour, next_position
+from coder.services.codebook.edit import check_name, next_colour, next_position, reparent
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,7 @@ def merge_codes(store: Store, *, actor: str, source_id: int, target_id: int) -> 
                     continue
                 _fold_into(session, coding, twin)
             for child in list(tree.children.get(source.id, [])):
-                child.name = check_name(session, child.name, target.id, exclude=child.id)
-                child.parent_id = target.id
-                child.position = next_position(session, target.id)
+                reparent(session, child, target.id)
                 session.flush()
             if source.owner_id != target.owner_id:
                 target.owner_id = None  # two coders' codes become one shared code
@@ -196,9 +194,7 @@ def group_codes(
                     raise ConflictError(f"cannot put {row.name!r} under itself or its sub-codes")
                 if row.parent_id == parent.id:
                     continue
-                row.name = check_name(session, row.name, parent.id, exclude=row.id)
-                row.parent_id = parent.id
-                row.position = next_position(session, parent.id)
+                reparent(session, row, parent.id)
                 session.flush()
         path = str(CodeTree.load(session).path(parent.id))
         return finish_operation(
