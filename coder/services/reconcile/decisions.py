@@ -5,7 +5,7 @@ by hand) writes one consensus coding per code over the unit, each with its prove
 coding it copies, the decision, who decided, when and why. Agreeing units are accepted in bulk.
 
 Every decision is one transaction and one audit entry with every row it wrote, so it can be
-undone exactly (:func:`coder.services.codebook.themes.undo_last_operation`). When the last unit of a
+undone exactly (:func:`coder.services.undo.undo_latest`). When the last unit of a
 document is decided, the document is marked done for the consensus coder, so agreement of a
 coder against consensus counts it (``coder agreement --coders A consensus``).
 """
