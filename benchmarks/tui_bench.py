@@ -55,10 +55,10 @@ from textual.screen import Screen
 from textual.strip import Strip
 
 from coder.domain.codebook import Codebook, CodeDef
-from coder.domain.documents import DocumentDraft
+from coder.domain.documents import DocumentDraft, ImportReport
 from coder.services.codebook.codes import import_codebook, list_codes
 from coder.services.coding.edits import apply_code
-from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.documents.corpus import store_drafts
 from coder.services.project.coders import ensure_coder
 from coder.services.project.lifecycle import create_project, open_project
 from coder.text import segment

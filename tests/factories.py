@@ -22,12 +22,12 @@ from coder.db.engine import Store
 from coder.db.models import Coder, Coding, Memo
 from coder.domain import AttributeValue, Codebook, CodeDef, CodePath, DocumentDraft, Unit, UnitKind
 from coder.domain.agreement import AgreementReport, AgreementRequest, Level
+from coder.domain.documents import ImportReport
 from coder.domain.views import CodingView
 from coder.services.codebook.codes import import_codebook, list_codes, require_code
 from coder.services.coding.edits import apply_code
 from coder.services.coding.memos import set_memo
 from coder.services.documents.corpus import (
-    ImportReport,
     get_document,
     list_documents,
     require_document,

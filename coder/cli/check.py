@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
 
 def check(project: ProjectOption = DEFAULT_PROJECT) -> None:
     """Verify a project: storage integrity, document hashes, references, offsets, code tree."""
-    from coder.services.project.maintenance import check_project
+    from coder.services.project.check import check_project
 
     report = check_project(open_store(project))
     counts = ", ".join(f"{n} {t}" for t, n in report.counts.items() if n)

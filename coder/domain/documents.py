@@ -1,4 +1,4 @@
-"""Documents as importers produce them, before they are stored."""
+"""Documents as importers produce them, what an import did, and where a search found words."""
 
 from __future__ import annotations
 
@@ -50,3 +50,33 @@ class DocumentDraft:
     source_path: str
     attributes: dict[str, AttributeValue] = field(default_factory=dict)
     turns: list[Unit] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What one import command did, file by file."""
+
+    imported: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    words: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One match: where it is and the words around it (keyword in context)."""
+
+    document_id: int
+    document: str
+    start: int
+    end: int
+    before: str
+    match: str
+    after: str

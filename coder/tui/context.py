@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from coder.db.engine import Store
-    from coder.services.project.lifecycle import Settings
+    from coder.domain.project import Settings
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from coder.services.documents.search import SearchHit
+from coder.domain.documents import SearchHit
 
 
 @dataclass

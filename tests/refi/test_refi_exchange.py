@@ -16,11 +16,11 @@ from coder.api import Project
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, Document, Memo
 from coder.domain.codebook import Codebook, CodeDef
-from coder.domain.documents import DocumentDraft
+from coder.domain.documents import DocumentDraft, ImportReport
 from coder.errors import ConflictError
 from coder.io.refi import read_qdc, schema_errors
 from coder.services.codebook.codes import CodeTree, import_codebook
-from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.documents.corpus import store_drafts
 from coder.services.exports.refi_export import export_refi_codebook, export_refi_project
 from coder.services.exports.refi_import import import_refi_codebook, import_refi_project
 from coder.services.project.coders import add_coder

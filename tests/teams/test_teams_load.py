@@ -16,7 +16,8 @@ from teams_worker import action
 
 from coder.db.engine import Store, sqlite_path
 from coder.services.coding.codings import list_codings
-from coder.services.project.maintenance import check_project, sqlite_integrity
+from coder.services.project.check import check_project
+from coder.services.project.maintenance import sqlite_integrity
 
 WORKER = Path(__file__).with_name("teams_worker.py")
 REPO = Path(__file__).resolve().parents[2]

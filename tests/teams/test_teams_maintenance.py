@@ -22,10 +22,10 @@ from coder.errors import CoderError, ConflictError
 from coder.services.codebook.codes import import_codebook
 from coder.services.coding.codings import list_codings
 from coder.services.documents.corpus import get_document, list_documents
+from coder.services.project.check import check_project
 from coder.services.project.lifecycle import open_project
 from coder.services.project.maintenance import (
     backup_project,
-    check_project,
     copy_project,
     project_fingerprint,
     reset_sequences,

@@ -7,7 +7,6 @@ import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Document, DocumentAttribute, Unit
-from coder.domain.documents import AttributeValue, DocumentDraft
+from coder.domain.documents import AttributeValue, DocumentDraft, ImportReport
 from coder.domain.documents import Unit as UnitDraft
 from coder.domain.views import DocumentSummary, DocumentView, UnitView
 from coder.errors import CoderError, InputError, NotFoundError
@@ -32,22 +31,6 @@ ProgressCallback = Callable[[int, int, str], None]
 def text_sha256(text: str) -> str:
     """The hex sha256 of a text's UTF-8 bytes, as ``documents.sha256`` stores it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass
-class ImportReport:
-    """What one import command did, file by file."""
-
-    imported: list[str] = field(default_factory=list)
-    new_versions: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    words: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def encode_attribute(value: AttributeValue) -> tuple[str, str]:

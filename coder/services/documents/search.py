@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from coder.db.engine import Store
 from coder.db.models import Document, ProjectSettings
+from coder.domain.documents import SearchHit
 from coder.services.documents.corpus import latest_documents
 from coder.text import in_family, lemmatise, load_pipeline
 
@@ -24,19 +24,6 @@ if TYPE_CHECKING:
 
 #: Characters allowed between the words of a phrase match (as coder.text.lemma_matches).
 _JOINERS = frozenset(" \t\n-\u2010\u2011\u2012\u2013\u00a0")
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One match: where it is and the words around it (keyword in context)."""
-
-    document_id: int
-    document: str
-    start: int
-    end: int
-    before: str
-    match: str
-    after: str
 
 
 @functools.lru_cache(maxsize=256)

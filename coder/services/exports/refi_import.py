@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Coding, Document, Memo
-from coder.domain.documents import DocumentDraft
+from coder.domain.documents import DocumentDraft, ImportReport
 from coder.domain.exports import RefiImportReport
 from coder.errors import ConflictError
 from coder.io.refi import NoteTarget, RefiProject, RefiSource, read_qdc_document, read_qdpx
@@ -29,7 +29,7 @@ from coder.services.codebook.codes import (
     import_codebook,
 )
 from coder.services.coding.codings import coding_snapshot
-from coder.services.documents.corpus import ImportReport, store_draft
+from coder.services.documents.corpus import store_draft
 from coder.services.project.coders import get_or_create_coder
 from coder.services.project.lifecycle import get_settings
 from coder.text import load_pipeline, segment_many

@@ -13,7 +13,6 @@ import datetime as dt
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -23,8 +22,10 @@ from sqlalchemy import insert, select
 from coder.db.audit import record
 from coder.db.engine import Store, project_url, sqlite_path
 from coder.db.models import Coding, Document, Unit
+from coder.domain.documents import ImportReport
+from coder.domain.project import DemoSummary
 from coder.services.codebook.codes import CodeTree, import_codebook
-from coder.services.documents.corpus import ImportReport, store_drafts
+from coder.services.documents.corpus import store_drafts
 from coder.services.project.coders import get_or_create_coder
 from coder.services.project.lifecycle import create_project
 
@@ -34,14 +35,6 @@ EXAMPLE_DOCUMENTS = 4
 SEED = 2021
 #: The example codebook the demo codes with, one of those shipped in codebooks/.
 DEMO_CODEBOOK = "evidence-partnerships.yaml"
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    path: str
-    documents: int
-    codes: int
-    example_codings: dict[str, int]
 
 
 def existing_demo(project: str) -> Path | None:

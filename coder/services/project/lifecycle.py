@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -12,17 +11,8 @@ from coder.db.engine import Store, connect, sqlite_path, table_names
 from coder.db.migrate import current_revision, head_revision, upgrade
 from coder.db.models import ProjectSettings
 from coder.domain.documents import UnitKind
+from coder.domain.project import Settings
 from coder.errors import ConflictError, InputError
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Project-wide settings as plain data."""
-
-    name: str
-    blind: bool
-    default_unit: UnitKind
-    spacy_model: str | None
 
 
 def create_project(

@@ -1,4 +1,4 @@
-"""Keeping a project safe: copy between databases, online backup, integrity check."""
+"""Keeping a project safe: copy between databases and online backup (checks: check.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,9 @@ from sqlalchemy.engine import make_url
 
 from coder.db.engine import Store, connect, sqlite_path
 from coder.db.migrate import upgrade
-from coder.db.models import Base, Code, Document
+from coder.db.models import Base
+from coder.domain.project import BackupReport, CopyReport
 from coder.errors import CoderError, ConflictError
-from coder.services.documents.corpus import text_sha256
 
 #: Rows moved per INSERT statement while copying; keeps memory flat on large corpora.
 COPY_BATCH = 500
@@ -28,7 +28,7 @@ ProgressCallback = Callable[[str, int], None]
 
 
 # ---------------------------------------------------------------------------------------------
-# Content hashes (shared by copy verification and tests)
+# Content hashes and consistent reads (shared by copy verification, check and tests)
 
 
 def _canonical(value: Any) -> Any:
@@ -68,49 +68,29 @@ def table_fingerprint(conn: Connection, table: Table) -> tuple[int, str]:
 
 def project_fingerprint(store: Store) -> dict[str, tuple[int, str]]:
     """Row count and content hash of every table, read in one snapshot."""
-    with _snapshot(store) as conn:
+    with read_snapshot(store) as conn:
         return {t.name: table_fingerprint(conn, t) for t in Base.metadata.sorted_tables}
 
 
-class _snapshot:
-    """A read-only connection seeing one consistent state of the database."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.conn: Connection | None = None
-
-    def __enter__(self) -> Connection:
-        conn = self.store.engine.connect()
+@contextmanager
+def read_snapshot(store: Store) -> Iterator[Connection]:
+    """A read-only connection that sees one consistent state of the database throughout."""
+    conn = store.engine.connect()
+    try:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         conn.begin()
         if conn.dialect.name == "sqlite":
             # A WAL read transaction pins its snapshot at the first read: take it now.
             conn.execute(text("SELECT count(*) FROM sqlite_master"))
-        self.conn = conn
-        return conn
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.conn is not None
-        self.conn.rollback()
-        self.conn.close()
+        yield conn
+    finally:
+        conn.rollback()
+        conn.close()
 
 
 # ---------------------------------------------------------------------------------------------
 # Copy
-
-
-@dataclass
-class CopyReport:
-    """What a project copy moved, table by table.
-
-    A report is returned only for a copy found equal to the source (row counts and content
-    hashes of every table); a copy that differs raises instead.
-    """
-
-    source: str
-    destination: str
-    rows: dict[str, int] = field(default_factory=dict)
 
 
 def _is_empty(store: Store) -> bool:
@@ -225,7 +205,7 @@ def copy_project(
             )
         upgrade(dst)
         report = CopyReport(source=src.display_name, destination=dst.display_name)
-        with _snapshot(src) as read, dst.engine.begin() as write:
+        with read_snapshot(src) as read, dst.engine.begin() as write:
             for table in Base.metadata.sorted_tables:
                 report.rows[table.name] = _copy_table(read, write, table)
                 if progress:
@@ -249,16 +229,6 @@ def copy_project(
 
 # ---------------------------------------------------------------------------------------------
 # Backup
-
-
-@dataclass
-class BackupReport:
-    """Where a backup was written and what it holds."""
-
-    source: str
-    path: Path
-    bytes: int
-    method: str
 
 
 def default_backup_path(store: Store, now: dt.datetime | None = None) -> Path:
@@ -321,119 +291,3 @@ def sqlite_integrity(path: Path) -> list[str]:
         return [str(exc)]
     finally:
         conn.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# Check
-
-
-@dataclass
-class CheckReport:
-    """The result of an integrity check: what was looked at and every problem found."""
-
-    project: str
-    counts: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-#: Problems listed per kind before the rest are summarised as a count.
-MAX_LISTED = 20
-
-
-def _add(report: CheckReport, kind: str, found: list[str]) -> None:
-    report.problems.extend(f"{kind}: {p}" for p in found[:MAX_LISTED])
-    if len(found) > MAX_LISTED:
-        report.problems.append(f"{kind}: ... and {len(found) - MAX_LISTED} more")
-
-
-def check_project(store: Store) -> CheckReport:
-    """Verify a project: storage integrity, document hashes, references, offsets, code tree."""
-    report = CheckReport(project=store.display_name)
-    path = sqlite_path(store.url)
-    if path is not None:
-        _add(report, "sqlite", sqlite_integrity(path))
-    with _snapshot(store) as conn:
-        for table in Base.metadata.sorted_tables:
-            report.counts[table.name] = conn.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
-        _add(report, "document", _check_documents(conn))
-        _add(report, "reference", _check_references(conn))
-        _add(report, "coding", _check_spans(conn, Base.metadata.tables["codings"], "coding"))
-        _add(report, "unit", _check_spans(conn, Base.metadata.tables["units"], "unit"))
-        _add(report, "code tree", _check_code_tree(conn))
-    return report
-
-
-def _check_documents(conn: Connection) -> list[str]:
-    found: list[str] = []
-    query = select(Document.id, Document.name, Document.text, Document.length, Document.sha256)
-    for doc_id, name, body, length, digest in conn.execution_options(yield_per=50).execute(
-        query.order_by(Document.id)
-    ):
-        if text_sha256(body) != digest:
-            found.append(f"{name!r} (id {doc_id}): text does not match its sha256")
-        if len(body) != length:
-            found.append(f"{name!r} (id {doc_id}): length {length} but text has {len(body)}")
-    return found
-
-
-def _check_references(conn: Connection) -> list[str]:
-    # Every foreign key of the models, checked generically: a non-NULL reference whose target
-    # row does not exist (foreign keys can be off in a SQLite file edited by another tool).
-    found: list[str] = []
-    for table in Base.metadata.sorted_tables:
-        for fk in table.foreign_keys:
-            target = fk.column.table.alias("target")
-            child = fk.parent
-            missing = (
-                select(func.count())
-                .select_from(table.outerjoin(target, child == target.c[fk.column.name]))
-                .where(child.is_not(None), target.c[fk.column.name].is_(None))
-            )
-            n = conn.execute(missing).scalar_one()
-            if n:
-                found.append(
-                    f"{n} {table.name} row(s) point to missing {fk.column.table.name}"
-                    f" ({table.name}.{child.name})"
-                )
-    return found
-
-
-def _check_spans(conn: Connection, table: Table, label: str) -> list[str]:
-    query = (
-        select(table.c.id, table.c.start, table.c.end, Document.name, Document.length)
-        .join(Document, Document.id == table.c.document_id)
-        .where(
-            (table.c.start < 0) | (table.c.end < table.c.start) | (table.c.end > Document.length)
-        )
-        .order_by(table.c.id)
-    )
-    return [
-        f"{label} {row_id} in {name!r}: {start}-{end} is outside the text (0-{length})"
-        for row_id, start, end, name, length in conn.execute(query)
-    ]
-
-
-def _check_code_tree(conn: Connection) -> list[str]:
-    parents: dict[int, int | None] = {
-        i: p for i, p in conn.execute(select(Code.id, Code.parent_id))
-    }
-    names: dict[int, str] = {i: n for i, n in conn.execute(select(Code.id, Code.name))}
-    found: list[str] = []
-    reported: set[int] = set()
-    for start in parents:
-        seen: list[int] = []
-        current: int | None = start
-        while current is not None and current not in seen:
-            seen.append(current)
-            current = parents.get(current)
-        if current is not None and current not in reported:
-            cycle = seen[seen.index(current) :]
-            reported.update(cycle)
-            found.append("cycle " + " -> ".join(repr(names[c]) for c in [*cycle, current]))
-    return found

@@ -11,7 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coder.services.documents.search import SearchHit, search_project
+from coder.domain.documents import SearchHit
+from coder.services.documents.search import search_project
 from coder.tui.commands import Command, bindings
 from coder.tui.context import ScreenContext
 from coder.tui.messages import OpenDocument, SearchFinished
