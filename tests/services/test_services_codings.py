@@ -24,7 +24,8 @@ def test_apply_code_stores_the_span_text_and_audit(project: Store) -> None:
     with project.read() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "apply")).one()
     assert entry.actor == "alice"
-    assert entry.after is not None and entry.after["start"] == 20
+    # The entry holds the rows the action wrote (what undo replays).
+    assert entry.after is not None and entry.after["created"]["codings"][0]["start"] == 20
 
 
 def test_code_paths_resolve_case_insensitively(project: Store) -> None:
@@ -132,4 +133,4 @@ def test_remove_only_own_codings(project: Store) -> None:
     assert list_codings(project) == []
     with project.read() as s:
         removed = s.scalars(select(AuditEntry).where(AuditEntry.action == "remove")).one()
-    assert removed.before is not None and removed.before["end"] == 31
+    assert removed.before is not None and removed.before["deleted"]["codings"][0]["end"] == 31
