@@ -12,7 +12,7 @@ from coder.services.project.demo import EXAMPLE_CODERS, build_demo
 from coder.services.reconcile.decisions import auto_accept, decide
 from coder.services.reconcile.queue import load_queue
 from coder.services.undo import undo_latest
-from coder.tui.screens.reconcile import make_reconcile_app
+from coder.tui.app import make_reconcile_app
 from tests.dbdump import dump
 
 A, B = EXAMPLE_CODERS

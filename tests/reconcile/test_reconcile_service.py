@@ -87,9 +87,7 @@ def test_each_choice_writes_its_codes_to_consensus(project, built, choice, expec
 def test_decision_records_provenance_who_when_and_why(project, built):
     queue = load_queue(project, **PAIR)
     item = queue.find("2")
-    decide(
-        project, **PAIR, item=item.key, choice="a", actor="lead", rationale="It is about trust"
-    )
+    decide(project, **PAIR, item=item.key, choice="a", actor="lead", rationale="It is about trust")
     rows = provenance(project)
     assert len(rows) == 1
     row = rows[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from coder.services.coding.memos import set_memo
-from coder.tui.screens.reconcile import make_reconcile_app
+from coder.tui.app import make_reconcile_app
 
 
 async def _steady(pilot) -> None:
