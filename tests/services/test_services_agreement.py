@@ -34,7 +34,7 @@ def coded(project: Store) -> Store:
     return project
 
 
-def _per_code(report):  # type: ignore[no-untyped-def]
+def _per_code(report):
     return {c.name: c for c in report.result.per_code}
 
 

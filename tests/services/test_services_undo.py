@@ -239,7 +239,7 @@ def test_entries_of_earlier_versions_are_not_undoable(coded: Store) -> None:
 
 def test_reconciliation_decisions_undo_exactly(store: Store) -> None:
     built = reconcile_project(store)
-    pair = {"first": "alice", "second": "bob"}
+    pair: dict[str, Any] = {"first": "alice", "second": "bob"}
     before = tables(store)
     queue = load_queue(store, **pair)
     decide(store, **pair, item=queue.find("2").key, choice="both", actor="lead")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from coder.db.engine import Store
 from tests.factories import team_project
@@ -33,7 +32,7 @@ def new_db_url(tmp_path: Path) -> Iterator[Callable[[str], str]]:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         created.append(name)
-        return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+        return admin.url.set(database=name).render_as_string(hide_password=False)
 
     yield make
     if admin is not None:

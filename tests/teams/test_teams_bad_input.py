@@ -74,7 +74,7 @@ def test_every_bad_document_is_refused_by_name_and_the_project_is_unchanged(
     before = dump(coded)
     for case in cases:
         options = {k: v for k, v in case.kwargs.items() if k in ("text_column", "max_bytes")}
-        report = import_files(coded, [case.path], actor="ana", **options)  # type: ignore[arg-type]
+        report = import_files(coded, [case.path], actor="ana", **options)
         assert len(report.errors) == 1, (case.path.name, report)
         message = report.errors[0]
         assert case.path.name in message and case.fragment in message, message

@@ -46,11 +46,7 @@ def worker(*args: str) -> subprocess.Popen[str]:
 
 
 def expected(count: int) -> set[tuple[str, int, int, str]]:
-    out = set()
-    for i in range(count):
-        a = action(i)
-        out.add((str(a["document"]), int(a["start"]), int(a["end"]), str(a["code"])))  # type: ignore[call-overload]
-    return out
+    return {key(i) for i in range(count)}
 
 
 def test_four_coders_at_once_lose_nothing_and_never_see_a_lock(project: Store) -> None:
@@ -80,9 +76,10 @@ def test_four_coders_at_once_lose_nothing_and_never_see_a_lock(project: Store) -
     print(f"\n{len(CODERS)} x {PER_CODER} codings in {elapsed:.1f} s")
 
 
-def key(i: int) -> tuple[object, ...]:
+def key(i: int) -> tuple[str, int, int, str]:
+    """The i-th action as (document, start, end, code path), the way a stored coding reads."""
     a = action(i)
-    return (a["document"], a["start"], a["end"], a["code"])
+    return (str(a["document"]), int(a["start"]), int(a["end"]), str(a["code"]))
 
 
 class CrashLedger:
@@ -101,7 +98,8 @@ class CrashLedger:
             fh.seek(self.offset)
             chunk = fh.read()
         self.offset += len(chunk)
-        started, done = set(), set()
+        started: set[int] = set()
+        done: set[int] = set()
         for line in chunk.decode().splitlines():
             word, _, number = line.partition(" ")
             if number.isdigit():  # the last line may be torn by the kill
