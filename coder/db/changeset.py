@@ -238,6 +238,12 @@ def revert(session: Session, before: dict[str, Any], after: dict[str, Any]) -> N
 def _update(conn: Any, table: Table, values: Row) -> None:
     keys = {c.name for c in table.primary_key.columns}
     where = [c == values[c.name] for c in table.primary_key.columns]
-    changes = {k: v for k, v in values.items() if k not in keys}
-    if conn.execute(update(table).where(*where).values(**changes)).rowcount != 1:
+    columns = [table.c[k] for k in values if k not in keys]
+    current = conn.execute(select(*columns).where(*where)).mappings().first()
+    if current is None:
         raise ConflictError(f"a row of {table.name} changed by this operation is gone; cannot undo")
+    # Only the columns that differ are written: a coder's database role may update just the
+    # columns its own actions change (see services.project.team.CODER_WRITES).
+    changes = {k: v for k, v in values.items() if k not in keys and current[k] != v}
+    if changes:
+        conn.execute(update(table).where(*where).values(**changes))

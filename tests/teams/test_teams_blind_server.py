@@ -15,10 +15,14 @@ from coder.db.engine import Store
 from coder.errors import ConflictError
 from coder.services.codebook.codes import list_codes
 from coder.services.coding.codings import list_codings
-from coder.services.coding.edits import apply_code, create_code_from_selection
+from coder.services.coding.edits import apply_code, create_code_from_selection, remove_coding
 from coder.services.coding.memos import set_memo
 from coder.services.project.lifecycle import open_project, update_settings
 from coder.services.project.team import connected_coder, grant_login, revoke_login
+from coder.services.reconcile.decisions import decide
+from coder.services.reconcile.provenance import provenance
+from coder.services.reconcile.queue import load_queue
+from coder.services.undo import undo_latest
 from tests.factories import Names
 
 pytestmark = pytest.mark.skipif(
@@ -49,7 +53,7 @@ def logins(project: Store) -> Iterator[dict[str, Store]]:
         admin.dispose()
 
 
-def code_as(store: Store, coder: str, start: int, memo: str | None = None) -> None:
+def code_as(store: Store, coder: str, start: int, memo: str | None = None) -> int:
     """Code doc-0 over ``store``'s login as the coding screen does: the coding, then a memo."""
     names = Names(store)
     view = apply_code(
@@ -62,6 +66,7 @@ def code_as(store: Store, coder: str, start: int, memo: str | None = None) -> No
     )
     if memo:
         set_memo(store, coder=coder, text=memo, coding_id=view.id)
+    return view.id
 
 
 def test_a_coder_connection_sees_only_its_own_codings(
@@ -136,3 +141,26 @@ def test_logins_are_refused_where_they_cannot_work(project: Store) -> None:
 
     with pytest.raises(InputError, match="login role"):
         grant_login(project, "ana", role="Robert'); DROP TABLE codings;--")
+
+
+def test_a_coder_removes_and_restores_a_coding_the_consensus_was_built_from(
+    project: Store, logins: dict[str, Store]
+) -> None:
+    """Over her own login, ana may remove her coding after reconciliation used it; undo puts
+    back the coding and the consensus's reference to it."""
+    ana, ben = logins["ana"], logins["ben"]
+    mine = code_as(ana, "ana", 10)
+    code_as(ben, "ben", 60)
+    queue = load_queue(project, first="ana", second="ben")
+    item = next(i for i in queue.items if i.first_codes and not i.second_codes)
+    decide(project, first="ana", second="ben", item=item.key, choice="a", actor="lead")
+    assert [r.source_coding_id for r in provenance(project)] == [mine]
+
+    remove_coding(ana, coder="ana", coding_id=mine)
+    assert [r.source_coding_id for r in provenance(project)] == [None]
+    assert list_codings(ana, coders=["ana"]) == []
+
+    undone = undo_latest(ana, actor="ana")
+    assert undone is not None
+    assert [c.id for c in list_codings(ana, coders=["ana"])] == [mine]
+    assert [r.source_coding_id for r in provenance(project)] == [mine]

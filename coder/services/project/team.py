@@ -31,6 +31,9 @@ CODER_WRITES: dict[str, str] = {
     "memos": "INSERT, UPDATE, DELETE",
     "document_status": "INSERT, UPDATE",
     "audit_log": "INSERT",
+    # Removing a coding the consensus was built from clears the reference to it, as the
+    # foreign key's ON DELETE SET NULL would; the service does it so that undo can restore it.
+    "consensus_sources": "UPDATE (source_coding_id)",
 }
 
 
