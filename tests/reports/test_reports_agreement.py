@@ -13,6 +13,7 @@ import pytest
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
+from coder.domain.agreement import Level
 from coder.domain.codebook import CodePath
 from coder.reports.agreement import (
     agreement_renderables,
@@ -25,7 +26,7 @@ from tests.factories import REPORT_CODE_PATHS, REPORT_CODERS, REPORT_DOCUMENTS, 
 LEVELS = [("unit", 2), ("unit", 3), ("character", 2), ("span", 2)]
 
 
-def _text(fmt: str, level: str = "unit", n_coders: int = 2) -> str:
+def _text(fmt: str, level: Level = "unit", n_coders: int = 2) -> str:
     rendered = render_agreement(agreement_report(level, n_coders), fmt)
     assert isinstance(rendered, str)
     return rendered
@@ -48,7 +49,7 @@ def test_unknown_format_is_refused_with_the_choices() -> None:
 
 @pytest.mark.parametrize(("level", "n_coders"), LEVELS)
 @pytest.mark.parametrize("fmt", ["table", "md", "html", "csv", "json"])
-def test_no_format_ever_prints_nan(level: str, n_coders: int, fmt: str) -> None:
+def test_no_format_ever_prints_nan(level: Level, n_coders: int, fmt: str) -> None:
     text = _text(fmt, level, n_coders)
     assert not re.search(r"\bnan\b", text, re.IGNORECASE)
     assert "NaN" not in text
@@ -199,7 +200,7 @@ def test_methods_paragraph_with_nothing_excluded() -> None:
 # ---------------------------------------------------------------------------------------- html
 
 
-def _chart(level: str = "unit", n_coders: int = 2):  # type: ignore[no-untyped-def]
+def _chart(level: Level = "unit", n_coders: int = 2):
     page = lxml_html.fromstring(_text("html", level, n_coders))
     svgs = page.xpath("//*[local-name()='svg']")
     assert len(svgs) == 1
@@ -208,7 +209,7 @@ def _chart(level: str = "unit", n_coders: int = 2):  # type: ignore[no-untyped-d
 
 @pytest.mark.parametrize(("level", "n_coders"), LEVELS)
 def test_html_chart_has_a_whisker_per_defined_code_and_reference_lines(
-    level: str, n_coders: int
+    level: Level, n_coders: int
 ) -> None:
     report = agreement_report(level, n_coders)
     page, svg = _chart(level, n_coders)
@@ -224,6 +225,7 @@ def test_html_chart_has_a_whisker_per_defined_code_and_reference_lines(
     if level == "unit":
         assert len(whiskers) == len(defined) == 3
         for line, code in zip(whiskers, defined, strict=True):
+            assert code.alpha_ci is not None
             assert float(line.get("data-low")) == pytest.approx(code.alpha_ci.low, abs=1e-6)
             assert float(line.get("data-high")) == pytest.approx(code.alpha_ci.high, abs=1e-6)
             assert float(line.get("x1")) <= float(line.get("x2"))
@@ -288,7 +290,7 @@ def test_html_confusion_table_counts_match_the_result() -> None:
 # ---------------------------------------------------------------------------------------- xlsx
 
 
-def _workbook(level: str = "unit", n_coders: int = 2):  # type: ignore[no-untyped-def]
+def _workbook(level: Level = "unit", n_coders: int = 2):
     data = render_agreement(agreement_report(level, n_coders), "xlsx")
     assert isinstance(data, bytes)
     return load_workbook(io.BytesIO(data))
@@ -361,7 +363,7 @@ def test_json_disagreements_match_the_tables_own_records(n_coders: int) -> None:
     """The report reads the disagreement arrays itself (for speed); it must agree with them."""
     report = agreement_report("unit", n_coders)
     assert report.result.disagreements is not None
-    data = json.loads(render_agreement(report, "json"))  # type: ignore[arg-type]
+    data = json.loads(render_agreement(report, "json"))
     expected = report.result.disagreements.to_dict()
     assert expected and data["result"]["disagreements"] == expected
 

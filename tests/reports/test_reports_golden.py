@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from coder.domain.agreement import Level
 from coder.reports.agreement import render_agreement
 from tests.factories import agreement_report
 from tests.golden import assert_golden
@@ -34,7 +35,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("level", "n_coders", "fmt", "golden"), CASES)
-def test_report_matches_golden_file(level: str, n_coders: int, fmt: str, golden: str) -> None:
+def test_report_matches_golden_file(level: Level, n_coders: int, fmt: str, golden: str) -> None:
     rendered = render_agreement(agreement_report(level, n_coders), fmt)
     assert isinstance(rendered, str)
     assert_golden(GOLDEN / golden, rendered)
