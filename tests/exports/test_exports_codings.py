@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def _comparable(store: Store) -> list[tuple[object, ...]]:
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Store:
+def target(tmp_path: Path) -> Iterator[Store]:
     """A second project with the same documents, codebook and coders, and no codings."""
     store = create_project(f"sqlite:///{tmp_path / 'target.db'}", name="target")
     paper_documents(store)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.text.paragraph import Paragraph
 from openpyxl import load_workbook
 
 from coder.db.engine import Store
@@ -33,6 +34,12 @@ def _text(data: bytes) -> str:
 
 def _csv(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(_text(data), newline="")))
+
+
+def style_name(paragraph: Paragraph) -> str:
+    """The name of a Word paragraph's style ("" when it has none)."""
+    style = paragraph.style
+    return (style.name or "") if style is not None else ""
 
 
 def _docx_text(data: bytes) -> str:
@@ -135,7 +142,7 @@ def test_codebook_docx(consensus_project: Store) -> None:
     data = render_export(consensus_project, "codebook-docx", ExportOptions(examples=2))
     document = Document(io.BytesIO(data))
     headings = [
-        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
+        (style_name(p), p.text) for p in document.paragraphs if style_name(p).startswith("Heading")
     ]
     assert headings == [
         ("Heading 1", "■ 1 Motives"),
@@ -242,7 +249,7 @@ def test_quotes_clean_and_cut() -> None:
 def test_quotes_docx(consensus_project: Store) -> None:
     data = render_export(consensus_project, "quotes-docx", QUOTES)
     document = Document(io.BytesIO(data))
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+    assert [p.text for p in document.paragraphs if style_name(p) == "Heading 1"] == [
         "Motives",
         "Practicalities",
     ]
@@ -334,6 +341,7 @@ def test_matrix_xlsx(consensus_project: Store) -> None:
     assert table["Total"] == (4, 3, 7)
     quotes = workbook["Quotes"]
     cell = quotes.cell(row=4, column=2)
+    assert isinstance(cell.value, str)
     assert cell.value.split("\n\n") == [
         "“Researchers wanted rigour.” (interview-02)",
         "“= The evidence had to be credible | defensible <&> public.” (interview-02)",
