@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import SelectionList
+
 from coder.services.reconcile.provenance import provenance
 from coder.services.reconcile.queue import load_queue
 from coder.tui.app import make_reconcile_app
@@ -39,6 +41,7 @@ async def test_reconcile_every_disagreement_by_keys(project, built):
         await pilot.press("a")
         await _settle(pilot)
         assert "decided 1/4 · remaining 3" in _progress(app)
+        assert screen.current is not None and first is not None
         assert screen.current.key != first.key
         await pilot.press("b")
         await _settle(pilot)
@@ -48,7 +51,8 @@ async def test_reconcile_every_disagreement_by_keys(project, built):
         await _settle(pilot)
         assert "decided 4/4 · remaining 0" in _progress(app)
     queue = load_queue(project, first="alice", second="bob")
-    assert [i.decision.choice for i in queue.disagreements] == ["a", "b", "both", "shared"]
+    choices = [i.decision.choice if i.decision else None for i in queue.disagreements]
+    assert choices == ["a", "b", "both", "shared"]
     rows = provenance(project)
     assert any(r.rationale == "alice is right" and r.decided_by == "lead" for r in rows)
 
@@ -83,13 +87,14 @@ async def test_edit_chooses_codes_by_hand(project, built):
         await _settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, EditCodesDialog)
-        selection = dialog.query_one("SelectionList")
+        selection = dialog.query_one(SelectionList)
         selection.deselect_all()
         selection.select(built["codes"]["Trust"])
         await pilot.press("enter")
         await _settle(pilot)
     queue = load_queue(project, first="alice", second="bob")
     decision = queue.disagreements[0].decision
+    assert decision is not None
     assert decision.choice == "edit" and decision.code_ids == (built["codes"]["Trust"],)
 
 

@@ -11,6 +11,8 @@ from coder.services.coding.status import is_done
 from coder.services.documents.corpus import get_document
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
+from coder.tui.screens.search import SearchScreen
+from coder.tui.widgets.codebook import CodebookTree
 from coder.tui.widgets.coded_text import CodedText
 
 SIZE = (100, 30)
@@ -147,7 +149,8 @@ async def test_blind_coder_never_sees_the_other_coders_work(project):
         assert "Alice private" not in {c.name for c in screen.codes}
         await pilot.press("c")
         await _settle(pilot)
-        tree_labels = [str(n.label) for n in pilot.app.screen.query_one("#codebook").root.children]
+        tree = pilot.app.screen.query_one("#codebook", CodebookTree)
+        tree_labels = [str(n.label) for n in tree.root.children]
         assert not any("Alice private" in label for label in tree_labels)
         await pilot.press("escape", "u")  # bob's undo must not touch alice's work
         await pilot.pause()
@@ -175,6 +178,7 @@ async def test_search_opens_the_hit_in_the_coding_screen(project):
         await _settle(pilot)
         await pilot.press("s", *"partner", "enter")
         await _settle(pilot)
+        assert isinstance(pilot.app.screen, SearchScreen)
         assert len(pilot.app.screen.hits) == 3
         await pilot.press("down", "enter")  # second hit: "partners" in interview-01
         await _settle(pilot)
