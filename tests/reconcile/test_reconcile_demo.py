@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from coder.db.engine import connect
 from coder.domain.agreement import AgreementRequest
 from coder.services.agreement import rounds
@@ -16,7 +18,7 @@ from coder.tui.app import make_reconcile_app
 from tests.dbdump import dump
 
 A, B = EXAMPLE_CODERS
-PAIR = {"first": A, "second": B}
+PAIR: dict[str, Any] = {"first": A, "second": B}
 
 
 async def _settle(pilot) -> None:

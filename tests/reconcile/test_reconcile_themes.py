@@ -143,8 +143,10 @@ def test_undo_latest_takes_the_most_recent_action_of_either_kind(project, built)
     )
     rename_code(project, actor="alice", code_id=codes["Barriers"], name="Obstacles")
     ensure_coder(project, "carol", actor="alice")  # logged, but not something to undo
-    assert "rename" in undo_latest(project, actor="alice").description
-    assert "merged" in undo_latest(project, actor="alice").description
+    renamed = undo_latest(project, actor="alice")
+    assert renamed is not None and "rename" in renamed.description
+    merged = undo_latest(project, actor="alice")
+    assert merged is not None and "merged" in merged.description
     after = _state(project)
     assert [c[1] for c in after.pop("coders")] == ["alice", "bob", "carol"]
     before.pop("coders")
