@@ -24,7 +24,7 @@ from coder.services.codebook.codes import list_codes
 from coder.services.coding.edits import apply_code
 from coder.services.reconcile.queue import load_queue
 
-PAIR = {"first": "alice", "second": "bob"}
+PAIR: dict[str, Any] = {"first": "alice", "second": "bob"}
 
 #: (coder, sentence of the interview, code, which part of the sentence).
 PARTIAL = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from coder.services.reconcile.queue import item_context, load_queue
 from coder.services.undo import undo_latest
 from tests.dbdump import dump
 
-PAIR = {"first": "alice", "second": "bob"}
+PAIR: dict[str, Any] = {"first": "alice", "second": "bob"}
 
 
 def _state(store):
@@ -43,6 +44,7 @@ def test_queue_lists_the_agreement_engines_disagreements(project, built):
     queue = load_queue(project, **PAIR)
     report = compute_project_agreement(project, AgreementRequest(coders=("alice", "bob"), ci=False))
     names = {name: built["docs"][name] for name in report.documents}
+    assert report.result.disagreements is not None
     engine = {(names[report.documents[d.doc]], d.start, d.end) for d in report.result.disagreements}
     ours = {(i.document_id, i.start, i.end) for i in queue.disagreements}
     assert ours == engine
@@ -105,7 +107,7 @@ def test_shared_code_has_both_coders_as_sources(project, built):
     queue = load_queue(project, **PAIR)
     item = next(i for i in queue.items if i.start == built["units"]["interview"][3][0])
     decide(project, **PAIR, item=item.key, choice="shared", actor="lead")
-    assert sorted(r.source_coder for r in provenance(project)) == ["alice", "bob"]
+    assert sorted(r.source_coder or "" for r in provenance(project)) == ["alice", "bob"]
 
 
 def test_edit_keeps_codes_chosen_by_hand_without_a_source(project, built):
@@ -160,7 +162,8 @@ def test_auto_accept_takes_agreeing_units_only(project, built):
     queue = load_queue(project, **PAIR)
     assert queue.agreeing_pending == 0
     assert queue.decided == 0
-    assert all(i.decision.choice == "agree" for i in queue.items if i.agree)
+    agreed = [i.decision.choice if i.decision else None for i in queue.items if i.agree]
+    assert all(choice == "agree" for choice in agreed)
     again = auto_accept(project, **PAIR, actor="lead")
     assert again.accepted == 0
 
@@ -226,7 +229,7 @@ def test_decisions_and_bulk_acceptance_undo_exactly(project):
     auto_accept(project, **PAIR, actor="lead")
     assert _state(project) != before
     undone = [undo_latest(project, actor="lead") for _ in range(3)]
-    assert [u.action for u in undone] == ["accept", "decide", "decide"]
+    assert [u.action if u else None for u in undone] == ["accept", "decide", "decide"]
     assert _state(project) == before
     assert undo_latest(project, actor="lead") is None
 
