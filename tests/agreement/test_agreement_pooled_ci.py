@@ -8,7 +8,7 @@ import pytest
 from coder.agreement import Codings, Units, compute_agreement, krippendorff_alpha
 
 
-def _project(seed: int = 3, n_units: int = 300, n_codes: int = 4):  # type: ignore[no-untyped-def]
+def _project(seed: int = 3, n_units: int = 300, n_codes: int = 4):
     rng = np.random.default_rng(seed)
     starts = np.arange(n_units) * 10
     units = Units(doc=np.zeros(n_units, int), start=starts, end=starts + 9)

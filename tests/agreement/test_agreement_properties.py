@@ -141,6 +141,9 @@ def test_mask_table_formulas_match_general_functions(units: list[list[int]]) -> 
         assert binary.pabak(h, 2).value[0] == pytest.approx(result.pabak.value)
 
 
+#: (coder, start, end, code), as unitized alpha and character kappa take them.
+Span = tuple[int, int, int, str]
+
 spans_strategy = st.lists(
     st.tuples(st.integers(0, 1), st.integers(0, 59), st.integers(1, 30), st.sampled_from("xy")),
     max_size=12,
@@ -149,7 +152,7 @@ spans_strategy = st.lists(
 
 @settings(max_examples=150, deadline=None)
 @given(spans_strategy)
-def test_character_kappa_matches_per_character_booleans(spans: list) -> None:
+def test_character_kappa_matches_per_character_booleans(spans: list[Span]) -> None:
     marks = np.zeros((2, 60), dtype=int)
     for coder, start, end, code in spans:
         if code == "x":
@@ -162,7 +165,7 @@ def test_character_kappa_matches_per_character_booleans(spans: list) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(spans_strategy)
-def test_unitized_alpha_bounds_symmetry_and_perfect_agreement(spans: list) -> None:
+def test_unitized_alpha_bounds_symmetry_and_perfect_agreement(spans: list[Span]) -> None:
     alpha = unitized_alpha(spans, 60, "x", coders=[0, 1])
     assert math.isnan(alpha.value) or alpha.value <= 1 + EPS
     swapped = [(1 - c, s, e, k) for c, s, e, k in spans]

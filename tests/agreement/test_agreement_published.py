@@ -20,6 +20,7 @@ from coder.agreement import (
     scott_pi,
     unitized_alpha,
 )
+from coder.agreement.alpha import Level
 
 N = None
 
@@ -42,7 +43,7 @@ def printed(value: float, digits: int) -> str:
     ("level", "expected"),
     [("nominal", "0.743"), ("ordinal", "0.815"), ("interval", "0.849"), ("ratio", "0.797")],
 )
-def test_krippendorff_2011_example_c(level: str, expected: str) -> None:
+def test_krippendorff_2011_example_c(level: Level, expected: str) -> None:
     # Krippendorff (2011) p. 8-10 prints alpha = .743, .815, .849, .797.
     assert printed(krippendorff_alpha(FOUR_OBSERVERS, level).value, 3) == expected
 

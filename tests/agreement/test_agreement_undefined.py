@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -34,7 +35,7 @@ N = None
         ([[1, N], [N, 2]], "no unit rated by two or more coders"),
     ],
 )
-def test_undefined_cases_name_their_reason(data: list, reason: str) -> None:
+def test_undefined_cases_name_their_reason(data: list[Any], reason: str) -> None:
     for coefficient in (krippendorff_alpha, fleiss_kappa):
         result = coefficient(data)
         assert math.isnan(result.value)
@@ -70,7 +71,7 @@ def test_coefficient_formatting_and_dict() -> None:
         [1, 2, 3],  # not a matrix
     ],
 )
-def test_bad_reliability_data_raises(bad: list) -> None:
+def test_bad_reliability_data_raises(bad: list[Any]) -> None:
     with pytest.raises(ValueError):
         krippendorff_alpha(bad)
     with pytest.raises(ValueError):
@@ -121,7 +122,8 @@ def test_weighted_kappa_by_hand() -> None:
     table = np.array([[2, 1, 0], [0, 2, 1], [1, 0, 3]])
     a = np.repeat([0, 0, 0, 1, 1, 1, 2, 2, 2], table.ravel())
     b = np.repeat([0, 1, 2, 0, 1, 2, 0, 1, 2], table.ravel())
-    for weights, power in (("linear", 1), ("quadratic", 2)):
+    weightings: list[tuple[Literal["linear", "quadratic"], int]] = [("linear", 1), ("quadratic", 2)]
+    for weights, power in weightings:
         w = 1 - (np.abs(np.subtract.outer(range(3), range(3))) / 2) ** power
         p = table / 10
         p_o = (w * p).sum()
