@@ -95,6 +95,24 @@ async def test_remove_and_undo(project, state):
     assert state(project) == before
 
 
+async def test_redo_puts_back_what_undo_took(project, state):
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_first(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        applied = state(project)
+        await pilot.press("u")
+        await pilot.pause()
+        assert _codings(project) == []
+        await pilot.press("U")
+        await pilot.pause()
+        assert state(project) == applied
+        await pilot.press("U")  # nothing left to redo: said, and nothing changes
+        await pilot.pause()
+    assert state(project) == applied
+
+
 async def test_new_code_from_selection_and_memo(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from textual.widgets import Tree
 
+from coder.domain.coding import UndoResult
 from coder.domain.views import CodeView
 from coder.errors import CoderError
 from coder.services.coding.edits import (
@@ -26,7 +27,7 @@ from coder.services.coding.edits import (
 )
 from coder.services.coding.memos import get_memo, set_memo
 from coder.services.coding.status import is_done, set_done
-from coder.services.undo import undo_latest
+from coder.services.undo import redo_latest, undo_latest
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import CodingsChanged
 from coder.tui.screens.coding_layout import CodingLayout
@@ -114,6 +115,7 @@ class CodingScreen(CodingLayout):
         ),
         Command("d", "toggle_done", "Done", "Mark this document done (or not done)"),
         Command("u,ctrl+z", "undo", "Undo", "Undo your last action (works after a restart too)"),
+        Command("U,ctrl+y", "redo", "Redo", "Redo what you just undid", False),
         Command(
             "tab",
             "focus_next",
@@ -348,12 +350,19 @@ class CodingScreen(CodingLayout):
         self._attempt(run)
 
     def action_undo(self) -> None:
+        self._step_history(undo_latest, "Nothing to undo")
+
+    def action_redo(self) -> None:
+        self._step_history(redo_latest, "Nothing to redo")
+
+    def _step_history(self, step: Callable[..., UndoResult | None], nothing: str) -> None:
+        """Undo or redo the coder's latest action, then refresh what it touched."""
         ctx = self.context
 
         def run() -> str:
-            result = undo_latest(ctx.store, actor=ctx.coder)
+            result = step(ctx.store, actor=ctx.coder)
             if result is None:
-                return "Nothing to undo"
+                return nothing
             if result.entity == "code":
                 self.reload_codes()
             if result.entity == "document":
