@@ -12,11 +12,11 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV) || { $(PY) -m pip install --user -q virtualenv && $(PY) -m virtualenv -q $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-runtime: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed-runtime
 
