@@ -29,15 +29,15 @@ def _find_memo(
     session: Session, me: Coder, coding_id: int | None, document_id: int | None
 ) -> tuple[Memo | None, Document]:
     """The coder's memo on the coding or document (None if none yet), and that document."""
-    if (coding_id is None) == (document_id is None):
-        raise InputError("memo", "a memo belongs to exactly one coding or one document")
     query = select(Memo).where(Memo.author_id == me.id)
-    if coding_id is not None:
+    if coding_id is not None and document_id is None:
         doc = document_by_id(session, own_coding(session, me, coding_id).document_id)
         query = query.where(Memo.coding_id == coding_id)
-    else:
-        doc = document_by_id(session, document_id)  # type: ignore[arg-type]
+    elif document_id is not None and coding_id is None:
+        doc = document_by_id(session, document_id)
         query = query.where(Memo.document_id == document_id)
+    else:
+        raise InputError("memo", "a memo belongs to exactly one coding or one document")
     return session.scalars(query.order_by(Memo.id)).first(), doc
 
 
