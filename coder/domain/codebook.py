@@ -130,3 +130,24 @@ class Codebook:
 
     def __len__(self) -> int:
         return sum(1 for _ in self.walk())
+
+
+@dataclass
+class CodebookImportReport:
+    """What a codebook import did: codes added, codes updated, codes left as they were."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class OperationResult:
+    """What an operation (or its undo) did, in a sentence, with the audit entry's id."""
+
+    entry_id: int
+    action: str
+    description: str
+    created: int = 0
+    changed: int = 0
+    deleted: int = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, overload
 
 from coder.domain.views import DocumentSummary
@@ -76,3 +76,13 @@ class CodingDocument:
     summary: DocumentSummary
     text: str
     units: dict[str, UnitSpans]
+
+
+@dataclass
+class CodingsImportReport:
+    """What a codings import did."""
+
+    codings: int = 0
+    memos: int = 0
+    coders_created: list[str] = field(default_factory=list)
+    codes_created: list[str] = field(default_factory=list)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coder.domain.codebook import Codebook, CodeDef, CodePath
+from coder.domain.codebook import Codebook, CodebookImportReport, CodeDef, CodePath
 
 ELLIPSIS = "…"
 #: The framework matrix's column for documents that lack the attribute.
@@ -235,4 +235,13 @@ class RefiExportReport:
     coders: int = 0
     codings: int = 0
     memos: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiCodebookImportReport:
+    """What a ``.qdc`` import did, with what the file held that ``coder`` cannot keep."""
+
+    codebook: CodebookImportReport
+    origin: str
     warnings: list[str] = field(default_factory=list)

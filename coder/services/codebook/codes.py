@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding
-from coder.domain.codebook import Codebook, CodeDef, CodePath, code_fields
+from coder.domain.codebook import Codebook, CodebookImportReport, CodeDef, CodePath, code_fields
 from coder.domain.views import CodeView
 from coder.errors import NotFoundError
 
@@ -27,13 +26,6 @@ def code_snapshot(row: Code) -> dict[str, object]:
         "owner_id": row.owner_id,
         "position": row.position,
     }
-
-
-@dataclass
-class CodebookImportReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
 
 
 class CodeTree:

@@ -15,7 +15,6 @@ Code alignment between two coders' codebooks lives in :mod:`coder.services.codeb
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -25,21 +24,10 @@ from coder.db.audit import record_changes
 from coder.db.changeset import Changes, tracking
 from coder.db.engine import Store
 from coder.db.models import Code, CodeHistory, Coding, ConsensusSource, Memo
+from coder.domain.codebook import OperationResult
 from coder.errors import ConflictError, InputError, NotFoundError
 from coder.services.codebook.codes import CodeTree, code_snapshot
 from coder.services.codebook.edit import check_name, next_colour, next_position, reparent
-
-
-@dataclass(frozen=True)
-class OperationResult:
-    """What an operation (or its undo) did, in a sentence, with the audit entry's id."""
-
-    entry_id: int
-    action: str
-    description: str
-    created: int = 0
-    changed: int = 0
-    deleted: int = 0
 
 
 def _code(session: Session, code_id: int) -> Code:

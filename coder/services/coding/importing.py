@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, Document, Memo
 from coder.domain.codebook import CodePath
+from coder.domain.coding import CodingsImportReport
 from coder.errors import InputError
 from coder.reports.xlsx import CUT_MARKER, XLSX_TEXT_CAP
 from coder.services.codebook.codes import CodeTree, code_snapshot
@@ -46,16 +47,6 @@ _HINTS = {
     "note": "memo",
     "quote": "text",
 }
-
-
-@dataclass
-class CodingsImportReport:
-    """What an import did."""
-
-    codings: int = 0
-    memos: int = 0
-    coders_created: list[str] = field(default_factory=list)
-    codes_created: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ Taguette can have its inter-coder agreement computed here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -18,12 +17,12 @@ from sqlalchemy.orm import Session
 from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import Coding, Document, Memo
+from coder.domain.codebook import CodebookImportReport
 from coder.domain.documents import DocumentDraft, ImportReport
-from coder.domain.exports import RefiImportReport
+from coder.domain.exports import RefiCodebookImportReport, RefiImportReport
 from coder.errors import ConflictError
 from coder.io.refi import NoteTarget, RefiProject, RefiSource, read_qdc_document, read_qdpx
 from coder.services.codebook.codes import (
-    CodebookImportReport,
     CodeTree,
     import_code,
     import_codebook,
@@ -36,15 +35,6 @@ from coder.text import load_pipeline, segment_many
 
 #: Coder given codings whose file names no user at all.
 UNKNOWN_CODER = "imported"
-
-
-@dataclass
-class RefiCodebookImportReport:
-    """What a ``.qdc`` import did, with what the file held that ``coder`` cannot keep."""
-
-    codebook: CodebookImportReport
-    origin: str
-    warnings: list[str] = field(default_factory=list)
 
 
 def import_refi_project(

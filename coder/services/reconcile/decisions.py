@@ -30,6 +30,7 @@ from coder.db.models import (
     ReconcileDecision,
 )
 from coder.domain.agreement import DEFAULT_OVERLAP, Overlap
+from coder.domain.codebook import OperationResult
 from coder.domain.documents import UnitKind
 from coder.domain.reconcile import (
     CHOICES,
@@ -39,7 +40,7 @@ from coder.domain.reconcile import (
     ReconcileQueue,
 )
 from coder.errors import ConflictError, InputError, NotFoundError, UsageError
-from coder.services.codebook.themes import OperationResult, finish_operation
+from coder.services.codebook.themes import finish_operation
 from coder.services.reconcile.coders import coder_pair, consensus_coder
 from coder.services.reconcile.queue import load_queue
 
