@@ -271,6 +271,36 @@ def tui_project(store: Store) -> Store:
     return build_project(store, drafts, TUI_BOOK, ("alice", "bob"), units=spacy_units)
 
 
+def turn_units(text: str) -> list[Unit]:
+    """:func:`sentence_units`, a paragraph per line, and a speaker turn per "Name: ..." line."""
+    units = sentence_units(text)
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            units.append(Unit(UnitKind.PARAGRAPH, pos, end))
+            speaker, colon, _ = line.partition(":")
+            if colon:
+                units.append(Unit(UnitKind.TURN, pos, end, speaker=speaker))
+        pos = end + 1
+    return units
+
+
+#: A 40-turn interview: the interviewer asks, the policy maker answers at length.
+TURNS_INTERVIEW = "\n".join(
+    f"Interviewer: Question {n} asks about the partnership.\n"
+    f"Policy maker: Answer {n} starts here.\tIt talks about trust and funding at some "
+    f"length, so that it wraps onto a second line of the screen. Answer {n} ends here."
+    for n in range(20)
+)
+
+
+def turns_project(store: Store) -> Store:
+    """``transcript-01`` (``TURNS_INTERVIEW``, with speaker turns), ``TUI_BOOK``, alice."""
+    drafts = [DocumentDraft("transcript-01", TURNS_INTERVIEW, "txt", "transcript-01.txt", {})]
+    return build_project(store, drafts, TUI_BOOK, ("alice",), units=turn_units)
+
+
 # -- the reconciliation project: alice and bob agree on some sentences, not all -------------
 
 RECONCILE_TEXTS = {

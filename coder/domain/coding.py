@@ -71,11 +71,16 @@ class UnitSpans(Sequence[UnitSpan]):
 
 @dataclass(frozen=True)
 class CodingDocument:
-    """A document as the coding screen needs it: summary, text, and units by kind."""
+    """A document as the coding screen needs it: summary, text, and units by kind.
+
+    ``speakers`` names the speaker of each turn unit, in the order of ``units["turn"]``
+    (``None`` for a turn without one).
+    """
 
     summary: DocumentSummary
     text: str
     units: dict[str, UnitSpans]
+    speakers: tuple[str | None, ...] = ()
 
 
 @dataclass

@@ -21,7 +21,8 @@ from coder.services.project.coders import require_coder
 
 
 def coding_document(store: Store, document_id: int) -> CodingDocument:
-    """A document's text, with its units as columns per kind (sorted by start, end).
+    """A document's text, with its units as columns per kind (sorted by start, end), and
+    the speaker of each turn.
 
     The coding screen opens documents with this: it reads the same rows but builds no object
     per unit, which matters for a 1 MB transcript.
@@ -29,12 +30,15 @@ def coding_document(store: Store, document_id: int) -> CodingDocument:
     with store.read() as session:
         doc = verified_document(session, document_id)
         units: dict[str, UnitSpans] = {}
+        speakers: list[str | None] = []
         rows = session.execute(
-            select(Unit.kind, Unit.start, Unit.end)
+            select(Unit.kind, Unit.start, Unit.end, Unit.speaker)
             .where(Unit.document_id == document_id)
             .order_by(Unit.kind, Unit.start, Unit.end)
         )
-        for kind, start, end in rows:
+        for kind, start, end, speaker in rows:
+            if kind == "turn":
+                speakers.append(speaker)
             spans = units.get(kind)
             if spans is None:
                 spans = units[kind] = UnitSpans(array("q"), array("q"))
@@ -45,7 +49,7 @@ def coding_document(store: Store, document_id: int) -> CodingDocument:
             attributes=attributes_by_document(session, [doc.id]).get(doc.id, {}),
             unit_counts={kind: len(spans) for kind, spans in units.items()},
         )
-        return CodingDocument(summary=summary, text=doc.text, units=units)
+        return CodingDocument(summary=summary, text=doc.text, units=units, speakers=tuple(speakers))
 
 
 def document_codings(store: Store, coder: str, document_id: int) -> list[CodingView]:

@@ -58,6 +58,38 @@ class CodingScreen(CodingLayout):
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
         Command("down,j", "move(1)", "Next unit", "Move the cursor to the next unit", False),
         Command("up,k", "move(-1)", "Previous unit", "Move the cursor to the previous unit", False),
+        Command("pagedown", "move_page(1)", "Page down", "Move the cursor a screenful on", False),
+        Command("pageup", "move_page(-1)", "Page up", "Move the cursor a screenful back", False),
+        Command("home", "move_edge(0)", "First unit", "Move the cursor to the first unit", False),
+        Command("end", "move_edge(1)", "Last unit", "Move the cursor to the last unit", False),
+        Command(
+            "shift+pagedown",
+            "extend_page(1)",
+            "Extend by page",
+            "Grow the selection by a screenful of units",
+            False,
+        ),
+        Command(
+            "shift+pageup",
+            "extend_page(-1)",
+            "Shrink by page",
+            "Shrink the selection by a screenful of units",
+            False,
+        ),
+        Command(
+            "shift+home",
+            "extend_edge(0)",
+            "Extend to start",
+            "Grow the selection to the first unit",
+            False,
+        ),
+        Command(
+            "shift+end",
+            "extend_edge(1)",
+            "Extend to end",
+            "Grow the selection to the last unit",
+            False,
+        ),
         Command(
             "shift+down,J",
             "extend_units(1)",
@@ -194,6 +226,19 @@ class CodingScreen(CodingLayout):
 
     def action_extend_units(self, delta: int) -> None:
         self.text_view.extend_units(delta)
+
+    def action_move_page(self, pages: int) -> None:
+        self.text_view.move(self.text_view.page_delta(pages))
+
+    def action_extend_page(self, pages: int) -> None:
+        self.text_view.extend_units(self.text_view.page_delta(pages))
+
+    def action_move_edge(self, last: int) -> None:
+        self.text_view.move_to_unit(len(self.text_view.current_units) - 1 if last else 0)
+
+    def action_extend_edge(self, last: int) -> None:
+        text = self.text_view
+        text.extend_units((len(text.current_units) - 1 if last else 0) - text.cursor)
 
     def action_extend_words(self, delta: int) -> None:
         self.text_view.extend_words(delta)

@@ -15,8 +15,9 @@ from coder.tui.commands import Command
 
 GUIDE = """\
 Coding a document: on the documents screen pick a document with the arrow keys and press
-Enter. The cursor selects one sentence; move with Down/Up (j/k). Grow the selection with
-Shift+Down (whole sentences) or Shift+Right (word by word). Press a number 1-9 to apply the
+Enter. The cursor selects one sentence; move with Down/Up (j/k), PageUp/PageDown and Home/End,
+or click a sentence. Grow the selection with Shift and those keys (whole sentences) or
+Shift+Right (word by word), or drag the mouse over any words. Press a number 1-9 to apply the
 code shown with that number in the codebook on the right, or f to find any code by name.
 n makes a new code from the selection, m writes a memo on the coding under the cursor
 (or on the document), x removes a coding, u undoes your last action. Everything is saved the

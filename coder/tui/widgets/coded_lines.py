@@ -8,7 +8,7 @@ looks at a few lines and never at every coding of a long transcript.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -18,6 +18,29 @@ def abbreviation(name: str, size: int = 3) -> str:
     if len(words) >= 2:
         return "".join(w[0] for w in words)[:size].upper()
     return (words[0] if words else name)[:size].capitalize()
+
+
+#: Characters a terminal cannot draw in one cell (tabs, other control and layout characters),
+#: each drawn as one space so that a drawn cell is always one character of the text.
+_ODD_WHITESPACE = {
+    **{c: " " for c in range(0x20) if c != 0x0A},
+    0x7F: " ",
+    0x85: " ",
+    0x200B: " ",
+    0x2028: " ",
+    0x2029: " ",
+    0xFEFF: " ",
+}
+
+
+def drawable(text: str) -> str:
+    """``text`` as drawn: each tab or other control character becomes one space.
+
+    One character per cell keeps screen columns and text offsets the same (a click or a drag
+    maps straight to an offset), and a control character sent to the terminal as is would move
+    its cursor and leave glyphs of the previous screen standing.
+    """
+    return text.translate(_ODD_WHITESPACE)
 
 
 def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
@@ -181,3 +204,40 @@ class WordBounds:
         """The first word start inside ``(start, end)``, to move a selection's start on."""
         later = [a for a, _ in self.near(start) if start < a < end]
         return min(later) if later else None
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` widened to whole words: a word cut by either end is taken whole,
+        and blanks at either end are dropped (a span of blanks only stays as it was)."""
+        words = self.near(start)
+        last = self.near(max(end - 1, start))
+        if last is not words:
+            words = words + last
+        inside = [(a, b) for a, b in words if a < end and b > start]
+        if not inside:
+            return start, end
+        return min(a for a, _ in inside), max(b for _, b in inside)
+
+
+class SpeakerIndex:
+    """The speaker of each turn, a colour slot per speaker, and the lines that open a turn."""
+
+    def __init__(self, starts: Sequence[int] = (), speakers: Sequence[str | None] = ()) -> None:
+        self.starts = list(starts)
+        self.speakers = list(speakers)
+        names = [s for s in dict.fromkeys(self.speakers) if s]
+        #: Each speaker's colour slot, in order of first appearance.
+        self.slot = {name: n for n, name in enumerate(names)}
+        self.width = min(max((len(n) for n in names), default=0), 14)
+        self.by_line: dict[int, str] = {}
+
+    def place(self, lines: LineIndex) -> None:
+        """Find the display line that opens each turn (after the text is wrapped again)."""
+        self.by_line = {
+            lines.line_of(start): name
+            for start, name in zip(self.starts, self.speakers, strict=False)
+            if name
+        }
+
+    def opening(self, line: int) -> str | None:
+        """The speaker whose turn opens on display line ``line``, if any."""
+        return self.by_line.get(line)

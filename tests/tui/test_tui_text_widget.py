@@ -1,0 +1,207 @@
+"""The text widget in the coding screen: the cursor unit stays in sight, keys move by unit,
+a mouse drag selects words, speakers are named, tabs draw as spaces."""
+
+from __future__ import annotations
+
+import pytest
+
+from coder.db.engine import Store
+from coder.services.coding.codings import list_codings
+from coder.services.documents.corpus import get_document
+from coder.tui.app import make_app
+from coder.tui.screens.coding import CodingScreen
+from coder.tui.widgets.coded_text import CodedText
+from tests.factories import TURNS_INTERVIEW, turns_project
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def transcript(store: Store) -> Store:
+    return turns_project(store)
+
+
+async def _settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _open(pilot) -> CodedText:
+    await _settle(pilot)
+    await pilot.press("enter")
+    await _settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    return screen.text_view
+
+
+def _visible(text: CodedText) -> tuple[int, int]:
+    """First and last display line fully on screen."""
+    top = round(text.scroll_offset.y)
+    return top, top + text.scrollable_content_region.height - 1
+
+
+def _assert_in_sight(text: CodedText, margin: int = 1) -> None:
+    first, last = text.selection_lines()
+    top, bottom = _visible(text)
+    lines = text.line_count
+    assert max(top, 0) <= max(first - margin, 0), (first, last, top, bottom)
+    assert min(last + margin, lines - 1) <= bottom, (first, last, top, bottom)
+
+
+def _codings(store):
+    return [(c.start, c.end, str(c.code_path)) for c in list_codings(store, coders=["alice"])]
+
+
+async def test_cursor_unit_stays_in_sight_down_to_the_last_line(transcript):
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _open(pilot)
+        units = len(text.current_units)
+        for _ in range(units + 2):
+            await pilot.press("down")
+            _assert_in_sight(text)
+        assert text.cursor == units - 1
+        # The last line of the document is on screen.
+        assert _visible(text)[1] >= text.line_count - 1
+        for _ in range(units + 2):
+            await pilot.press("k")
+            _assert_in_sight(text)
+        assert text.cursor == 0
+        assert round(text.scroll_offset.y) == 0
+
+
+async def test_keys_move_by_unit_page_and_edge_and_shift_extends(transcript):
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _open(pilot)
+        units = text.current_units
+        await pilot.press("down", "down", "up")
+        assert text.cursor == 1
+        assert text.selection == tuple(units[1])
+        assert round(text.scroll_offset.y) == 0
+        await pilot.press("pagedown")
+        paged = text.cursor
+        # A screenful: the unit now at the cursor was below the screen before.
+        assert text.line_of(units[paged].start) >= text.scrollable_content_region.height - 1
+        _assert_in_sight(text)
+        await pilot.press("pageup")
+        assert text.cursor < paged
+        _assert_in_sight(text)
+        await pilot.press("end")
+        assert text.cursor == len(units) - 1
+        _assert_in_sight(text)
+        await pilot.press("home")
+        assert text.cursor == 0
+        await pilot.press("shift+down", "shift+down")
+        assert text.selection == (units[0].start, units[2].end)
+        await pilot.press("shift+end")
+        assert text.selection == (units[0].start, units[-1].end)
+        await pilot.press("home", "shift+pagedown")
+        assert text.selection == (units[0].start, units[text.cursor].end)
+        assert text.cursor > 1
+        await pilot.press("1")
+        await pilot.pause()
+    assert _codings(transcript) == [
+        (units[0].start, units[text.cursor].end, "Motives/Need for evidence")
+    ]
+
+
+async def test_search_hit_opens_centred(transcript):
+    start = TURNS_INTERVIEW.index("Answer 15 starts")
+    end = start + len("Answer 15 starts")
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        doc_id = get_document(transcript, "transcript-01").summary.id
+        await app.push_screen(CodingScreen(app.context, doc_id, start, end))
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        text = screen.text_view
+        assert text.selection == (start, end)
+        line = text.line_of(start)
+        top, bottom = _visible(text)
+        assert abs((line - top) - (bottom - line)) <= 1, (line, top, bottom)
+        await pilot.press("a")  # nothing under the cursor: a warning, no change
+        await pilot.press("2")
+        await pilot.pause()
+    assert _codings(transcript) == [(start, end, "Motives/Credibility")]
+
+
+async def test_drag_selects_whole_words_and_click_places_the_cursor(transcript):
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _open(pilot)
+        # Press inside "Question" of the third turn, release inside "partnership".
+        turn = TURNS_INTERVIEW.index("Interviewer: Question 1 ")
+        press = turn + len("Interviewer: Ques")
+        release = turn + len("Interviewer: Question 1 asks about the partn")
+        await pilot.mouse_down(text, offset=text.point_of(press))
+        await pilot.hover(text, offset=text.point_of(press + 6))
+        await pilot.hover(text, offset=text.point_of(release))
+        await pilot.mouse_up(text, offset=text.point_of(release))
+        await pilot.pause()
+        snapped = (
+            turn + len("Interviewer: "),
+            turn + len("Interviewer: Question 1 asks about the partnership"),
+        )
+        assert text.selection == snapped
+        assert text.text[slice(*snapped)] == "Question 1 asks about the partnership"
+        await pilot.press("3")
+        await pilot.pause()
+        # A click (no drag) puts the cursor on the unit under it.
+        answer = TURNS_INTERVIEW.index("It talks about trust", turn)
+        await pilot.click(text, offset=text.point_of(answer + 3))
+        await pilot.pause()
+        unit = text.current_units[text.cursor]
+        assert unit.start <= answer < unit.end
+        assert text.selection == tuple(unit)
+        await pilot.press("1")
+        await pilot.pause()
+    assert _codings(transcript) == [
+        (snapped[0], snapped[1], "Barriers"),
+        (unit.start, unit.end, "Motives/Need for evidence"),
+    ]
+
+
+async def test_speakers_named_in_their_colours_in_every_unit_mode(transcript):
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _open(pilot)
+        kinds = []
+        for _ in range(3):
+            kinds.append(text.unit_kind)
+            rows = [list(text.render_line(y)) for y in range(4)]
+            labels = [next(seg for seg in row if seg.text.strip()) for row in rows]
+            # The first line of each turn names its speaker (cut to the column's width)...
+            assert labels[0].text.strip() == "Interviewer"[: text.speaker_width - 2] + "…"
+            assert labels[2].text.strip() == "Policy maker"[: text.speaker_width - 2] + "…"
+            colours = [label.style.color if label.style else None for label in labels]
+            assert colours[0] is not None and colours[2] is not None
+            assert colours[0] != colours[2]
+            # ... and the lines it wraps onto have none.
+            for row in rows[1], rows[3]:
+                assert "".join(s.text for s in row).startswith(" " * text.speaker_width)
+            await pilot.press("t")
+            await pilot.pause()
+        assert kinds == ["sentence", "paragraph", "turn"]
+
+
+async def test_tabs_draw_as_one_space_and_offsets_stay_right(transcript):
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _open(pilot)
+        tab = TURNS_INTERVIEW.index("\t")
+        y = text.point_of(tab)[1]
+        drawn = "".join(s.text for s in text.render_line(y))
+        assert "\t" not in drawn
+        assert len(drawn) == text.render_line(y).cell_length
+        assert "starts here. It" in drawn
+        # The word after the tab is where the line index says it is.
+        word = tab + 1
+        await pilot.click(text, offset=text.point_of(word))
+        await pilot.pause()
+        assert text.offset_at(*text.point_of(word)) == word
