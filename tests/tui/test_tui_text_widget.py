@@ -205,3 +205,45 @@ async def test_tabs_draw_as_one_space_and_offsets_stay_right(transcript):
         await pilot.click(text, offset=text.point_of(word))
         await pilot.pause()
         assert text.offset_at(*text.point_of(word)) == word
+
+
+async def test_drag_past_the_bottom_scrolls_and_extends(transcript):
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _open(pilot)
+        height = text.scrollable_content_region.height
+        press = TURNS_INTERVIEW.index("Question 2")
+        await pilot.mouse_down(text, offset=text.point_of(press))
+        # Hold the pointer on the last row, then below the text: the view scrolls a line a move.
+        for _ in range(6):
+            await pilot.hover(text, offset=(text.text_left + 3, height))
+        await pilot.mouse_up(text, offset=(text.text_left + 3, height))
+        await pilot.pause()
+        start, end = text.selection
+        assert start == press
+        assert round(text.scroll_offset.y) > 0
+        assert text.line_of(end - 1) >= height
+        _assert_in_sight(text, margin=0)
+        # A shift-click grows the selection by whole units to the unit clicked.
+        await pilot.press("home")
+        target = TURNS_INTERVIEW.index("Question 1 ")
+        await pilot.click(text, offset=text.point_of(target), shift=True)
+        await pilot.pause()
+        units = text.current_units
+        assert text.selection == (units[0].start, units[text.unit_at(target)].end)
+        await pilot.press("2")
+        await pilot.pause()
+    assert _codings(transcript) == [
+        (units[0].start, units[text.unit_at(target)].end, "Motives/Credibility")
+    ]
+
+
+def test_snapshot_transcript_with_speakers(transcript, snap_compare):
+    async def run_before(pilot) -> None:
+        await _open(pilot)
+        await pilot.press("down", "down", "shift+right")
+        await _settle(pilot)
+
+    assert snap_compare(
+        make_app(transcript, "alice"), terminal_size=(100, 24), run_before=run_before
+    )
