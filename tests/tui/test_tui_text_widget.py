@@ -150,6 +150,8 @@ async def test_drag_selects_whole_words_and_click_places_the_cursor(transcript):
         )
         assert text.selection == snapped
         assert text.text[slice(*snapped)] == "Question 1 asks about the partnership"
+        # Only the document span is selected, not screen cells by Textual's own selection.
+        assert not pilot.app.screen.selections
         await pilot.press("3")
         await pilot.pause()
         # A click (no drag) puts the cursor on the unit under it.

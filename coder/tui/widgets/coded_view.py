@@ -55,8 +55,12 @@ class CodedView(ScrollView, inherit_bindings=False):
     """A read-only view of a document with the coder's codings and a selection, drawn.
 
     It has no keys of its own (not even the scroll keys a ScrollView has): the coding screen
-    binds every key, so Down/Up move the cursor rather than scroll.
+    binds every key, so Down/Up move the cursor rather than scroll. Nor does it take part in
+    Textual's own text selection (a drag there would select screen cells across widgets): a
+    drag here selects a span of the document, see ``CodedText``.
     """
+
+    ALLOW_SELECT: ClassVar[bool] = False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "coded-text--selection",
