@@ -225,7 +225,9 @@ async def test_drag_past_the_bottom_scrolls_and_extends(transcript):
         assert start == press
         assert round(text.scroll_offset.y) > 0
         assert text.line_of(end - 1) >= height
-        _assert_in_sight(text, margin=0)
+        # The end being dragged is on screen (the selection is taller than the screen).
+        top, bottom = _visible(text)
+        assert top <= text.line_of(end - 1) <= bottom
         # A shift-click grows the selection by whole units to the unit clicked.
         await pilot.press("home")
         target = TURNS_INTERVIEW.index("Question 1 ")
@@ -249,3 +251,34 @@ def test_snapshot_transcript_with_speakers(transcript, snap_compare):
     assert snap_compare(
         make_app(transcript, "alice"), terminal_size=(100, 24), run_before=run_before
     )
+
+
+async def test_a_selection_taller_than_the_screen_keeps_its_moving_end_in_sight(transcript):
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _open(pilot)
+        height = text.scrollable_content_region.height
+        for _ in range(3):
+            await pilot.press("shift+pagedown")
+            top, bottom = _visible(text)
+            cursor = text.current_units[text.cursor]
+            assert top <= text.line_of(cursor.start) and text.line_of(cursor.end - 1) <= bottom
+        first, last = text.selection_lines()
+        assert last - first + 1 > height
+        await pilot.press("shift+right")
+        assert _visible(text)[0] <= text.line_of(text.selection[1] - 1) <= _visible(text)[1]
+        # A drag held below the text scrolls on, and the end being dragged stays in sight.
+        await pilot.press("home")
+        await pilot.mouse_down(text, offset=(text.text_left, 0))
+        for _ in range(height + 10):
+            await pilot.hover(text, offset=(text.text_left + 3, height))
+        await pilot.mouse_up(text, offset=(text.text_left + 3, height))
+        await pilot.pause()
+        start, end = text.selection
+        assert start == 0
+        top, bottom = _visible(text)
+        assert top >= 10
+        assert top <= text.line_of(end - 1) <= bottom
+        await pilot.press("1")
+        await pilot.pause()
+    assert _codings(transcript) == [(0, end, "Motives/Need for evidence")]

@@ -39,6 +39,9 @@ class CodedText(CodedView, can_focus=True, inherit_bindings=False):
         # Where a mouse button went down (a text offset), and whether it has moved since.
         self._press: int | None = None
         self._dragged = False
+        #: The offset at the moving end of the selection: what stays in sight when the
+        #: selection is taller than the screen.
+        self.lead = 0
 
     def load(self, document: CodingDocument, unit_kind: str) -> None:
         """Show a document; the cursor goes to its first unit."""
@@ -51,9 +54,12 @@ class CodedText(CodedView, can_focus=True, inherit_bindings=False):
 
     # -- cursor and selection ----------------------------------------------------------------
 
-    def _set_selection(self, start: int, end: int, *, centre: bool = False) -> None:
+    def _set_selection(
+        self, start: int, end: int, *, centre: bool = False, lead: int | None = None
+    ) -> None:
         old = self.selection
         self.selection = (start, end)
+        self.lead = start if lead is None else lead
         if self._lines:
             for a, b in (old, self.selection):
                 self._redraw_lines(*self._lines.span_lines(a, b))
@@ -62,14 +68,18 @@ class CodedText(CodedView, can_focus=True, inherit_bindings=False):
 
     def scroll_to_selection(self, *, centre: bool = False, again: bool = True) -> None:
         """Scroll so that the selection is on screen with :data:`CONTEXT_LINES` around it
-        (``centre``: in the middle of the screen); a selection taller than the screen shows
-        its top. Right after a document is loaded the layout has not yet taken in its new
+        (``centre``: in the middle of the screen); of a selection taller than the screen, its
+        moving end (:attr:`lead`: the cursor unit, the word just added, the mouse) is kept in
+        sight. Right after a document is loaded the layout has not yet taken in its new
         height (nor shown the scrollbar that allows scrolling), so a scroll it cannot make yet
         is made again after the next refresh."""
         if not self._lines:
             return
         top, bottom = self._lines.span_lines(*self.selection)
         height = self._view_height
+        if bottom - top + 1 > height:
+            # Taller than the screen: keep its moving end in sight.
+            top = bottom = self._lines.line_of(self.lead)
         room = max(height - (bottom - top + 1), 0)
         margin = min(CONTEXT_LINES, room // 2)
         y = round(self.scroll_offset.y)
@@ -135,7 +145,9 @@ class CodedText(CodedView, can_focus=True, inherit_bindings=False):
             return
         self.cursor = max(0, min(self.cursor + delta, len(units) - 1))
         first, last = sorted((self.anchor_unit, self.cursor))
-        self._set_selection(units[first].start, units[last].end)
+        cursor = units[self.cursor]
+        lead = cursor.start if self.cursor < self.anchor_unit else max(cursor.end - 1, 0)
+        self._set_selection(units[first].start, units[last].end, lead=lead)
 
     def switch_unit_kind(self) -> str:
         """Cycle sentence -> paragraph -> turn -> document; the cursor stays in place."""
@@ -151,7 +163,7 @@ class CodedText(CodedView, can_focus=True, inherit_bindings=False):
         words = self._words
         new_end = words.next_end(end) if delta > 0 else words.previous_end(start, end)
         if new_end is not None:
-            self._set_selection(start, new_end)
+            self._set_selection(start, new_end, lead=max(new_end - 1, start))
 
     def extend_start_words(self, delta: int) -> None:
         """Move the start of the selection by one word: back (``delta`` < 0) or forward."""
@@ -239,4 +251,4 @@ class CodedText(CodedView, can_focus=True, inherit_bindings=False):
         first, last = sorted((press, offset))
         start, end = self._words.snap(first, last + 1)
         self.cursor = self.anchor_unit = self.unit_at(start)
-        self._set_selection(start, end)
+        self._set_selection(start, end, lead=offset)
