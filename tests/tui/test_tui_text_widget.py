@@ -10,6 +10,7 @@ from coder.services.coding.codings import list_codings
 from coder.services.documents.corpus import get_document
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
+from coder.tui.widgets.coded_lines import column_of, drawable, offset_at_column, wrap_lines
 from coder.tui.widgets.coded_text import CodedText
 from tests.factories import TURNS_INTERVIEW, turns_project
 
@@ -192,21 +193,36 @@ async def test_speakers_named_in_their_colours_in_every_unit_mode(transcript):
         assert kinds == ["sentence", "paragraph", "turn"]
 
 
-async def test_tabs_draw_as_one_space_and_offsets_stay_right(transcript):
+async def test_tabs_expand_to_tab_stops_and_offsets_stay_right(transcript):
     app = make_app(transcript, "alice")
     async with app.run_test(size=SIZE) as pilot:
         text = await _open(pilot)
         tab = TURNS_INTERVIEW.index("\t")
         y = text.point_of(tab)[1]
-        drawn = "".join(s.text for s in text.render_line(y))
+        strip = text.render_line(y)
+        drawn = "".join(s.text for s in strip)
         assert "\t" not in drawn
-        assert len(drawn) == text.render_line(y).cell_length
-        assert "starts here. It" in drawn
-        # The word after the tab is where the line index says it is.
+        assert len(drawn) == strip.cell_length == text.size.width - 1
+        # The tab runs to the next tab stop (every 4 cells from the line's start).
+        line_start = text.text_left
+        assert drawn[line_start:].startswith("Policy maker: Answer 0 starts here.")
+        column = len("Policy maker: Answer 0 starts here.")
+        gap = 4 - column % 4
+        assert drawn[line_start + column : line_start + column + gap + 2] == " " * gap + "It"
+        # A click on "It" selects from the text offset of "It": cells map back to offsets.
         word = tab + 1
-        await pilot.click(text, offset=text.point_of(word))
+        assert text.point_of(word) == (line_start + column + gap, y)
+        assert text.offset_at(line_start + column + gap, y) == word
+        # Every cell of the tab maps to the tab character itself.
+        for cell in range(gap):
+            assert text.offset_at(line_start + column + cell, y) == tab
+        await pilot.mouse_down(text, offset=text.point_of(word))
+        await pilot.mouse_up(text, offset=text.point_of(word + 5))
         await pilot.pause()
-        assert text.offset_at(*text.point_of(word)) == word
+        assert text.text[slice(*text.selection)] == "It talks"
+        await pilot.press("3")
+        await pilot.pause()
+    assert _codings(transcript) == [(word, word + len("It talks"), "Barriers")]
 
 
 async def test_drag_past_the_bottom_scrolls_and_extends(transcript):
@@ -282,3 +298,24 @@ async def test_a_selection_taller_than_the_screen_keeps_its_moving_end_in_sight(
         await pilot.press("1")
         await pilot.pause()
     assert _codings(transcript) == [(0, end, "Motives/Need for evidence")]
+
+
+def test_tab_stops_in_drawing_wrapping_and_offsets():
+    text = "a\tbc\td\x0be\t\tf"
+    # Tabs run to the next multiple of 4 cells (the one after "e" is a single cell), other
+    # control characters are one space.
+    assert drawable(text) == "a   bc  d e     f"
+    # A piece drawn from a later column keeps the line's tab stops.
+    assert drawable("\tx", 2) == "  x"
+    columns = [column_of(text, 0, i) for i in range(len(text) + 1)]
+    assert columns == [0, 1, 4, 5, 6, 8, 9, 10, 11, 12, 16, 17]
+    drawn = drawable(text)
+    for cell, ch in enumerate(drawn):
+        offset = offset_at_column(text, 0, len(text), cell)
+        assert columns[offset] <= cell < columns[offset + 1]
+        assert ch == " " or text[offset] == ch
+    # Wrapped by cells, not characters: each line fits its width once tabs are expanded.
+    long = "\t".join(["word"] * 12)
+    for start, end in wrap_lines(long, 20):
+        assert len(drawable(long[start:end])) <= 20
+    assert "".join(long[s:e] for s, e in wrap_lines(long, 20)).replace("\t", "") == "word" * 12

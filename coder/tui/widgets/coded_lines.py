@@ -20,10 +20,13 @@ def abbreviation(name: str, size: int = 3) -> str:
     return (words[0] if words else name)[:size].capitalize()
 
 
-#: Characters a terminal cannot draw in one cell (tabs, other control and layout characters),
-#: each drawn as one space so that a drawn cell is always one character of the text.
+#: Tab stops every this many cells, counted from the start of each display line.
+TAB_SIZE = 4
+
+#: Characters a terminal cannot draw in one cell (control and layout characters other than
+#: the tab), each drawn as one space so that no escape reaches the terminal.
 _ODD_WHITESPACE = {
-    **{c: " " for c in range(0x20) if c != 0x0A},
+    **{c: " " for c in range(0x20) if c not in (0x09, 0x0A)},
     0x7F: " ",
     0x85: " ",
     0x200B: " ",
@@ -33,21 +36,71 @@ _ODD_WHITESPACE = {
 }
 
 
-def drawable(text: str) -> str:
-    """``text`` as drawn: each tab or other control character becomes one space.
+def drawable(text: str, column: int = 0) -> str:
+    """``text`` as drawn from cell ``column`` of its line: a tab becomes the spaces up to the
+    next tab stop, any other control character one space.
 
-    One character per cell keeps screen columns and text offsets the same (a click or a drag
-    maps straight to an offset), and a control character sent to the terminal as is would move
-    its cursor and leave glyphs of the previous screen standing.
+    A control character sent to the terminal as is would move its cursor and leave glyphs of
+    the previous screen standing. Offsets stay right: :func:`column_of` and
+    :func:`offset_at_column` map between cells and characters the same way.
     """
-    return text.translate(_ODD_WHITESPACE)
+    text = text.translate(_ODD_WHITESPACE)
+    if "\t" not in text:
+        return text
+    out: list[str] = []
+    for ch in text:
+        if ch == "\t":
+            ch = " " * (TAB_SIZE - column % TAB_SIZE)
+        out.append(ch)
+        column += len(ch)
+    return "".join(out)
+
+
+def _cells(ch: str, column: int) -> int:
+    return TAB_SIZE - column % TAB_SIZE if ch == "\t" else 1
+
+
+def column_of(text: str, start: int, offset: int) -> int:
+    """The cell where the character at ``offset`` is drawn, on a line starting at ``start``."""
+    if "\t" not in text[start:offset]:
+        return offset - start
+    column = 0
+    for ch in text[start:offset]:
+        column += _cells(ch, column)
+    return column
+
+
+def offset_at_column(text: str, start: int, end: int, column: int) -> int:
+    """The character drawn at cell ``column`` of the line ``[start, end)`` (the last one for
+    a cell past its end)."""
+    if "\t" not in text[start:end]:
+        return min(max(start + column, start), max(end - 1, start))
+    cell = 0
+    for offset in range(start, end):
+        cell += _cells(text[offset], cell)
+        if cell > column:
+            return offset
+    return max(end - 1, start)
+
+
+def _fit(text: str, start: int, end: int, width: int) -> int:
+    """How far from ``start`` a line of ``width`` cells reaches (tabs expanded)."""
+    if "\t" not in text[start : start + width]:
+        return start + width
+    cell = 0
+    for offset in range(start, end):
+        cell += _cells(text[offset], cell)
+        if cell > width:
+            return offset
+    return end
 
 
 def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
     """``[start, end)`` of each display line of ``text`` wrapped at ``width`` cells.
 
     Lines break at the last space before the width (the space stays on the upper line, out of
-    sight) or, for a longer word, at the width. Newlines always break.
+    sight) or, for a longer word, at the width. Newlines always break. A tab counts the cells
+    it is drawn with.
     """
     width = max(width, 8)
     lines: list[tuple[int, int]] = []
@@ -56,11 +109,12 @@ def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
         nl = text.find("\n", pos)
         para_end = size if nl == -1 else nl
         start = pos
-        while para_end - start > width:
-            cut = text.rfind(" ", start, start + width + 1)
+        while para_end > (fit := _fit(text, start, para_end, width)):
+            cut = text.rfind(" ", start, fit + 1)
             if cut <= start:
-                lines.append((start, start + width))
-                start += width
+                fit = max(fit, start + 1)
+                lines.append((start, fit))
+                start = fit
             else:
                 lines.append((start, cut))
                 start = cut + 1

@@ -15,7 +15,7 @@ from textual.events import MouseDown, MouseMove, MouseUp
 from textual.message import Message
 
 from coder.domain.coding import CodingDocument
-from coder.tui.widgets.coded_lines import Marked
+from coder.tui.widgets.coded_lines import Marked, column_of, offset_at_column
 from coder.tui.widgets.coded_view import DEFAULT_CODE_COLOUR, CodedView
 
 __all__ = ["CONTEXT_LINES", "DEFAULT_CODE_COLOUR", "CodedText"]
@@ -200,14 +200,13 @@ class CodedText(CodedView, can_focus=True, inherit_bindings=False):
         y = max(0, min(y, self._view_height - 1))
         index = min(top + y, len(self._lines) - 1)
         start, end = self._lines.lines[index]
-        column = x - self.text_left
-        return min(max(start + column, start), max(end - 1, start))
+        return offset_at_column(self.text, start, end, x - self.text_left)
 
     def point_of(self, offset: int) -> tuple[int, int]:
         """Where the character at ``offset`` is drawn, relative to the widget (the inverse of
         :meth:`offset_at`; the line may be off screen)."""
         line = self._lines.line_of(offset)
-        column = offset - self._lines.lines[line][0]
+        column = column_of(self.text, self._lines.lines[line][0], offset)
         return self.text_left + column, line - round(self.scroll_offset.y)
 
     # -- mouse -------------------------------------------------------------------------------

@@ -319,6 +319,7 @@ class CodedView(ScrollView, inherit_bindings=False):
         if background is None:
             background = self.background_colors[1]
         out: list[Segment] = []
+        column = 0  # cells drawn so far on this line: where tab stops fall
         for a, b in itertools.pairwise(points):
             style = base
             covering = [m for m in marks if m.start <= a < m.end]
@@ -333,5 +334,7 @@ class CodedView(ScrollView, inherit_bindings=False):
                     style = style + Style(underline=True)
             if sel_start <= a < sel_end:
                 style = style + selection_style
-            out.append(Segment(drawable(self.text[a:b]), style))
+            shown = drawable(self.text[a:b], column)
+            column += len(shown)
+            out.append(Segment(shown, style))
         return out
