@@ -2,7 +2,10 @@
 
 :class:`LineIndex` wraps a document into display lines and keeps, per line, the codings that
 touch it, so drawing a line, finding the codings at the selection or the next uncoded unit
-looks at a few lines and never at every coding of a long transcript.
+looks at a few lines and never at every coding of a long transcript. :func:`drawable`,
+:func:`column_of` and :func:`offset_at_column` say how a line's characters fall on cells
+(tabs to tab stops), :class:`WordBounds` where words begin and end (a drag snaps to them),
+and :class:`SpeakerIndex` which speaker opens a turn on which line.
 """
 
 from __future__ import annotations
