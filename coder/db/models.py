@@ -251,6 +251,22 @@ class DocumentStatus(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class CodePin(Base):
+    """A code a coder has put on a number key (1-9) of the coding screen."""
+
+    __tablename__ = "code_pins"
+    __table_args__ = (
+        UniqueConstraint("coder_id", "code_id"),
+        CheckConstraint("slot BETWEEN 1 AND 9", name="slot"),
+    )
+
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coders.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+
+
 class Memo(Base):
     """A memo on the project (no target), a document, a code or a coding."""
 

@@ -26,7 +26,7 @@ from coder.services.project.coders import ensure_coder
 from coder.services.project.lifecycle import get_settings, open_project
 from coder.tui.commands import Command, bindings
 from coder.tui.context import ScreenContext
-from coder.tui.messages import OpenDocument
+from coder.tui.messages import OpenAdjacentDocument, OpenDocument
 from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.documents import DocumentsScreen
@@ -86,6 +86,19 @@ class CoderApp(App[None]):
         self.push_screen(
             CodingScreen(self.context, message.document_id, message.start, message.end)
         )
+
+    def on_open_adjacent_document(self, message: OpenAdjacentDocument) -> None:
+        """Replace the coding screen by the next or previous document of the list as shown."""
+        listing = next((s for s in self.screen_stack if isinstance(s, DocumentsScreen)), None)
+        if listing is None:
+            self.notify("No documents list to step through.", severity="warning")
+            return
+        target = listing.adjacent(message.document_id, message.step)
+        if target is None:
+            where = "last" if message.step > 0 else "first"
+            self.notify(f"This is the {where} document of the list.", timeout=3)
+            return
+        self.switch_screen(CodingScreen(self.context, target))
 
     def _screen_commands(self, screen: Screen[object]) -> tuple[Command, ...]:
         return tuple(getattr(screen, "COMMAND_LIST", ()))

@@ -39,3 +39,11 @@ class OpenDocument(Message):
     document_id: int
     start: int | None = None
     end: int | None = None
+
+
+@dataclass
+class OpenAdjacentDocument(Message):
+    """Open the next (``step`` 1) or previous (-1) document of the documents list as shown."""
+
+    document_id: int
+    step: int

@@ -22,7 +22,8 @@ def test_empty_database_upgrades_to_head_matching_the_models(empty_db_url: str) 
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
         tables = set(inspect(store.engine).get_table_names())
-        assert {"documents", "codes", "codings", "memos", "audit_log", "units"} <= tables
+        expected = {"documents", "codes", "codings", "memos", "audit_log", "units", "code_pins"}
+        assert expected <= tables
         downgrade(store, "base")
         assert current_revision(store) is None
         assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}

@@ -30,6 +30,7 @@ CODER_WRITES: dict[str, str] = {
     "codes": "INSERT, UPDATE",
     "memos": "INSERT, UPDATE, DELETE",
     "document_status": "INSERT, UPDATE",
+    "code_pins": "INSERT, UPDATE, DELETE",
     "audit_log": "INSERT",
     # Removing a coding the consensus was built from clears the reference to it, as the
     # foreign key's ON DELETE SET NULL would; the service does it so that undo can restore it.

@@ -15,12 +15,14 @@ from coder.errors import CoderError
 from coder.services.codebook import edit as codebook_edit
 from coder.services.codebook import themes
 from coder.services.codebook.codes import coding_counts, list_codes
+from coder.services.coding.pins import code_pins
 from coder.services.undo import undo_latest
 from coder.tui.commands import Command, bindings
 from coder.tui.context import ScreenContext
 from coder.tui.messages import CodebookChanged
 from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeForm
-from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel
+from coder.tui.screens.pinning import ask_pin
+from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel, number_slots
 
 
 class CodebookScreen(Screen[None]):
@@ -33,6 +35,7 @@ class CodebookScreen(Screen[None]):
         Command("m", "merge", "Merge", "Merge the highlighted code into another (undoable)", False),
         Command("g", "group", "Group", "Put the highlighted code under a theme", False),
         Command("i", "toggle_retired", "Show retired", "Show or hide retired codes", False),
+        Command("p", "pin", "Pin to key", "Put the highlighted code on a number key (1-9)", False),
         Command("u", "undo", "Undo", "Undo your last action"),
         Command("escape", "back", "Back", "Back to the previous screen"),
     )
@@ -43,6 +46,9 @@ class CodebookScreen(Screen[None]):
         self.context = context
         self.codes: list[CodeView] = []
         self.show_retired = False
+        #: The number keys of the coding screen, shown here too (``p`` pins a code to one).
+        self.slots: dict[int, CodeView] = {}
+        self.pins: dict[int, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="codebook-title")
@@ -68,7 +74,10 @@ class CodebookScreen(Screen[None]):
         tree = self.query_one(CodebookTree)
         if keep is None and tree.highlighted_code is not None:
             keep = tree.highlighted_code.id
-        tree.show_codes(self.codes, counts=counts, keep=keep)
+        active = [c for c in self.codes if c.status == "active"]
+        self.pins = code_pins(ctx.store, ctx.coder)
+        self.slots = number_slots(active, ctx.pinned, self.pins)
+        tree.show_codes(self.codes, slots=self.slots, counts=counts, keep=keep)
         total = sum(counts.values())
         self.query_one("#codebook-title", Static).update(
             f"Codebook · {len(self.codes)} codes · {total} codings by {ctx.coder}"
@@ -80,6 +89,13 @@ class CodebookScreen(Screen[None]):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[CodeView]) -> None:
         self.query_one(DefinitionPanel).show_code(event.node.data)
+
+    def on_codebook_tree_pin_asked(self, message: CodebookTree.PinAsked) -> None:
+        ask_pin(self, self.context, message.code, self.slots, self.pins, self._pins_changed)
+
+    def _pins_changed(self, _pins: dict[int, int], note: str) -> None:
+        self.reload()
+        self.notify(note, timeout=3)
 
     def on_tree_node_selected(self) -> None:
         self.action_edit()
@@ -203,6 +219,9 @@ class CodebookScreen(Screen[None]):
             return result.description, code.id
 
         self._choose_other("Put under …:", run)
+
+    def action_pin(self) -> None:
+        self.query_one(CodebookTree).action_pin()
 
     def action_toggle_retired(self) -> None:
         self.show_retired = not self.show_retired

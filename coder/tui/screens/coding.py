@@ -29,7 +29,7 @@ from coder.services.coding.memos import get_memo, set_memo
 from coder.services.coding.status import is_done, set_done
 from coder.services.undo import redo_latest, undo_latest
 from coder.tui.commands import Command, bindings
-from coder.tui.messages import CodingsChanged
+from coder.tui.messages import CodingsChanged, OpenAdjacentDocument
 from coder.tui.screens.coding_layout import CodingLayout
 from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeFinder, CodeForm, MemoDialog
 from coder.tui.widgets.codebook import CodebookTree
@@ -143,6 +143,21 @@ class CodingScreen(CodingLayout):
         Command("n", "new_code", "New code", "Create a code from the selection and apply it"),
         Command("g", "next_uncoded", "Next uncoded", "Jump to the next unit with no coding"),
         Command(
+            "right_square_bracket",
+            "step_document(1)",
+            "Prev/next doc",
+            "Open the next document of the documents list (as filtered)",
+            key_display="[ ]",
+        ),
+        Command(
+            "left_square_bracket",
+            "step_document(-1)",
+            "Previous document",
+            "Open the previous document of the documents list (as filtered)",
+            footer=False,
+            key_display="[",
+        ),
+        Command(
             "t", "switch_unit", "Unit", "Move by sentence, paragraph, speaker turn or document"
         ),
         Command("d", "toggle_done", "Done", "Mark this document done (or not done)"),
@@ -150,7 +165,7 @@ class CodingScreen(CodingLayout):
         Command("U,ctrl+y", "redo", "Redo", "Redo what you just undid", False),
         Command(
             "tab",
-            "focus_next",
+            "app.focus_next",
             "Text/codes",
             "Move focus between the text and the codebook",
             False,
@@ -258,7 +273,7 @@ class CodingScreen(CodingLayout):
             if code_id is not None:
                 self.apply(code_id)
 
-        self.app.push_screen(CodeFinder(self.codes), chosen)
+        self.app.push_screen(CodeFinder(self.codes, on_pin=self.ask_pin), chosen)
 
     def action_remove(self) -> None:
         ctx = self.context
@@ -415,6 +430,9 @@ class CodingScreen(CodingLayout):
             return result.description
 
         self._attempt(run)
+
+    def action_step_document(self, step: int) -> None:
+        self.post_message(OpenAdjacentDocument(self.document_id, step))
 
     def action_back(self) -> None:
         self.app.pop_screen()

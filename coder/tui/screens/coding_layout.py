@@ -25,9 +25,11 @@ from coder.domain.coding import CodingDocument
 from coder.domain.views import CodeView, CodingView
 from coder.services.codebook.codes import list_codes
 from coder.services.coding.loading import coding_document, document_codings
+from coder.services.coding.pins import code_pins
 from coder.services.coding.status import is_done
 from coder.tui.context import ScreenContext
 from coder.tui.messages import CodingsChanged
+from coder.tui.screens.pinning import ask_pin
 from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel, number_slots
 from coder.tui.widgets.coded_lines import Marked, abbreviation
 from coder.tui.widgets.coded_text import CodedText
@@ -90,6 +92,8 @@ class CodingLayout(Screen[None]):
         self._coding_by_id: dict[int, CodingView] = {}
         self.text_view = CodedText(id="text")
         self.slots: dict[int, CodeView] = {}
+        #: The coder's pinned codes (key -> code id), read with the codes.
+        self.pins: dict[int, int] = {}
         self.done = False
 
     def compose(self) -> ComposeResult:
@@ -131,6 +135,7 @@ class CodingLayout(Screen[None]):
         codes = list_codes(store, viewer=coder)
         codings = document_codings(store, coder, self.document_id)
         done = is_done(store, coder=coder, document_id=self.document_id)
+        self.pins = code_pins(store, coder)
         self.post_message(self.Loaded(document, codes, codings, done))
 
     def on_coding_layout_loaded(self, message: Loaded) -> None:
@@ -149,11 +154,12 @@ class CodingLayout(Screen[None]):
 
     def reload_codes(self, keep: int | None = None) -> None:
         """Read the codes again (``keep`` highlighted, else the one highlighted now)."""
+        self.pins = code_pins(self.context.store, self.context.coder)
         self._set_codes(list_codes(self.context.store, viewer=self.context.coder), keep)
 
     def _set_codes(self, codes: list[CodeView], keep: int | None = None) -> None:
         self.codes = codes
-        self.slots = number_slots(self.codes, self.context.pinned)
+        self.slots = number_slots(self.codes, self.context.pinned, self.pins)
         self._show_tree(keep)
 
     def _show_tree(self, keep: int | None = None) -> None:
@@ -252,6 +258,18 @@ class CodingLayout(Screen[None]):
 
     def on_coded_text_selection_changed(self, _message: CodedText.SelectionChanged) -> None:
         self._describe_selection()
+
+    def ask_pin(self, code: CodeView) -> None:
+        """Pin a code to the number key the coder chooses (kept per coder in the project)."""
+        ask_pin(self, self.context, code, self.slots, self.pins, self._pins_changed)
+
+    def _pins_changed(self, pins: dict[int, int], note: str) -> None:
+        self.pins = pins
+        self._set_codes(self.codes)
+        self.notify(note, timeout=3)
+
+    def on_codebook_tree_pin_asked(self, message: CodebookTree.PinAsked) -> None:
+        self.ask_pin(message.code)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[CodeView]) -> None:
         self.query_one(DefinitionPanel).show_code(event.node.data)

@@ -48,6 +48,8 @@ class DocumentsScreen(Screen[None]):
         super().__init__()
         self.context = context
         self.rows: list[DocumentProgress] = []
+        #: The ids of the rows shown (the filter applied), in the table's order.
+        self.shown_ids: list[int] = []
         # Rows loaded by on_mount are fresh for the resume that follows the first showing.
         self._fresh = False
 
@@ -63,6 +65,8 @@ class DocumentsScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        # Back from a document: the table has the focus (arrows, q and ? work at once).
+        self.query_one(DataTable).focus()
         if self._fresh:
             self._fresh = False
             return
@@ -94,12 +98,14 @@ class DocumentsScreen(Screen[None]):
         return keys[: ATTRIBUTE_COLUMNS_WIDE if wide else ATTRIBUTE_COLUMNS_NARROW]
 
     def _fill(self) -> None:
+        """Show the rows the filter lets through, the highlighted document kept if shown."""
         table = self.query_one(DataTable)
-        keep = table.cursor_row
+        keep = self.highlighted_document()
         query = self.query_one("#filter", Input).value.strip()
         table.clear(columns=True)
         keys = self._attribute_keys()
         table.add_columns("Document", *keys, "Sentences", "Coded", "Codings", "Done")
+        self.shown_ids = []
         for row in self.rows:
             if query and not _matches(row, query):
                 continue
@@ -113,25 +119,46 @@ class DocumentsScreen(Screen[None]):
                 "✓ done" if row.done else "",
                 key=str(row.id),
             )
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+            self.shown_ids.append(row.id)
+        if self.shown_ids:
+            self.highlight(keep if keep in self.shown_ids else self.shown_ids[0])
+
+    def highlighted_document(self) -> int | None:
+        """The id of the document highlighted in the table (None when nothing is shown)."""
+        row = self.query_one(DataTable).cursor_row
+        return self.shown_ids[row] if 0 <= row < len(self.shown_ids) else None
+
+    def highlight(self, document_id: int) -> None:
+        """Move the table's cursor to a shown document."""
+        if document_id in self.shown_ids:
+            row = self.shown_ids.index(document_id)
+            self.query_one(DataTable).move_cursor(row=row, animate=False, scroll=True)
+
+    def adjacent(self, document_id: int, step: int) -> int | None:
+        """The document ``step`` rows after (or before) ``document_id`` in the list as shown,
+        which becomes the highlighted one; None past either end."""
+        if document_id not in self.shown_ids:
+            return None
+        at = self.shown_ids.index(document_id) + step
+        if not 0 <= at < len(self.shown_ids):
+            return None
+        self.highlight(self.shown_ids[at])
+        return self.shown_ids[at]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill()
 
-    def on_input_submitted(self) -> None:
-        self.query_one(DataTable).focus()
-
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # A click on the highlighted row (Enter is the screen's own key: action_open).
         if event.row_key.value is not None:
             self.post_message(OpenDocument(int(event.row_key.value)))
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key is not None:
-                self.post_message(OpenDocument(int(key)))
+        """Open the highlighted visible document (from the table or the filter box)."""
+        document_id = self.highlighted_document()
+        if document_id is not None:
+            self.query_one(DataTable).focus()
+            self.post_message(OpenDocument(document_id))
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()

@@ -1,10 +1,13 @@
-"""The codebook as a tree (with number keys for the first nine codes) and a definition panel."""
+"""The codebook as a tree (with the codes on number keys 1-9) and a definition panel."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -15,22 +18,51 @@ from coder.tui.widgets.coded_text import DEFAULT_CODE_COLOUR
 SLOTS = 9
 
 
-def number_slots(codes: Sequence[CodeView], pinned: Sequence[int] = ()) -> dict[int, CodeView]:
-    """Number keys 1-9: pinned codes first, then the codebook's leaves in tree order.
+def number_slots(
+    codes: Sequence[CodeView],
+    pinned: Sequence[int] = (),
+    pins: Mapping[int, int] | None = None,
+) -> dict[int, CodeView]:
+    """Number keys 1-9: the coder's pins on their own keys, then the ``pinned`` ids (from the
+    command line), then the codebook's leaves in tree order on the keys left free.
 
     Leaves come first because they are what coders apply; when there are fewer than nine
-    leaves, parents fill the rest.
+    leaves, parents fill the rest. A pin survives codebook edits: it names the code, not a
+    place in the tree. A pin on a code no longer shown (retired) leaves its key to the others.
     """
     by_id = {c.id: c for c in codes}
+    slots = {
+        slot: by_id[code_id]
+        for slot, code_id in (pins or {}).items()
+        if code_id in by_id and 1 <= slot <= SLOTS
+    }
+    taken = {code.id for code in slots.values()}
     parents = {c.parent_id for c in codes if c.parent_id is not None}
     order = [by_id[i] for i in pinned if i in by_id]
-    order += [c for c in codes if c.id not in parents and c.id not in pinned]
-    order += [c for c in codes if c.id in parents and c.id not in pinned]
-    return {n + 1: code for n, code in enumerate(order[:SLOTS])}
+    order += [c for c in codes if c.id not in parents]
+    order += [c for c in codes if c.id in parents]
+    free = (n for n in range(1, SLOTS + 1) if n not in slots)
+    for code in order:
+        if code.id in taken:
+            continue
+        slot = next(free, None)
+        if slot is None:
+            break
+        slots[slot] = code
+        taken.add(code.id)
+    return dict(sorted(slots.items()))
 
 
 class CodebookTree(Tree[CodeView]):
     """The code tree; labels show the number key, a colour swatch, the name and a count."""
+
+    BINDINGS = [Binding("p", "pin", "Pin to key")]  # noqa: RUF012
+
+    @dataclass
+    class PinAsked(Message):
+        """The coder asked to pin the highlighted code to a number key."""
+
+        code: CodeView
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__("Codebook", id=id)
@@ -109,6 +141,13 @@ class CodebookTree(Tree[CodeView]):
         if count:
             text.append(f" {count}", style="dim")
         return text
+
+    def action_pin(self) -> None:
+        code = self.highlighted_code
+        if code is None:
+            self.notify("Highlight a code first (arrows), then press p.", severity="warning")
+            return
+        self.post_message(self.PinAsked(code))
 
     @property
     def highlighted_code(self) -> CodeView | None:

@@ -1,0 +1,182 @@
+"""Pilot tests: pinned codes stay on their number keys across codebook edits and restarts,
+and Find code finds codes by name, path, keyword and definition, names first."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from coder.domain.codebook import Codebook, CodeDef
+from coder.services.codebook.codes import import_codebook, list_codes
+from coder.services.coding.codings import list_codings
+from coder.services.coding.pins import code_pins
+from coder.tui.app import make_app
+from coder.tui.screens.codebook import CodebookScreen
+from coder.tui.screens.coding import CodingScreen
+from coder.tui.screens.dialogs import CodeFinder, PinDialog
+from coder.tui.widgets.codebook import CodebookTree
+
+SIZE = (100, 30)
+
+
+async def _settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _open_first(pilot) -> CodingScreen:
+    await _settle(pilot)
+    await pilot.press("enter")
+    await _settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    return screen
+
+
+async def _highlight(pilot, tree: CodebookTree, name: str) -> None:
+    for _ in range(20):
+        code = tree.highlighted_code
+        if code is not None and code.name == name:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{name} not found in the tree")
+
+
+def _codings(store, coder: str = "alice") -> list[tuple[int, int, str]]:
+    return [(c.start, c.end, str(c.code_path)) for c in list_codings(store, coders=[coder])]
+
+
+async def test_a_pin_keeps_its_key_across_a_codebook_edit_and_a_restart(project):
+    barriers = next(c.id for c in list_codes(project) if c.name == "Barriers")
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_first(pilot)
+        assert screen.slots[3].name == "Barriers"
+        await pilot.press("tab")
+        tree = screen.query_one(CodebookTree)
+        assert app.focused is tree
+        await _highlight(pilot, tree, "Barriers")
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PinDialog)
+        await pilot.press("3")
+        await _settle(pilot)
+        assert code_pins(project, "alice") == {3: barriers}
+        # A code added before it in tree order: unpinned, key 3 would now be that code.
+        await pilot.press("c")
+        await _settle(pilot)
+        assert isinstance(app.screen, CodebookScreen)
+        await _highlight(pilot, app.screen.query_one(CodebookTree), "Credibility")
+        await pilot.press("a", *"Access", "ctrl+s")
+        await _settle(pilot)
+        await pilot.press("escape")
+        await _settle(pilot)
+        assert app.screen is screen
+        assert [screen.slots[n].name for n in (1, 2, 3, 4)] == [
+            "Need for evidence",
+            "Credibility",
+            "Barriers",
+            "Access",
+        ]
+        labels = [str(node.label) for node in tree.root.children[0].children]
+        assert labels[-1].startswith("4 ■ Access")
+        assert str(tree.root.children[1].label).startswith("3 ■ Barriers")
+        await pilot.press("shift+tab", "3")
+        await _settle(pilot)
+    assert _codings(project) == [(0, 43, "Barriers")]
+    # A restart: the pin was kept in the project.
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_first(pilot)
+        assert screen.slots[3].name == "Barriers"
+        await pilot.press("j", "3")
+        await _settle(pilot)
+    assert _codings(project) == [(0, 43, "Barriers"), (44, 85, "Barriers")]
+    # Another coder's keys are their own.
+    assert code_pins(project, "bob") == {}
+
+
+async def test_find_code_pins_the_highlighted_code(project):
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_first(pilot)
+        await pilot.press("f", *"cred", "ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, PinDialog)
+        await pilot.press("7")
+        await _settle(pilot)
+        assert isinstance(app.screen, CodeFinder)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.slots[7].name == "Credibility"
+        await pilot.press("7")
+        await _settle(pilot)
+        # The same key again in the dialog unpins it.
+        await pilot.press("f", *"cred", "ctrl+t", "7")
+        await _settle(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert code_pins(project, "alice") == {}
+    assert _codings(project) == [(0, 43, "Motives/Credibility")]
+
+
+async def test_find_code_matches_keywords_and_definitions_after_names(project):
+    book = Codebook(
+        name="test",
+        codes=[
+            CodeDef(
+                name="Funding",
+                definition="Money, one of the barriers to partnership.",
+                keywords=["budget cuts"],
+            )
+        ],
+    )
+    import_codebook(project, book, actor="alice")
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_first(pilot)
+        await pilot.press("f", *"barriers")
+        await pilot.pause()
+        finder = app.screen
+        assert isinstance(finder, CodeFinder)
+        options = finder.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[0] == "Barriers"
+        assert labels[1].startswith("Funding  definition: ")
+        assert len(labels) == 2
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await pilot.press(*"budget")
+        await pilot.pause()
+        assert str(options.get_option_at_index(0).prompt) == "Funding  keyword: budget cuts"
+        assert options.option_count == 1
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.press("j", "f", *"decision", "enter")
+        await _settle(pilot)
+    assert _codings(project) == [(0, 43, "Funding"), (44, 85, "Motives/Need for evidence")]
+
+
+async def test_the_codebook_screen_shows_and_pins_number_keys(project):
+    credibility = next(c.id for c in list_codes(project) if c.name == "Credibility")
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("c")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CodebookScreen)
+        tree = screen.query_one(CodebookTree)
+        await _highlight(pilot, tree, "Credibility")
+        await pilot.press("p", "9")
+        await _settle(pilot)
+        assert screen.slots[9].name == "Credibility"
+        labels = [str(node.label) for node in tree.root.children[0].children]
+        assert labels[1].startswith("9 ■ Credibility")
+        await pilot.press("escape", "enter")
+        await _settle(pilot)
+        await pilot.press("9")
+        await _settle(pilot)
+    assert code_pins(project, "alice") == {9: credibility}
+    assert _codings(project) == [(0, 43, "Motives/Credibility")]
