@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
+from coder.domain.documents import DocumentDraft
 from coder.services.coding.codings import list_codings
 from coder.services.documents.corpus import get_document
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
-from coder.tui.screens.documents import DocumentsScreen
+from coder.tui.screens.documents import FIRST_ROWS, DocumentsScreen
 from coder.tui.screens.help import HelpScreen
+from tests.factories import TUI_BOOK, build_project
 
 SIZE = (100, 30)
 
@@ -125,3 +127,31 @@ async def test_brackets_step_through_the_filtered_list(project):
         await _settle(pilot)
         assert app.screen.document_id == _doc_id(project, "notes-02")
     assert _coded_documents(project) == ["notes-02"]
+
+
+async def test_a_long_list_shows_every_row_and_keeps_the_highlight(store):
+    drafts = [
+        DocumentDraft(f"doc-{i:03d}", f"Sentence {i}. Another one.", "txt", f"doc-{i}.txt", {})
+        for i in range(FIRST_ROWS + 40)
+    ]
+    build_project(store, drafts, TUI_BOOK, ("alice",))
+    app = make_app(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DocumentsScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == FIRST_ROWS + 40
+        await pilot.press(*["down"] * (FIRST_ROWS + 39))
+        await pilot.pause()
+        last = _doc_id(store, f"doc-{FIRST_ROWS + 39:03d}")
+        assert screen.highlighted_document() == last
+        # A filter and its clearing keep the highlighted document, far down the list.
+        await pilot.press("slash", "d", "backspace", "escape")
+        await _settle(pilot)
+        assert table.row_count == FIRST_ROWS + 40
+        assert screen.highlighted_document() == last
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, CodingScreen)
+        assert app.screen.document_id == last

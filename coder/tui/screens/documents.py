@@ -14,6 +14,9 @@ from coder.tui.commands import Command, bindings
 from coder.tui.context import ScreenContext
 from coder.tui.messages import OpenDocument
 
+#: Rows shown before the first paint; the rest are added right after it.
+FIRST_ROWS = 60
+
 #: How many attribute columns fit: more on a wide terminal.
 ATTRIBUTE_COLUMNS_NARROW = 1
 ATTRIBUTE_COLUMNS_WIDE = 3
@@ -50,6 +53,8 @@ class DocumentsScreen(Screen[None]):
         self.rows: list[DocumentProgress] = []
         #: The ids of the rows shown (the filter applied), in the table's order.
         self.shown_ids: list[int] = []
+        #: Which fill is current (rows still being added by an older one are dropped).
+        self._generation = 0
         # Rows loaded by on_mount are fresh for the resume that follows the first showing.
         self._fresh = False
 
@@ -98,17 +103,40 @@ class DocumentsScreen(Screen[None]):
         return keys[: ATTRIBUTE_COLUMNS_WIDE if wide else ATTRIBUTE_COLUMNS_NARROW]
 
     def _fill(self) -> None:
-        """Show the rows the filter lets through, the highlighted document kept if shown."""
+        """Show the rows the filter lets through, the highlighted document kept if shown.
+
+        The first :data:`FIRST_ROWS` rows are added at once, the rest once they are on
+        screen: the table measures every cell it is given before it paints.
+        """
         table = self.query_one(DataTable)
         keep = self.highlighted_document()
         query = self.query_one("#filter", Input).value.strip()
         table.clear(columns=True)
         keys = self._attribute_keys()
         table.add_columns("Document", *keys, "Sentences", "Coded", "Codings", "Done")
-        self.shown_ids = []
-        for row in self.rows:
-            if query and not _matches(row, query):
-                continue
+        shown = [row for row in self.rows if not query or _matches(row, query)]
+        self.shown_ids = [row.id for row in shown]
+        self._generation += 1
+        self._add_rows(shown[:FIRST_ROWS], keys)
+        target = keep if keep in self.shown_ids else next(iter(self.shown_ids), None)
+        if target is not None:
+            self.highlight(target)
+        if len(shown) > FIRST_ROWS:
+            rest = shown[FIRST_ROWS:]
+            self.call_after_refresh(self._add_rest, self._generation, rest, keys, target)
+
+    def _add_rest(
+        self, generation: int, rows: list[DocumentProgress], keys: list[str], target: int | None
+    ) -> None:
+        if generation != self._generation:
+            return  # filtered again meanwhile: that fill shows its own rows
+        self._add_rows(rows, keys)
+        if target is not None and self.shown_ids.index(target) >= FIRST_ROWS:
+            self.highlight(target)
+
+    def _add_rows(self, rows: list[DocumentProgress], keys: list[str]) -> None:
+        table = self.query_one(DataTable)
+        for row in rows:
             coded = f"{100 * row.coded_units / row.units:.0f}%" if row.units else "-"
             table.add_row(
                 row.name,
@@ -119,9 +147,6 @@ class DocumentsScreen(Screen[None]):
                 "✓ done" if row.done else "",
                 key=str(row.id),
             )
-            self.shown_ids.append(row.id)
-        if self.shown_ids:
-            self.highlight(keep if keep in self.shown_ids else self.shown_ids[0])
 
     def highlighted_document(self) -> int | None:
         """The id of the document highlighted in the table (None when nothing is shown)."""
