@@ -17,6 +17,7 @@ from coder.services.codebook.codes import list_codes
 from coder.services.coding.codings import list_codings
 from coder.services.coding.edits import apply_code, create_code_from_selection, remove_coding
 from coder.services.coding.memos import set_memo
+from coder.services.coding.pins import code_pins, pin_code
 from coder.services.project.lifecycle import open_project, update_settings
 from coder.services.project.team import connected_coder, grant_login, revoke_login
 from coder.services.reconcile.decisions import decide
@@ -164,3 +165,22 @@ def test_a_coder_removes_and_restores_a_coding_the_consensus_was_built_from(
     assert undone is not None
     assert [c.id for c in list_codings(ana, coders=["ana"])] == [mine]
     assert [r.source_coding_id for r in provenance(project)] == [mine]
+
+
+def test_a_coder_pins_codes_on_their_own_keys_and_sees_only_their_pins(
+    project: Store, logins: dict[str, Store]
+) -> None:
+    ana, ben = logins["ana"], logins["ben"]
+    trust = Names(project).code("Relationships/Trust")
+    assert pin_code(ana, coder="ana", code_id=trust, slot=1)
+    assert pin_code(ben, coder="ben", code_id=trust, slot=5)
+    # Pinned again elsewhere, the code moves; pinned to its own key, it is unpinned.
+    assert pin_code(ana, coder="ana", code_id=trust, slot=2)
+    assert code_pins(ana, "ana") == {2: trust}
+    assert code_pins(ben, "ben") == {5: trust}
+    with ben.engine.connect() as conn:
+        assert conn.execute(text("SELECT slot FROM code_pins")).scalars().all() == [5]
+    with pytest.raises(DBAPIError, match="row-level security"):
+        pin_code(ana, coder="ben", code_id=trust, slot=3)
+    assert not pin_code(ben, coder="ben", code_id=trust, slot=5)
+    assert code_pins(project, "ben") == {}
