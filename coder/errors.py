@@ -31,6 +31,10 @@ class ConflictError(CoderError):
     """The action would break a rule (duplicate name, blind coding, immutable text...)."""
 
 
+class DatabaseUnavailableError(CoderError):
+    """The database failed under an action (busy past patience, server gone); nothing changed."""
+
+
 class UsageError(CoderError):
     """The command was called wrongly."""
 

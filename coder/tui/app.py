@@ -20,6 +20,7 @@ from coder.domain.documents import UnitKind
 from coder.domain.exports import ExportOptions
 from coder.domain.reconcile import DEFAULT_CONSENSUS
 from coder.errors import CoderError
+from coder.services.exports.folder import export_folder
 from coder.services.exports.formats import export_formats, render_export
 from coder.services.exports.selection import consensus_coder
 from coder.services.project.coders import ensure_coder
@@ -143,7 +144,13 @@ class CoderApp(App[None]):
         blind = self.context.settings.blind
         formats = [f for f in export_formats() if not (blind and f.name in WHOLE_PROJECT_FORMATS)]
         self.push_screen(
-            ExportDialog(self.context.project_name, formats, None), self._export_chosen
+            ExportDialog(
+                self.context.project_name,
+                formats,
+                None,
+                export_folder(self.context.store, self.context.project_name),
+            ),
+            self._export_chosen,
         )
 
     def _export_chosen(self, choice: ExportChoice | None) -> None:

@@ -42,6 +42,13 @@ class OpenDocument(Message):
 
 
 @dataclass
+class ActionRefused(Message):
+    """An action was refused (already coded, code retired, database busy...): nothing changed."""
+
+    note: str
+
+
+@dataclass
 class OpenAdjacentDocument(Message):
     """Open the next (``step`` 1) or previous (-1) document of the documents list as shown."""
 

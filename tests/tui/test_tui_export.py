@@ -66,3 +66,29 @@ async def test_codebook_markdown_from_the_tui(project: Store, tmp_path: Path) ->
     await _export(project, "codebook-md", target)
     text = target.read_text(encoding="utf-8")
     assert "Need for evidence" in text and "Wanting research to inform a decision." in text
+
+
+async def test_exports_go_next_to_the_project_not_to_the_shells_folder(
+    project: Store, tmp_path: Path, monkeypatch
+) -> None:
+    elsewhere = tmp_path / "shell"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    folder = Path(project.display_name).parent / "exports"
+    app = make_app(project, coder="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        shown = str(dialog.query_one("#export-folder").render())
+        assert shown == f"Writes into {folder}"
+        suggested = Path(dialog.query_one("#export-path", Input).value)
+        assert suggested.parent == folder
+        dialog.query_one("#export-path", Input).value = "mine.md"  # a bare name: in the folder
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert (folder / "mine.md").is_file()
+    assert list(elsewhere.iterdir()) == []

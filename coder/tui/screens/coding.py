@@ -17,23 +17,22 @@ from typing import ClassVar
 from textual.widgets import Tree
 
 from coder.domain.coding import UndoResult
-from coder.domain.views import CodeView
-from coder.errors import CoderError
+from coder.domain.views import CodeView, CodingView
+from coder.services.codebook.codes import list_codes
 from coder.services.coding.edits import (
     adjust_coding,
     apply_code,
     create_code_from_selection,
     remove_coding,
 )
-from coder.services.coding.memos import get_memo, set_memo
+from coder.services.coding.memos import set_memo
 from coder.services.coding.status import is_done, set_done
 from coder.services.undo import redo_latest, undo_latest
 from coder.tui.commands import Command, bindings
-from coder.tui.messages import CodingsChanged, OpenAdjacentDocument
-from coder.tui.screens.coding_layout import CodingLayout
-from coder.tui.screens.dialogs import ChooseDialog, CodeFields, CodeFinder, CodeForm, MemoDialog
+from coder.tui.messages import OpenAdjacentDocument
+from coder.tui.screens.coding_writes import CodingWrites, HistoryStep
+from coder.tui.screens.dialogs import CodeFields, CodeFinder, CodeForm, MemoDialog
 from coder.tui.widgets.codebook import CodebookTree
-from coder.tui.widgets.coded_lines import Marked
 
 SLOT_COMMANDS = tuple(
     Command(
@@ -52,7 +51,7 @@ SLOT_COMMANDS = tuple(
 MEMO_NOTES = {"create": "Memo saved", "update": "Memo updated", "delete": "Memo deleted"}
 
 
-class CodingScreen(CodingLayout):
+class CodingScreen(CodingWrites):
     """Code one document."""
 
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
@@ -179,49 +178,15 @@ class CodingScreen(CodingLayout):
         if event.node.data is not None:
             self.apply(event.node.data.id)
 
-    # -- running a service -------------------------------------------------------------------
-
-    def _attempt(self, action: Callable[[], str | None], *, reload: bool = True) -> None:
-        """Run one service call; a refused action is shown, never raised into the app.
-
-        With ``reload`` the coder's codings are read again afterwards; without it, ``action``
-        has updated the view itself from what the service returned.
-        """
-        try:
-            note = action()
-        except CoderError as exc:
-            self.notify(str(exc), severity="error", timeout=6)
-            return
-        if note:
-            if reload:
-                self.reload_codings()
-            self.post_message(CodingsChanged(self.document_id, note))
-
-    def _choose(self, title: str, then: Callable[[Marked], None]) -> None:
-        """Run ``then`` on the coding under the cursor, asking which one if several."""
-        marks = self.text_view.marks_at_selection()
-        if not marks:
-            self.notify("No coding under the cursor.", severity="warning")
-            return
-        if len(marks) == 1:
-            then(marks[0])
-            return
-        by_id = {m.id: m for m in marks}
-        options = [(self.coding_label(m) + f" [{m.start}-{m.end}]", m.id) for m in marks]
-
-        def chosen(coding_id: int | None) -> None:
-            if coding_id is not None and coding_id in by_id:
-                then(by_id[coding_id])
-
-        self.app.push_screen(ChooseDialog(title, options), chosen)
+    # -- running a service: every database call goes through CodingWrites.write ------------
 
     def apply(self, code_id: int) -> None:
-        """Apply a code to the selection (the CodingSaved path of the screen)."""
+        """Apply a code to the selection as it is at the keystroke."""
         start, end = self.text_view.selection
         ctx = self.context
 
-        def run() -> str:
-            coding = apply_code(
+        def run() -> CodingView:
+            return apply_code(
                 ctx.store,
                 coder=ctx.coder,
                 document_id=self.document_id,
@@ -229,10 +194,12 @@ class CodingScreen(CodingLayout):
                 start=start,
                 end=end,
             )
+
+        def show(coding: CodingView) -> str:
             self.show_coding(coding)
             return f"Applied {coding.code_path}"
 
-        self._attempt(run, reload=False)
+        self.write(run, show)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -278,50 +245,51 @@ class CodingScreen(CodingLayout):
     def action_remove(self) -> None:
         ctx = self.context
 
-        def remove(mark: Marked) -> None:
-            label = self.coding_label(mark)
+        def remove(coding: CodingView) -> None:
+            label = self.coding_label(coding)
 
-            def run() -> str:
-                remove_coding(ctx.store, coder=ctx.coder, coding_id=mark.id)
-                self.hide_coding(mark.id)
+            def show(_: None) -> str:
+                self.hide_coding(coding.id)
                 return f"Removed {label}"
 
-            self._attempt(run, reload=False)
+            run = partial(remove_coding, ctx.store, coder=ctx.coder, coding_id=coding.id)
+            self.write(run, show)
 
-        self._choose("Remove which coding?", remove)
+        self.choose("Remove which coding?", remove)
 
     def action_adjust(self) -> None:
         ctx = self.context
         start, end = self.text_view.selection
 
-        def adjust(mark: Marked) -> None:
-            if (mark.start, mark.end) == (start, end):
+        def adjust(coding: CodingView) -> None:
+            if (coding.start, coding.end) == (start, end):
                 self.notify(
                     "Select the new extent first (Shift+arrows), then press a.", severity="warning"
                 )
                 return
 
-            def run() -> str:
-                coding = adjust_coding(
-                    ctx.store, coder=ctx.coder, coding_id=mark.id, start=start, end=end
-                )
-                self.hide_coding(mark.id)
-                self.show_coding(coding)
-                return f"Adjusted {coding.code_path}"
+            def show(adjusted: CodingView) -> str:
+                self.hide_coding(coding.id)
+                self.show_coding(adjusted)
+                return f"Adjusted {adjusted.code_path}"
 
-            self._attempt(run, reload=False)
+            run = partial(
+                adjust_coding, ctx.store, coder=ctx.coder, coding_id=coding.id, start=start, end=end
+            )
+            self.write(run, show)
 
-        self._choose("Adjust which coding to the selection?", adjust)
+        self.choose("Adjust which coding to the selection?", adjust)
 
-    def _edit_memo(self, title: str, *, coding_id: int | None, document_id: int | None) -> None:
+    def _edit_memo(self, title: str, current: str, *, coding_id: int | None = None) -> None:
+        """Open the memo dialog at once (keys typed next go into it), then save in the worker."""
         ctx = self.context
-        current = get_memo(ctx.store, coder=ctx.coder, coding_id=coding_id, document_id=document_id)
+        document_id = None if coding_id is not None else self.document_id
 
         def save(text: str | None) -> None:
             if text is None:
                 return
 
-            def run() -> str | None:
+            def run() -> tuple[str | None, list[CodingView]]:
                 done = set_memo(
                     ctx.store,
                     coder=ctx.coder,
@@ -329,26 +297,32 @@ class CodingScreen(CodingLayout):
                     coding_id=coding_id,
                     document_id=document_id,
                 )
-                return MEMO_NOTES.get(done)
+                return MEMO_NOTES.get(done), self.codings_now()
 
-            self._attempt(run)
+            def show(answer: tuple[str | None, list[CodingView]]) -> str | None:
+                if document_id is not None:
+                    self.document_memo = text
+                self.set_codings(answer[1])
+                return answer[0]
+
+            self.write(run, show)
 
         self.app.push_screen(MemoDialog(title, current), save)
 
     def action_memo(self) -> None:
-        if not self.text_view.marks_at_selection():
+        if not self.text_view.marks_at_selection() and not self.writing:
             self.action_document_memo()
             return
-        self._choose(
+        self.choose(
             "Memo on which coding?",
-            lambda mark: self._edit_memo(
-                f"Memo on {self.coding_label(mark)}", coding_id=mark.id, document_id=None
+            lambda coding: self._edit_memo(
+                f"Memo on {self.coding_label(coding)}", coding.memo or "", coding_id=coding.id
             ),
         )
 
     def action_document_memo(self) -> None:
         name = self.document.summary.name if self.document else "document"
-        self._edit_memo(f"Memo on {name}", coding_id=None, document_id=self.document_id)
+        self._edit_memo(f"Memo on {name}", self.document_memo)
 
     def action_new_code(self) -> None:
         ctx = self.context
@@ -363,7 +337,7 @@ class CodingScreen(CodingLayout):
             if fields is None:
                 return
 
-            def run() -> str:
+            def run() -> tuple[CodeView, list[CodeView], list[CodingView]]:
                 code, _ = create_code_from_selection(
                     ctx.store,
                     coder=ctx.coder,
@@ -374,10 +348,15 @@ class CodingScreen(CodingLayout):
                     definition=fields.definition,
                     parent_id=fields.parent_id,
                 )
-                self.reload_codes(keep=code.id)
+                return code, list_codes(ctx.store, viewer=ctx.coder), self.codings_now()
+
+            def show(answer: tuple[CodeView, list[CodeView], list[CodingView]]) -> str:
+                code, codes, codings = answer
+                self.set_codes(codes, keep=code.id)
+                self.set_codings(codings)
                 return f"Created and applied {code.path}"
 
-            self._attempt(run)
+            self.write(run, show)
 
         self.app.push_screen(
             CodeForm(
@@ -400,14 +379,21 @@ class CodingScreen(CodingLayout):
 
     def action_toggle_done(self) -> None:
         ctx = self.context
-        wanted = not self.done
 
-        def run() -> str:
-            set_done(ctx.store, coder=ctx.coder, document_id=self.document_id, done=wanted)
-            self.done = wanted
-            return "Marked done" if wanted else "Marked not done"
+        def toggle() -> None:
+            wanted = not self.done
 
-        self._attempt(run)
+            def show(_: None) -> str:
+                self.done = wanted
+                return "Marked done" if wanted else "Marked not done"
+
+            run = partial(
+                set_done, ctx.store, coder=ctx.coder, document_id=self.document_id, done=wanted
+            )
+            self.write(run, show)
+
+        # "d d" marks done then not done: the second reads the flag the first one set.
+        self.after_writes(toggle)
 
     def action_undo(self) -> None:
         self._step_history(undo_latest, "Nothing to undo")
@@ -416,20 +402,31 @@ class CodingScreen(CodingLayout):
         self._step_history(redo_latest, "Nothing to redo")
 
     def _step_history(self, step: Callable[..., UndoResult | None], nothing: str) -> None:
-        """Undo or redo the coder's latest action, then refresh what it touched."""
+        """Undo or redo the coder's latest action, then show what it touched."""
         ctx = self.context
+        document_id = self.document_id
 
-        def run() -> str:
+        def run() -> HistoryStep:
             result = step(ctx.store, actor=ctx.coder)
             if result is None:
-                return nothing
-            if result.entity == "code":
-                self.reload_codes()
-            if result.entity == "document":
-                self.done = is_done(ctx.store, coder=ctx.coder, document_id=self.document_id)
-            return result.description
+                return HistoryStep(None, None, [], self.done)
+            codes = list_codes(ctx.store, viewer=ctx.coder) if result.entity == "code" else None
+            done = is_done(ctx.store, coder=ctx.coder, document_id=document_id)
+            return HistoryStep(result, codes, self.codings_now(), done)
 
-        self._attempt(run)
+        def show(answer: HistoryStep) -> str:
+            if answer.result is None:
+                return nothing
+            if answer.codes is not None:
+                self.set_codes(answer.codes)
+            self.done = answer.done
+            self.set_codings(answer.codings)
+            note = answer.result.description
+            if answer.result.document_id not in (None, document_id):
+                note += " · in another document: this one is unchanged"
+            return note
+
+        self.write(run, show)
 
     def action_step_document(self, step: int) -> None:
         self.post_message(OpenAdjacentDocument(self.document_id, step))

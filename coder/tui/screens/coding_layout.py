@@ -22,9 +22,11 @@ from textual.screen import Screen
 from textual.widgets import Static, Tree
 
 from coder.domain.coding import CodingDocument
+from coder.domain.documents import AttributeValue
 from coder.domain.views import CodeView, CodingView
 from coder.services.codebook.codes import list_codes
 from coder.services.coding.loading import coding_document, document_codings
+from coder.services.coding.memos import get_memo
 from coder.services.coding.pins import code_pins
 from coder.services.coding.status import is_done
 from coder.tui.context import ScreenContext
@@ -34,6 +36,26 @@ from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel, number_slo
 from coder.tui.widgets.coded_lines import Marked, abbreviation
 from coder.tui.widgets.coded_text import CodedText
 from coder.tui.widgets.keys_footer import KeysFooter
+
+BUSY_NOTE = "database busy, waiting... (keep reading: your keys are kept)"
+
+
+def first_words(text: str, width: int = 40) -> str:
+    """The start of a memo on one line, cut at a word with "…" when longer than ``width``."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1].rsplit(" ", 1)[0] or flat[: width - 1]
+    return cut + "…"
+
+
+def key_attributes(attributes: dict[str, AttributeValue], limit: int = 3, width: int = 18) -> str:
+    """The first few attributes of a document as the title shows them: `` · role=manager``."""
+    shown = [
+        f"{key}={value if len(str(value)) <= width else str(value)[: width - 1] + '…'}"
+        for key, value in list(attributes.items())[:limit]
+    ]
+    return "".join(f" · {item}" for item in shown)
 
 
 class FrozenHeap:
@@ -74,6 +96,14 @@ class CodingLayout(Screen[None]):
         codes: list[CodeView]
         codings: list[CodingView]
         done: bool
+        memo: str
+
+    @dataclass
+    class Refreshed:
+        """The codes and this coder's codings, read again."""
+
+        codes: list[CodeView]
+        codings: list[CodingView]
 
     def __init__(
         self,
@@ -95,6 +125,10 @@ class CodingLayout(Screen[None]):
         #: The coder's pinned codes (key -> code id), read with the codes.
         self.pins: dict[int, int] = {}
         self.done = False
+        #: The coder's memo on this document ('' if none), as last read or written.
+        self.document_memo = ""
+        #: A write is waiting on another writer's lock (the status line says so).
+        self.waiting = False
 
     def compose(self) -> ComposeResult:
         yield Static("Loading...", id="coding-title")
@@ -122,8 +156,31 @@ class CodingLayout(Screen[None]):
     def on_screen_resume(self) -> None:
         # Back from the codebook or search: codes may have changed there.
         if self.document is not None:
-            self.reload_codes()
-            self.reload_codings()
+            self.refresh_from_database()
+
+    def refresh_from_database(self) -> None:
+        """Read the codes and codings again and show them.
+
+        :class:`~coder.tui.screens.coding_writes.CodingWrites` runs this in its worker, in
+        order with the writes, so a read begun before a write never lands after it.
+        """
+        self.show_reread(self.reread())
+
+    def reread(self) -> Refreshed:
+        """The codes and this coder's codings as the database has them now (no screen work)."""
+        ctx = self.context
+        codes = list_codes(ctx.store, viewer=ctx.coder)
+        codings = document_codings(ctx.store, ctx.coder, self.document_id)
+        self.pins = code_pins(ctx.store, ctx.coder)
+        return self.Refreshed(codes, codings)
+
+    def show_reread(self, message: Refreshed) -> None:
+        """Show what :meth:`reread` read."""
+        self.set_codes(message.codes)
+        # Back from a dialog, nothing changed as a rule: then the status line keeps what it says.
+        if message.codings != self.codings:
+            self.set_codings(message.codings)
+            self.update_title()
 
     @work(thread=True, exclusive=True, group="load")
     def load_document(self) -> None:
@@ -135,16 +192,18 @@ class CodingLayout(Screen[None]):
         codes = list_codes(store, viewer=coder)
         codings = document_codings(store, coder, self.document_id)
         done = is_done(store, coder=coder, document_id=self.document_id)
+        memo = get_memo(store, coder=coder, document_id=self.document_id)
         self.pins = code_pins(store, coder)
-        self.post_message(self.Loaded(document, codes, codings, done))
+        self.post_message(self.Loaded(document, codes, codings, done, memo))
 
     def on_coding_layout_loaded(self, message: Loaded) -> None:
         self.document = message.document
         self.done = message.done
+        self.document_memo = message.memo
         text = self.text_view
         text.load(message.document, self.context.settings.default_unit.value)
-        self._set_codes(message.codes)
-        self._set_codings(message.codings)
+        self.set_codes(message.codes)
+        self.set_codings(message.codings)
         start, end = self.initial
         if start is not None:
             text.move_to_offset(start, end)
@@ -152,12 +211,8 @@ class CodingLayout(Screen[None]):
 
     # -- state refresh -----------------------------------------------------------------------
 
-    def reload_codes(self, keep: int | None = None) -> None:
-        """Read the codes again (``keep`` highlighted, else the one highlighted now)."""
-        self.pins = code_pins(self.context.store, self.context.coder)
-        self._set_codes(list_codes(self.context.store, viewer=self.context.coder), keep)
-
-    def _set_codes(self, codes: list[CodeView], keep: int | None = None) -> None:
+    def set_codes(self, codes: list[CodeView], keep: int | None = None) -> None:
+        """Show these codes (``keep`` highlighted, else the one highlighted now)."""
         self.codes = codes
         self.slots = number_slots(self.codes, self.context.pinned, self.pins)
         self._show_tree(keep)
@@ -180,25 +235,27 @@ class CodingLayout(Screen[None]):
             labels.setdefault(coding.code_id, abbreviation(coding.code_path.name))
         return labels
 
-    def reload_codings(self) -> None:
-        """Read this coder's codings of the document again and show them."""
-        self._set_codings(
-            document_codings(self.context.store, self.context.coder, self.document_id)
-        )
-
-    def _set_codings(self, codings: list[CodingView]) -> None:
+    def set_codings(self, codings: list[CodingView]) -> None:
+        """Show these codings of the coder's (all of them, read again)."""
         self.codings = codings
         self._coding_by_id = {c.id: c for c in codings}
         by_id = {c.id: c for c in self.codes}
         self.text_view.set_codings(self.codings, by_id, self._labels())
         self._show_tree()
-        self._describe_selection()
+        self.describe_selection()
+
+    def codings_at(self, start: int, end: int) -> list[CodingView]:
+        """The coder's codings that overlap ``[start, end)`` (a point: the character there),
+        shortest first: what remove, adjust and memo act on."""
+        end = max(end, start + 1)
+        found = [c for c in self.codings if c.start < end and c.end > start]
+        return sorted(found, key=lambda c: (c.end - c.start, c.start))
 
     def show_coding(self, coding: CodingView) -> None:
         """Show a coding just saved, without reloading the others."""
         text = self.text_view
         if not text.can_show(coding.code_id):
-            self.reload_codings()
+            self.refresh_from_database()
             return
         bisect.insort(self.codings, coding, key=lambda c: (c.start, c.end, c.id))
         self._coding_by_id[coding.id] = coding
@@ -209,7 +266,7 @@ class CodingLayout(Screen[None]):
         """Stop showing a coding just deleted, without reloading the others."""
         coding = self._coding_by_id.pop(coding_id, None)
         if coding is None:
-            self.reload_codings()
+            self.refresh_from_database()
             return
         self.codings.remove(coding)
         self.text_view.remove_coding(coding_id)
@@ -220,44 +277,48 @@ class CodingLayout(Screen[None]):
         tree = self.query_one(CodebookTree)
         if not tree.set_count(code_id, count):
             self._show_tree()
-        self._describe_selection()
+        self.describe_selection()
 
     def update_title(self) -> None:
-        """Show the document's name, coding count, unit, done flag and coder."""
+        """Show the document's name and key attributes, coding count, unit, done flag, coder."""
         if self.document is None:
             return
         text = self.text_view
         done = "done ✓" if self.done else "not done"
         # One line of fixed height: no layout pass needed (it would repaint the whole screen).
         self.query_one("#coding-title", Static).update(
-            f"{self.document.summary.name} · {len(self.codings)} codings · "
+            f"{self.document.summary.name}{key_attributes(self.document.summary.attributes)} · "
+            f"{len(self.codings)} codings · "
             f"by {text.unit_kind} · {done} · {self.context.coder}",
             layout=False,
         )
 
-    def _describe_selection(self) -> None:
+    def describe_selection(self) -> None:
+        """Say on the status line what the selection is coded with (and if a write waits)."""
         text = self.text_view
         marks = text.marks_at_selection()
         start, end = text.selection
         if marks:
             names = ", ".join(self.coding_label(m) for m in marks)
-            self._status(f"[{start}-{end}] coded: {names}")
+            line = f"[{start}-{end}] coded: {names}"
         else:
-            self._status(f"[{start}-{end}] not coded · 1-9 or f to apply a code · ? for help")
+            line = f"[{start}-{end}] not coded · 1-9 or f to apply a code · ? for help"
+        self.show_status(f"{BUSY_NOTE} · {line}" if self.waiting else line)
 
-    def coding_label(self, mark: Marked) -> str:
-        """The code path of a coding on screen, with "(memo)" if it has one."""
+    def coding_label(self, mark: Marked | CodingView) -> str:
+        """The code path of a coding on screen, with the first words of its memo if any."""
         coding = self._coding_by_id.get(mark.id)
         label = str(coding.code_path) if coding else "?"
         if coding and coding.memo:
-            label += " (memo)"
+            label += f" (memo: {first_words(coding.memo)})"
         return label
 
-    def _status(self, text: str) -> None:
+    def show_status(self, text: str) -> None:
+        """Put one line on the status line."""
         self.query_one("#status", Static).update(text, layout=False)
 
     def on_coded_text_selection_changed(self, _message: CodedText.SelectionChanged) -> None:
-        self._describe_selection()
+        self.describe_selection()
 
     def ask_pin(self, code: CodeView) -> None:
         """Pin a code to the number key the coder chooses (kept per coder in the project)."""
@@ -265,7 +326,7 @@ class CodingLayout(Screen[None]):
 
     def _pins_changed(self, pins: dict[int, int], note: str) -> None:
         self.pins = pins
-        self._set_codes(self.codes)
+        self.set_codes(self.codes)
         self.notify(note, timeout=3)
 
     def on_codebook_tree_pin_asked(self, message: CodebookTree.PinAsked) -> None:
@@ -278,4 +339,4 @@ class CodingLayout(Screen[None]):
         # The codings on screen were brought up to date by the action that sent this.
         self.update_title()
         # The status line, not a toast: a toast re-lays out the screen on every keystroke.
-        self._status(f"{message.note} · u undoes")
+        self.show_status(f"{message.note} · u undoes")

@@ -28,23 +28,30 @@ class ExportChoice:
     by: str | None
 
 
-def default_path(project: str, fmt: ExportFormat) -> Path:
-    """``exports/<project>-<format><extension>`` in the current folder."""
+def default_path(folder: Path, project: str, fmt: ExportFormat) -> Path:
+    """``<folder>/<project>-<format><extension>``."""
     stem = fmt.name.removesuffix(fmt.extension.lstrip("."))
-    return Path("exports") / f"{project}-{stem.rstrip('-') or fmt.name}{fmt.extension}"
+    return folder / f"{project}-{stem.rstrip('-') or fmt.name}{fmt.extension}"
 
 
 class ExportDialog(ModalScreen[ExportChoice | None]):
-    """Choose a format (Enter), adjust the file name, Ctrl+S writes it; Esc cancels."""
+    """Choose a format (Enter), adjust the file name, Ctrl+S writes it; Esc cancels.
+
+    Files go into ``folder`` (shown in the dialog: next to the project, see
+    :func:`~coder.services.exports.folder.export_folder`); a relative name is taken in it.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Export", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, project: str, formats: list[ExportFormat], by: str | None) -> None:
+    def __init__(
+        self, project: str, formats: list[ExportFormat], by: str | None, folder: Path
+    ) -> None:
         super().__init__()
         self.project = project
+        self.folder = folder
         self.formats = {f.name: f for f in formats}
         self.by = by or ""
 
@@ -58,6 +65,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
                 ],
                 id="export-formats",
             )
+            yield Label(f"Writes into {self.folder}", id="export-folder")
             yield Input(placeholder="file to write", id="export-path")
             yield Input(self.by, placeholder="matrix columns: an attribute, e.g. role", id="by")
             yield Label("Enter choose   Ctrl+S export   Esc cancel", classes="dialog-hint")
@@ -69,7 +77,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     def _suggest(self, name: str) -> None:
         self.query_one("#export-path", Input).value = str(
-            default_path(self.project, self.formats[name])
+            default_path(self.folder, self.project, self.formats[name])
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -92,7 +100,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             self.notify("Name the file to write", severity="warning")
             return
         by = self.query_one("#by", Input).value.strip() or None
-        self.dismiss(ExportChoice(name, Path(path).expanduser(), by))
+        # A bare name goes into the folder shown, not wherever the shell happened to be.
+        self.dismiss(ExportChoice(name, self.folder / Path(path).expanduser(), by))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

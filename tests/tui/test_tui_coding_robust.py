@@ -1,0 +1,218 @@
+"""The coding screen never crashes, never freezes, and says what it did.
+
+Every write runs in a worker, one at a time in the order typed; a refusal (already coded, a
+retired code, a coding gone, a database that fails) is one line and the screen stays as it was;
+a database held by another writer is said on the status line while the coder keeps moving.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy.exc import OperationalError
+from textual.widgets import Static
+
+from coder.db.engine import Store, sqlite_path
+from coder.services.codebook.edit import retire_code
+from coder.services.coding.codings import list_codings
+from coder.services.coding.edits import apply_code, remove_coding
+from coder.services.documents.corpus import get_document
+from coder.tui import screens
+from coder.tui.app import make_app
+from coder.tui.screens.coding import CodingScreen
+from tests.factories import Names, code_named
+
+SIZE = (110, 30)
+
+
+def _codings(store: Store, coder: str = "alice") -> list[tuple[int, int, str]]:
+    return [(c.start, c.end, str(c.code_path)) for c in list_codings(store, coders=[coder])]
+
+
+def _status(screen: CodingScreen) -> str:
+    return str(screen.query_one("#status", Static).render())
+
+
+def _title(screen: CodingScreen) -> str:
+    return str(screen.query_one("#coding-title", Static).render())
+
+
+async def _settle(pilot, screen: CodingScreen | None = None) -> None:
+    """Wait for loads and for the coding screen's writes (in a worker, in order) to be shown.
+
+    Calm twice in a row: a dialog's answer starts its write just after the dialog closes.
+    """
+    calm = 0
+    for _ in range(1500):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        writing = any(getattr(s, "writing", False) for s in pilot.app.screen_stack)
+        calm = 0 if writing else calm + 1
+        if calm == 2:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the coding screen's writes never finished")
+
+
+async def _open(pilot, store: Store, name: str = "interview-01") -> CodingScreen:
+    await _settle(pilot)
+    screen = CodingScreen(pilot.app.context, get_document(store, name).summary.id)
+    await pilot.app.push_screen(screen)
+    await _settle(pilot, screen)
+    return screen
+
+
+def _errors(pilot) -> list[str]:
+    return [n.message for n in pilot.app._notifications if n.severity == "error"]
+
+
+async def test_find_code_on_a_code_already_applied_is_refused_and_the_app_stays(project):
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, project)
+        await pilot.press("1")
+        await pilot.press("f", *"need", "enter")
+        await _settle(pilot, screen)
+        assert pilot.app.screen is screen
+        assert _errors(pilot) == ["this text is already coded with 'Need for evidence'"]
+        assert "already coded with 'Need for evidence'" in _status(screen)
+        assert [(c.start, c.end) for c in screen.codings] == [(0, 43)]
+    assert _codings(project) == [(0, 43, "Motives/Need for evidence")]
+
+
+async def test_a_code_retired_meanwhile_is_refused(project):
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, project)
+        # Another process retires the code on key 3 while the screen shows it.
+        retire_code(project, actor="alice", code_id=Names(project).code("Barriers"))
+        await pilot.press("3")
+        await _settle(pilot, screen)
+        assert pilot.app.screen is screen
+        assert _errors(pilot) == ["code 'Barriers' is retired; it cannot be applied"]
+        assert screen.codings == []
+    assert _codings(project) == []
+
+
+async def test_a_coding_removed_meanwhile_by_another_process(project):
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, project)
+        await pilot.press("1")
+        await _settle(pilot, screen)
+        (shown,) = screen.codings
+        remove_coding(project, coder="alice", coding_id=shown.id)  # another process
+        await pilot.press("x")
+        await _settle(pilot, screen)
+        assert pilot.app.screen is screen
+        (refusal,) = _errors(pilot)
+        assert refusal == _status(screen)
+    assert _codings(project) == []
+
+
+async def test_a_failing_database_is_one_line_and_the_screen_stays(project, monkeypatch):
+    def gone(*_args, **_kwargs):
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(screens.coding, "apply_code", gone)
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, project)
+        await pilot.press("1")
+        await _settle(pilot, screen)
+        assert pilot.app.screen is screen
+        assert _errors(pilot) == [
+            "the database refused the change (server closed the connection); nothing was changed"
+        ]
+        await pilot.press("j")  # the screen still answers
+        await _settle(pilot, screen)
+        assert screen.text_view.selection[0] > 0
+    assert _codings(project) == []
+
+
+async def test_keys_typed_fast_land_in_order_exactly_once(project):
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, project)
+        # Apply, move, apply twice (the second refused), back, remove what 1 applied.
+        await pilot.press("1", "j", "2", "2", "k", "x")
+        await _settle(pilot, screen)
+        assert _errors(pilot) == ["this text is already coded with 'Credibility'"]
+        assert [str(c.code_path) for c in screen.codings] == ["Motives/Credibility"]
+    assert _codings(project) == [(44, 85, "Motives/Credibility")]
+
+
+async def test_a_busy_database_is_said_and_the_coding_lands_once(project):
+    path = sqlite_path(project.url)
+    assert path is not None
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, project)
+        other = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        try:
+            await pilot.press("1")
+            await pilot.pause(1.0)
+            assert screen.writing
+            assert "database busy, waiting" in _status(screen)
+            # The coder keeps moving and reading while the write waits.
+            await pilot.press("j")
+            await pilot.pause()
+            assert screen.text_view.selection == (44, 85)
+            assert "database busy, waiting" in _status(screen)
+            assert _codings(project) == []
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await _settle(pilot, screen)
+        assert "Applied Motives/Need for evidence" in _status(screen)
+        assert "database busy" not in _status(screen)
+        assert [(c.start, c.end) for c in screen.codings] == [(0, 43)]
+        assert _errors(pilot) == []
+    assert _codings(project) == [(0, 43, "Motives/Need for evidence")]
+
+
+async def test_undo_names_what_it_undid_and_which_other_document(project):
+    # An action of an earlier sitting, on the other document.
+    names = Names(project)
+    apply_code(
+        project,
+        coder="alice",
+        document_id=names.document("notes-02"),
+        code_id=names.code("Barriers"),
+        start=0,
+        end=5,
+    )
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, project)
+        await pilot.press("1")
+        await _settle(pilot, screen)
+        await pilot.press("u")
+        await _settle(pilot, screen)
+        assert "undid: applied Need for evidence to interview-01 (0-43)" in _status(screen)
+        assert screen.codings == []
+        await pilot.press("u")
+        await _settle(pilot, screen)
+        status = _status(screen)
+        assert "undid: applied Barriers to notes-02 (0-5)" in status
+        assert "in another document: this one is unchanged" in status
+    assert _codings(project) == []
+
+
+async def test_header_shows_attributes_and_status_shows_the_memo_text(project):
+    code_named(project, coder="alice", document="interview-01", start=0, end=43, code="Barriers")
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, project)
+        assert "interview-01 · role=policy ·" in _title(screen)
+        await pilot.press("m", *"Asked about the start of the partnership and who came", "ctrl+s")
+        await _settle(pilot, screen)
+        assert "Memo saved" in _status(screen)
+        await pilot.press("j", "k")
+        await pilot.pause()
+        status = _status(screen)
+        assert "Barriers (memo: Asked about the start of the…)" in status
+        assert "(memo)" not in status
+    (coding,) = list_codings(project, coders=["alice"])
+    assert coding.memo == "Asked about the start of the partnership and who came"
