@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 from coder.domain.codebook import Codebook, CodeDef
 from coder.services.codebook.codes import import_codebook, list_codes
 from coder.services.coding.codings import list_codings
-from coder.services.coding.pins import code_pins
+from coder.services.coding.pins import code_pins, pin_code
 from coder.tui.app import make_app
 from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.screens.coding import CodingScreen
@@ -180,3 +180,20 @@ async def test_the_codebook_screen_shows_and_pins_number_keys(project):
         await _settle(pilot)
     assert code_pins(project, "alice") == {9: credibility}
     assert _codings(project) == [(0, 43, "Motives/Credibility")]
+
+
+async def test_the_command_line_pinned_codes_take_the_keys_left_free(project):
+    codes = {c.name: c.id for c in list_codes(project)}
+    pin_code(project, coder="alice", code_id=codes["Credibility"], slot=1)
+    app = make_app(project, "alice", pinned=[codes["Barriers"]])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_first(pilot)
+        assert {n: c.name for n, c in screen.slots.items()} == {
+            1: "Credibility",
+            2: "Barriers",
+            3: "Need for evidence",
+            4: "Motives",
+        }
+        await pilot.press("2", "j", "1")
+        await _settle(pilot)
+    assert _codings(project) == [(0, 43, "Barriers"), (44, 85, "Motives/Credibility")]
