@@ -216,3 +216,33 @@ async def test_header_shows_attributes_and_status_shows_the_memo_text(project):
         assert "(memo)" not in status
     (coding,) = list_codings(project, coders=["alice"])
     assert coding.memo == "Asked about the start of the partnership and who came"
+
+
+async def test_memo_panel_shows_the_memos_under_the_cursor_and_the_documents(project):
+    code_named(
+        project,
+        coder="alice",
+        document="interview-01",
+        start=0,
+        end=43,
+        code="Barriers",
+        memo="Opening [question] of the interview",
+    )
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, project)
+        panel = screen.query_one("#memo-panel", Static)
+        assert panel.display
+        assert str(panel.render()) == "Barriers: Opening [question] of the interview"
+        await pilot.press("j")  # a sentence with no coding, and no document memo yet
+        await pilot.pause()
+        assert not panel.display
+        await pilot.press("M", *"Second sitting", "ctrl+s")
+        await _settle(pilot, screen)
+        assert panel.display
+        assert str(panel.render()) == "Document: Second sitting"
+        await pilot.press("k")
+        await pilot.pause()
+        assert str(panel.render()) == (
+            "Barriers: Opening [question] of the interview\nDocument: Second sitting"
+        )

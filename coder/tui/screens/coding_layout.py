@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static, Tree
@@ -127,6 +128,7 @@ class CodingLayout(Screen[None]):
         self.done = False
         #: The coder's memo on this document ('' if none), as last read or written.
         self.document_memo = ""
+        self._memo_text = ""
         #: A write is waiting on another writer's lock (the status line says so).
         self.waiting = False
 
@@ -137,6 +139,7 @@ class CodingLayout(Screen[None]):
             with Vertical(id="side"):
                 yield CodebookTree(id="codebook")
                 yield DefinitionPanel(id="definition")
+                yield Static(id="memo-panel")
         yield Static("", id="status")
         yield KeysFooter()
 
@@ -304,6 +307,24 @@ class CodingLayout(Screen[None]):
         else:
             line = f"[{start}-{end}] not coded · 1-9 or f to apply a code · ? for help"
         self.show_status(f"{BUSY_NOTE} · {line}" if self.waiting else line)
+        self.show_memos(marks)
+
+    def show_memos(self, marks: list[Marked]) -> None:
+        """The memo panel: the memos of the codings under the cursor, then the document's."""
+        memos = [
+            f"{coding.code_path.name}: {coding.memo}"
+            for coding in (self._coding_by_id.get(m.id) for m in marks)
+            if coding is not None and coding.memo
+        ]
+        if self.document_memo:
+            memos.append(f"Document: {self.document_memo}")
+        text = "\n".join(memos)
+        if text == self._memo_text:
+            return  # most moves change nothing here: no repaint, no layout
+        self._memo_text = text
+        panel = self.query_one("#memo-panel", Static)
+        panel.update(Content(text))
+        panel.set_class(bool(text), "-shown")
 
     def coding_label(self, mark: Marked | CodingView) -> str:
         """The code path of a coding on screen, with the first words of its memo if any."""
