@@ -8,7 +8,10 @@ a database held by another writer is said on the status line while the coder kee
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from textual.widgets import Static
 
@@ -142,15 +145,37 @@ async def test_keys_typed_fast_land_in_order_exactly_once(project):
     assert _codings(project) == [(44, 85, "Motives/Credibility")]
 
 
-async def test_a_busy_database_is_said_and_the_coding_lands_once(project):
+@contextmanager
+def held_write_lock(project: Store) -> Iterator[None]:
+    """Another connection holding up every write of codings, as a coder mid-transaction would:
+    SQLite's write lock, or on PostgreSQL a lock on the codings table that inserts wait for."""
     path = sqlite_path(project.url)
-    assert path is not None
+    if path is not None:
+        other = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    engine = create_engine(project.url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("LOCK TABLE codings IN EXCLUSIVE MODE"))
+            try:
+                yield
+            finally:
+                conn.rollback()
+    finally:
+        engine.dispose()
+
+
+async def test_a_busy_database_is_said_and_the_coding_lands_once(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot, project)
-        other = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        try:
+        with held_write_lock(project):
             await pilot.press("1")
             await pilot.pause(1.0)
             assert screen.writing
@@ -161,9 +186,6 @@ async def test_a_busy_database_is_said_and_the_coding_lands_once(project):
             assert screen.text_view.selection == (44, 85)
             assert "database busy, waiting" in _status(screen)
             assert _codings(project) == []
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         await _settle(pilot, screen)
         assert "Applied Motives/Need for evidence" in _status(screen)
         assert "database busy" not in _status(screen)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
-from coder.db.engine import Store
+from coder.db.engine import Store, sqlite_path
 from coder.tui.app import make_app
 from coder.tui.screens.export import ExportDialog
 from tests.factories import code_named
@@ -74,7 +74,10 @@ async def test_exports_go_next_to_the_project_not_to_the_shells_folder(
     elsewhere = tmp_path / "shell"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    folder = Path(project.display_name).parent / "exports"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    path = sqlite_path(project.url)
+    # Next to the project file; a project on a server has no file: the coder's home, by name.
+    folder = path.parent / "exports" if path else tmp_path / "home" / "test" / "exports"
     app = make_app(project, coder="alice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
