@@ -16,15 +16,10 @@ from coder.services.reconcile.queue import load_queue
 from coder.services.undo import undo_latest
 from coder.tui.app import make_reconcile_app
 from tests.dbdump import dump
+from tests.pilot import settle
 
 A, B = EXAMPLE_CODERS
 PAIR: dict[str, Any] = {"first": A, "second": B}
-
-
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_demo_reconciled_end_to_end(tmp_path, repo):
@@ -38,10 +33,10 @@ async def test_demo_reconciled_end_to_end(tmp_path, repo):
         assert accepted.accepted > 100
         app = make_reconcile_app(store, "lead", **PAIR)
         async with app.run_test(size=(100, 30)) as pilot:
-            await _settle(pilot)
+            await settle(pilot)
             for key in ("a", "b", "o", "s"):
                 await pilot.press(key)
-                await _settle(pilot)
+                await settle(pilot)
         queue = load_queue(store, **PAIR)
         assert queue.decided == 4
         for item in queue.disagreements:

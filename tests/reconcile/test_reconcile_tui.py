@@ -8,14 +8,9 @@ from coder.services.reconcile.provenance import provenance
 from coder.services.reconcile.queue import load_queue
 from coder.tui.app import make_reconcile_app
 from coder.tui.screens.reconcile import EditCodesDialog, ReconcileScreen
+from tests.pilot import settle
 
 SIZE = (100, 32)
-
-
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def _app(project):
@@ -29,26 +24,26 @@ def _progress(app) -> str:
 async def test_reconcile_every_disagreement_by_keys(project, built):
     app = _app(project)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReconcileScreen)
         assert "decided 0/4 · remaining 4" in _progress(app)
         first = screen.current
         await pilot.press("w")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press(*"alice is right", "ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("a")
-        await _settle(pilot)
+        await settle(pilot)
         assert "decided 1/4 · remaining 3" in _progress(app)
         assert screen.current is not None and first is not None
         assert screen.current.key != first.key
         await pilot.press("b")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("o")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("s")
-        await _settle(pilot)
+        await settle(pilot)
         assert "decided 4/4 · remaining 0" in _progress(app)
     queue = load_queue(project, first="alice", second="bob")
     choices = [i.decision.choice if i.decision else None for i in queue.disagreements]
@@ -61,37 +56,37 @@ async def test_resume_skip_undo_and_accept(project):
     queue = load_queue(project, first="alice", second="bob")
     app = _app(project)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("n", "a")  # skip the first, decide the second
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("A")
-        await _settle(pilot)
+        await settle(pilot)
         assert "agreeing to accept 0" in _progress(app)
     decided = load_queue(project, first="alice", second="bob")
     assert [i.decided for i in decided.disagreements] == [False, True, False, False]
     # Coming back starts at the first undecided item: the skipped one.
     app = _app(project)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         assert app.screen.current.key == queue.disagreements[0].key
         await pilot.press("u")  # undoes the bulk acceptance
-        await _settle(pilot)
+        await settle(pilot)
         assert "agreeing to accept 3" in _progress(app)
 
 
 async def test_edit_chooses_codes_by_hand(project, built):
     app = _app(project)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("e")
-        await _settle(pilot)
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, EditCodesDialog)
         selection = dialog.query_one(SelectionList)
         selection.deselect_all()
         selection.select(built["codes"]["Trust"])
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
     queue = load_queue(project, first="alice", second="bob")
     decision = queue.disagreements[0].decision
     assert decision is not None
@@ -101,9 +96,9 @@ async def test_edit_chooses_codes_by_hand(project, built):
 async def test_order_toggles_to_weakest_codes_first(project):
     app = _app(project)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("t")
-        await _settle(pilot)
+        await settle(pilot)
         assert "by weakest" in _progress(app)
         ranks = [i.weakest for i in app.screen.items]
         assert ranks == sorted(ranks)
@@ -120,22 +115,22 @@ async def test_codebook_screen_merges_and_undoes(project, built):
     before.pop("audit_log")
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("c")
-        await _settle(pilot)
+        await settle(pilot)
         tree = app.screen.query_one(CodebookTree)
         while tree.highlighted_code is None or tree.highlighted_code.name != "Credibility":
             await pilot.press("down")
         await pilot.press("m")
-        await _settle(pilot)
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ChooseDialog)
         options = [label for label, _ in dialog.options]
         await pilot.press(*["down"] * options.index("Trust"), "enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert "Motives/Credibility" not in {str(c.path) for c in list_codes(project)}
         await pilot.press("u")
-        await _settle(pilot)
+        await settle(pilot)
     after = dump(project)
     after.pop("audit_log")
     assert after == before

@@ -24,6 +24,7 @@ from coder.tui import screens
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from tests.factories import Names, code_named
+from tests.pilot import settle
 
 SIZE = (110, 30)
 
@@ -40,28 +41,11 @@ def _title(screen: CodingScreen) -> str:
     return str(screen.query_one("#coding-title", Static).render())
 
 
-async def _settle(pilot, screen: CodingScreen | None = None) -> None:
-    """Wait for loads and for the coding screen's writes (in a worker, in order) to be shown.
-
-    Calm twice in a row: a dialog's answer starts its write just after the dialog closes.
-    """
-    calm = 0
-    for _ in range(1500):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        writing = any(getattr(s, "writing", False) for s in pilot.app.screen_stack)
-        calm = 0 if writing else calm + 1
-        if calm == 2:
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the coding screen's writes never finished")
-
-
 async def _open(pilot, store: Store, name: str = "interview-01") -> CodingScreen:
-    await _settle(pilot)
+    await settle(pilot)
     screen = CodingScreen(pilot.app.context, get_document(store, name).summary.id)
     await pilot.app.push_screen(screen)
-    await _settle(pilot, screen)
+    await settle(pilot)
     return screen
 
 
@@ -75,7 +59,7 @@ async def test_find_code_on_a_code_already_applied_is_refused_and_the_app_stays(
         screen = await _open(pilot, project)
         await pilot.press("1")
         await pilot.press("f", *"need", "enter")
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert pilot.app.screen is screen
         assert _errors(pilot) == ["this text is already coded with 'Need for evidence'"]
         assert "already coded with 'Need for evidence'" in _status(screen)
@@ -90,7 +74,7 @@ async def test_a_code_retired_meanwhile_is_refused(project):
         # Another process retires the code on key 3 while the screen shows it.
         retire_code(project, actor="alice", code_id=Names(project).code("Barriers"))
         await pilot.press("3")
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert pilot.app.screen is screen
         assert _errors(pilot) == ["code 'Barriers' is retired; it cannot be applied"]
         assert screen.codings == []
@@ -102,11 +86,11 @@ async def test_a_coding_removed_meanwhile_by_another_process(project):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot, project)
         await pilot.press("1")
-        await _settle(pilot, screen)
+        await settle(pilot)
         (shown,) = screen.codings
         remove_coding(project, coder="alice", coding_id=shown.id)  # another process
         await pilot.press("x")
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert pilot.app.screen is screen
         (refusal,) = _errors(pilot)
         assert refusal == _status(screen)
@@ -122,13 +106,13 @@ async def test_a_failing_database_is_one_line_and_the_screen_stays(project, monk
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot, project)
         await pilot.press("1")
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert pilot.app.screen is screen
         assert _errors(pilot) == [
             "the database refused the change (server closed the connection); nothing was changed"
         ]
         await pilot.press("j")  # the screen still answers
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert screen.text_view.selection[0] > 0
     assert _codings(project) == []
 
@@ -139,7 +123,7 @@ async def test_keys_typed_fast_land_in_order_exactly_once(project):
         screen = await _open(pilot, project)
         # Apply, move, apply twice (the second refused), back, remove what 1 applied.
         await pilot.press("1", "j", "2", "2", "k", "x")
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert _errors(pilot) == ["this text is already coded with 'Credibility'"]
         assert [str(c.code_path) for c in screen.codings] == ["Motives/Credibility"]
     assert _codings(project) == [(44, 85, "Motives/Credibility")]
@@ -186,7 +170,7 @@ async def test_a_busy_database_is_said_and_the_coding_lands_once(project):
             assert screen.text_view.selection == (44, 85)
             assert "database busy, waiting" in _status(screen)
             assert _codings(project) == []
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert "Applied Motives/Need for evidence" in _status(screen)
         assert "database busy" not in _status(screen)
         assert [(c.start, c.end) for c in screen.codings] == [(0, 43)]
@@ -209,13 +193,13 @@ async def test_undo_names_what_it_undid_and_which_other_document(project):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot, project)
         await pilot.press("1")
-        await _settle(pilot, screen)
+        await settle(pilot)
         await pilot.press("u")
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert "undid: applied Need for evidence to interview-01 (0-43)" in _status(screen)
         assert screen.codings == []
         await pilot.press("u")
-        await _settle(pilot, screen)
+        await settle(pilot)
         status = _status(screen)
         assert "undid: applied Barriers to notes-02 (0-5)" in status
         assert "in another document: this one is unchanged" in status
@@ -229,7 +213,7 @@ async def test_header_shows_attributes_and_status_shows_the_memo_text(project):
         screen = await _open(pilot, project)
         assert "interview-01 · role=policy ·" in _title(screen)
         await pilot.press("m", *"Asked about the start of the partnership and who came", "ctrl+s")
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert "Memo saved" in _status(screen)
         await pilot.press("j", "k")
         await pilot.pause()
@@ -260,7 +244,7 @@ async def test_memo_panel_shows_the_memos_under_the_cursor_and_the_documents(pro
         await pilot.pause()
         assert not panel.display
         await pilot.press("M", *"Second sitting", "ctrl+s")
-        await _settle(pilot, screen)
+        await settle(pilot)
         assert panel.display
         assert str(panel.render()) == "Document: Second sitting"
         await pilot.press("k")

@@ -8,6 +8,7 @@ from coder.services.codebook.codes import list_codes
 from coder.tui.app import make_app
 from coder.tui.screens.dialogs import CodeForm, MemoDialog
 from coder.tui.widgets.codebook import CodebookTree
+from tests.pilot import settle
 
 SIZE = (100, 30)
 LONG = (
@@ -16,19 +17,12 @@ LONG = (
 )
 
 
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_the_new_code_form_is_labelled_and_its_definition_grows(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("j", "n", *"Speed", "tab")
         await pilot.pause()
         form = app.screen
@@ -41,7 +35,7 @@ async def test_the_new_code_form_is_labelled_and_its_definition_grows(project):
         await pilot.pause()
         assert area.region.height >= 3
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
     speed = next(c for c in list_codes(project, viewer="alice") if c.name == "Speed")
     assert speed.definition == LONG
 
@@ -49,9 +43,9 @@ async def test_the_new_code_form_is_labelled_and_its_definition_grows(project):
 async def test_the_edit_form_shows_every_field_with_its_label(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("c")
-        await _settle(pilot)
+        await settle(pilot)
         tree = app.screen.query_one(CodebookTree)
         while tree.highlighted_code is None or tree.highlighted_code.name != "Need for evidence":
             await pilot.press("down")
@@ -71,7 +65,7 @@ async def test_the_edit_form_shows_every_field_with_its_label(project):
         ]
         assert form.query_one("#example-text", TextArea).text == "We needed evidence quickly."
         await pilot.press("tab", "tab", "end", *" Or a policy brief.", "ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
     need = next(c for c in list_codes(project, viewer="alice") if c.name == "Need for evidence")
     assert need.inclusion == "Explicit need for evidence. Or a policy brief."
 
@@ -79,9 +73,9 @@ async def test_the_edit_form_shows_every_field_with_its_label(project):
 async def test_the_memo_grows_with_its_text(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("M")
         await pilot.pause()
         memo = app.screen

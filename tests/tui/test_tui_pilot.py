@@ -14,31 +14,15 @@ from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.search import SearchScreen
 from coder.tui.widgets.codebook import CodebookTree
 from coder.tui.widgets.coded_text import CodedText
+from tests.pilot import settle
 
 SIZE = (100, 30)
 
 
-async def _settle(pilot) -> None:
-    """Wait for loads and for the coding screen's writes (in a worker, in order) to be shown.
-
-    Calm twice in a row: a dialog's answer starts its write just after the dialog closes.
-    """
-    calm = 0
-    for _ in range(1500):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        writing = any(getattr(s, "writing", False) for s in pilot.app.screen_stack)
-        calm = 0 if writing else calm + 1
-        if calm == 2:
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the coding screen's writes never finished")
-
-
 async def _open_first(pilot) -> CodingScreen:
-    await _settle(pilot)
+    await settle(pilot)
     await pilot.press("enter")
-    await _settle(pilot)
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, CodingScreen)
     return screen
@@ -65,7 +49,7 @@ async def test_apply_by_number_and_by_finder(project):
         await pilot.press("1")
         await pilot.press("j", "shift+down", "3")
         await pilot.press("f", *"cred", "enter")
-        await _settle(pilot)
+        await settle(pilot)
     assert _codings(project) == [
         (0, 43, "Motives/Need for evidence"),
         (44, 125, "Barriers"),
@@ -78,7 +62,7 @@ async def test_word_extension_snaps_to_tokens(project):
     async with app.run_test(size=SIZE) as pilot:
         await _open_first(pilot)
         await pilot.press("j", "shift+left", "shift+left", "ctrl+right", "1")
-        await _settle(pilot)
+        await settle(pilot)
     # "Policy maker: We needed evidence quickly." less ". " and "quickly", then start moved
     # past "Policy".
     assert _codings(project) == [(51, 76, "Motives/Need for evidence")]
@@ -90,18 +74,18 @@ async def test_remove_and_undo(project, state):
     async with app.run_test(size=SIZE) as pilot:
         await _open_first(pilot)
         await pilot.press("1", "2")
-        await _settle(pilot)
+        await settle(pilot)
         assert len(_codings(project)) == 2
         await pilot.press("x")  # two codings under the cursor: a chooser opens
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter")  # the first listed (shortest, then first applied)
-        await _settle(pilot)
+        await settle(pilot)
         assert len(_codings(project)) == 1
         await pilot.press("u")
-        await _settle(pilot)
+        await settle(pilot)
         assert len(_codings(project)) == 2
         await pilot.press("u", "u")
-        await _settle(pilot)
+        await settle(pilot)
     assert state(project) == before
 
 
@@ -110,16 +94,16 @@ async def test_redo_puts_back_what_undo_took(project, state):
     async with app.run_test(size=SIZE) as pilot:
         await _open_first(pilot)
         await pilot.press("1")
-        await _settle(pilot)
+        await settle(pilot)
         applied = state(project)
         await pilot.press("u")
-        await _settle(pilot)
+        await settle(pilot)
         assert _codings(project) == []
         await pilot.press("U")
-        await _settle(pilot)
+        await settle(pilot)
         assert state(project) == applied
         await pilot.press("U")  # nothing left to redo: said, and nothing changes
-        await _settle(pilot)
+        await settle(pilot)
     assert state(project) == applied
 
 
@@ -128,11 +112,11 @@ async def test_new_code_from_selection_and_memo(project):
     async with app.run_test(size=SIZE) as pilot:
         await _open_first(pilot)
         await pilot.press("j", "j", "n", *"Speed", "tab", *"Things happen fast", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("m", *"Rapid review offered", "ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("M", *"Good interview", "ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
     with project.read() as s:
         code = s.scalars(select(Code).where(Code.name == "Speed")).one()
         assert code.definition == "Things happen fast"
@@ -149,11 +133,11 @@ async def test_adjust_next_uncoded_and_done(project):
     async with app.run_test(size=SIZE) as pilot:
         await _open_first(pilot)
         await pilot.press("1", "shift+down", "a")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("g", "3")  # next uncoded sentence after the cursor
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("d")
-        await _settle(pilot)
+        await settle(pilot)
         assert "done ✓" in str(pilot.app.screen.query_one("#coding-title").render())
     assert _codings(project) == [(0, 85, "Motives/Need for evidence"), (86, 125, "Barriers")]
     assert is_done(project, coder="alice", document_id=_doc_id(project))
@@ -164,11 +148,11 @@ async def test_blind_coder_never_sees_the_other_coders_work(project):
     async with alice.run_test(size=SIZE) as pilot:
         await _open_first(pilot)
         await pilot.press("1", "n", *"Alice private", "enter")
-        await _settle(pilot)
+        await settle(pilot)
     assert len(_codings(project)) == 2
     bob = make_app(project, "bob")
     async with bob.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         progress = str(pilot.app.screen.query_one("#progress").render())
         assert "0 codings" in progress
         screen = await _open_first(pilot)
@@ -176,25 +160,25 @@ async def test_blind_coder_never_sees_the_other_coders_work(project):
         assert pilot.app.screen.query_one(CodedText).marks == []
         assert "Alice private" not in {c.name for c in screen.codes}
         await pilot.press("c")
-        await _settle(pilot)
+        await settle(pilot)
         tree = pilot.app.screen.query_one("#codebook", CodebookTree)
         tree_labels = [str(n.label) for n in tree.root.children]
         assert not any("Alice private" in label for label in tree_labels)
         await pilot.press("escape", "u")  # bob's undo must not touch alice's work
-        await _settle(pilot)
+        await settle(pilot)
     assert len(_codings(project)) == 2
 
 
 async def test_codebook_screen_add_edit_retire(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("c")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("a", *"Trust", "tab", *"Confidence in the other side", "ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("e", "tab", "tab", *" Not money.", "ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
     with project.read() as s:
         trust = s.scalars(select(Code).where(Code.name == "Trust")).one()
         assert (trust.definition, trust.inclusion) == ("Confidence in the other side", "Not money.")
@@ -203,17 +187,17 @@ async def test_codebook_screen_add_edit_retire(project):
 async def test_search_opens_the_hit_in_the_coding_screen(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("s", *"partner", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(pilot.app.screen, SearchScreen)
         assert len(pilot.app.screen.hits) == 3
         await pilot.press("down", "enter")  # second hit: "partners" in interview-01
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(pilot.app.screen, CodingScreen)
         assert pilot.app.screen.query_one(CodedText).selection == (152, 160)
         await pilot.press("3")
-        await _settle(pilot)
+        await settle(pilot)
     assert _codings(project) == [(152, 160, "Barriers")]
 
 
@@ -226,11 +210,11 @@ async def test_help_and_palette_list_every_command(project):
             assert title in commands
         assert "Apply code: Barriers" in commands
         await pilot.press("question_mark")
-        await _settle(pilot)
+        await settle(pilot)
         text = " ".join(str(w.render()) for w in pilot.app.screen.query("Static"))
         assert "Undo your last action" in text and "1-9" in text
         await pilot.press("escape")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(pilot.app.screen, CodingScreen)
 
 
@@ -242,9 +226,9 @@ async def test_view_after_in_memory_updates_equals_database(project):
         await pilot.press("1", "j", "2", "j", "3", "k", "k", "x")  # apply three, remove one
         # Select sentences two and three, adjust the first coding offered (of two) to it.
         await pilot.press("j", "shift+down", "a")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         selection = screen.query_one(CodedText).selection
         stored = document_codings(project, "alice", screen.document_id)
         assert len(stored) == 2
@@ -261,7 +245,7 @@ async def test_the_same_key_twice_is_refused_and_the_app_stays(project):
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open_first(pilot)
         await pilot.press("1", "1")
-        await _settle(pilot)
+        await settle(pilot)
         assert pilot.app.screen is screen
         shown = [(n.severity, n.message) for n in pilot.app._notifications]
         assert shown == [("error", "this text is already coded with 'Need for evidence'")]

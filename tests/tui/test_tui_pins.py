@@ -14,21 +14,15 @@ from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.dialogs import CodeFinder, PinDialog
 from coder.tui.widgets.codebook import CodebookTree
+from tests.pilot import settle
 
 SIZE = (100, 30)
 
 
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def _open_first(pilot) -> CodingScreen:
-    await _settle(pilot)
+    await settle(pilot)
     await pilot.press("enter")
-    await _settle(pilot)
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, CodingScreen)
     return screen
@@ -61,17 +55,17 @@ async def test_a_pin_keeps_its_key_across_a_codebook_edit_and_a_restart(project)
         await pilot.pause()
         assert isinstance(app.screen, PinDialog)
         await pilot.press("3")
-        await _settle(pilot)
+        await settle(pilot)
         assert code_pins(project, "alice") == {3: barriers}
         # A code added before it in tree order: unpinned, key 3 would now be that code.
         await pilot.press("c")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, CodebookScreen)
         await _highlight(pilot, app.screen.query_one(CodebookTree), "Credibility")
         await pilot.press("a", *"Access", "ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("escape")
-        await _settle(pilot)
+        await settle(pilot)
         assert app.screen is screen
         assert [screen.slots[n].name for n in (1, 2, 3, 4)] == [
             "Need for evidence",
@@ -83,7 +77,7 @@ async def test_a_pin_keeps_its_key_across_a_codebook_edit_and_a_restart(project)
         assert labels[-1].startswith("4 ■ Access")
         assert str(tree.root.children[1].label).startswith("3 ■ Barriers")
         await pilot.press("shift+tab", "3")
-        await _settle(pilot)
+        await settle(pilot)
     assert _codings(project) == [(0, 43, "Barriers")]
     # A restart: the pin was kept in the project.
     app = make_app(project, "alice")
@@ -91,7 +85,7 @@ async def test_a_pin_keeps_its_key_across_a_codebook_edit_and_a_restart(project)
         screen = await _open_first(pilot)
         assert screen.slots[3].name == "Barriers"
         await pilot.press("j", "3")
-        await _settle(pilot)
+        await settle(pilot)
     assert _codings(project) == [(0, 43, "Barriers"), (44, 85, "Barriers")]
     # Another coder's keys are their own.
     assert code_pins(project, "bob") == {}
@@ -105,16 +99,16 @@ async def test_find_code_pins_the_highlighted_code(project):
         await pilot.pause()
         assert isinstance(app.screen, PinDialog)
         await pilot.press("7")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, CodeFinder)
         await pilot.press("escape")
         await pilot.pause()
         assert screen.slots[7].name == "Credibility"
         await pilot.press("7")
-        await _settle(pilot)
+        await settle(pilot)
         # The same key again in the dialog unpins it.
         await pilot.press("f", *"cred", "ctrl+t", "7")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("escape")
         await pilot.pause()
     assert code_pins(project, "alice") == {}
@@ -152,9 +146,9 @@ async def test_find_code_matches_keywords_and_definitions_after_names(project):
         assert str(options.get_option_at_index(0).prompt) == "Funding  keyword: budget cuts"
         assert options.option_count == 1
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("j", "f", *"decision", "enter")
-        await _settle(pilot)
+        await settle(pilot)
     assert _codings(project) == [(0, 43, "Funding"), (44, 85, "Motives/Need for evidence")]
 
 
@@ -162,22 +156,22 @@ async def test_the_codebook_screen_shows_and_pins_number_keys(project):
     credibility = next(c.id for c in list_codes(project) if c.name == "Credibility")
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("c")
-        await _settle(pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CodebookScreen)
         tree = screen.query_one(CodebookTree)
         await _highlight(pilot, tree, "Credibility")
         await pilot.press("p", "9")
-        await _settle(pilot)
+        await settle(pilot)
         assert screen.slots[9].name == "Credibility"
         labels = [str(node.label) for node in tree.root.children[0].children]
         assert labels[1].startswith("9 ■ Credibility")
         await pilot.press("escape", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("9")
-        await _settle(pilot)
+        await settle(pilot)
     assert code_pins(project, "alice") == {9: credibility}
     assert _codings(project) == [(0, 43, "Motives/Credibility")]
 
@@ -195,5 +189,5 @@ async def test_the_command_line_pinned_codes_take_the_keys_left_free(project):
             4: "Motives",
         }
         await pilot.press("2", "j", "1")
-        await _settle(pilot)
+        await settle(pilot)
     assert _codings(project) == [(0, 43, "Barriers"), (44, 85, "Motives/Credibility")]

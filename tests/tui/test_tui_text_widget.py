@@ -13,6 +13,7 @@ from coder.tui.screens.coding import CodingScreen
 from coder.tui.widgets.coded_lines import column_of, drawable, offset_at_column, wrap_lines
 from coder.tui.widgets.coded_text import CodedText
 from tests.factories import TURNS_INTERVIEW, turns_project
+from tests.pilot import settle
 
 SIZE = (100, 30)
 
@@ -22,17 +23,10 @@ def transcript(store: Store) -> Store:
     return turns_project(store)
 
 
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def _open(pilot) -> CodedText:
-    await _settle(pilot)
+    await settle(pilot)
     await pilot.press("enter")
-    await _settle(pilot)
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, CodingScreen)
     return screen.text_view
@@ -115,10 +109,10 @@ async def test_search_hit_opens_centred(transcript):
     end = start + len("Answer 15 starts")
     app = make_app(transcript, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         doc_id = get_document(transcript, "transcript-01").summary.id
         await app.push_screen(CodingScreen(app.context, doc_id, start, end))
-        await _settle(pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CodingScreen)
         text = screen.text_view
@@ -262,7 +256,7 @@ def test_snapshot_transcript_with_speakers(transcript, snap_compare):
     async def run_before(pilot) -> None:
         await _open(pilot)
         await pilot.press("down", "down", "shift+right")
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(
         make_app(transcript, "alice"), terminal_size=(100, 24), run_before=run_before

@@ -1,0 +1,23 @@
+"""Waiting for a Textual app under Pilot: one helper for every TUI test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until the app's workers are done and the coding screen's writes have been shown.
+
+    Calm three times in a row: a load's answer can start another worker, and a dialog's answer
+    starts its write just after the dialog closes.
+    """
+    calm = 0
+    for _ in range(1500):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        writing = any(getattr(s, "writing", False) for s in pilot.app.screen_stack)
+        calm = 0 if writing else calm + 1
+        if calm == 3:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app's workers and writes never finished")
