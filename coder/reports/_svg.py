@@ -7,9 +7,11 @@ code's value is printed beside its dot together with its flag, so nothing depend
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 
 from coder.domain.agreement import AgreementReport
+from coder.domain.coefficient import BootstrapCI, Coefficient
 from coder.reports._common import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
@@ -84,6 +86,69 @@ def chart_svg(report: AgreementReport, *, chart_id: str = "chart") -> str:
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]
     bottom = TOP + ROW * len(points)
+    out.extend(_grid(x, lo, hi, bottom))
+    out.append(
+        f'<text class="axis-label" x="{(plot_left + plot_right) / 2}" y="{height - 4}" '
+        f'text-anchor="middle">{escape(spec.name)}</text>'
+    )
+    for row, point in enumerate(points):
+        out.extend(_code_row(row, point, x, plot_left, plot_right))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _code_row(
+    row: int,
+    point: tuple[str, Coefficient | None, BootstrapCI | None, Flag],
+    x: Callable[[float], float],
+    plot_left: float,
+    plot_right: float,
+) -> list[str]:
+    """The SVG elements of one code's row: its band, label, interval and point, or why not."""
+    name, value, ci, flag = point
+    cy = TOP + ROW * row + ROW / 2
+    out: list[str] = []
+    css = flag.css_class
+    out.append(f'<g class="code flag-{css}" data-code="{escape(name)}">')
+    out.append(f"<title>{escape(name)}</title>")
+    if row % 2 == 0:
+        out.append(f'<rect class="band" x="0" y="{cy - ROW / 2}" width="{WIDTH}" height="{ROW}"/>')
+    out.append(
+        f'<text class="label" x="{plot_left - 8}" y="{cy + 4}" '
+        f'text-anchor="end">{escape(_clip(name, LABEL_CHARS))}</text>'
+    )
+    if value is None or not value.is_defined:
+        reason = "not computed" if value is None else f"undefined: {value.reason}"
+        # A backing box keeps the text legible over the grid and reference lines.
+        out.append(
+            f'<rect class="undefined-box" x="{plot_left + 1}" y="{cy - ROW / 2 + 2}" '
+            f'width="{7 * len(reason) + 8}" height="{ROW - 4}"/>'
+        )
+        out.append(
+            f'<text class="undefined" x="{plot_left + 4}" y="{cy + 4}">{escape(reason)}</text>'
+        )
+    else:
+        if ci is not None and is_number(ci.low) and is_number(ci.high):
+            x1, x2 = x(ci.low), x(ci.high)
+            out.append(
+                f'<line class="ci" data-low="{ci.low:.6f}" data-high="{ci.high:.6f}" '
+                f'x1="{x1}" y1="{cy}" x2="{x2}" y2="{cy}"/>'
+            )
+            for cap in (x1, x2):
+                out.append(f'<line class="cap" x1="{cap}" y1="{cy - 4}" x2="{cap}" y2="{cy + 4}"/>')
+        out.append(
+            f'<circle class="point" data-value="{value.value:.6f}" cx="{x(value.value)}" '
+            f'cy="{cy}" r="4.5"/>'
+        )
+        text = f"{value.value:.3f} {flag.label}".strip()
+        out.append(f'<text class="value" x="{plot_right + 10}" y="{cy + 4}">{text}</text>')
+    out.append("</g>")
+    return out
+
+
+def _grid(x: Callable[[float], float], lo: float, hi: float, bottom: float) -> list[str]:
+    """Grid lines and ticks every 0.2, the zero line, and the two reference lines."""
+    out: list[str] = []
     # Grid and axis ticks every 0.2.
     tick = lo
     while tick <= hi + 1e-9:
@@ -110,50 +175,4 @@ def chart_svg(report: AgreementReport, *, chart_id: str = "chart") -> str:
             f'<text class="ref-label" x="{rx + shift}" y="{TOP - 18}" '
             f'text-anchor="{anchor}">{label}</text>'
         )
-    out.append(
-        f'<text class="axis-label" x="{(plot_left + plot_right) / 2}" y="{height - 4}" '
-        f'text-anchor="middle">{escape(spec.name)}</text>'
-    )
-    for row, (name, value, ci, flag) in enumerate(points):
-        cy = TOP + ROW * row + ROW / 2
-        css = flag.css_class
-        out.append(f'<g class="code flag-{css}" data-code="{escape(name)}">')
-        out.append(f"<title>{escape(name)}</title>")
-        if row % 2 == 0:
-            out.append(
-                f'<rect class="band" x="0" y="{cy - ROW / 2}" width="{WIDTH}" height="{ROW}"/>'
-            )
-        out.append(
-            f'<text class="label" x="{plot_left - 8}" y="{cy + 4}" '
-            f'text-anchor="end">{escape(_clip(name, LABEL_CHARS))}</text>'
-        )
-        if value is None or not value.is_defined:
-            reason = "not computed" if value is None else f"undefined: {value.reason}"
-            # A backing box keeps the text legible over the grid and reference lines.
-            out.append(
-                f'<rect class="undefined-box" x="{plot_left + 1}" y="{cy - ROW / 2 + 2}" '
-                f'width="{7 * len(reason) + 8}" height="{ROW - 4}"/>'
-            )
-            out.append(
-                f'<text class="undefined" x="{plot_left + 4}" y="{cy + 4}">{escape(reason)}</text>'
-            )
-        else:
-            if ci is not None and is_number(ci.low) and is_number(ci.high):
-                x1, x2 = x(ci.low), x(ci.high)
-                out.append(
-                    f'<line class="ci" data-low="{ci.low:.6f}" data-high="{ci.high:.6f}" '
-                    f'x1="{x1}" y1="{cy}" x2="{x2}" y2="{cy}"/>'
-                )
-                for cap in (x1, x2):
-                    out.append(
-                        f'<line class="cap" x1="{cap}" y1="{cy - 4}" x2="{cap}" y2="{cy + 4}"/>'
-                    )
-            out.append(
-                f'<circle class="point" data-value="{value.value:.6f}" cx="{x(value.value)}" '
-                f'cy="{cy}" r="4.5"/>'
-            )
-            text = f"{value.value:.3f} {flag.label}".strip()
-            out.append(f'<text class="value" x="{plot_right + 10}" y="{cy + 4}">{text}</text>')
-        out.append("</g>")
-    out.append("</svg>")
-    return "\n".join(out)
+    return out

@@ -21,7 +21,7 @@ from sqlalchemy import insert, select
 
 from coder.db.audit import record
 from coder.db.engine import Store, project_url, sqlite_path
-from coder.db.models import Coding, Document, Unit
+from coder.db.models import Code, Coding, Document, Unit
 from coder.domain.documents import ImportReport
 from coder.domain.project import DemoSummary
 from coder.services.codebook.codes import CodeTree, import_codebook
@@ -114,6 +114,19 @@ def _keyword_pattern(keywords: list[str]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
 
 
+def _second_coders_code(rng: random.Random, tree: CodeTree, code: Code) -> Code | None:
+    """What example coder B applied where A applied ``code``: mostly the same code, sometimes a
+    sibling, sometimes nothing (B missed it)."""
+    roll = rng.random()
+    if roll < 0.15:
+        return None
+    if roll < 0.25:
+        siblings = [s for s in tree.children.get(code.parent_id, []) if s != code]
+        if siblings:
+            return rng.choice(siblings)
+    return code
+
+
 def _example_codings(store: Store) -> dict[str, int]:
     rng = random.Random(SEED)
     counts: dict[str, int] = {}
@@ -140,15 +153,9 @@ def _example_codings(store: Store) -> dict[str, int]:
                 for code in matched[:2]:
                     base = {"document_id": doc.id, "start": unit.start, "end": unit.end}
                     rows_a.append({**base, "code_id": code.id, "coder_id": coder_a.id})
-                    roll = rng.random()
-                    if roll < 0.15:
-                        continue  # B missed it
-                    b_code = code
-                    if roll < 0.25:
-                        siblings = [s for s in tree.children.get(code.parent_id, []) if s != code]
-                        if siblings:
-                            b_code = rng.choice(siblings)
-                    rows_b.append({**base, "code_id": b_code.id, "coder_id": coder_b.id})
+                    b_code = _second_coders_code(rng, tree, code)
+                    if b_code is not None:
+                        rows_b.append({**base, "code_id": b_code.id, "coder_id": coder_b.id})
                 if not matched and leaves and rng.random() < 0.03:
                     extra = rng.choice(leaves)
                     rows_b.append(
