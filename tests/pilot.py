@@ -21,3 +21,18 @@ async def settle(pilot: Any) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError("the app's workers and writes never finished")
+
+
+async def wheel(pilot: Any, widget: Any, *, down: bool = True, times: int = 1) -> None:
+    """Turn the mouse wheel over the middle of ``widget``, as the terminal reports it: the app
+    gets a scroll event at that point of the screen and hands it to the widget under it."""
+    from textual.events import MouseScrollDown, MouseScrollUp
+
+    region = widget.region
+    x, y = region.x + region.width // 2, region.y + region.height // 2
+    event_type = MouseScrollDown if down else MouseScrollUp
+    for _ in range(times):
+        event = event_type(None, x, y, 0, 1 if down else -1, 0, False, False, False, x, y)
+        pilot.app.post_message(event)
+        await pilot.pause()
+    await pilot.pause()

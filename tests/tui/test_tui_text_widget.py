@@ -13,7 +13,7 @@ from coder.tui.screens.coding import CodingScreen
 from coder.tui.widgets.coded_lines import column_of, drawable, offset_at_column, wrap_lines
 from coder.tui.widgets.coded_text import CodedText
 from tests.factories import TURNS_INTERVIEW, turns_project
-from tests.pilot import settle
+from tests.pilot import settle, wheel
 
 SIZE = (100, 30)
 
@@ -173,9 +173,9 @@ async def test_speakers_named_in_their_colours_in_every_unit_mode(transcript):
             kinds.append(text.unit_kind)
             rows = [list(text.render_line(y)) for y in range(4)]
             labels = [next(seg for seg in row if seg.text.strip()) for row in rows]
-            # The first line of each turn names its speaker (cut to the column's width)...
-            assert labels[0].text.strip() == "Interviewer"[: text.speaker_width - 2] + "…"
-            assert labels[2].text.strip() == "Policy maker"[: text.speaker_width - 2] + "…"
+            # The first line of each turn names its speaker (whole: there is room)...
+            assert labels[0].text.strip() == "Interviewer"
+            assert labels[2].text.strip() == "Policy maker"
             colours = [label.style.color if label.style else None for label in labels]
             assert colours[0] is not None and colours[2] is not None
             assert colours[0] != colours[2]
@@ -313,3 +313,59 @@ def test_tab_stops_in_drawing_wrapping_and_offsets():
     for start, end in wrap_lines(long, 20):
         assert len(drawable(long[start:end])) <= 20
     assert "".join(long[s:e] for s, e in wrap_lines(long, 20)).replace("\t", "") == "word" * 12
+
+
+async def test_wheel_scroll_takes_the_cursor_along_so_a_code_lands_on_text_in_sight(transcript):
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _open(pilot)
+        assert text.cursor == 0
+        await wheel(pilot, text, times=8)
+        top = round(text.scroll_offset.y)
+        assert top > 0, "the wheel scrolled the text"
+        # The cursor unit went out of sight: the cursor moved to the first unit wholly in sight.
+        first, last = text.selection_lines()
+        assert first >= top and last <= _visible(text)[1]
+        unit = text.current_units[text.cursor]
+        assert text.line_of(text.current_units[text.cursor - 1].start) < top
+        await pilot.press("2")
+        await settle(pilot)
+        # On down, then back up to the top: the cursor follows from below.
+        bottom = _visible(text)[1]
+        await wheel(pilot, text, times=16)
+        assert text.line_of(text.selection[0]) > bottom
+        await wheel(pilot, text, down=False, times=40)
+        assert round(text.scroll_offset.y) == 0
+        _assert_in_sight(text, margin=0)
+        below = text.current_units[text.cursor + 1]
+        assert text.line_of(below.end - 1) > _visible(text)[1]
+    assert _codings(transcript) == [(unit.start, unit.end, "Motives/Credibility")]
+
+
+async def test_speaker_names_give_way_on_a_narrow_screen(transcript):
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=(70, 30)) as pilot:
+        text = await _open(pilot)
+        first = "".join(s.text for s in text.render_line(0))
+        assert first.startswith("Inter… ")
+        assert text.size.width - text.text_left >= 20
+
+
+def test_wide_characters_take_two_cells_and_map_back_to_their_offsets():
+    # Chinese and Japanese text (two cells a character), an emoji with a skin tone (one glyph
+    # of two code points, two cells) and a combining accent (no cell of its own).
+    text = "受访者：我们每周见面。👍🏽 Cafe\u0301 ok"
+    assert column_of(text, 0, text.index("我")) == 2 * len("受访者：")
+    after_emoji = text.index(" Cafe")
+    assert column_of(text, 0, after_emoji) == 2 * len("受访者：我们每周见面。") + 2
+    for offset in range(len(text)):
+        cell = column_of(text, 0, offset)
+        if text[offset] in "\u0301\U0001f3fd":
+            continue  # drawn with the character before it
+        assert offset_at_column(text, 0, len(text), cell) == offset
+        if "\u4e00" <= text[offset] <= "\u9fff":
+            # Both cells of a wide character map to it.
+            assert offset_at_column(text, 0, len(text), cell + 1) == offset
+    # Wrapped at 10 cells: five wide characters a line, never a half.
+    lines = wrap_lines("我们每周见面我们每周见面", 10)
+    assert lines == [(0, 5), (5, 10), (10, 12)]

@@ -4,15 +4,18 @@
 touch it, so drawing a line, finding the codings at the selection or the next uncoded unit
 looks at a few lines and never at every coding of a long transcript. :func:`drawable`,
 :func:`column_of` and :func:`offset_at_column` say how a line's characters fall on cells
-(tabs to tab stops), :class:`WordBounds` where words begin and end (a drag snaps to them),
-and :class:`SpeakerIndex` which speaker opens a turn on which line.
+(tabs to tab stops, wide characters on two), :class:`WordBounds` where words begin and end
+(a drag snaps to them), and :class:`SpeakerIndex` which speaker opens a turn on which line.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+
+from rich.cells import cell_len, get_character_cell_size, split_graphemes
 
 
 def abbreviation(name: str, size: int = 3) -> str:
@@ -39,13 +42,62 @@ _ODD_WHITESPACE = {
 }
 
 
+#: Characters drawn in exactly one cell (or, the odd whitespace, as one space): text made of
+#: these alone maps a character to a cell one to one, the common case and the fast path.
+_NARROW = frozenset(
+    ch
+    for first, last in (
+        (0x20, 0x7E),
+        (0xA0, 0xAC),
+        (0xAE, 0x2FF),
+        (0x370, 0x482),
+        (0x1E00, 0x1EFF),
+        (0x2010, 0x2027),
+        (0x2030, 0x205E),
+    )
+    for ch in map(chr, range(first, last + 1))
+    if get_character_cell_size(ch) == 1
+) | frozenset(map(chr, _ODD_WHITESPACE))
+
+
+def _narrow(text: str) -> bool:
+    """True if every character of ``text`` is drawn in one cell (no tab, no wide character)."""
+    return _NARROW.issuperset(text)
+
+
+#: The characters drawn as something other than themselves: the tab and the odd whitespace.
+_DRAWN_AS_SPACE = re.compile("[\t" + "".join(map(chr, _ODD_WHITESPACE)) + "]")
+
+
+def _glyphs(text: str, start: int, end: int, column: int) -> Iterator[tuple[int, int]]:
+    """Each grapheme of ``text[start:end]`` drawn from cell ``column``: its offset in ``text``
+    and the cells it takes (a tab: up to the next tab stop; other odd whitespace: one; a wide
+    character: two; a combining mark or a joined emoji goes with the character before it)."""
+    pos = start
+    while pos < end:
+        found = _DRAWN_AS_SPACE.search(text, pos, end)
+        stop = end if found is None else found.start()
+        if stop > pos:
+            spans, _ = split_graphemes(text[pos:stop])
+            for a, _b, cells in spans:
+                column += cells
+                yield pos + a, cells
+        if found is None:
+            return
+        cells = TAB_SIZE - column % TAB_SIZE if text[stop] == "\t" else 1
+        column += cells
+        yield stop, cells
+        pos = stop + 1
+
+
 def drawable(text: str, column: int = 0) -> str:
     """``text`` as drawn from cell ``column`` of its line: a tab becomes the spaces up to the
     next tab stop, any other control character one space.
 
     A control character sent to the terminal as is would move its cursor and leave glyphs of
     the previous screen standing. Offsets stay right: :func:`column_of` and
-    :func:`offset_at_column` map between cells and characters the same way.
+    :func:`offset_at_column` map between cells and characters the same way (a wide character,
+    CJK or emoji, takes two cells).
     """
     text = text.translate(_ODD_WHITESPACE)
     if "\t" not in text:
@@ -54,47 +106,51 @@ def drawable(text: str, column: int = 0) -> str:
     for ch in text:
         if ch == "\t":
             ch = " " * (TAB_SIZE - column % TAB_SIZE)
+            column += len(ch)
+        else:
+            column += 1 if ch in _NARROW else cell_len(ch)
         out.append(ch)
-        column += len(ch)
     return "".join(out)
 
 
-def _cells(ch: str, column: int) -> int:
-    return TAB_SIZE - column % TAB_SIZE if ch == "\t" else 1
+def cells_of(text: str, start: int, end: int, column: int = 0) -> int:
+    """How many cells ``text[start:end]`` takes when drawn from cell ``column``."""
+    if _narrow(text[start:end]):
+        return end - start
+    return sum(cells for _, cells in _glyphs(text, start, end, column))
 
 
 def column_of(text: str, start: int, offset: int) -> int:
     """The cell where the character at ``offset`` is drawn, on a line starting at ``start``."""
-    if "\t" not in text[start:offset]:
-        return offset - start
-    column = 0
-    for ch in text[start:offset]:
-        column += _cells(ch, column)
-    return column
+    return cells_of(text, start, offset)
 
 
 def offset_at_column(text: str, start: int, end: int, column: int) -> int:
     """The character drawn at cell ``column`` of the line ``[start, end)`` (the last one for
     a cell past its end)."""
-    if "\t" not in text[start:end]:
+    if _narrow(text[start:end]):
         return min(max(start + column, start), max(end - 1, start))
     cell = 0
-    for offset in range(start, end):
-        cell += _cells(text[offset], cell)
+    for offset, cells in _glyphs(text, start, end, 0):
+        cell += cells
         if cell > column:
             return offset
     return max(end - 1, start)
 
 
 def _fit(text: str, start: int, end: int, width: int) -> int:
-    """How far from ``start`` a line of ``width`` cells reaches (tabs expanded)."""
-    if "\t" not in text[start : start + width]:
+    """How far from ``start`` a line of ``width`` cells reaches (tabs and wide characters
+    taking the cells they are drawn with)."""
+    if _narrow(text[start : start + width]):
         return start + width
-    cell = 0
-    for offset in range(start, end):
-        cell += _cells(text[offset], cell)
-        if cell > width:
-            return offset
+    # Look a little past the width only (a long paragraph is not measured once per line);
+    # only a run of zero-width characters needs the rest of it.
+    for stop in (min(end, start + 2 * width + 8), end):
+        cell = 0
+        for offset, cells in _glyphs(text, start, stop, 0):
+            cell += cells
+            if cell > width:
+                return offset
     return end
 
 
@@ -284,7 +340,7 @@ class SpeakerIndex:
         names = [s for s in dict.fromkeys(self.speakers) if s]
         #: Each speaker's colour slot, in order of first appearance.
         self.slot = {name: n for n, name in enumerate(names)}
-        self.width = min(max((len(n) for n in names), default=0), 14)
+        self.width = min(max((cell_len(n) for n in names), default=0), 14)
         self.by_line: dict[int, str] = {}
 
     def place(self, lines: LineIndex) -> None:

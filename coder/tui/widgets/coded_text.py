@@ -55,7 +55,13 @@ class CodedText(CodedView, can_focus=True, inherit_bindings=False):
     # -- cursor and selection ----------------------------------------------------------------
 
     def _set_selection(
-        self, start: int, end: int, *, centre: bool = False, lead: int | None = None
+        self,
+        start: int,
+        end: int,
+        *,
+        centre: bool = False,
+        lead: int | None = None,
+        scroll: bool = True,
     ) -> None:
         old = self.selection
         self.selection = (start, end)
@@ -63,8 +69,53 @@ class CodedText(CodedView, can_focus=True, inherit_bindings=False):
         if self._lines:
             for a, b in (old, self.selection):
                 self._redraw_lines(*self._lines.span_lines(a, b))
-        self.scroll_to_selection(centre=centre)
+        if scroll:
+            self.scroll_to_selection(centre=centre)
         self.post_message(self.SelectionChanged(start, end))
+
+    # The mouse wheel and the scrollbar scroll the view without the cursor (Textual's own
+    # handlers do the scrolling, after these): the cursor then follows the text in sight.
+
+    def on_mouse_scroll_down(self) -> None:
+        self.call_after_refresh(self.keep_cursor_in_sight)
+
+    def on_mouse_scroll_up(self) -> None:
+        self.call_after_refresh(self.keep_cursor_in_sight)
+
+    def on_scroll_to(self) -> None:
+        self.call_after_refresh(self.keep_cursor_in_sight)
+
+    def on_scroll_up(self) -> None:
+        self.call_after_refresh(self.keep_cursor_in_sight)
+
+    def on_scroll_down(self) -> None:
+        self.call_after_refresh(self.keep_cursor_in_sight)
+
+    def keep_cursor_in_sight(self) -> None:
+        """If the cursor unit went out of sight in a scroll, put the cursor on a unit in
+        sight, as a pager does: a code is never applied to text the coder cannot see."""
+        units = self.current_units
+        if not self._lines or not units or self._press is not None:
+            return
+        top, bottom = self._lines.span_lines(*self.selection)
+        y, height = round(self.scroll_offset.y), self._view_height
+        if bottom - top + 1 > height:
+            top = bottom = self._lines.line_of(self.lead)
+        if top >= y and bottom < y + height:
+            return
+        last = min(y + height, len(self._lines)) - 1
+        if bottom < y:
+            # Scrolled down past it: the first unit that starts on screen.
+            index = self.unit_at(self._lines.lines[y][0])
+            if self._lines.line_of(units[index].start) < y and index + 1 < len(units):
+                index += 1
+        else:
+            # Scrolled up past it: the last unit that ends on screen.
+            index = self.unit_at(max(self._lines.lines[last][1] - 1, 0))
+            if self._lines.line_of(max(units[index].end - 1, 0)) > last and index > 0:
+                index -= 1
+        self.cursor = self.anchor_unit = index
+        self._set_selection(units[index].start, units[index].end, scroll=False)
 
     def scroll_to_selection(self, *, centre: bool = False, again: bool = True) -> None:
         """Scroll so that the selection is on screen with :data:`CONTEXT_LINES` around it

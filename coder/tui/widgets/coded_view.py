@@ -22,6 +22,7 @@ from array import array
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
@@ -46,6 +47,9 @@ DEFAULT_CODE_COLOUR = "#888888"
 
 #: How many drawn lines are kept: a few screens' worth, so scrolling back is free too.
 LINE_CACHE_SIZE = 1024
+
+#: The speaker column gives way (down to 6 cells) to keep the text at least this wide.
+MIN_TEXT_WIDTH = 40
 
 #: How many speaker colours app.tcss defines (``coded-text--speaker-0`` ...).
 SPEAKER_COLOURS = 6
@@ -161,7 +165,10 @@ class CodedView(ScrollView, inherit_bindings=False):
         """Width of the speaker column (its label and a space), 0 without speaker turns."""
         if not self._speakers.width:
             return 0
-        return min(self._speakers.width, 8 if self.size.width < 100 else 14) + 1
+        # Whole names (up to 14 cells) while the text keeps MIN_TEXT_WIDTH cells; shorter
+        # ones, cut with "…", on a narrow screen.
+        spare = self._view_width - self.margin_width - 2 - MIN_TEXT_WIDTH
+        return max(min(self._speakers.width, spare), 6) + 1
 
     @property
     def text_left(self) -> int:
@@ -274,8 +281,8 @@ class CodedView(ScrollView, inherit_bindings=False):
             return [Segment(" " * width, base)]
         slot = self._speakers.slot[name] % SPEAKER_COLOURS
         style = base + self._component(f"coded-text--speaker-{slot}")
-        label = name if len(name) < width else name[: width - 2] + "…"
-        label = label.ljust(width - 1)
+        label = name if cell_len(name) < width else set_cell_size(name, width - 2) + "…"
+        label = set_cell_size(label, width - 1)
         return [Segment(label, style), Segment(" ", base)]
 
     def _margin(self, marks: list[Marked], base: Style) -> list[Segment]:
@@ -289,7 +296,7 @@ class CodedView(ScrollView, inherit_bindings=False):
         used = 0
         for n, code_id in enumerate(seen):
             label = self.labels.get(code_id, "?")
-            piece = len(label) + 1
+            piece = cell_len(label) + 1
             rest = len(seen) - n - 1
             if used + piece + (3 if rest else 0) > width - 1:
                 more = f"+{len(seen) - n}"
@@ -335,6 +342,6 @@ class CodedView(ScrollView, inherit_bindings=False):
             if sel_start <= a < sel_end:
                 style = style + selection_style
             shown = drawable(self.text[a:b], column)
-            column += len(shown)
+            column += cell_len(shown)
             out.append(Segment(shown, style))
         return out
