@@ -69,25 +69,46 @@ def _narrow(text: str) -> bool:
 _DRAWN_AS_SPACE = re.compile("[\t" + "".join(map(chr, _ODD_WHITESPACE)) + "]")
 
 
-def _glyphs(text: str, start: int, end: int, column: int) -> Iterator[tuple[int, int]]:
-    """Each grapheme of ``text[start:end]`` drawn from cell ``column``: its offset in ``text``
-    and the cells it takes (a tab: up to the next tab stop; other odd whitespace: one; a wide
-    character: two; a combining mark or a joined emoji goes with the character before it)."""
+#: Text is measured in chunks of at most this many characters (so a long paragraph is not
+#: read to its end for every line wrapped in it).
+_CHUNK = 256
+
+
+def _pieces(text: str, start: int, end: int, column: int) -> Iterator[tuple[int, int, int, bool]]:
+    """``text[start:end]`` drawn from cell ``column``, piece by piece: the offset, characters
+    and cells of each piece, and whether it is a run of one-cell characters (which may be cut
+    anywhere) or one glyph: a tab (up to the next tab stop), other odd whitespace (one cell), a
+    wide character (two), a character with its combining marks or a joined emoji."""
     pos = start
     while pos < end:
-        found = _DRAWN_AS_SPACE.search(text, pos, end)
-        stop = end if found is None else found.start()
-        if stop > pos:
-            spans, _ = split_graphemes(text[pos:stop])
-            for a, _b, cells in spans:
+        found = _DRAWN_AS_SPACE.search(text, pos, min(end, pos + _CHUNK))
+        stop = min(end, pos + _CHUNK) if found is None else found.start()
+        run = text[pos:stop]
+        if _narrow(run):
+            if run:
+                yield pos, len(run), len(run), True
+                column += len(run)
+        else:
+            for a, b, cells in split_graphemes(run)[0]:
+                yield pos + a, b - a, cells, False
                 column += cells
-                yield pos + a, cells
-        if found is None:
-            return
-        cells = TAB_SIZE - column % TAB_SIZE if text[stop] == "\t" else 1
-        column += cells
-        yield stop, cells
-        pos = stop + 1
+        if found is not None:
+            cells = TAB_SIZE - column % TAB_SIZE if text[stop] == "\t" else 1
+            yield stop, 1, cells, False
+            column += cells
+            stop += 1
+        pos = stop
+
+
+def _reach(text: str, start: int, end: int, cell: int) -> int | None:
+    """The offset of the character drawn across cell ``cell`` (from 0) of ``text[start:end]``
+    drawn from its first cell; None if the text ends before that cell."""
+    at = 0
+    for offset, _chars, cells, run in _pieces(text, start, end, 0):
+        if at + cells > cell:
+            return offset + (cell - at) if run else offset
+        at += cells
+    return None
 
 
 def drawable(text: str, column: int = 0) -> str:
@@ -117,7 +138,7 @@ def cells_of(text: str, start: int, end: int, column: int = 0) -> int:
     """How many cells ``text[start:end]`` takes when drawn from cell ``column``."""
     if _narrow(text[start:end]):
         return end - start
-    return sum(cells for _, cells in _glyphs(text, start, end, column))
+    return sum(piece[2] for piece in _pieces(text, start, end, column))
 
 
 def column_of(text: str, start: int, offset: int) -> int:
@@ -130,12 +151,8 @@ def offset_at_column(text: str, start: int, end: int, column: int) -> int:
     a cell past its end)."""
     if _narrow(text[start:end]):
         return min(max(start + column, start), max(end - 1, start))
-    cell = 0
-    for offset, cells in _glyphs(text, start, end, 0):
-        cell += cells
-        if cell > column:
-            return offset
-    return max(end - 1, start)
+    found = _reach(text, start, end, max(column, 0))
+    return max(end - 1, start) if found is None else found
 
 
 def _fit(text: str, start: int, end: int, width: int) -> int:
@@ -143,15 +160,8 @@ def _fit(text: str, start: int, end: int, width: int) -> int:
     taking the cells they are drawn with)."""
     if _narrow(text[start : start + width]):
         return start + width
-    # Look a little past the width only (a long paragraph is not measured once per line);
-    # only a run of zero-width characters needs the rest of it.
-    for stop in (min(end, start + 2 * width + 8), end):
-        cell = 0
-        for offset, cells in _glyphs(text, start, stop, 0):
-            cell += cells
-            if cell > width:
-                return offset
-    return end
+    found = _reach(text, start, end, width)
+    return end if found is None else found
 
 
 def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
