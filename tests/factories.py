@@ -367,6 +367,53 @@ def reconcile_project(store: Store) -> dict[str, Any]:
     return {"docs": docs, "codes": codes, "units": units, "codings": codings}
 
 
+# -- the speakers' project: a transcript whose speakers are in its turns, not in its text ----
+
+#: (speaker, speech) of each turn, as a subtitle reader leaves them: names off the text.
+SPEAKER_TURNS = [
+    ("Interviewer", "Tell me how the partnership started."),
+    ("Policy maker", "We needed evidence quickly. The researchers offered a rapid review."),
+    ("Interviewer", "Tell me what made it work."),
+    ("Policy maker", "Trust mattered most. Funding was always short."),
+]
+#: (coder, sentence index in ``transcript``, code path): alice and bob differ on 1, 2 and 4.
+SPEAKERS_CODINGS = [
+    ("alice", 1, "Motives/Need for evidence"),
+    ("bob", 1, "Motives/Credibility"),
+    ("alice", 2, "Motives/Credibility"),
+    ("alice", 4, "Trust"),
+    ("bob", 4, "Barriers"),
+]
+
+
+def speakers_project(store: Store) -> Store:
+    """``transcript`` (``SPEAKER_TURNS``, a turn each, blank lines between) and ``notes`` (no
+    turns), cut at full stops; ``RECONCILE_BOOK``; alice and bob coding ``SPEAKERS_CODINGS``."""
+    text = "\n\n".join(speech for _, speech in SPEAKER_TURNS)
+    turns, pos = [], 0
+    for speaker, speech in SPEAKER_TURNS:
+        turns.append(Unit(UnitKind.TURN, pos, pos + len(speech), speaker=speaker))
+        pos += len(speech) + 2
+    drafts = [
+        DocumentDraft("transcript", text, "vtt", "transcript.vtt", {}, turns),
+        DocumentDraft("notes", RECONCILE_TEXTS["notes"], "txt", "notes.txt", {}),
+    ]
+    build_project(
+        store,
+        drafts,
+        RECONCILE_BOOK,
+        ("alice", "bob"),
+        units=lambda t: sentence_units(t) + (turns if t == text else []),
+    )
+    names, spans = Names(store), sentence_spans(store, "transcript")
+    for coder, index, code in SPEAKERS_CODINGS:
+        start, end = spans[index]
+        code_named(
+            store, coder=coder, document="transcript", code=code, start=start, end=end, names=names
+        )
+    return store
+
+
 # -- the paper project of the export goldens: no spaCy, every timestamp fixed ----------------
 # The texts hold what trips exporters: a passage over several lines, one beginning with ``=``
 # (a formula to a spreadsheet), ``|`` (a Markdown table cell), ``<&>`` (HTML) and one long

@@ -71,7 +71,12 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One match: where it is and the words around it (keyword in context)."""
+    """One match: where it is, the words around it (keyword in context) and who says it.
+
+    ``speaker`` is the speaker of the turn the match starts in (None when the document has no
+    speaker turns); ``speakers`` are the document's speakers in order of first appearance, the
+    order the coding screen gives them their colours in.
+    """
 
     document_id: int
     document: str
@@ -80,3 +85,5 @@ class SearchHit:
     before: str
     match: str
     after: str
+    speaker: str | None = None
+    speakers: tuple[str, ...] = ()

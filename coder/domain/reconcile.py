@@ -140,11 +140,20 @@ class ReconcileQueue:
 
 @dataclass(frozen=True)
 class ItemContext:
-    """The text around a unit: before, the unit itself, after."""
+    """The text around a unit: before, the unit itself, after, and who says each.
+
+    Each speaker is the speaker of the turn its piece starts in (None when the document has
+    no speaker turns); ``speakers`` are the document's speakers in order of first appearance,
+    the order the coding screen gives them their colours in.
+    """
 
     before: str
     text: str
     after: str
+    speaker: str | None = None
+    before_speaker: str | None = None
+    after_speaker: str | None = None
+    speakers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

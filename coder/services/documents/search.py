@@ -7,6 +7,7 @@ second search over the same project does not run spaCy again.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from coder.db.engine import Store
 from coder.db.models import Document, ProjectSettings
 from coder.domain.documents import SearchHit
 from coder.services.documents.corpus import latest_documents
+from coder.services.documents.turns import load_turns
 from coder.text import in_family, lemmatise, load_pipeline
 
 if TYPE_CHECKING:
@@ -77,7 +79,8 @@ def search_project(
     """Every place the project's (latest) documents mention ``query``, by lemma.
 
     A phrase matches consecutive words. ``context`` is the number of characters shown on
-    each side. At most ``limit`` hits are returned, in document order.
+    each side. At most ``limit`` hits are returned, in document order, each with the speaker
+    of the turn it starts in.
     """
     query = query.strip()
     if not query:
@@ -98,5 +101,20 @@ def search_project(
             before, after = _context(text, start, end, context)
             hits.append(SearchHit(doc_id, name, start, end, before, text[start:end], after))
             if len(hits) >= limit:
-                return hits
-    return hits
+                return _with_speakers(store, hits)
+    return _with_speakers(store, hits)
+
+
+def _with_speakers(store: Store, hits: list[SearchHit]) -> list[SearchHit]:
+    """The hits with their speakers: the turns of the documents hit, read in one query."""
+    if not hits:
+        return hits
+    with store.read() as session:
+        turns = load_turns(session, {h.document_id for h in hits})
+    spoken: list[SearchHit] = []
+    for hit in hits:
+        doc = turns.get(hit.document_id)
+        if doc is not None:
+            hit = dataclasses.replace(hit, speaker=doc.speaker_at(hit.start), speakers=doc.speakers)
+        spoken.append(hit)
+    return spoken

@@ -37,6 +37,7 @@ from coder.services.agreement.compute import compute_project_agreement
 from coder.services.agreement.overlap import applied_by_id
 from coder.services.codebook.codes import CodeTree
 from coder.services.documents.corpus import latest_documents
+from coder.services.documents.turns import Turns, load_turns
 from coder.services.project.coders import find_coder
 from coder.services.reconcile.coders import coder_pair
 
@@ -255,7 +256,7 @@ def _items(
 def item_context(
     store: Store, item: ReconcileItem, *, unit: UnitKind = UnitKind.SENTENCE
 ) -> ItemContext:
-    """The unit's text with the unit before and after it."""
+    """The unit's text with the unit before and after it, and the speaker of each."""
     with store.read() as session:
         doc = session.get(Document, item.document_id)
         if doc is None:
@@ -272,9 +273,14 @@ def item_context(
             .order_by(Unit.start)
             .limit(1)
         ).first()
+        turns = load_turns(session, [doc.id]).get(doc.id, Turns())
         text = doc.text
         return ItemContext(
             before=text[before.start : before.end] if before else "",
             text=text[item.start : item.end],
             after=text[after.start : after.end] if after else "",
+            speaker=turns.speaker_at(item.start),
+            before_speaker=turns.speaker_at(before.start) if before else None,
+            after_speaker=turns.speaker_at(after.start) if after else None,
+            speakers=turns.speakers,
         )

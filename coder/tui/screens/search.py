@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -16,20 +17,34 @@ from coder.services.documents.search import search_project
 from coder.tui.commands import Command, bindings
 from coder.tui.context import ScreenContext
 from coder.tui.messages import OpenDocument, SearchFinished
+from coder.tui.speakers import speaker_style
 
 
-def kwic_line(hit: SearchHit, width: int) -> Text:
-    """``document  ...left [match] right...`` with the match centred and bold."""
+def kwic_line(hit: SearchHit, width: int, speaker_width: int = 0) -> Content:
+    """``document  speaker  ...left [match] right...`` with the match centred and bold.
+
+    ``speaker_width`` is the width of the speaker column (0: none), the same on every line so
+    the matches line up; the speaker is bold in the colour the coding screen gives them.
+    """
     name_width = 16
-    side = max((width - name_width - len(hit.match) - 4) // 2, 8)
+    side = max((width - name_width - speaker_width - len(hit.match) - 4) // 2, 8)
     left = hit.before[-side:].rjust(side)
     right = hit.after[:side]
-    text = Text()
-    text.append(hit.document[:name_width].ljust(name_width) + " ", style="dim")
-    text.append(left)
-    text.append(hit.match, style="bold reverse")
-    text.append(right)
-    return text
+    name = hit.document[:name_width].ljust(name_width)
+    parts: list[str | tuple[str, str]] = [(name + " ", "dim")]
+    if speaker_width:
+        speaker = (hit.speaker or "")[: speaker_width - 1]
+        if hit.speaker:
+            parts.append((speaker, speaker_style(hit.speaker, hit.speakers)))
+        parts.append(" " * (speaker_width - len(speaker)))
+    parts += [left, (hit.match, "bold reverse"), right]
+    return Content.assemble(*parts)
+
+
+def speaker_column(hits: Sequence[SearchHit]) -> int:
+    """Width of the speaker column: the longest speaker (at most 14) and a space; 0 if none."""
+    longest = max((len(h.speaker) for h in hits if h.speaker), default=0)
+    return min(longest, 14) + 1 if longest else 0
 
 
 class SearchScreen(Screen[None]):
@@ -75,8 +90,10 @@ class SearchScreen(Screen[None]):
         )
         hits = self.query_one(OptionList)
         hits.clear_options()
-        width = max(self.size.width - 4, 40)
-        hits.add_options([Option(kwic_line(h, width), id=str(i)) for i, h in enumerate(self.hits)])
+        width, speakers = max(self.size.width - 4, 40), speaker_column(self.hits)
+        hits.add_options(
+            [Option(kwic_line(h, width, speakers), id=str(i)) for i, h in enumerate(self.hits)]
+        )
         if self.hits:
             hits.highlighted = 0
             hits.focus()

@@ -6,9 +6,11 @@ import math
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
 from coder.domain.reconcile import CodeInfo, ItemContext, ReconcileItem, SideCoding
+from coder.tui.speakers import speaker_style
 
 
 def _alpha(value: float) -> str:
@@ -16,19 +18,35 @@ def _alpha(value: float) -> str:
 
 
 class ContextPanel(Static):
-    """The unit in bold between the units before and after it (dimmed)."""
+    """The unit in bold between the units before and after it (dimmed).
+
+    In a transcript each piece that a new speaker says starts a line with the speaker's name,
+    bold in the speaker's colour; so the first piece always names its speaker.
+    """
 
     def show(self, context: ItemContext | None) -> None:
         if context is None:
             self.update("")
             return
-        text = Text()
-        if context.before:
-            text.append(context.before + " ", style="dim")
-        text.append(context.text, style="bold reverse")
-        if context.after:
-            text.append(" " + context.after, style="dim")
-        self.update(text)
+        pieces = (
+            (context.before, context.before_speaker, "dim"),
+            (context.text, context.speaker, "bold reverse"),
+            (context.after, context.after_speaker, "dim"),
+        )
+        parts: list[str | tuple[str, str]] = []
+        speaking: str | None = None
+        for text, speaker, style in pieces:
+            if not text:
+                continue
+            if speaker is not None and speaker != speaking:
+                parts.append("\n" if parts else "")
+                parts.append((f"{speaker}:", speaker_style(speaker, context.speakers)))
+                parts.append(" ")
+            elif parts:
+                parts.append((" ", "dim"))
+            speaking = speaker
+            parts.append((text, style))
+        self.update(Content.assemble(*parts).simplify())
 
 
 class SidePanel(Static):
