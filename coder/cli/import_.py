@@ -28,11 +28,26 @@ def register(app: typer.Typer) -> None:
 
 
 def import_(
-    files: list[Path] = typer.Argument(..., help="Files: .txt .md .docx .pdf .vtt .srt .csv .xlsx"),
+    files: list[Path] = typer.Argument(..., help="Files to import (see the list below)."),
     project: ProjectOption = DEFAULT_PROJECT,
     attr: list[str] = typer.Option([], "--attr", "-a", help="Set an attribute: key=value."),
-    text_column: str | None = typer.Option(
-        None, "--text-column", help="CSV/XLSX: the column that holds the text."
+    text_column: list[str] = typer.Option(
+        [],
+        "--text-column",
+        "--text-field",
+        help="CSV/XLSX column or JSON field that holds the text (repeatable: one per question).",
+    ),
+    name_column: str | None = typer.Option(
+        None,
+        "--name-column",
+        "--name-field",
+        help="CSV/XLSX column or JSON field that names each document (default: id, name...).",
+    ),
+    speakers: str = typer.Option(
+        "auto",
+        "--speakers",
+        help="Speaker turns in running text: auto (find 'Name:' labels), none, or a regular"
+        " expression whose first group is the speaker.",
     ),
 ) -> None:
     """Import documents; each file in one transaction (a bad file changes nothing).
@@ -72,6 +87,8 @@ def import_(
             actor=current_user(),
             attributes=attributes,
             text_column=text_column,
+            name_column=name_column,
+            speakers=speakers,
             progress=progress,
             spacy_model=get_settings(store).spacy_model,
         )

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -124,6 +126,8 @@ class Document(Base):
     source_path: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     imported_by: Mapped[str | None] = mapped_column(String(100))
+    #: The GUID of the source in the REFI-QDA project it was imported from (kept for export).
+    guid: Mapped[str | None] = mapped_column(String(36), index=True)
 
     attributes: Mapped[list[DocumentAttribute]] = relationship(
         back_populates="document", cascade="all, delete-orphan", lazy="raise"
@@ -167,6 +171,9 @@ class Unit(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     speaker: Mapped[str | None] = mapped_column(String(200))
+    #: A turn's start and end time in seconds, when the source had timestamps.
+    time_start: Mapped[float | None] = mapped_column(Float)
+    time_end: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         Index("ix_units_document_kind_start", "document_id", "kind", "start"),
@@ -207,6 +214,10 @@ class Code(Base):
         ForeignKey("coders.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The GUID of the code in the REFI-QDA project it was imported from (kept for export).
+    guid: Mapped[str | None] = mapped_column(String(36), index=True)
+    #: False for a folder-like code that is not applied to text (NVivo, MAXQDA).
+    codable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     __table_args__ = (
         CheckConstraint("status IN ('active', 'merged', 'retired')", name="status"),
@@ -410,3 +421,27 @@ class Round(Base):
     closed_by: Mapped[str | None] = mapped_column(String(100))
     codebook_end: Mapped[list[Any] | None] = mapped_column(JSON)
     figures_end: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class DocumentSet(Base):
+    """A named set of documents (REFI-QDA ``Set``; NVivo's and MAXQDA's document sets)."""
+
+    __tablename__ = "document_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    guid: Mapped[str | None] = mapped_column(String(36))
+
+
+class DocumentSetMember(Base):
+    """A document in a set."""
+
+    __tablename__ = "document_set_members"
+
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("document_sets.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -9,7 +9,7 @@ line, before anything is returned, so a caller can import each file all or nothi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,13 +23,30 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 Progress = Callable[[int, int], None]
 
 
+#: ``speakers=`` values besides a pattern: find labelled turns, or take none.
+SPEAKERS_AUTO, SPEAKERS_NONE = "auto", "none"
+
+
 @dataclass(frozen=True, slots=True)
 class ReadRequest:
-    """What a reader gets: the file and the options that concern it."""
+    """What a reader gets: the file and the options that concern it.
+
+    ``text_columns`` names the spreadsheet columns (or JSON fields) that hold text;
+    ``name_column`` the one that names each document; ``speakers`` says how speaker turns
+    are found in running text: ``auto``, ``none`` or a regular expression whose first group
+    is the speaker's name.
+    """
 
     path: Path
-    text_column: str | None = None
+    text_columns: tuple[str, ...] = ()
     progress: Progress | None = None
+    name_column: str | None = None
+    speakers: str = SPEAKERS_AUTO
+
+    @property
+    def text_column(self) -> str | None:
+        """The first text column, for readers that take one."""
+        return self.text_columns[0] if self.text_columns else None
 
 
 @dataclass(slots=True)
@@ -59,7 +76,9 @@ def supported_formats() -> list[str]:
 def read_documents(
     path: Path,
     *,
-    text_column: str | None = None,
+    text_column: str | Sequence[str] | None = None,
+    name_column: str | None = None,
+    speakers: str = SPEAKERS_AUTO,
     attributes: Mapping[str, AttributeValue] | None = None,
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -93,7 +112,8 @@ def read_documents(
                 source,
                 f"file too large ({_megabytes(size)}; the limit is {_megabytes(max_bytes)})",
             )
-        result = reader(ReadRequest(path, text_column, progress))
+        columns = (text_column,) if isinstance(text_column, str) else tuple(text_column or ())
+        result = reader(ReadRequest(path, columns, progress, name_column, speakers))
     except FormatProblem as problem:
         raise InputError(source, problem.problem, line=problem.line) from problem
     except PermissionError as exc:

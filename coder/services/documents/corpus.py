@@ -65,7 +65,9 @@ def import_files(
     *,
     actor: str,
     attributes: Mapping[str, AttributeValue] | None = None,
-    text_column: str | None = None,
+    text_column: str | Sequence[str] | None = None,
+    name_column: str | None = None,
+    speakers: str = "auto",
     progress: ProgressCallback | None = None,
     spacy_model: str | None = None,
     max_bytes: int | None = None,
@@ -80,7 +82,12 @@ def import_files(
     report = ImportReport()
     total = len(paths)
     read = functools.partial(
-        read_document_file, text_column=text_column, attributes=attributes, max_bytes=max_bytes
+        read_document_file,
+        text_column=text_column,
+        name_column=name_column,
+        speakers=speakers,
+        attributes=attributes,
+        max_bytes=max_bytes,
     )
     files = read_and_segment(paths, read=read, spacy_model=spacy_model, parallel=parallel)
     for index, item in enumerate(files):
@@ -102,7 +109,9 @@ def import_files(
 def read_document_file(
     path: Path,
     *,
-    text_column: str | None = None,
+    text_column: str | Sequence[str] | None = None,
+    name_column: str | None = None,
+    speakers: str = "auto",
     attributes: Mapping[str, AttributeValue] | None = None,
     max_bytes: int | None = None,
 ) -> tuple[list[DocumentDraft], list[str]]:
@@ -116,6 +125,8 @@ def read_document_file(
     result = read_documents(
         path,
         text_column=text_column,
+        name_column=name_column,
+        speakers=speakers,
         attributes=attributes,
         max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
     )
