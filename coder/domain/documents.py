@@ -23,13 +23,16 @@ class UnitKind(StrEnum):
 class Unit:
     """One unit of analysis: ``[start, end)`` in the document text.
 
-    ``speaker`` is set for speaker turns (subtitles, transcripts) and ``None`` otherwise.
+    ``speaker`` is set for speaker turns (subtitles, transcripts) and ``None`` otherwise;
+    ``time_start`` and ``time_end`` are a turn's times in seconds when the source has them.
     """
 
     kind: UnitKind
     start: int
     end: int
     speaker: str | None = None
+    time_start: float | None = None
+    time_end: float | None = None
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:

@@ -210,7 +210,10 @@ def store_draft(
         # costs more than the database's own insert, and a document has hundreds of units.
         connection.exec_driver_sql(
             _unit_insert_sql(connection.dialect.paramstyle),
-            [(document_id, str(u.kind), u.start, u.end, u.speaker) for u in units],
+            [
+                (document_id, str(u.kind), u.start, u.end, u.speaker, u.time_start, u.time_end)
+                for u in units
+            ],
         )
     record(
         session,
@@ -235,10 +238,11 @@ def store_draft(
 
 
 def _unit_insert_sql(paramstyle: str) -> str:
-    """``INSERT INTO units`` with five positional placeholders in the driver's own style."""
+    """``INSERT INTO units`` with positional placeholders in the driver's own style."""
+    names = ("document_id", "kind", "start", "end", "speaker", "time_start", "time_end")
     mark = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":{}"}[paramstyle]
-    marks = ", ".join(mark.format(i + 1) for i in range(5))
-    columns = ", ".join(f'"{name}"' for name in ("document_id", "kind", "start", "end", "speaker"))
+    marks = ", ".join(mark.format(i + 1) for i in range(len(names)))
+    columns = ", ".join(f'"{name}"' for name in names)
     return f"INSERT INTO {Unit.__tablename__} ({columns}) VALUES ({marks})"
 
 
