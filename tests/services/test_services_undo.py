@@ -79,6 +79,9 @@ ACTIONS: dict[str, Action] = {
         s, coder="alice", text="second thought", coding_id=_codings(s)[0]
     ),
     "memo delete": lambda s, n: set_memo(s, coder="alice", text="", coding_id=_codings(s)[0]),
+    "memo on a code": lambda s, n: set_memo(
+        s, coder="alice", text="mostly funders", code_id=n.code("Relationships/Trust")
+    ),
     "done": lambda s, n: set_done(
         s, coder="alice", document_id=n.document("interview-1"), done=True
     ),

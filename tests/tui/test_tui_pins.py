@@ -1,9 +1,10 @@
 """Pilot tests: pinned codes stay on their number keys across codebook edits and restarts,
-and Find code finds codes by name, path, keyword and definition, names first."""
+Find code finds codes by name, path, keyword and definition, names first, and the help screen
+and the command palette say how to pin."""
 
 from __future__ import annotations
 
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from coder.domain.codebook import Codebook, CodeDef
 from coder.services.codebook.codes import import_codebook, list_codes
@@ -13,6 +14,7 @@ from coder.tui.app import make_app
 from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.dialogs import CodeFinder, PinDialog
+from coder.tui.screens.help import HelpScreen
 from coder.tui.widgets.codebook import CodebookTree
 from tests.pilot import settle
 
@@ -191,3 +193,36 @@ async def test_the_command_line_pinned_codes_take_the_keys_left_free(project):
         await pilot.press("2", "j", "1")
         await settle(pilot)
     assert _codings(project) == [(0, 43, "Barriers"), (44, 85, "Motives/Credibility")]
+
+
+async def test_help_and_palette_say_how_to_pin_and_unpin(project):
+    app = make_app(project, "alice")
+    async with app.run_test(size=(100, 60)) as pilot:
+        screen = await _open_first(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        shown = " ".join(str(s.render()) for s in help_screen.query(Static))
+        lines = shown.splitlines()
+        pin_line = next(line for line in lines if "to a number key 1-9, or unpin it" in line)
+        assert pin_line.split()[0] == "p"
+        assert "Ctrl+T pins" in pin_line
+        assert any(line.split()[:1] == ["C"] and "memo on the code" in line for line in lines)
+        assert "p pins it to a number key 1-9" in shown
+        assert "m writes your memo on the highlighted code" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        # The palette finds it by "unpin", and runs it on the code highlighted in the codebook.
+        await pilot.press("tab")
+        await _highlight(pilot, screen.query_one(CodebookTree), "Credibility")
+        await pilot.press("ctrl+p", *"unpin")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PinDialog)
+        assert dialog.code.name == "Credibility"
+        await pilot.press("5")
+        await settle(pilot)
+        assert screen.slots[5].name == "Credibility"

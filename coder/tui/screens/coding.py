@@ -5,7 +5,8 @@ transaction, saved at once) and then shows what that transaction wrote: applying
 adjusting a coding updates the view from the service's answer (the committed row), so a
 keystroke repaints a few lines and not the whole document; memos, undo and new codes reload
 the coder's codings of this document. Either way what is on screen is what is in the database.
-This module holds the keys and the actions; :mod:`coder.tui.screens.coding_layout` what is shown.
+This module holds the keys and the coding actions; :mod:`coder.tui.screens.coding_notes` the
+memos and pins, and :mod:`coder.tui.screens.coding_layout` what is shown.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from coder.services.coding.edits import (
     create_code_from_selection,
     remove_coding,
 )
-from coder.services.coding.memos import set_memo
+from coder.services.coding.memos import code_memos
 from coder.services.coding.status import is_done, set_done
 from coder.services.undo import redo_latest, undo_latest
 from coder.tui.commands import Command, bindings
 from coder.tui.messages import OpenAdjacentDocument
-from coder.tui.screens.coding_writes import CodingWrites, HistoryStep
-from coder.tui.screens.dialogs import CodeFields, CodeFinder, CodeForm, MemoDialog
+from coder.tui.screens.coding_notes import CodingNotes
+from coder.tui.screens.coding_writes import HistoryStep
+from coder.tui.screens.dialogs import CodeFields, CodeFinder, CodeForm
 from coder.tui.widgets.codebook import CodebookTree
 
 SLOT_COMMANDS = tuple(
@@ -48,10 +50,8 @@ SLOT_COMMANDS = tuple(
     for n in range(1, 10)
 )
 
-MEMO_NOTES = {"create": "Memo saved", "update": "Memo updated", "delete": "Memo deleted"}
 
-
-class CodingScreen(CodingWrites):
+class CodingScreen(CodingNotes):
     """Code one document."""
 
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = (
@@ -139,6 +139,22 @@ class CodingScreen(CodingWrites):
             "m", "memo", "Memo", "Write a memo on the coding under the cursor (or the document)"
         ),
         Command("M", "document_memo", "Document memo", "Write a memo on this document", False),
+        Command(
+            "C",
+            "code_memo",
+            "Code memo",
+            "Write your memo on the code highlighted in the codebook (m there does it too);"
+            " it shows under the code's definition",
+            False,
+        ),
+        Command(
+            "p",
+            "pin_code",
+            "Pin or unpin code",
+            "Pin the code highlighted in the codebook to a number key 1-9, or unpin it (its"
+            " key again); in Find code (f), Ctrl+T pins the code found",
+            False,
+        ),
         Command("n", "new_code", "New code", "Create a code from the selection and apply it"),
         Command("g", "next_uncoded", "Next uncoded", "Jump to the next unit with no coding"),
         Command(
@@ -280,50 +296,6 @@ class CodingScreen(CodingWrites):
 
         self.choose("Adjust which coding to the selection?", adjust)
 
-    def _edit_memo(self, title: str, current: str, *, coding_id: int | None = None) -> None:
-        """Open the memo dialog at once (keys typed next go into it), then save in the worker."""
-        ctx = self.context
-        document_id = None if coding_id is not None else self.document_id
-
-        def save(text: str | None) -> None:
-            if text is None:
-                return
-
-            def run() -> tuple[str | None, list[CodingView]]:
-                done = set_memo(
-                    ctx.store,
-                    coder=ctx.coder,
-                    text=text,
-                    coding_id=coding_id,
-                    document_id=document_id,
-                )
-                return MEMO_NOTES.get(done), self.codings_now()
-
-            def show(answer: tuple[str | None, list[CodingView]]) -> str | None:
-                if document_id is not None:
-                    self.document_memo = text
-                self.set_codings(answer[1])
-                return answer[0]
-
-            self.write(run, show)
-
-        self.app.push_screen(MemoDialog(title, current), save)
-
-    def action_memo(self) -> None:
-        if not self.text_view.marks_at_selection() and not self.writing:
-            self.action_document_memo()
-            return
-        self.choose(
-            "Memo on which coding?",
-            lambda coding: self._edit_memo(
-                f"Memo on {self.coding_label(coding)}", coding.memo or "", coding_id=coding.id
-            ),
-        )
-
-    def action_document_memo(self) -> None:
-        name = self.document.summary.name if self.document else "document"
-        self._edit_memo(f"Memo on {name}", self.document_memo)
-
     def action_new_code(self) -> None:
         ctx = self.context
         start, end = self.text_view.selection
@@ -411,14 +383,17 @@ class CodingScreen(CodingWrites):
             if result is None:
                 return HistoryStep(None, None, [], self.done)
             codes = list_codes(ctx.store, viewer=ctx.coder) if result.entity == "code" else None
+            memos = code_memos(ctx.store, coder=ctx.coder) if result.entity == "memo" else None
             done = is_done(ctx.store, coder=ctx.coder, document_id=document_id)
-            return HistoryStep(result, codes, self.codings_now(), done)
+            return HistoryStep(result, codes, self.codings_now(), done, memos)
 
         def show(answer: HistoryStep) -> str:
             if answer.result is None:
                 return nothing
             if answer.codes is not None:
                 self.set_codes(answer.codes)
+            if answer.code_memos is not None:
+                self.set_code_memos(answer.code_memos)
             self.done = answer.done
             self.set_codings(answer.codings)
             note = answer.result.description

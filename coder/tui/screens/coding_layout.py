@@ -27,12 +27,11 @@ from coder.domain.documents import AttributeValue
 from coder.domain.views import CodeView, CodingView
 from coder.services.codebook.codes import list_codes
 from coder.services.coding.loading import coding_document, document_codings
-from coder.services.coding.memos import get_memo
+from coder.services.coding.memos import code_memos, get_memo
 from coder.services.coding.pins import code_pins
 from coder.services.coding.status import is_done
 from coder.tui.context import ScreenContext
 from coder.tui.messages import CodingsChanged
-from coder.tui.screens.pinning import ask_pin
 from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel, number_slots
 from coder.tui.widgets.coded_lines import Marked, abbreviation
 from coder.tui.widgets.coded_text import CodedText
@@ -98,13 +97,15 @@ class CodingLayout(Screen[None]):
         codings: list[CodingView]
         done: bool
         memo: str
+        code_memos: dict[int, str]
 
     @dataclass
     class Refreshed:
-        """The codes and this coder's codings, read again."""
+        """The codes, this coder's codings and memos on codes, read again."""
 
         codes: list[CodeView]
         codings: list[CodingView]
+        code_memos: dict[int, str]
 
     def __init__(
         self,
@@ -128,6 +129,8 @@ class CodingLayout(Screen[None]):
         self.done = False
         #: The coder's memo on this document ('' if none), as last read or written.
         self.document_memo = ""
+        #: The coder's memos on codes (code id -> text), shown with the highlighted code.
+        self.code_memos: dict[int, str] = {}
         self._memo_text = ""
         #: A write is waiting on another writer's lock (the status line says so).
         self.waiting = False
@@ -137,7 +140,7 @@ class CodingLayout(Screen[None]):
         with Horizontal(id="coding-body"):
             yield self.text_view
             with Vertical(id="side"):
-                yield CodebookTree(id="codebook")
+                yield CodebookTree(id="codebook", memos=True)
                 yield DefinitionPanel(id="definition")
                 yield Static(id="memo-panel")
         yield Static("", id="status")
@@ -175,10 +178,11 @@ class CodingLayout(Screen[None]):
         codes = list_codes(ctx.store, viewer=ctx.coder)
         codings = document_codings(ctx.store, ctx.coder, self.document_id)
         self.pins = code_pins(ctx.store, ctx.coder)
-        return self.Refreshed(codes, codings)
+        return self.Refreshed(codes, codings, code_memos(ctx.store, coder=ctx.coder))
 
     def show_reread(self, message: Refreshed) -> None:
         """Show what :meth:`reread` read."""
+        self.code_memos = message.code_memos
         self.set_codes(message.codes)
         # Back from a dialog, nothing changed as a rule: then the status line keeps what it says.
         if message.codings != self.codings:
@@ -196,13 +200,15 @@ class CodingLayout(Screen[None]):
         codings = document_codings(store, coder, self.document_id)
         done = is_done(store, coder=coder, document_id=self.document_id)
         memo = get_memo(store, coder=coder, document_id=self.document_id)
+        memos = code_memos(store, coder=coder)
         self.pins = code_pins(store, coder)
-        self.post_message(self.Loaded(document, codes, codings, done, memo))
+        self.post_message(self.Loaded(document, codes, codings, done, memo, memos))
 
     def on_coding_layout_loaded(self, message: Loaded) -> None:
         self.document = message.document
         self.done = message.done
         self.document_memo = message.memo
+        self.code_memos = message.code_memos
         text = self.text_view
         text.load(message.document, self.context.settings.default_unit.value)
         self.set_codes(message.codes)
@@ -228,9 +234,17 @@ class CodingLayout(Screen[None]):
         if keep is None and tree.highlighted_code is not None:
             keep = tree.highlighted_code.id
         tree.show_codes(self.codes, slots=self.slots, counts=counts, keep=keep)
-        self.query_one(DefinitionPanel).show_code(
-            tree.highlighted_code or next(iter(self.codes), None)
-        )
+        self.show_definition(tree.highlighted_code or next(iter(self.codes), None))
+
+    def show_definition(self, code: CodeView | None) -> None:
+        """The definition panel: this code's definition and the coder's memo on it."""
+        memo = self.code_memos.get(code.id, "") if code is not None else ""
+        self.query_one(DefinitionPanel).show_code(code, memo)
+
+    def set_code_memos(self, memos: dict[int, str]) -> None:
+        """Show these memos on codes (all of the coder's, read again)."""
+        self.code_memos = memos
+        self._show_tree()
 
     def _labels(self) -> dict[int, str]:
         labels = {c.id: abbreviation(c.name) for c in self.codes}
@@ -341,20 +355,8 @@ class CodingLayout(Screen[None]):
     def on_coded_text_selection_changed(self, _message: CodedText.SelectionChanged) -> None:
         self.describe_selection()
 
-    def ask_pin(self, code: CodeView) -> None:
-        """Pin a code to the number key the coder chooses (kept per coder in the project)."""
-        ask_pin(self, self.context, code, self.slots, self.pins, self._pins_changed)
-
-    def _pins_changed(self, pins: dict[int, int], note: str) -> None:
-        self.pins = pins
-        self.set_codes(self.codes)
-        self.notify(note, timeout=3)
-
-    def on_codebook_tree_pin_asked(self, message: CodebookTree.PinAsked) -> None:
-        self.ask_pin(message.code)
-
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[CodeView]) -> None:
-        self.query_one(DefinitionPanel).show_code(event.node.data)
+        self.show_definition(event.node.data)
 
     def on_codings_changed(self, message: CodingsChanged) -> None:
         # The codings on screen were brought up to date by the action that sent this.

@@ -41,6 +41,8 @@ class HistoryStep:
     codes: list[CodeView] | None
     codings: list[CodingView]
     done: bool
+    #: The coder's memos on codes, read again when the step was a memo's (else None).
+    code_memos: dict[int, str] | None = None
 
 
 #: A write still running after this long is waiting on another writer's lock (a write itself

@@ -22,6 +22,9 @@ code shown with that number in the codebook on the right, or f to find any code 
 n makes a new code from the selection, m writes a memo on the coding under the cursor
 (or on the document), x removes a coding, u undoes your last action. Everything is saved the
 moment you do it. d marks the document done, Esc goes back, q quits.
+Tab moves between the text and the codebook; there m writes your memo on the highlighted code
+(shown under its definition) and p pins it to a number key 1-9 (its key again unpins it).
+From the text, C and p do the same for the highlighted code; in Find code (f), Ctrl+T pins.
 """
 
 

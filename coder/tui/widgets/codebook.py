@@ -1,8 +1,9 @@
-"""The codebook as a tree (with the codes on number keys 1-9) and a definition panel."""
+"""The codebook as a tree (with the codes on number keys 1-9) and a definition panel that
+shows the highlighted code's definition and the coder's memo on it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -54,9 +55,17 @@ def number_slots(
 
 
 class CodebookTree(Tree[CodeView]):
-    """The code tree; labels show the number key, a colour swatch, the name and a count."""
+    """The code tree; labels show the number key, a colour swatch, the name and a count.
 
-    BINDINGS = [Binding("p", "pin", "Pin to key")]  # noqa: RUF012
+    ``p`` asks to pin the highlighted code to a number key; with ``memos`` on, ``m`` asks to
+    write the coder's memo on it (off where ``m`` means something else, as on the codebook
+    screen, where it merges).
+    """
+
+    BINDINGS = [  # noqa: RUF012
+        Binding("p", "pin", "Pin to key"),
+        Binding("m", "memo", "Code memo"),
+    ]
 
     @dataclass
     class PinAsked(Message):
@@ -64,8 +73,15 @@ class CodebookTree(Tree[CodeView]):
 
         code: CodeView
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+    @dataclass
+    class MemoAsked(Message):
+        """The coder asked to write their memo on the highlighted code."""
+
+        code: CodeView
+
+    def __init__(self, *, id: str | None = None, memos: bool = False) -> None:  # noqa: A002
         super().__init__("Codebook", id=id)
+        self.memos = memos
         self.show_root = False
         self.auto_expand = False
         self.guide_depth = 2
@@ -142,12 +158,23 @@ class CodebookTree(Tree[CodeView]):
             text.append(f" {count}", style="dim")
         return text
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without memos, ``m`` is left to the screen (hidden from the footer, not run here).
+        return self.memos or action != "memo"
+
     def action_pin(self) -> None:
+        self._ask(self.PinAsked)
+
+    def action_memo(self) -> None:
+        self._ask(self.MemoAsked)
+
+    def _ask(self, asked: Callable[[CodeView], Message]) -> None:
+        """Post ``asked`` about the highlighted code, or say there is none."""
         code = self.highlighted_code
         if code is None:
-            self.notify("Highlight a code first (arrows), then press p.", severity="warning")
+            self.notify("Highlight a code in the codebook first.", severity="warning")
             return
-        self.post_message(self.PinAsked(code))
+        self.post_message(asked(code))
 
     @property
     def highlighted_code(self) -> CodeView | None:
@@ -156,16 +183,17 @@ class CodebookTree(Tree[CodeView]):
 
 
 class DefinitionPanel(Static):
-    """The highlighted code's definition, inclusion and exclusion criteria and example."""
+    """The highlighted code's definition, inclusion and exclusion criteria and example, and
+    the coder's memo on it."""
 
-    _shown: CodeView | bool | None = False  # False: nothing shown yet
+    _shown: tuple[CodeView | None, str] | None = None  # None: nothing shown yet
 
-    def show_code(self, code: CodeView | None) -> None:
+    def show_code(self, code: CodeView | None, memo: str = "") -> None:
         # The panel is shown again after every action; rebuilding the same text would cost a
         # layout pass of the whole screen each time.
-        if self._shown is not False and self._shown == code:
+        if self._shown == (code, memo):
             return
-        self._shown = code
+        self._shown = (code, memo)
         if code is None:
             self.update("No code highlighted.")
             return
@@ -185,4 +213,9 @@ class DefinitionPanel(Static):
                 text.append("\n")
         if not any(body for _, body in sections):
             text.append("(no definition yet)", style="italic")
+        if memo:
+            if not text.plain.endswith("\n"):
+                text.append("\n")
+            text.append("Your memo: ", style="bold")
+            text.append(memo.strip())
         self.update(text)
