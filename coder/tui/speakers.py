@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-#: The colours app.tcss gives ``coded-text--speaker-0`` ... ``-5``, in the same order.
+#: Speakers' colours in order of first appearance (the coding screen's ``coded-text--speaker-N``).
 SPEAKER_COLOURS = ("$primary", "$warning", "$success", "$error", "$accent", "$secondary")
 
 

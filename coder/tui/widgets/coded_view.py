@@ -33,6 +33,7 @@ from textual.strip import Strip
 
 from coder.domain.coding import CodingDocument, UnitSpan, UnitSpans
 from coder.domain.views import CodeView, CodingView
+from coder.tui.speakers import SPEAKER_COLOURS
 from coder.tui.widgets.coded_lines import (
     LineIndex,
     Marked,
@@ -51,9 +52,6 @@ LINE_CACHE_SIZE = 1024
 #: The speaker column gives way (down to 6 cells) to keep the text at least this wide.
 MIN_TEXT_WIDTH = 40
 
-#: How many speaker colours app.tcss defines (``coded-text--speaker-0`` ...).
-SPEAKER_COLOURS = 6
-
 
 class CodedView(ScrollView, inherit_bindings=False):
     """A read-only view of a document with the coder's codings and a selection, drawn.
@@ -66,10 +64,17 @@ class CodedView(ScrollView, inherit_bindings=False):
 
     ALLOW_SELECT: ClassVar[bool] = False
 
+    # One colour per speaker, in order of first appearance (then round again): the palette
+    # every screen that names speakers uses.
+    DEFAULT_CSS = "\n".join(
+        f"CodedView > .coded-text--speaker-{n} {{ color: {colour}; text-style: bold; }}"
+        for n, colour in enumerate(SPEAKER_COLOURS)
+    )
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "coded-text--selection",
         "coded-text--margin",
-        *(f"coded-text--speaker-{n}" for n in range(SPEAKER_COLOURS)),
+        *(f"coded-text--speaker-{n}" for n in range(len(SPEAKER_COLOURS))),
     }
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
@@ -279,7 +284,7 @@ class CodedView(ScrollView, inherit_bindings=False):
         name = self._speakers.opening(line)
         if name is None:
             return [Segment(" " * width, base)]
-        slot = self._speakers.slot[name] % SPEAKER_COLOURS
+        slot = self._speakers.slot[name] % len(SPEAKER_COLOURS)
         style = base + self._component(f"coded-text--speaker-{slot}")
         label = name if cell_len(name) < width else set_cell_size(name, width - 2) + "…"
         label = set_cell_size(label, width - 1)
