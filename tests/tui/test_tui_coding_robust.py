@@ -163,16 +163,16 @@ async def test_a_busy_database_is_said_and_the_coding_lands_once(project):
             await pilot.press("1")
             await pilot.pause(1.0)
             assert screen.writing
-            assert "database busy, waiting" in _status(screen)
+            assert "the database is busy or slow" in _status(screen)
             # The coder keeps moving and reading while the write waits.
             await pilot.press("j")
             await pilot.pause()
             assert screen.text_view.selection == (44, 85)
-            assert "database busy, waiting" in _status(screen)
+            assert "the database is busy or slow" in _status(screen)
             assert _codings(project) == []
         await settle(pilot)
         assert "Applied Motives/Need for evidence" in _status(screen)
-        assert "database busy" not in _status(screen)
+        assert "busy or slow" not in _status(screen)
         assert [(c.start, c.end) for c in screen.codings] == [(0, 43)]
         assert _errors(pilot) == []
     assert _codings(project) == [(0, 43, "Motives/Need for evidence")]

@@ -37,7 +37,7 @@ from coder.tui.widgets.coded_lines import Marked, abbreviation
 from coder.tui.widgets.coded_text import CodedText
 from coder.tui.widgets.keys_footer import KeysFooter
 
-BUSY_NOTE = "database busy, waiting... (keep reading: your keys are kept)"
+BUSY_NOTE = "saving... the database is busy or slow (keep reading: your keys are kept)"
 
 
 def first_words(text: str, width: int = 40) -> str:
