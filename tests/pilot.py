@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from coder.tui.screens.coding import CodingScreen
+
 
 async def settle(pilot: Any) -> None:
     """Wait until the app's workers are done and the coding screen's writes have been shown.
@@ -36,3 +38,31 @@ async def wheel(pilot: Any, widget: Any, *, down: bool = True, times: int = 1) -
         pilot.app.post_message(event)
         await pilot.pause()
     await pilot.pause()
+
+
+async def open_highlighted(pilot: Any) -> CodingScreen:
+    """From the Documents screen, open the highlighted document with Enter, as a coder does;
+    the coding screen it opens."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    return screen
+
+
+async def highlight_code(pilot: Any, tree: Any, name: str) -> None:
+    """Move down the focused codebook tree until the code called ``name`` is highlighted."""
+    for _ in range(20):
+        code = tree.highlighted_code
+        if code is not None and code.name == name:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{name} not found in the tree")
+
+
+def codings_of(store: Any, coder: str = "alice") -> list[tuple[int, int, str]]:
+    """A coder's codings as (start, end, code path), in the order the project lists them."""
+    from coder.services.coding.codings import list_codings
+
+    return [(c.start, c.end, str(c.code_path)) for c in list_codings(store, coders=[coder])]

@@ -12,27 +12,9 @@ from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.dialogs import MemoDialog
 from coder.tui.widgets.codebook import CodebookTree, DefinitionPanel
-from tests.pilot import settle
+from tests.pilot import highlight_code, open_highlighted, settle
 
 SIZE = (120, 34)
-
-
-async def _open_first(pilot) -> CodingScreen:
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, CodingScreen)
-    return screen
-
-
-async def _highlight(pilot, tree: CodebookTree, name: str) -> None:
-    for _ in range(20):
-        code = tree.highlighted_code
-        if code is not None and code.name == name:
-            return
-        await pilot.press("down")
-    raise AssertionError(f"{name} not found in the tree")
 
 
 def _definition(screen: CodingScreen) -> str:
@@ -47,11 +29,11 @@ async def test_a_code_memo_is_written_in_the_codebook_panel_shown_and_undone(pro
     barriers = next(c.id for c in list_codes(project) if c.name == "Barriers")
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         await pilot.press("tab")
         tree = screen.query_one(CodebookTree)
         assert app.focused is tree
-        await _highlight(pilot, tree, "Barriers")
+        await highlight_code(pilot, tree, "Barriers")
         assert "Your memo" not in _definition(screen)
         await pilot.press("m")
         await pilot.pause()
@@ -91,9 +73,9 @@ async def test_C_edits_the_highlighted_codes_memo_from_the_text_and_a_restart_sh
     credibility = next(c.id for c in list_codes(project) if c.name == "Credibility")
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         await pilot.press("tab")
-        await _highlight(pilot, screen.query_one(CodebookTree), "Credibility")
+        await highlight_code(pilot, screen.query_one(CodebookTree), "Credibility")
         await pilot.press("shift+tab")
         assert app.focused is screen.text_view
         # m in the text is still the memo on the coding under the cursor (none: the document).
@@ -113,9 +95,9 @@ async def test_C_edits_the_highlighted_codes_memo_from_the_text_and_a_restart_sh
     assert get_memo(project, coder="alice", code_id=credibility) == "Trusted sources only"
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         await pilot.press("tab")
-        await _highlight(pilot, screen.query_one(CodebookTree), "Credibility")
+        await highlight_code(pilot, screen.query_one(CodebookTree), "Credibility")
         assert "Your memo: Trusted sources only" in _definition(screen)
         # An empty memo deletes it.
         await pilot.press("m", *["backspace"] * len("Trusted sources only"), "ctrl+s")

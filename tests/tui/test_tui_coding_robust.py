@@ -24,13 +24,9 @@ from coder.tui import screens
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from tests.factories import Names, code_named
-from tests.pilot import settle
+from tests.pilot import codings_of, settle
 
 SIZE = (110, 30)
-
-
-def _codings(store: Store, coder: str = "alice") -> list[tuple[int, int, str]]:
-    return [(c.start, c.end, str(c.code_path)) for c in list_codings(store, coders=[coder])]
 
 
 def _status(screen: CodingScreen) -> str:
@@ -64,7 +60,7 @@ async def test_find_code_on_a_code_already_applied_is_refused_and_the_app_stays(
         assert _errors(pilot) == ["this text is already coded with 'Need for evidence'"]
         assert "already coded with 'Need for evidence'" in _status(screen)
         assert [(c.start, c.end) for c in screen.codings] == [(0, 43)]
-    assert _codings(project) == [(0, 43, "Motives/Need for evidence")]
+    assert codings_of(project) == [(0, 43, "Motives/Need for evidence")]
 
 
 async def test_a_code_retired_meanwhile_is_refused(project):
@@ -78,7 +74,7 @@ async def test_a_code_retired_meanwhile_is_refused(project):
         assert pilot.app.screen is screen
         assert _errors(pilot) == ["code 'Barriers' is retired; it cannot be applied"]
         assert screen.codings == []
-    assert _codings(project) == []
+    assert codings_of(project) == []
 
 
 async def test_a_coding_removed_meanwhile_by_another_process(project):
@@ -94,7 +90,7 @@ async def test_a_coding_removed_meanwhile_by_another_process(project):
         assert pilot.app.screen is screen
         (refusal,) = _errors(pilot)
         assert refusal == _status(screen)
-    assert _codings(project) == []
+    assert codings_of(project) == []
 
 
 async def test_a_failing_database_is_one_line_and_the_screen_stays(project, monkeypatch):
@@ -114,7 +110,7 @@ async def test_a_failing_database_is_one_line_and_the_screen_stays(project, monk
         await pilot.press("j")  # the screen still answers
         await settle(pilot)
         assert screen.text_view.selection[0] > 0
-    assert _codings(project) == []
+    assert codings_of(project) == []
 
 
 async def test_keys_typed_fast_land_in_order_exactly_once(project):
@@ -126,7 +122,7 @@ async def test_keys_typed_fast_land_in_order_exactly_once(project):
         await settle(pilot)
         assert _errors(pilot) == ["this text is already coded with 'Credibility'"]
         assert [str(c.code_path) for c in screen.codings] == ["Motives/Credibility"]
-    assert _codings(project) == [(44, 85, "Motives/Credibility")]
+    assert codings_of(project) == [(44, 85, "Motives/Credibility")]
 
 
 @contextmanager
@@ -169,13 +165,13 @@ async def test_a_busy_database_is_said_and_the_coding_lands_once(project):
             await pilot.pause()
             assert screen.text_view.selection == (44, 85)
             assert "the database is busy or slow" in _status(screen)
-            assert _codings(project) == []
+            assert codings_of(project) == []
         await settle(pilot)
         assert "Applied Motives/Need for evidence" in _status(screen)
         assert "busy or slow" not in _status(screen)
         assert [(c.start, c.end) for c in screen.codings] == [(0, 43)]
         assert _errors(pilot) == []
-    assert _codings(project) == [(0, 43, "Motives/Need for evidence")]
+    assert codings_of(project) == [(0, 43, "Motives/Need for evidence")]
 
 
 async def test_undo_names_what_it_undid_and_which_other_document(project):
@@ -203,7 +199,7 @@ async def test_undo_names_what_it_undid_and_which_other_document(project):
         status = _status(screen)
         assert "undid: applied Barriers to notes-02 (0-5)" in status
         assert "in another document: this one is unchanged" in status
-    assert _codings(project) == []
+    assert codings_of(project) == []
 
 
 async def test_header_shows_attributes_and_status_shows_the_memo_text(project):

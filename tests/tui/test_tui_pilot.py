@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from coder.db.models import Code, Memo
-from coder.services.coding.codings import list_codings
 from coder.services.coding.loading import document_codings
 from coder.services.coding.status import is_done
 from coder.services.documents.corpus import get_document
@@ -14,22 +13,9 @@ from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.search import SearchScreen
 from coder.tui.widgets.codebook import CodebookTree
 from coder.tui.widgets.coded_text import CodedText
-from tests.pilot import settle
+from tests.pilot import codings_of, open_highlighted, settle
 
 SIZE = (100, 30)
-
-
-async def _open_first(pilot) -> CodingScreen:
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, CodingScreen)
-    return screen
-
-
-def _codings(store, coder="alice"):
-    return [(c.start, c.end, str(c.code_path)) for c in list_codings(store, coders=[coder])]
 
 
 def _doc_id(store, name="interview-01"):
@@ -39,7 +25,7 @@ def _doc_id(store, name="interview-01"):
 async def test_apply_by_number_and_by_finder(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         # Number keys: leaves first (Need for evidence, Credibility, Barriers).
         assert [screen.slots[n].name for n in (1, 2, 3)] == [
             "Need for evidence",
@@ -50,7 +36,7 @@ async def test_apply_by_number_and_by_finder(project):
         await pilot.press("j", "shift+down", "3")
         await pilot.press("f", *"cred", "enter")
         await settle(pilot)
-    assert _codings(project) == [
+    assert codings_of(project) == [
         (0, 43, "Motives/Need for evidence"),
         (44, 125, "Barriers"),
         (44, 125, "Motives/Credibility"),
@@ -60,30 +46,30 @@ async def test_apply_by_number_and_by_finder(project):
 async def test_word_extension_snaps_to_tokens(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _open_first(pilot)
+        await open_highlighted(pilot)
         await pilot.press("j", "shift+left", "shift+left", "ctrl+right", "1")
         await settle(pilot)
     # "Policy maker: We needed evidence quickly." less ". " and "quickly", then start moved
     # past "Policy".
-    assert _codings(project) == [(51, 76, "Motives/Need for evidence")]
+    assert codings_of(project) == [(51, 76, "Motives/Need for evidence")]
 
 
 async def test_remove_and_undo(project, state):
     before = state(project)
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _open_first(pilot)
+        await open_highlighted(pilot)
         await pilot.press("1", "2")
         await settle(pilot)
-        assert len(_codings(project)) == 2
+        assert len(codings_of(project)) == 2
         await pilot.press("x")  # two codings under the cursor: a chooser opens
         await settle(pilot)
         await pilot.press("enter")  # the first listed (shortest, then first applied)
         await settle(pilot)
-        assert len(_codings(project)) == 1
+        assert len(codings_of(project)) == 1
         await pilot.press("u")
         await settle(pilot)
-        assert len(_codings(project)) == 2
+        assert len(codings_of(project)) == 2
         await pilot.press("u", "u")
         await settle(pilot)
     assert state(project) == before
@@ -92,13 +78,13 @@ async def test_remove_and_undo(project, state):
 async def test_redo_puts_back_what_undo_took(project, state):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _open_first(pilot)
+        await open_highlighted(pilot)
         await pilot.press("1")
         await settle(pilot)
         applied = state(project)
         await pilot.press("u")
         await settle(pilot)
-        assert _codings(project) == []
+        assert codings_of(project) == []
         await pilot.press("U")
         await settle(pilot)
         assert state(project) == applied
@@ -110,7 +96,7 @@ async def test_redo_puts_back_what_undo_took(project, state):
 async def test_new_code_from_selection_and_memo(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _open_first(pilot)
+        await open_highlighted(pilot)
         await pilot.press("j", "j", "n", *"Speed", "tab", *"Things happen fast", "enter")
         await settle(pilot)
         await pilot.press("m", *"Rapid review offered", "ctrl+s")
@@ -123,7 +109,7 @@ async def test_new_code_from_selection_and_memo(project):
         assert code.owner_id is not None  # blind project: private to alice
         memos = {(m.coding_id is not None, m.document_id is not None, m.text)
                  for m in s.scalars(select(Memo))}  # fmt: skip
-    assert _codings(project) == [(86, 125, "Speed")]
+    assert codings_of(project) == [(86, 125, "Speed")]
     assert memos == {(True, False, "Rapid review offered"), (False, True, "Good interview")}
     assert document_codings(project, "alice", _doc_id(project))[0].memo == "Rapid review offered"
 
@@ -131,7 +117,7 @@ async def test_new_code_from_selection_and_memo(project):
 async def test_adjust_next_uncoded_and_done(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _open_first(pilot)
+        await open_highlighted(pilot)
         await pilot.press("1", "shift+down", "a")
         await settle(pilot)
         await pilot.press("g", "3")  # next uncoded sentence after the cursor
@@ -139,23 +125,23 @@ async def test_adjust_next_uncoded_and_done(project):
         await pilot.press("d")
         await settle(pilot)
         assert "done ✓" in str(pilot.app.screen.query_one("#coding-title").render())
-    assert _codings(project) == [(0, 85, "Motives/Need for evidence"), (86, 125, "Barriers")]
+    assert codings_of(project) == [(0, 85, "Motives/Need for evidence"), (86, 125, "Barriers")]
     assert is_done(project, coder="alice", document_id=_doc_id(project))
 
 
 async def test_blind_coder_never_sees_the_other_coders_work(project):
     alice = make_app(project, "alice")
     async with alice.run_test(size=SIZE) as pilot:
-        await _open_first(pilot)
+        await open_highlighted(pilot)
         await pilot.press("1", "n", *"Alice private", "enter")
         await settle(pilot)
-    assert len(_codings(project)) == 2
+    assert len(codings_of(project)) == 2
     bob = make_app(project, "bob")
     async with bob.run_test(size=SIZE) as pilot:
         await settle(pilot)
         progress = str(pilot.app.screen.query_one("#progress").render())
         assert "0 codings" in progress
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         assert screen.codings == []
         assert pilot.app.screen.query_one(CodedText).marks == []
         assert "Alice private" not in {c.name for c in screen.codes}
@@ -166,7 +152,7 @@ async def test_blind_coder_never_sees_the_other_coders_work(project):
         assert not any("Alice private" in label for label in tree_labels)
         await pilot.press("escape", "u")  # bob's undo must not touch alice's work
         await settle(pilot)
-    assert len(_codings(project)) == 2
+    assert len(codings_of(project)) == 2
 
 
 async def test_codebook_screen_add_edit_retire(project):
@@ -198,13 +184,13 @@ async def test_search_opens_the_hit_in_the_coding_screen(project):
         assert pilot.app.screen.query_one(CodedText).selection == (152, 160)
         await pilot.press("3")
         await settle(pilot)
-    assert _codings(project) == [(152, 160, "Barriers")]
+    assert codings_of(project) == [(152, 160, "Barriers")]
 
 
 async def test_help_and_palette_list_every_command(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _open_first(pilot)
+        await open_highlighted(pilot)
         commands = {c.title for c in app.get_system_commands(pilot.app.screen)}
         for title in ("Undo", "New code", "Memo", "Remove", "Done", "Help", "Search"):
             assert title in commands
@@ -222,7 +208,7 @@ async def test_view_after_in_memory_updates_equals_database(project):
     """Apply, remove and adjust update the screen without a reload: it must match a reload."""
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         await pilot.press("1", "j", "2", "j", "3", "k", "k", "x")  # apply three, remove one
         # Select sentences two and three, adjust the first coding offered (of two) to it.
         await pilot.press("j", "shift+down", "a")
@@ -243,10 +229,10 @@ async def test_view_after_in_memory_updates_equals_database(project):
 async def test_the_same_key_twice_is_refused_and_the_app_stays(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         await pilot.press("1", "1")
         await settle(pilot)
         assert pilot.app.screen is screen
         shown = [(n.severity, n.message) for n in pilot.app._notifications]
         assert shown == [("error", "this text is already coded with 'Need for evidence'")]
-    assert _codings(project) == [(0, 43, "Motives/Need for evidence")]
+    assert codings_of(project) == [(0, 43, "Motives/Need for evidence")]

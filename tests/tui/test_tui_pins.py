@@ -8,51 +8,27 @@ from textual.widgets import OptionList, Static
 
 from coder.domain.codebook import Codebook, CodeDef
 from coder.services.codebook.codes import import_codebook, list_codes
-from coder.services.coding.codings import list_codings
 from coder.services.coding.pins import code_pins, pin_code
 from coder.tui.app import make_app
 from coder.tui.screens.codebook import CodebookScreen
-from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.dialogs import CodeFinder, PinDialog
 from coder.tui.screens.help import HelpScreen
 from coder.tui.widgets.codebook import CodebookTree
-from tests.pilot import settle
+from tests.pilot import codings_of, highlight_code, open_highlighted, settle
 
 SIZE = (100, 30)
-
-
-async def _open_first(pilot) -> CodingScreen:
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, CodingScreen)
-    return screen
-
-
-async def _highlight(pilot, tree: CodebookTree, name: str) -> None:
-    for _ in range(20):
-        code = tree.highlighted_code
-        if code is not None and code.name == name:
-            return
-        await pilot.press("down")
-    raise AssertionError(f"{name} not found in the tree")
-
-
-def _codings(store, coder: str = "alice") -> list[tuple[int, int, str]]:
-    return [(c.start, c.end, str(c.code_path)) for c in list_codings(store, coders=[coder])]
 
 
 async def test_a_pin_keeps_its_key_across_a_codebook_edit_and_a_restart(project):
     barriers = next(c.id for c in list_codes(project) if c.name == "Barriers")
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         assert screen.slots[3].name == "Barriers"
         await pilot.press("tab")
         tree = screen.query_one(CodebookTree)
         assert app.focused is tree
-        await _highlight(pilot, tree, "Barriers")
+        await highlight_code(pilot, tree, "Barriers")
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, PinDialog)
@@ -63,7 +39,7 @@ async def test_a_pin_keeps_its_key_across_a_codebook_edit_and_a_restart(project)
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, CodebookScreen)
-        await _highlight(pilot, app.screen.query_one(CodebookTree), "Credibility")
+        await highlight_code(pilot, app.screen.query_one(CodebookTree), "Credibility")
         await pilot.press("a", *"Access", "ctrl+s")
         await settle(pilot)
         await pilot.press("escape")
@@ -80,15 +56,15 @@ async def test_a_pin_keeps_its_key_across_a_codebook_edit_and_a_restart(project)
         assert str(tree.root.children[1].label).startswith("3 ■ Barriers")
         await pilot.press("shift+tab", "3")
         await settle(pilot)
-    assert _codings(project) == [(0, 43, "Barriers")]
+    assert codings_of(project) == [(0, 43, "Barriers")]
     # A restart: the pin was kept in the project.
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         assert screen.slots[3].name == "Barriers"
         await pilot.press("j", "3")
         await settle(pilot)
-    assert _codings(project) == [(0, 43, "Barriers"), (44, 85, "Barriers")]
+    assert codings_of(project) == [(0, 43, "Barriers"), (44, 85, "Barriers")]
     # Another coder's keys are their own.
     assert code_pins(project, "bob") == {}
 
@@ -96,7 +72,7 @@ async def test_a_pin_keeps_its_key_across_a_codebook_edit_and_a_restart(project)
 async def test_find_code_pins_the_highlighted_code(project):
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         await pilot.press("f", *"cred", "ctrl+t")
         await pilot.pause()
         assert isinstance(app.screen, PinDialog)
@@ -114,7 +90,7 @@ async def test_find_code_pins_the_highlighted_code(project):
         await pilot.press("escape")
         await pilot.pause()
     assert code_pins(project, "alice") == {}
-    assert _codings(project) == [(0, 43, "Motives/Credibility")]
+    assert codings_of(project) == [(0, 43, "Motives/Credibility")]
 
 
 async def test_find_code_matches_keywords_and_definitions_after_names(project):
@@ -131,7 +107,7 @@ async def test_find_code_matches_keywords_and_definitions_after_names(project):
     import_codebook(project, book, actor="alice")
     app = make_app(project, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await _open_first(pilot)
+        await open_highlighted(pilot)
         await pilot.press("f", *"barriers")
         await pilot.pause()
         finder = app.screen
@@ -151,7 +127,7 @@ async def test_find_code_matches_keywords_and_definitions_after_names(project):
         await settle(pilot)
         await pilot.press("j", "f", *"decision", "enter")
         await settle(pilot)
-    assert _codings(project) == [(0, 43, "Funding"), (44, 85, "Motives/Need for evidence")]
+    assert codings_of(project) == [(0, 43, "Funding"), (44, 85, "Motives/Need for evidence")]
 
 
 async def test_the_codebook_screen_shows_and_pins_number_keys(project):
@@ -164,7 +140,7 @@ async def test_the_codebook_screen_shows_and_pins_number_keys(project):
         screen = app.screen
         assert isinstance(screen, CodebookScreen)
         tree = screen.query_one(CodebookTree)
-        await _highlight(pilot, tree, "Credibility")
+        await highlight_code(pilot, tree, "Credibility")
         await pilot.press("p", "9")
         await settle(pilot)
         assert screen.slots[9].name == "Credibility"
@@ -175,7 +151,7 @@ async def test_the_codebook_screen_shows_and_pins_number_keys(project):
         await pilot.press("9")
         await settle(pilot)
     assert code_pins(project, "alice") == {9: credibility}
-    assert _codings(project) == [(0, 43, "Motives/Credibility")]
+    assert codings_of(project) == [(0, 43, "Motives/Credibility")]
 
 
 async def test_the_command_line_pinned_codes_take_the_keys_left_free(project):
@@ -183,7 +159,7 @@ async def test_the_command_line_pinned_codes_take_the_keys_left_free(project):
     pin_code(project, coder="alice", code_id=codes["Credibility"], slot=1)
     app = make_app(project, "alice", pinned=[codes["Barriers"]])
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         assert {n: c.name for n, c in screen.slots.items()} == {
             1: "Credibility",
             2: "Barriers",
@@ -192,13 +168,13 @@ async def test_the_command_line_pinned_codes_take_the_keys_left_free(project):
         }
         await pilot.press("2", "j", "1")
         await settle(pilot)
-    assert _codings(project) == [(0, 43, "Barriers"), (44, 85, "Motives/Credibility")]
+    assert codings_of(project) == [(0, 43, "Barriers"), (44, 85, "Motives/Credibility")]
 
 
 async def test_help_and_palette_say_how_to_pin_and_unpin(project):
     app = make_app(project, "alice")
     async with app.run_test(size=(100, 60)) as pilot:
-        screen = await _open_first(pilot)
+        screen = await open_highlighted(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         help_screen = app.screen
@@ -215,7 +191,7 @@ async def test_help_and_palette_say_how_to_pin_and_unpin(project):
         await pilot.pause()
         # The palette finds it by "unpin", and runs it on the code highlighted in the codebook.
         await pilot.press("tab")
-        await _highlight(pilot, screen.query_one(CodebookTree), "Credibility")
+        await highlight_code(pilot, screen.query_one(CodebookTree), "Credibility")
         await pilot.press("ctrl+p", *"unpin")
         await settle(pilot)
         await pilot.press("enter")

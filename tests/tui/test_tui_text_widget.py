@@ -6,14 +6,13 @@ from __future__ import annotations
 import pytest
 
 from coder.db.engine import Store
-from coder.services.coding.codings import list_codings
 from coder.services.documents.corpus import get_document
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.widgets.coded_lines import column_of, drawable, offset_at_column, wrap_lines
 from coder.tui.widgets.coded_text import CodedText
 from tests.factories import TURNS_INTERVIEW, turns_project
-from tests.pilot import settle, wheel
+from tests.pilot import codings_of, settle, wheel
 
 SIZE = (100, 30)
 
@@ -44,10 +43,6 @@ def _assert_in_sight(text: CodedText, margin: int = 1) -> None:
     lines = text.line_count
     assert max(top, 0) <= max(first - margin, 0), (first, last, top, bottom)
     assert min(last + margin, lines - 1) <= bottom, (first, last, top, bottom)
-
-
-def _codings(store):
-    return [(c.start, c.end, str(c.code_path)) for c in list_codings(store, coders=["alice"])]
 
 
 async def test_cursor_unit_stays_in_sight_down_to_the_last_line(transcript):
@@ -99,7 +94,7 @@ async def test_keys_move_by_unit_page_and_edge_and_shift_extends(transcript):
         assert text.cursor > 1
         await pilot.press("1")
         await pilot.pause()
-    assert _codings(transcript) == [
+    assert codings_of(transcript) == [
         (units[0].start, units[text.cursor].end, "Motives/Need for evidence")
     ]
 
@@ -123,7 +118,7 @@ async def test_search_hit_opens_centred(transcript):
         await pilot.press("a")  # nothing under the cursor: a warning, no change
         await pilot.press("2")
         await pilot.pause()
-    assert _codings(transcript) == [(start, end, "Motives/Credibility")]
+    assert codings_of(transcript) == [(start, end, "Motives/Credibility")]
 
 
 async def test_drag_selects_whole_words_and_click_places_the_cursor(transcript):
@@ -158,7 +153,7 @@ async def test_drag_selects_whole_words_and_click_places_the_cursor(transcript):
         assert text.selection == tuple(unit)
         await pilot.press("1")
         await pilot.pause()
-    assert _codings(transcript) == [
+    assert codings_of(transcript) == [
         (snapped[0], snapped[1], "Barriers"),
         (unit.start, unit.end, "Motives/Need for evidence"),
     ]
@@ -216,7 +211,7 @@ async def test_tabs_expand_to_tab_stops_and_offsets_stay_right(transcript):
         assert text.text[slice(*text.selection)] == "It talks"
         await pilot.press("3")
         await pilot.pause()
-    assert _codings(transcript) == [(word, word + len("It talks"), "Barriers")]
+    assert codings_of(transcript) == [(word, word + len("It talks"), "Barriers")]
 
 
 async def test_drag_past_the_bottom_scrolls_and_extends(transcript):
@@ -247,7 +242,7 @@ async def test_drag_past_the_bottom_scrolls_and_extends(transcript):
         assert text.selection == (units[0].start, units[text.unit_at(target)].end)
         await pilot.press("2")
         await pilot.pause()
-    assert _codings(transcript) == [
+    assert codings_of(transcript) == [
         (units[0].start, units[text.unit_at(target)].end, "Motives/Credibility")
     ]
 
@@ -291,7 +286,7 @@ async def test_a_selection_taller_than_the_screen_keeps_its_moving_end_in_sight(
         assert top <= text.line_of(end - 1) <= bottom
         await pilot.press("1")
         await pilot.pause()
-    assert _codings(transcript) == [(0, end, "Motives/Need for evidence")]
+    assert codings_of(transcript) == [(0, end, "Motives/Need for evidence")]
 
 
 def test_tab_stops_in_drawing_wrapping_and_offsets():
@@ -339,7 +334,7 @@ async def test_wheel_scroll_takes_the_cursor_along_so_a_code_lands_on_text_in_si
         _assert_in_sight(text, margin=0)
         below = text.current_units[text.cursor + 1]
         assert text.line_of(below.end - 1) > _visible(text)[1]
-    assert _codings(transcript) == [(unit.start, unit.end, "Motives/Credibility")]
+    assert codings_of(transcript) == [(unit.start, unit.end, "Motives/Credibility")]
 
 
 async def test_speaker_names_give_way_on_a_narrow_screen(transcript):
