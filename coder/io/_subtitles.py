@@ -8,7 +8,10 @@ when the first cue is labelled (a transcript labels its first speaker); otherwis
 evidence." stays speech. A cue with neither continues the current speaker's turn, as
 transcripts label a speaker only when the speaker changes. Consecutive cues of the same
 speaker merge into one turn; turns are joined by blank lines and become units of kind
-``turn``.
+``turn``. Each turn's text opens with its speaker's label, ``Name: speech``, so the text itself
+says who speaks (exports, other tools, running-text speaker detection on a re-import); the
+turn's span covers the label, as turns found in running text do, and its times are its first
+cue's start and its last cue's end.
 
 A file in which no cue names a speaker has no turns: its cues become one line each.
 """
@@ -56,7 +59,7 @@ def parse_vtt(text: str) -> list[Cue]:
     if not re.match(r"WEBVTT(?:[ \t]|$)", first):
         raise FormatProblem("missing WEBVTT header on the first line", line=1)
     cues: list[Cue] = []
-    for index, (line_no, lines) in enumerate(_blocks(text)):
+    for index, (line_no, lines) in enumerate(_vtt_blocks(text)):
         if index == 0:
             continue  # the header block: WEBVTT and optional metadata lines
         if re.match(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)", lines[0]):
@@ -123,22 +126,25 @@ def cues_to_text(cues: list[Cue]) -> tuple[str, list[Unit], dict[str, AttributeV
     if all(c.speaker is None for c in cues):
         return "\n".join(c.text for c in cues), [], attributes
 
-    turns: list[tuple[str | None, list[str]]] = []
+    turns: list[tuple[str | None, list[Cue]]] = []
     for cue in cues:
         speaker = cue.speaker if cue.speaker is not None else (turns[-1][0] if turns else None)
         if turns and turns[-1][0] == speaker:
-            turns[-1][1].append(cue.text)
+            turns[-1][1].append(cue)
         else:
-            turns.append((speaker, [cue.text]))
+            turns.append((speaker, [cue]))
 
     parts: list[str] = []
     units: list[Unit] = []
     pos = 0
-    for speaker, texts in turns:
-        speech = " ".join(texts)
+    for speaker, said in turns:
+        speech = " ".join(c.text for c in said)
+        if speaker is not None:
+            speech = f"{speaker}: {speech}"
         if parts:
             pos += 2  # the blank line between turns
-        units.append(Unit(UnitKind.TURN, pos, pos + len(speech), speaker))
+        start, end = said[0].start, max(c.end for c in said)
+        units.append(Unit(UnitKind.TURN, pos, pos + len(speech), speaker, start, end))
         parts.append(speech)
         pos += len(speech)
     speakers = list(dict.fromkeys(s for s, _ in turns if s is not None))
@@ -176,6 +182,23 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
             current = []
     if current:
         blocks.append((start, current))
+    return blocks
+
+
+def _vtt_blocks(text: str) -> list[tuple[int, list[str]]]:
+    """:func:`_blocks`, and a new block at each timing line after a block's first lines: some
+    writers (youtube-dl) leave out the blank line before a cue, and its timing line is no
+    speech."""
+    blocks: list[tuple[int, list[str]]] = []
+    for line_no, lines in _blocks(text):
+        first = 0
+        for at in range(1, len(lines)):
+            # A timing line second in a block follows the cue's identifier, unless the block
+            # opened with a timing line.
+            if (at - first >= 2 or "-->" in lines[first]) and _VTT_TIMING.match(lines[at]):
+                blocks.append((line_no + first, lines[first:at]))
+                first = at
+        blocks.append((line_no + first, lines[first:]))
     return blocks
 
 

@@ -16,15 +16,15 @@ from pathlib import Path
 from coder.domain.documents import AttributeValue, DocumentDraft, Unit
 from coder.errors import InputError
 from coder.io._common import FormatProblem, decode_text, normalise, require_text
+from coder.io._speakers import SPEAKERS_AUTO, SPEAKERS_NONE, find_turns
 
 #: Files larger than this are refused unless a caller raises the limit.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 
 Progress = Callable[[int, int], None]
 
-
-#: ``speakers=`` values besides a pattern: find labelled turns, or take none.
-SPEAKERS_AUTO, SPEAKERS_NONE = "auto", "none"
+#: Formats of running text: their speaker turns are paragraphs that open with a label.
+RUNNING_TEXT_FORMATS = frozenset({"txt", "md", "docx", "odt", "pdf", "rtf"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +85,13 @@ def read_documents(
 ) -> ReadResult:
     """Read the documents in one file, choosing the reader by the file's extension.
 
-    Plain text, Markdown, Word and PDF files give one document named after the file's stem;
-    WebVTT and SubRip transcripts give one document with speaker turns; spreadsheets (.csv,
-    .tsv, .xlsx) give one document per row with text from ``text_column`` (required for them)
-    and the other columns as typed attributes. ``attributes`` are added to every document and
+    Plain text, Markdown, Word and PDF files give one document named after the file's stem,
+    with speaker turns where its paragraphs open with speakers' labels (``speakers``: ``auto``,
+    ``none`` or a pattern, see :mod:`coder.io._speakers`); WebVTT and SubRip transcripts give
+    one document whose turns open with their speaker's label and carry the cues' times
+    (``speakers="none"`` drops the turn units); spreadsheets (.csv, .tsv, .xlsx) give one
+    document per row with text from ``text_column`` (required for them) and the other columns
+    as typed attributes. ``attributes`` are added to every document and
     win over attributes read from the file. ``progress(done, total)`` is called as the file is
     read (pages, rows).
 
@@ -114,6 +117,7 @@ def read_documents(
             )
         columns = (text_column,) if isinstance(text_column, str) else tuple(text_column or ())
         result = reader(ReadRequest(path, columns, progress, name_column, speakers))
+        _add_speaker_turns(result, speakers)
     except FormatProblem as problem:
         raise InputError(source, problem.problem, line=problem.line) from problem
     except PermissionError as exc:
@@ -124,6 +128,18 @@ def read_documents(
         for document in result.documents:
             document.attributes.update(attributes)
     return result
+
+
+def _add_speaker_turns(result: ReadResult, speakers: str) -> None:
+    """Speaker turns of running-text documents whose reader found none: labelled paragraphs
+    (:func:`coder.io._speakers.find_turns`), the speakers' names an attribute as for subtitles."""
+    for document in result.documents:
+        if document.turns or document.source_format not in RUNNING_TEXT_FORMATS:
+            continue
+        document.turns = find_turns(document.text, speakers)
+        names = dict.fromkeys(turn.speaker for turn in document.turns if turn.speaker)
+        if names:
+            document.attributes.setdefault("speakers", ", ".join(names))
 
 
 def _megabytes(size: int) -> str:
@@ -190,6 +206,8 @@ def _read_subtitles(request: ReadRequest) -> ReadResult:
     source = require_text(normalise(decode_text(_read_bytes(request.path))))
     parse = parse_vtt if request.path.suffix.lower() == ".vtt" else parse_srt
     text, turns, attributes = cues_to_text(parse(source))
+    if request.speakers == SPEAKERS_NONE:
+        turns = []  # the labels stay in the text; the user wants no turn units
     _done(request)
     return ReadResult([_draft(request, text, attributes, turns)])
 

@@ -208,10 +208,11 @@ def test_vtt_turns_merge_consecutive_cues_of_a_speaker(tmp_path: Path) -> None:
     path = tmp_path / "interview.vtt"
     path.write_text(VTT, encoding="utf-8")
     text, result = read_one(path)
+    # The speakers' labels stay in the text; each turn covers its label and speech.
     assert text == (
-        "How did the partnership start? Take your time.\n\n"
-        "It started in 2017 & grew. We met at a café.\n\n"
-        "Thank you."
+        "Alice: How did the partnership start? Take your time.\n\n"
+        "Bob: It started in 2017 & grew. We met at a café.\n\n"
+        "Alice: Thank you."
     )
     turns = result.documents[0].turns
     assert [(t.kind, t.speaker) for t in turns] == [
@@ -220,6 +221,7 @@ def test_vtt_turns_merge_consecutive_cues_of_a_speaker(tmp_path: Path) -> None:
         (UnitKind.TURN, "Alice"),
     ]
     assert [text[t.start : t.end] for t in turns] == text.split("\n\n")
+    assert [(t.time_start, t.time_end) for t in turns] == [(1, 6), (6, 69.25), (70, 72)]
     attributes = result.documents[0].attributes
     assert attributes["speakers"] == "Alice, Bob"
     assert (attributes["start_time"], attributes["end_time"]) == ("00:00:01.000", "00:01:12.000")
@@ -229,12 +231,16 @@ def test_srt_speaker_labels_carry_over_unlabelled_cues(tmp_path: Path) -> None:
     path = tmp_path / "interview.srt"
     path.write_bytes(SRT.replace("\n", "\r\n").encode("utf-8-sig"))
     text, result = read_one(path)
-    assert text == "How did it start?\n\nSlowly. Very slowly. And then fast.\n\nWhy?"
+    assert text == (
+        "INTERVIEWER: How did it start?\n\n"
+        "Dr Jones: Slowly. Very slowly. And then fast.\n\n"
+        "INTERVIEWER: Why?"
+    )
     turns = result.documents[0].turns
-    assert [(text[t.start : t.end], t.speaker) for t in turns] == [
-        ("How did it start?", "INTERVIEWER"),
-        ("Slowly. Very slowly. And then fast.", "Dr Jones"),
-        ("Why?", "INTERVIEWER"),
+    assert [(text[t.start : t.end], t.speaker, t.time_start, t.time_end) for t in turns] == [
+        ("INTERVIEWER: How did it start?", "INTERVIEWER", 1, 4),
+        ("Dr Jones: Slowly. Very slowly. And then fast.", "Dr Jones", 4.5, 8),
+        ("INTERVIEWER: Why?", "INTERVIEWER", 9, 10.5),
     ]
 
 
