@@ -12,11 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coder.domain.documents import AttributeValue, DocumentDraft, Unit
 from coder.errors import InputError
 from coder.io._common import FormatProblem, decode_text, normalise, require_text
 from coder.io._speakers import SPEAKERS_AUTO, SPEAKERS_NONE, find_turns
+
+if TYPE_CHECKING:
+    from coder.io._tabular import Table, TableOptions
 
 #: Files larger than this are refused unless a caller raises the limit.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -183,10 +187,16 @@ def _read_plain_text(request: ReadRequest) -> ReadResult:
     return ReadResult([_draft(request, text)])
 
 
-def _read_docx(request: ReadRequest) -> ReadResult:
+def _read_word_processor(request: ReadRequest) -> ReadResult:
+    """Word (.docx), OpenDocument (.odt) and RTF files: paragraphs separated by blank lines."""
+    from coder.io._odt import read_odt_text
     from coder.io._office import read_docx_text
+    from coder.io._rtf import read_rtf_text
 
-    raw, attributes = read_docx_text(request.path)
+    read = {".odt": read_odt_text, ".rtf": read_rtf_text}.get(
+        request.path.suffix.lower(), read_docx_text
+    )
+    raw, attributes = read(request.path)
     text = require_text(normalise(raw), "document (no text in its paragraphs or tables)")
     _done(request)
     return ReadResult([_draft(request, text, attributes)])
@@ -217,30 +227,67 @@ def _read_table(request: ReadRequest) -> ReadResult:
 
     suffix = request.path.suffix.lower()
     _read_bytes(request.path)
+    options = _table_options(request)
     if suffix == ".xlsx":
-        table = read_xlsx_table(request.path, request.text_column, request.progress)
+        table = read_xlsx_table(request.path, options, request.progress)
     else:
         delimiter = "\t" if suffix == ".tsv" else None
-        table = read_csv_table(request.path, request.text_column, request.progress, delimiter)
-    stem = request.path.stem
+        table = read_csv_table(request.path, options, request.progress, delimiter)
+    return _table_result(request, table)
+
+
+def _read_records(request: ReadRequest) -> ReadResult:
+    from coder.io._records import read_records
+
+    _read_bytes(request.path)
+    table = read_records(request.path, _table_options(request), request.progress)
+    return _table_result(request, table)
+
+
+def _read_text_or_records(request: ReadRequest) -> ReadResult:
+    """Plain text, or, when text fields are asked for, the JSON records among its lines
+    (the seed corpus's ``000_*.txt``; see :mod:`coder.io._records`)."""
+    if request.text_columns:
+        from coder.io._records import read_text_records
+
+        _read_bytes(request.path)
+        table = read_text_records(request.path, _table_options(request), request.progress)
+        if table is not None:
+            return _table_result(request, table, source_format="jsonl")
+    return _read_plain_text(request)
+
+
+def _table_options(request: ReadRequest) -> TableOptions:
+    from coder.io._tabular import TableOptions
+
+    return TableOptions(request.text_columns, request.name_column, request.path.stem)
+
+
+def _table_result(request: ReadRequest, table: Table, source_format: str = "") -> ReadResult:
+    """One document per answer of a spreadsheet or record file (see :mod:`coder.io._tabular`)."""
     documents = []
-    for row in table.rows:
-        label = row.cells.get(table.name_column) if table.name_column else None
-        name = str(label) if label is not None else f"{stem} row {row.number}"
-        text = require_text(normalise(row.text), f"text in row {row.number}")
-        documents.append(_draft(request, text, row.cells, name=name))
+    for answer in table.answers:
+        text = require_text(normalise(answer.text), f"text in {answer.where}")
+        draft = _draft(request, text, answer.attributes, name=answer.name)
+        draft.source_format = source_format or draft.source_format
+        documents.append(draft)
     return ReadResult(documents, table.warnings)
 
 
 for _extension, _reader in {
-    "txt": _read_plain_text,
+    "txt": _read_text_or_records,
     "md": _read_plain_text,
-    "docx": _read_docx,
+    "docx": _read_word_processor,
+    "odt": _read_word_processor,
+    "rtf": _read_word_processor,
     "pdf": _read_pdf,
     "vtt": _read_subtitles,
     "srt": _read_subtitles,
     "csv": _read_table,
     "tsv": _read_table,
     "xlsx": _read_table,
+    "json": _read_records,
+    "jsonl": _read_records,
+    "ndjson": _read_records,
 }.items():
     register_format(_extension, _reader)

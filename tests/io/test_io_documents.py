@@ -95,7 +95,10 @@ def test_progress_reaches_the_total(tmp_path: Path) -> None:
 
 
 def test_supported_formats_lists_every_reader() -> None:
-    assert supported_formats() == ["csv", "docx", "md", "pdf", "srt", "tsv", "txt", "vtt", "xlsx"]
+    assert supported_formats() == [
+        *("csv", "docx", "json", "jsonl", "md", "ndjson"),
+        *("pdf", "srt", "tsv", "txt", "vtt", "xlsx"),
+    ]
 
 
 def test_a_registered_reader_is_used_for_its_extension(tmp_path: Path) -> None:
