@@ -152,7 +152,7 @@ def _json_lines(text: str, *, strict: bool) -> list[tuple[int, dict[str, Any]]]:
         if not strict and not stripped.startswith("{"):
             continue
         try:
-            value = _loads(stripped, line=number)
+            value = _loads(line, line=number)
         except FormatProblem:
             if strict:
                 raise
