@@ -93,9 +93,11 @@ def read_documents(
     with speaker turns where its paragraphs open with speakers' labels (``speakers``: ``auto``,
     ``none`` or a pattern, see :mod:`coder.io._speakers`); WebVTT and SubRip transcripts give
     one document whose turns open with their speaker's label and carry the cues' times
-    (``speakers="none"`` drops the turn units); spreadsheets (.csv, .tsv, .xlsx) give one
-    document per row with text from ``text_column`` (required for them) and the other columns
-    as typed attributes. ``attributes`` are added to every document and
+    (``speakers="none"`` drops the turn units). Spreadsheets (.csv, .tsv, .xlsx) and records
+    (.json, .jsonl, .ndjson, and JSON lines in a .txt when ``text_column`` is given) give one
+    document per row (record) and text column (field) named in ``text_column`` (required for
+    them), named from ``name_column``, the other columns as typed attributes (see
+    :mod:`coder.io._tabular`). ``attributes`` are added to every document and
     win over attributes read from the file. ``progress(done, total)`` is called as the file is
     read (pages, rows).
 
