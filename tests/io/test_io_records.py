@@ -173,3 +173,34 @@ def test_bad_records_are_refused_in_one_line_naming_file_and_line(
     assert caught.value.line == line
     assert message.startswith(f"{path}:{line}: " if line else f"{path}: ")
     assert fragment in message
+
+
+def test_columns_are_typed_as_a_whole_with_only_unambiguous_dates(tmp_path: Path) -> None:
+    path = tmp_path / "typed.csv"
+    path.write_text(
+        "id,answer,iso,slashed,named,day_first,month_first,either,clash,stamp,consent\n"
+        "a,One.,2021-03-04,2021/03/04,4 March 2021,13.03.2021,03/13/2021,04/03/2021,"
+        "13/03/2021,2021-03-04 10:15:00,Yes\n"
+        'b,Two.,2021-12-31,2021/12/31,"Dec 31, 2021",01.02.2021,02/01/2021,05/06/2021,'
+        "03/13/2021,2021-03-05 11:00:00,no\n",
+        encoding="utf-8",
+    )
+    first, second = read_documents(path, text_column="answer").documents
+    d = dt.date
+    assert first.attributes == {
+        "id": "a",
+        "iso": d(2021, 3, 4),
+        "slashed": d(2021, 3, 4),
+        "named": d(2021, 3, 4),
+        "day_first": d(2021, 3, 13),
+        "month_first": d(2021, 3, 13),
+        "either": "04/03/2021",  # no number above 12: March or April, left as written
+        "clash": "13/03/2021",  # one day first, one month first: not one format
+        "stamp": "2021-03-04 10:15:00",  # no time type: kept as text
+        "consent": "Yes",
+    }
+    assert (second.attributes["named"], second.attributes["day_first"]) == (
+        d(2021, 12, 31),
+        d(2021, 2, 1),
+    )
+    assert second.attributes["month_first"] == d(2021, 2, 1)
