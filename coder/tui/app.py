@@ -66,10 +66,14 @@ class CoderApp(App[None]):
         *,
         first_screen: FirstScreen = DocumentsScreen,
         theme: str | None = None,
+        served: bool = False,
     ) -> None:
         super().__init__()
         self.context = context
         self.first_screen = first_screen
+        #: Run by ``coder serve``: whoever holds the browser tab writes files only into the
+        #: project's export folder.
+        self.served = served
         #: A store the app opened itself (from a path or URL) and so closes on exit.
         self.owned_store: Store | None = None
         if theme:
@@ -149,6 +153,7 @@ class CoderApp(App[None]):
                 formats,
                 None,
                 export_folder(self.context.store, self.context.project_name),
+                confined=self.served,
             ),
             self._export_chosen,
         )
@@ -179,6 +184,7 @@ def _session(
     pinned: Sequence[int],
     theme: str | None,
     first_screen: FirstScreen,
+    served: bool = False,
 ) -> CoderApp:
     if isinstance(project, (str, os.PathLike)):
         store, opened = open_project(project), True
@@ -186,7 +192,7 @@ def _session(
         store, opened = project, False
     name = ensure_coder(store, coder, actor=coder).name
     context = ScreenContext(store, name, get_settings(store), tuple(pinned))
-    app = CoderApp(context, first_screen=first_screen, theme=theme)
+    app = CoderApp(context, first_screen=first_screen, theme=theme, served=served)
     if opened:
         app.owned_store = store
     return app
@@ -198,14 +204,16 @@ def make_app(
     *,
     pinned: Sequence[int] = (),
     theme: str | None = None,
+    served: bool = False,
 ) -> CoderApp:
     """The app for ``coder`` on a project (registered as a coder if new), on its documents.
 
     ``project`` is an open store or a project's file or database URL (opened, upgraded if
     old, and closed when the app exits). ``pinned`` code ids take the first number keys;
-    ``theme`` is a Textual theme name.
+    ``theme`` is a Textual theme name; ``served`` (``coder serve``) confines exports to the
+    project's export folder.
     """
-    return _session(project, coder, pinned, theme, DocumentsScreen)
+    return _session(project, coder, pinned, theme, DocumentsScreen, served)
 
 
 def make_reconcile_app(

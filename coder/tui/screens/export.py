@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from coder.errors import UsageError
 from coder.services.exports.formats import ExportFormat
 
 #: Formats a coder may not export from a blind project: they carry everyone's codings.
@@ -28,6 +29,21 @@ class ExportChoice:
     by: str | None
 
 
+def export_target(folder: Path, typed: str, *, confined: bool) -> Path:
+    """The file a name typed in the dialog means: a relative name is taken in ``folder``.
+
+    ``confined`` (the TUI under ``coder serve``, where whoever holds the browser tab is not
+    the server's user): the file must be inside ``folder`` once ``~``, ``..`` and symbolic
+    links are resolved, else :class:`~coder.errors.UsageError`.
+    """
+    path = folder / Path(typed).expanduser()
+    if confined:
+        inside = folder.resolve()
+        if not path.resolve().is_relative_to(inside) or path.resolve() == inside:
+            raise UsageError(f"{typed}: exports from the browser go only into {folder}")
+    return path
+
+
 def default_path(folder: Path, project: str, fmt: ExportFormat) -> Path:
     """``<folder>/<project>-<format><extension>``."""
     stem = fmt.name.removesuffix(fmt.extension.lstrip("."))
@@ -39,6 +55,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     Files go into ``folder`` (shown in the dialog: next to the project, see
     :func:`~coder.services.exports.folder.export_folder`); a relative name is taken in it.
+    ``confined``: only there (see :func:`export_target`).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,11 +64,19 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     ]
 
     def __init__(
-        self, project: str, formats: list[ExportFormat], by: str | None, folder: Path
+        self,
+        project: str,
+        formats: list[ExportFormat],
+        by: str | None,
+        folder: Path,
+        *,
+        confined: bool = False,
     ) -> None:
         super().__init__()
         self.project = project
         self.folder = folder
+        #: Refuse any file outside ``folder`` (the TUI under ``coder serve``).
+        self.confined = confined
         self.formats = {f.name: f for f in formats}
         self.by = by or ""
 
@@ -65,7 +90,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
                 ],
                 id="export-formats",
             )
-            yield Label(f"Writes into {self.folder}", id="export-folder")
+            only = "only " if self.confined else ""
+            yield Label(f"Writes {only}into {self.folder}", id="export-folder")
             yield Input(placeholder="file to write", id="export-path")
             yield Input(self.by, placeholder="matrix columns: an attribute, e.g. role", id="by")
             yield Label("Enter choose   Ctrl+S export   Esc cancel", classes="dialog-hint")
@@ -101,7 +127,12 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             return
         by = self.query_one("#by", Input).value.strip() or None
         # A bare name goes into the folder shown, not wherever the shell happened to be.
-        self.dismiss(ExportChoice(name, self.folder / Path(path).expanduser(), by))
+        try:
+            target = export_target(self.folder, path, confined=self.confined)
+        except UsageError as exc:
+            self.notify(str(exc), title="Not exported", severity="error")
+            return
+        self.dismiss(ExportChoice(name, target, by))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
