@@ -112,7 +112,9 @@ def read_documents(
     if reader is None:
         what = f"extension {path.suffix!r}" if path.suffix else "no file extension"
         raise InputError(
-            source, f"unsupported file type ({what}); supported: {', '.join(supported_formats())}"
+            source,
+            f"unsupported file type ({what}); supported: {', '.join(supported_formats())};"
+            " REFI-QDA projects: qdpx, qde; codebooks (coder codebook import): qdc",
         )
     try:
         size = path.stat().st_size
