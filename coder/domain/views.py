@@ -35,11 +35,16 @@ class DocumentSummary:
 
 @dataclass(frozen=True)
 class UnitView:
+    """A unit of a stored document; a speaker turn has its speaker and, when the source gave
+    them (subtitle cues, timestamped labels), its start and end times in seconds."""
+
     id: int
     kind: str
     start: int
     end: int
     speaker: str | None
+    time_start: float | None = None
+    time_end: float | None = None
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,22 @@
 
 Transcripts typed in a word processor or exported by transcription tools label each speaker's
 paragraph: ``Interviewer:``, ``JANE DOE:``, ``[Jane]``, ``**Jane:**`` (Markdown),
-``Jane (00:01:02):``, ``Jane [00:01:02]:``, ``[00:01:02] Jane:``, or a line ``Jane Doe  0:03``
-alone above the speech (Otter, Zoom). :func:`find_turns` finds them at the start of lines and
-makes one turn unit per label. The label stays in the text and the turn's span starts at it: a
-turn runs from its label to the end of the last paragraph before the next label, so paragraphs
-without a label continue the current speaker's turn, a one-paragraph turn is exactly its
-paragraph unit, and a code applied to a whole turn includes who spoke, as in NVivo's coding by
-paragraph. Text before the first label (a title, a header) is in no turn.
+``Jane (00:01:02):``, ``Jane [00:01:02]:``, ``[00:01:02] Jane:``, ``**Jane:** \\[04:04\\]``
+(a time right after the label, as the Changelog's transcripts write it), or a line
+``Jane Doe  0:03`` alone above the speech (Otter, Zoom). :func:`find_turns` finds them at the
+start of lines and makes one turn unit per label. The label stays in the text and the turn's
+span starts at it: a turn runs from its label to the end of the last paragraph before the next
+label, so paragraphs without a label continue the current speaker's turn, a one-paragraph turn
+is exactly its paragraph unit, and a code applied to a whole turn includes who spoke, as in
+NVivo's coding by paragraph. Text before the first label (a title, a header) is in no turn.
 
 Deciding that a text is a transcript (``speakers="auto"``):
 
 - a label is a name of one to five words, at most 40 characters, whose words start with a
   capital letter, a digit or a letter of a script without case (name particles such as "de" or
-  "van" excepted), so "The researcher said:" is no label; words that open headings, notes and
-  metadata rather than speech ("Note", "Example", "Figure", "Date", "Summary", "[Laughter]" ...)
-  are never labels;
+  "van" excepted; any case in brackets, "[id1]"), so "The researcher said:" is no label;
+  words that open headings, notes and metadata rather than speech ("Note", "Example",
+  "Figure", "Date", "Summary", "[Laughter]" ...) are never labels;
 - there are at least two speakers, and some speaker's label recurs (a structured abstract's
   "Purpose: / Design: / Findings:" never does);
 - and either at least half of the paragraphs open with a label, or at least two speakers take
@@ -58,7 +59,7 @@ def _time_part(group: str) -> str:
 _LABEL = re.compile(
     rf"""
     [ \t]*
-    (?:[\[(]?(?P<lead>{_T})[\])]?[ \t]+)?                        # [00:01:02] Jane: ...
+    (?:\\?[\[(]?(?P<lead>{_T})\\?[\])]?[ \t]+)?                  # [00:01:02] Jane: ...
     (?:
         \*\*(?P<bold>{_NAME})(?:[ \t]*{_time_part("t1")})?
             (?:[:：]\*\*|[ \t]*\*\*[ \t]*[:：])                          # **Jane:** or **Jane**:
@@ -66,12 +67,13 @@ _LABEL = re.compile(
       | (?P<plain>{_NAME})(?:[ \t]*{_time_part("t3")})?[ \t]*[:：]  # Jane: / Jane (00:01:02):
       | (?P<timed>{_NAME})[ \t]+{_time_part("t4")}(?=[ \t]*$)    # Jane Doe  0:03 (line alone)
     )
+    (?:[ \t]+\\?\[(?P<after>{_T})\\?\](?=[ \t]|$))?             # **Jane:** \[04:04\] ...
     (?=[ \t]|$|(?<=：))
     """,
     re.VERBOSE,
 )
 _NAME_GROUPS = ("bold", "bracket", "plain", "timed")
-_TIME_GROUPS = ("lead", *(f"t{n}{s}" for n in range(1, 5) for s in ("", "b", "c")))
+_TIME_GROUPS = ("lead", *(f"t{n}{s}" for n in range(1, 5) for s in ("", "b", "c")), "after")
 
 MAX_NAME_LENGTH = 40
 
@@ -200,8 +202,8 @@ def _label_of(pos: int, line: str) -> _Label | None:
     match = _LABEL.match(line)
     if match is None:
         return None
-    raw = next(match.group(g) for g in _NAME_GROUPS if match.group(g) is not None)
-    name = _speaker_name(raw)
+    group = next(g for g in _NAME_GROUPS if match.group(g) is not None)
+    name = _speaker_name(match.group(group), bracketed=group == "bracket")
     if name is None:
         return None
     time = next((match.group(g) for g in _TIME_GROUPS if match.group(g) is not None), None)
@@ -209,8 +211,11 @@ def _label_of(pos: int, line: str) -> _Label | None:
     return _Label(pos + indent, name, parse_time(time) if time else None)
 
 
-def _speaker_name(raw: str) -> str | None:
-    """``raw`` as a speaker's name (spaces collapsed), or None when it cannot be one."""
+def _speaker_name(raw: str, *, bracketed: bool = False) -> str | None:
+    """``raw`` as a speaker's name (spaces collapsed), or None when it cannot be one.
+
+    A name in brackets may be lower case ("[id1]", as QualCoder's example has it): the
+    brackets mark it; stage directions in brackets are among the words never taken."""
     words = raw.split()
     name = " ".join(words)
     if len(name) > MAX_NAME_LENGTH or all(w.isdigit() for w in words):
@@ -218,7 +223,7 @@ def _speaker_name(raw: str) -> str | None:
     if words[0].rstrip(".").casefold() in _NOT_SPEAKERS or name.casefold() in _NOT_SPEAKERS:
         return None
     for index, word in enumerate(words):
-        if word[0].islower() and (index == 0 or word not in _PARTICLES):
+        if word[0].islower() and not bracketed and (index == 0 or word not in _PARTICLES):
             return None
     return name
 

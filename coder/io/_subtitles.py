@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from coder.domain.documents import AttributeValue, Unit, UnitKind
 from coder.io._common import FormatProblem
 
-_VTT_TIME = r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})"
+# Liberal in what it accepts: Microsoft Teams writes "0:0:0.210" where WebVTT wants 00:00.210.
+_VTT_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})\.(\d{1,3})"
 _VTT_TIMING = re.compile(rf"^\s*{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \t]+.*)?$")
 _SRT_TIME = r"(\d{1,3}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _SRT_TIMING = re.compile(rf"^\s*{_SRT_TIME}[ \t]*-->[ \t]*{_SRT_TIME}(?:[ \t]+.*)?$")

@@ -370,7 +370,7 @@ def get_document(store: Store, name: str) -> DocumentView:
     with store.read() as session:
         row = verified_document(session, require_document(session, name).id)
         units = tuple(
-            UnitView(id=u.id, kind=u.kind, start=u.start, end=u.end, speaker=u.speaker)
+            UnitView(u.id, u.kind, u.start, u.end, u.speaker, u.time_start, u.time_end)
             for u in session.scalars(
                 select(Unit).where(Unit.document_id == row.id).order_by(Unit.kind, Unit.start)
             )
