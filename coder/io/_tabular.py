@@ -242,7 +242,7 @@ def _text_columns(
     texts = tuple(dict.fromkeys(options.text_columns))
     missing = [c for c in texts if c not in header]
     if missing:
-        what = f"{noun} {missing[0]!r}" if len(missing) == 1 else f"{noun}s {missing}"
+        what = f"{noun}{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
         raise FormatProblem(f"no {what} (the {noun}s are: {listing})")
     return texts
 

@@ -204,3 +204,30 @@ def test_columns_are_typed_as_a_whole_with_only_unambiguous_dates(tmp_path: Path
         d(2021, 2, 1),
     )
     assert second.attributes["month_first"] == d(2021, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "kwargs", "fragment"),
+    [
+        (
+            "id,question,Q1,Q2\nr1,x,a,b\n",
+            {"text_column": ["Q1", "Q2"]},
+            "the column 'question' clashes with the attribute",
+        ),
+        ("id,Q1,Q2\nr1,,\nr2, ,\n", {"text_column": ["Q1", "Q2"]}, "every row has an empty 'Q1'"),
+        ("id,Q1\nr1,a\n", {"text_column": "Q1", "name_column": "Q1"}, "is also a text column"),
+        (
+            "id,Q1\nr1,a\n",
+            {"text_column": ["Q1", "Q2", "Q3"]},
+            "no columns 'Q2', 'Q3' (the columns are: id, Q1)",
+        ),
+    ],
+)
+def test_survey_options_that_cannot_work_are_refused(
+    tmp_path: Path, content: str, kwargs: dict[str, object], fragment: str
+) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_documents(path, **kwargs)  # type: ignore[arg-type]
+    assert fragment in str(caught.value)
