@@ -5,7 +5,7 @@ NVivo, ATLAS.ti, MAXQDA, QualCoder and Taguette really write), writing is strict
 validates against the official schema).
 """
 
-from coder.io.refi._xml import COD_GUID_NAMESPACE, derived_guid
+from coder.io.refi._xml import COD_GUID_NAMESPACE, canonical_guid, derived_guid
 from coder.io.refi.codebook import (
     QdcDocument,
     compose_description,
@@ -58,6 +58,7 @@ __all__ = [
     "RefiUser",
     "RefiVariable",
     "VariableType",
+    "canonical_guid",
     "compose_description",
     "derived_guid",
     "normalise_refi_colour",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from lxml import etree
@@ -37,6 +38,16 @@ def norm_guid(value: str | None) -> str | None:
         return None
     text = value.strip().removeprefix("{").removesuffix("}").strip().lower()
     return text or None
+
+
+_CANONICAL_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def canonical_guid(value: str | None) -> str | None:
+    """``value`` as a lower-case 8-4-4-4-12 GUID (braces dropped), or None when it is not one
+    (some tools write ``"s1"``): only a real GUID can be written back to a schema-valid file."""
+    guid = norm_guid(value)
+    return guid if guid is not None and _CANONICAL_GUID.match(guid) else None
 
 
 def derived_guid(namespace: uuid.UUID, key: str) -> str:

@@ -18,7 +18,7 @@ A description without labels is all definition, which is how other tools' codebo
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,22 +116,28 @@ def normalise_refi_colour(value: str) -> str | None:
 
 @dataclass
 class QdcDocument:
-    """What a ``.qdc`` holds: the codebook, each code's GUID, code groups, and what was odd."""
+    """What a ``.qdc`` holds: the codebook, each code's GUID, the GUIDs of codes that are not
+    codable (folders), code groups, and what was odd."""
 
     codebook: Codebook
     code_guids: dict[str, CodePath] = field(default_factory=dict)
     sets: list[RefiSet] = field(default_factory=list)
+    not_codable: set[str] = field(default_factory=set)
     origin: str = ""
     warnings: list[str] = field(default_factory=list)
 
 
 def read_codes(
-    codes_el: etree._Element | None, source: str, warnings: list[str]
+    codes_el: etree._Element | None,
+    source: str,
+    warnings: list[str],
+    not_codable: set[str] | None = None,
 ) -> tuple[list[CodeDef], dict[str, CodePath]]:
     """The code tree under a ``<Codes>`` element and a GUID -> path map.
 
-    Raises :class:`InputError` for a GUID used twice; odd colours and empty names are
-    repaired with a warning.
+    The GUIDs of codes marked ``isCodable="false"`` are added to ``not_codable``. Raises
+    :class:`InputError` for a GUID used twice; odd colours and empty names are repaired with
+    a warning.
     """
     guids: dict[str, CodePath] = {}
     if codes_el is None:
@@ -152,6 +158,8 @@ def read_codes(
             if guid in guids:
                 raise InputError(source, f"code GUID {guid} is used by two codes")
             guids[guid] = path
+            if not_codable is not None and _is_false(el.get("isCodable")):
+                not_codable.add(guid)
         fields = parse_description(child_text(el, "Description"))
         colour = None
         if el.get("color"):
@@ -175,38 +183,46 @@ def read_codes(
     return [walk(c, None, top) for c in children(codes_el, "Code")], guids
 
 
+def _is_false(value: str | None) -> bool:
+    return (value or "").strip().casefold() in ("false", "0")
+
+
+def _members(set_el: etree._Element, tag: str) -> tuple[str, ...]:
+    # ATLAS.ti names the member with ``guid`` instead of ``targetGUID``.
+    return tuple(
+        g for m in children(set_el, tag) if (g := norm_guid(m.get("targetGUID") or m.get("guid")))
+    )
+
+
 def read_sets(parent: etree._Element) -> list[RefiSet]:
-    """Code groups under ``<Sets>`` (an empty ``<Sets/>``, as Taguette writes, gives none)."""
+    """Sets under ``<Sets>``: document sets (``MemberSource``) and code groups
+    (``MemberCode``); an empty ``<Sets/>``, as Taguette writes, gives none."""
     sets_el = child(parent, "Sets")
     if sets_el is None:
         return []
-    out = []
-    for s in children(sets_el, "Set"):
-        members = tuple(
-            g
-            for m in children(s, "MemberCode")
-            if (g := norm_guid(m.get("targetGUID") or m.get("guid")))
+    return [
+        RefiSet(
+            guid=norm_guid(s.get("guid")) or "",
+            name=" ".join((s.get("name") or "").split()),
+            description=child_text(s, "Description").strip(),
+            member_code_guids=_members(s, "MemberCode"),
+            member_source_guids=_members(s, "MemberSource"),
         )
-        out.append(
-            RefiSet(
-                guid=norm_guid(s.get("guid")) or "",
-                name=s.get("name") or "",
-                description=child_text(s, "Description").strip(),
-                member_code_guids=members,
-            )
-        )
-    return out
+        for s in children(sets_el, "Set")
+    ]
 
 
 def describe_sets(sets: Sequence[RefiSet], guids: Mapping[str, CodePath]) -> list[str]:
-    """Warnings saying which code groups were not kept (``coder`` has no code groups)."""
+    """Warnings saying which code groups were not kept (``coder`` has no code groups); a set
+    of documents that also lists codes keeps its documents."""
     out = []
     for s in sets:
+        if not s.member_code_guids and s.member_source_guids:
+            continue
         members = [str(guids[g]) for g in s.member_code_guids if g in guids]
         listed = ", ".join(members[:5]) + (" ..." if len(members) > 5 else "")
-        out.append(
-            f"code group {s.name!r} ({listed or 'no codes'}) is not kept: coder has no groups"
-        )
+        what = "the codes of set" if s.member_source_guids else "code group"
+        out.append(f"{what} {s.name!r} ({listed or 'no codes'}) not kept: coder has no code groups")
     return out
 
 
@@ -226,7 +242,8 @@ def read_qdc_document(path: Path) -> QdcDocument:
     if local(root).casefold() != "codebook":
         raise InputError(label, f"root element is <{local(root)}>, not <CodeBook>: not a .qdc file")
     warnings: list[str] = []
-    codes, guids = read_codes(child(root, "Codes"), label, warnings)
+    not_codable: set[str] = set()
+    codes, guids = read_codes(child(root, "Codes"), label, warnings, not_codable)
     if not codes:
         raise InputError(label, "the codebook has no codes")
     sets = read_sets(root)
@@ -240,6 +257,7 @@ def read_qdc_document(path: Path) -> QdcDocument:
         codebook=Codebook(name=path.stem, codes=codes),
         code_guids=guids,
         sets=sets,
+        not_codable=not_codable,
         origin=root.get("origin") or "",
         warnings=warnings,
     )
@@ -264,15 +282,18 @@ def write_codes(
     guids: Mapping[CodePath, str],
     note_refs: Mapping[str, Sequence[str]] | None = None,
     parent_path: CodePath | None = None,
+    not_codable: Collection[str] = (),
 ) -> None:
     """Append ``<Code>`` elements for ``codes`` (recursively) to ``parent``.
 
-    ``note_refs`` maps a code GUID to the GUIDs of notes about it (project files only).
+    ``note_refs`` maps a code GUID to the GUIDs of notes about it (project files only);
+    codes whose GUID is in ``not_codable`` are written ``isCodable="false"``.
     """
     for code in codes:
         path = parent_path.child(code.name) if parent_path else CodePath((code.name,))
         guid = guids[path]
-        el = etree.SubElement(parent, f"{{{ns}}}Code", guid=guid, name=code.name, isCodable="true")
+        codable = "false" if guid in not_codable else "true"
+        el = etree.SubElement(parent, f"{{{ns}}}Code", guid=guid, name=code.name, isCodable=codable)
         if code.colour:
             colour = normalise_refi_colour(code.colour)
             if colour:
@@ -282,20 +303,23 @@ def write_codes(
             etree.SubElement(el, f"{{{ns}}}Description").text = description
         for note_guid in (note_refs or {}).get(guid, ()):
             etree.SubElement(el, f"{{{ns}}}NoteRef", targetGUID=note_guid)
-        write_codes(el, ns, code.children, guids, note_refs, path)
+        write_codes(el, ns, code.children, guids, note_refs, path, not_codable)
 
 
 def render_qdc(
-    codebook: Codebook, guids: Mapping[CodePath, str] | None = None, origin: str = "coder"
+    codebook: Codebook,
+    guids: Mapping[CodePath, str] | None = None,
+    origin: str = "coder",
+    not_codable: Collection[str] = (),
 ) -> bytes:
-    """The ``.qdc`` XML for a codebook, valid against the official schema."""
+    """The ``.qdc`` XML for a codebook, valid against the official schema; codes whose GUID
+    is in ``not_codable`` are written as not codable."""
     if len(codebook) == 0:
         raise InputError(codebook.name, "the codebook is empty: REFI-QDA needs at least one code")
     guids = guids or codebook_guids(codebook)
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS}, origin=origin)
-    write_codes(
-        etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), CODEBOOK_NS, codebook.codes, guids
-    )
+    codes_el = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
+    write_codes(codes_el, CODEBOOK_NS, codebook.codes, guids, not_codable=not_codable)
     errors = schema_errors(root, "codebook")
     if errors:
         # A bug in this writer, not in the user's data: say so plainly.
@@ -303,9 +327,14 @@ def render_qdc(
     return serialise(root)
 
 
-def write_qdc(codebook: Codebook, path: Path, guids: Mapping[CodePath, str] | None = None) -> None:
+def write_qdc(
+    codebook: Codebook,
+    path: Path,
+    guids: Mapping[CodePath, str] | None = None,
+    not_codable: Collection[str] = (),
+) -> None:
     """Write ``codebook`` to ``path`` as a REFI-QDA ``.qdc`` (schema-valid, UTF-8, LF)."""
-    data = render_qdc(codebook, guids)
+    data = render_qdc(codebook, guids, not_codable=not_codable)
     tmp = path.with_name(path.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(path)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from coder.domain.codebook import Codebook, CodePath
-from coder.domain.documents import AttributeValue
+from coder.domain.documents import AttributeValue, Unit
 
 
 class NoteTarget(StrEnum):
@@ -67,8 +67,9 @@ class RefiSelection:
 class RefiSource:
     """A text source: its normalised text, typed attributes (variables) and selections.
 
-    ``text_path`` is the archive member holding the text (``sources/<guid>.txt``), or None when
-    the text was inline (``PlainTextContent``).
+    ``text_path`` is the file holding the text (``sources/<guid>.txt``), or None when the text
+    was inline (``PlainTextContent``). ``turns`` are the speaker turns found in the text
+    (``Name:`` labels), as for any running text ``coder`` imports.
     """
 
     guid: str
@@ -78,6 +79,7 @@ class RefiSource:
     attributes: dict[str, AttributeValue] = field(default_factory=dict)
     selections: list[RefiSelection] = field(default_factory=list)
     user_guid: str | None = None
+    turns: list[Unit] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +105,20 @@ class RefiVariable:
 
 @dataclass(frozen=True, slots=True)
 class RefiSet:
-    """A code group (``Set``): a named list of member codes, which ``coder`` has no place for."""
+    """A ``Set``: a named list of member sources (a document set, as MAXQDA's document groups
+    and NVivo's sets are exported) and/or member codes (a code group, which ``coder`` has no
+    place for)."""
 
     guid: str
     name: str
     description: str
-    member_code_guids: tuple[str, ...]
+    member_code_guids: tuple[str, ...] = ()
+    member_source_guids: tuple[str, ...] = ()
+
+    @property
+    def is_document_set(self) -> bool:
+        """True for a set that has documents (a set of codes alone is a code group)."""
+        return bool(self.member_source_guids)
 
 
 @dataclass(slots=True)
@@ -117,8 +127,10 @@ class RefiProject:
 
     ``code_guids`` maps each code's GUID to its path in ``codebook``. ``position_unit`` says how
     the file counted positions (``"code points"`` or ``"UTF-16 code units"``); they have been
-    converted to code points of the normalised text either way. ``warnings`` lists what was
-    read but could not be kept (non-text sources, code groups, empty selections...).
+    converted to code points of the normalised text either way. ``not_codable`` holds the
+    GUIDs of codes that are folders, never applied to text (``isCodable="false"``).
+    ``warnings`` lists what was read but could not be kept (non-text sources, code groups,
+    empty selections, texts not found...).
     """
 
     name: str
@@ -129,6 +141,7 @@ class RefiProject:
     notes: list[RefiNote] = field(default_factory=list)
     variables: list[RefiVariable] = field(default_factory=list)
     sets: list[RefiSet] = field(default_factory=list)
+    not_codable: set[str] = field(default_factory=set)
     origin: str = ""
     position_unit: str = "code points"
     warnings: list[str] = field(default_factory=list)

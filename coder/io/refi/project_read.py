@@ -1,16 +1,19 @@
-"""Reading REFI-QDA projects (``.qdpx``) as NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette and
-``coder`` write them.
+"""Reading REFI-QDA projects (``.qdpx``, or a bare ``project.qde``) as NVivo, ATLAS.ti, MAXQDA,
+QualCoder, Taguette, qc and ``coder`` write them.
 
-Liberal in what it accepts (any QDA-XML namespace version, ``Sources/`` or ``sources/``, BOMs
-and CRLF in the text files, UTF-16 positions, selections without codings, odd colours) and
-strict about what could corrupt a project: unsafe archives, DTDs and entities, GUIDs that
-point nowhere and positions outside the text are refused with an :class:`InputError` naming
-the file and the problem, before anything is returned.
+Liberal in what it accepts (any QDA-XML namespace version, ``Sources/`` or ``sources/``, text
+paths with or without ``internal://``, BOMs and CRLF in the text files, UTF-16 positions,
+selections without codings, odd colours) and strict about what could corrupt a project:
+unsafe archives and paths, DTDs and entities, GUIDs that point nowhere and positions outside
+the text are refused with an :class:`InputError` naming the file and the problem, before
+anything is returned. A bare ``.qde`` whose text file is absent loses that source, with a
+warning naming it.
 """
 
 from __future__ import annotations
 
 import codecs
+import zipfile
 from collections.abc import Collection
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from coder.domain.codebook import Codebook
 from coder.domain.documents import AttributeValue
 from coder.errors import InputError
 from coder.io._common import FormatProblem, decode_text
+from coder.io._speakers import SPEAKERS_AUTO, find_turns
 from coder.io.normalise import normalise_text
 from coder.io.refi._xml import child, child_text, children, local, norm_guid
 from coder.io.refi.codebook import describe_sets, read_codes, read_sets
@@ -28,9 +32,18 @@ from coder.io.refi.model import (
     RefiCoding,
     RefiNote,
     RefiProject,
+    RefiSet,
     RefiUser,
     RefiVariable,
     VariableType,
+)
+from coder.io.refi.project_files import (
+    ArchiveFiles,
+    FolderFiles,
+    ProjectFiles,
+    TextMissing,
+    bare_project_root,
+    name_from_path,
 )
 from coder.io.refi.project_sources import (
     RawSelection,
@@ -45,11 +58,28 @@ _NON_TEXT_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-def read_qdpx(path: Path) -> RefiProject:
-    """Read a ``.qdpx`` archive into a :class:`RefiProject` with positions in code points of the
-    normalised text. Raises :class:`InputError` (file and problem, one line) for anything
-    unsafe or inconsistent.
+def read_qdpx(path: Path, *, speakers: str = SPEAKERS_AUTO) -> RefiProject:
+    """Read a ``.qdpx`` archive, or a bare ``.qde`` file with its texts inline or in its folder,
+    into a :class:`RefiProject` with positions in code points of the normalised text. Raises
+    :class:`InputError` (file and problem, one line) for anything unsafe or inconsistent.
+
+    Each source's speaker turns are found as in any running text (``speakers``: ``auto``,
+    ``none`` or a pattern; see :func:`coder.io.documents.read_documents`).
     """
+    label = str(path)
+    if path.suffix.lower() == ".qde" and not zipfile.is_zipfile(path):
+        project = _Reader(label, FolderFiles(path.parent, label), bare_project_root(path)).read()
+    else:
+        project = _read_archive(path)
+    try:
+        for source in project.sources:
+            source.turns = find_turns(source.text, speakers)
+    except FormatProblem as exc:
+        raise InputError(label, exc.problem) from None
+    return project
+
+
+def _read_archive(path: Path) -> RefiProject:
     label = str(path)
     with SafeArchive.open(path) as archive:
         info = archive.find("project.qde")
@@ -58,18 +88,20 @@ def read_qdpx(path: Path) -> RefiProject:
         root = parse_xml(archive.read(info), f"{label}:{info.filename}")
         if local(root) != "Project":
             raise InputError(label, f"project.qde has root <{local(root)}>, not <Project>")
-        return _Reader(label, archive, root).read()
+        return _Reader(label, ArchiveFiles(archive, label), root).read()
 
 
 class _Reader:
-    def __init__(self, label: str, archive: SafeArchive, root: etree._Element) -> None:
+    def __init__(self, label: str, files: ProjectFiles, root: etree._Element) -> None:
         self.label = label
-        self.archive = archive
+        self.files = files
         self.root = root
         self.warnings: list[str] = []
         self.users: dict[str, str] = {}
         self.variables: dict[str, RefiVariable] = {}
         self.note_targets: dict[str, tuple[NoteTarget, str | None]] = {}
+        #: Sources that are in the file but not imported (pictures, media, absent texts).
+        self.not_imported: set[str] = set()
 
     def fail(self, problem: str) -> InputError:
         return InputError(self.label, problem)
@@ -78,22 +110,26 @@ class _Reader:
         origin = self.root.get("origin") or ""
         self._read_users()
         codebook_el = child(self.root, "CodeBook")
+        not_codable: set[str] = set()
         codes, code_guids = read_codes(
-            None if codebook_el is None else child(codebook_el, "Codes"), self.label, self.warnings
+            None if codebook_el is None else child(codebook_el, "Codes"),
+            self.label,
+            self.warnings,
+            not_codable,
         )
         self._collect_code_notes(codebook_el)
         self._read_variables()
-        sets = read_sets(self.root)
-        for s in sets:
-            for g in s.member_code_guids:
-                if g not in code_guids:
-                    raise self.fail(f"code group {s.name!r} names code {g}, which does not exist")
-        self.warnings.extend(describe_sets(sets, code_guids))
         raw_sources = self._read_sources()
+        sets = self._sets(code_guids.keys(), {s.guid for s in raw_sources})
+        self.warnings.extend(describe_sets(sets, code_guids))
         self._apply_cases(raw_sources)
         for ref in children(self.root, "NoteRef"):
             self._note_target(ref, NoteTarget.PROJECT, None)
         notes = self._read_notes()
+        for part in ("Link", "Graph"):  # coder has no links between items and no diagrams
+            found = child(self.root, part + "s")
+            if n := len(children(found, part)) if found is not None else 0:
+                self.warnings.append(f"{n} {part.lower()}(s) not kept")
         self._check_references(raw_sources, code_guids.keys())
         interpretation = choose_interpretation(raw_sources, origin)
         sources = []
@@ -111,6 +147,7 @@ class _Reader:
             notes=notes,
             variables=list(self.variables.values()),
             sets=sets,
+            not_codable=not_codable,
             origin=origin,
             position_unit=str(interpretation.unit),
             warnings=self.warnings,
@@ -191,7 +228,12 @@ class _Reader:
             if child(el, "PlainTextContent") is not None:
                 text = child_text(el, "PlainTextContent")
             elif el.get("plainTextPath"):
-                raw, _ = self._source_text(el.get("plainTextPath", ""), f"note {name or guid}")
+                owner = f"note {name or guid!r}"
+                try:
+                    raw, _, _ = self._source_text(el.get("plainTextPath", ""), owner)
+                except TextMissing as missing:
+                    self.warnings.append(f"{owner}: {missing}: not imported")
+                    continue
                 try:
                     text = normalise_text(raw)
                 except ValueError as exc:
@@ -220,24 +262,15 @@ class _Reader:
 
     # -- sources ---------------------------------------------------------------------------
 
-    def _source_text(self, path_attr: str, owner: str) -> tuple[str, bool]:
-        """(decoded text with its line ends, whether the file had a byte-order mark)."""
-        scheme, sep, rest = path_attr.partition("://")
-        if not sep or scheme.lower() != "internal":
-            raise self.fail(
-                f"{owner}: text {path_attr!r} is outside the archive; export with sources embedded"
-            )
-        if not rest or "/" in rest or "\\" in rest or rest in (".", ".."):
-            raise self.fail(f"{owner}: text path {path_attr!r} leaves the sources folder")
-        info = self.archive.find(f"sources/{rest}")
-        if info is None:
-            raise self.fail(f"{owner}: sources/{rest} is missing from the archive")
-        data = self.archive.read(info)
+    def _source_text(self, path_attr: str, owner: str) -> tuple[str, bool, str]:
+        """(decoded text with its line ends, whether the file had a byte-order mark, where it
+        is); :class:`TextMissing` when a bare ``.qde``'s file is absent."""
+        found = self.files.text(path_attr, owner)
         try:
-            raw = decode_text(data)
+            raw = decode_text(found.data)
         except FormatProblem as exc:
-            raise self.fail(f"{info.filename}: {exc.problem}") from None
-        return raw, data.startswith(_BOMS)
+            raise self.fail(f"{found.name}: {exc.problem}") from None
+        return raw, found.data.startswith(_BOMS), found.name
 
     def _read_sources(self) -> list[RawSource]:
         sources_el = child(self.root, "Sources")
@@ -250,10 +283,13 @@ class _Reader:
             kind = local(el)
             if kind in _NON_TEXT_SOURCES:
                 skipped[kind] = skipped.get(kind, 0) + 1
+                self.not_imported.update(g for g in [norm_guid(el.get("guid"))] if g)
                 continue
             if kind != "TextSource":
                 continue
             source = self._read_text_source(el)
+            if source is None:
+                continue
             if source.guid in seen:
                 raise self.fail(f"source GUID {source.guid} is used twice")
             seen.add(source.guid)
@@ -262,17 +298,28 @@ class _Reader:
             self.warnings.append(f"{n} {kind} source(s) not imported: coder holds text only")
         return out
 
-    def _read_text_source(self, el: etree._Element) -> RawSource:
+    def _read_text_source(self, el: etree._Element) -> RawSource | None:
+        """The source, or None when a bare ``.qde``'s text file is absent (with a warning)."""
         guid = norm_guid(el.get("guid"))
         if guid is None:
             raise self.fail("a <TextSource> has no guid")
-        name = " ".join((el.get("name") or "").split()) or f"source {guid[:8]}"
+        path_attr = el.get("plainTextPath") or ""
+        name = (
+            " ".join((el.get("name") or "").split())
+            or name_from_path(path_attr)
+            or f"source {guid[:8]}"
+        )
         owner = f"source {name!r}"
+        text_path: str | None = None
         if child(el, "PlainTextContent") is not None:
-            raw, bom, text_path = child_text(el, "PlainTextContent"), False, None
-        elif el.get("plainTextPath"):
-            raw, bom = self._source_text(el.get("plainTextPath", ""), owner)
-            text_path = "sources/" + el.get("plainTextPath", "").partition("://")[2]
+            raw, bom = child_text(el, "PlainTextContent"), False
+        elif path_attr:
+            try:
+                raw, bom, text_path = self._source_text(path_attr, owner)
+            except TextMissing as missing:
+                self.warnings.append(f"{owner}: {missing}: not imported")
+                self.not_imported.add(guid)
+                return None
         else:
             raise self.fail(f"{owner} has neither PlainTextContent nor plainTextPath")
         try:
@@ -340,12 +387,31 @@ class _Reader:
             values = self._variable_values(case, f"case {name!r}")
             for ref in children(case, "SourceRef"):
                 target = norm_guid(ref.get("targetGUID"))
+                if target in self.not_imported:
+                    continue
                 if target not in by_guid:
                     raise self.fail(
                         f"case {name!r} refers to source {target}, which does not exist"
                     )
                 for key, value in values.items():
                     by_guid[target].attributes.setdefault(key, value)
+
+    def _sets(self, codes: Collection[str], sources: Collection[str]) -> list[RefiSet]:
+        """The file's sets, every member checked; members not imported are named in a warning."""
+        sets = read_sets(self.root)
+        for s in sets:
+            for g in s.member_code_guids:
+                if g not in codes:
+                    raise self.fail(f"set {s.name!r} names code {g}, which does not exist")
+            for g in s.member_source_guids:
+                if g not in sources and g not in self.not_imported:
+                    raise self.fail(f"set {s.name!r} names source {g}, which does not exist")
+            left_out = sum(g not in sources for g in s.member_source_guids)
+            if left_out:
+                self.warnings.append(
+                    f"set {s.name!r}: {left_out} member source(s) not imported are left out"
+                )
+        return sets
 
     def _check_references(self, sources: list[RawSource], known_codes: Collection[str]) -> None:
         for source in sources:

@@ -84,7 +84,9 @@ def render_project_xml(project: RefiProject) -> bytes:
         path_guid = code_guid_map(project)
         code_notes = {g: notes_on[(NoteTarget.CODE, g)] for g in path_guid.values()}
         codes = _sub(_sub(root, "CodeBook"), "Codes")
-        write_codes(codes, _NS, project.codebook.codes, path_guid, code_notes)
+        write_codes(
+            codes, _NS, project.codebook.codes, path_guid, code_notes, None, project.not_codable
+        )
 
     variables = project_variables(project)
     if variables:
@@ -114,6 +116,17 @@ def render_project_xml(project: RefiProject) -> bytes:
                 creatingUser=note.user_guid,
             )
             _sub(el, "PlainTextContent").text = note.text
+
+    if project.sets:
+        sets_el = _sub(root, "Sets")
+        for refi_set in project.sets:
+            set_el = _sub(sets_el, "Set", guid=refi_set.guid, name=refi_set.name)
+            if refi_set.description:
+                _sub(set_el, "Description").text = refi_set.description
+            for code_guid in refi_set.member_code_guids:
+                _sub(set_el, "MemberCode", targetGUID=code_guid)
+            for source_guid in refi_set.member_source_guids:
+                _sub(set_el, "MemberSource", targetGUID=source_guid)
 
     for note_guid in notes_on[(NoteTarget.PROJECT, None)]:
         _sub(root, "NoteRef", targetGUID=note_guid)

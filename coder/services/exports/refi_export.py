@@ -1,7 +1,9 @@
 """REFI-QDA export: the project as a ``.qdpx`` archive, its codebook as a ``.qdc``.
 
-Exported GUIDs are derived (uuid5) from the project's creation time and each row's id, so
-exporting the same project twice gives the same file.
+Documents, codes and document sets imported from a REFI-QDA file keep the GUID they had there;
+other GUIDs are derived (uuid5) from the project's creation time and each row's id, so
+exporting the same project twice gives the same file. Codes that are not codable (folders)
+are written ``isCodable="false"``; the project's name is the file's.
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coder.db.engine import Store
-from coder.db.models import Code, Coder, Coding, Document, DocumentAttribute, Memo, ProjectSettings
+from coder.db.models import (
+    Code,
+    Coder,
+    Coding,
+    Document,
+    DocumentAttribute,
+    DocumentSet,
+    DocumentSetMember,
+    Memo,
+    ProjectSettings,
+)
 from coder.domain.codebook import Codebook, CodeDef, CodePath, code_fields
 from coder.domain.documents import AttributeValue
 from coder.domain.exports import RefiExportReport
@@ -28,8 +40,10 @@ from coder.io.refi import (
     RefiNote,
     RefiProject,
     RefiSelection,
+    RefiSet,
     RefiSource,
     RefiUser,
+    canonical_guid,
     derived_guid,
     write_qdc,
     write_qdpx,
@@ -43,16 +57,29 @@ def _namespace(session: Session) -> uuid.UUID:
     return uuid.uuid5(COD_GUID_NAMESPACE, f"project:{settings.created_at.isoformat()}")
 
 
+class _Guids:
+    """GUIDs for exported rows: the one a row kept from its REFI-QDA file when it is a real
+    GUID not given out yet, else one derived from the row's kind and id."""
+
+    def __init__(self, namespace: uuid.UUID) -> None:
+        self.namespace = namespace
+        self.used: set[str] = set()
+
+    def __call__(self, key: str, kept: str | None = None) -> str:
+        guid = canonical_guid(kept)
+        if guid is None or guid in self.used:
+            guid = derived_guid(self.namespace, key)
+        self.used.add(guid)
+        return guid
+
+
 def build_refi_project(store: Store) -> tuple[RefiProject, list[str]]:
     """The project as a :class:`RefiProject` (latest document versions; active codes and any
     code that has codings), with what could not be exported as warnings."""
     warnings: list[str] = []
     with store.read() as session:
-        ns = _namespace(session)
         name = session.scalars(select(ProjectSettings.name)).one()
-
-        def guid(key: str) -> str:
-            return derived_guid(ns, key)
+        guid = _Guids(_namespace(session))
 
         coders = list(session.scalars(select(Coder).order_by(Coder.id)))
         user_guid = {c.id: guid(f"user:{c.id}") for c in coders}
@@ -60,7 +87,7 @@ def build_refi_project(store: Store) -> tuple[RefiProject, list[str]]:
         docs = list(
             session.scalars(select(Document).where(Document.id.not_in(newer)).order_by(Document.id))
         )
-        doc_guid = {d.id: guid(f"source:{d.id}") for d in docs}
+        doc_guid = {d.id: guid(f"source:{d.id}", d.guid) for d in docs}
         attributes: dict[int, dict[str, AttributeValue]] = defaultdict(dict)
         for attr in session.scalars(select(DocumentAttribute).order_by(DocumentAttribute.id)):
             attributes[attr.document_id][attr.key] = decode_attribute(attr.value_type, attr.value)
@@ -128,13 +155,50 @@ def build_refi_project(store: Store) -> tuple[RefiProject, list[str]]:
             users=[RefiUser(user_guid[c.id], c.name) for c in coders],
             sources=sources,
             notes=notes,
+            sets=_document_sets(session, doc_guid, guid),
+            not_codable={g for i, g in code_guid.items() if not tree.rows[i].codable},
             origin="coder",
         )
     return project, warnings
 
 
+def _document_sets(
+    session: Session, doc_guid: dict[int, str], make_guid: Callable[[str, str | None], str]
+) -> list[RefiSet]:
+    """Document sets with their exported members; a superseded version stands for its latest."""
+    newer = dict(
+        session.execute(
+            select(Document.previous_id, Document.id).where(Document.previous_id.is_not(None))
+        ).all()
+    )
+    members: dict[int, list[str]] = defaultdict(list)
+    for set_id, document_id in session.execute(
+        select(DocumentSetMember.set_id, DocumentSetMember.document_id).order_by(
+            DocumentSetMember.set_id, DocumentSetMember.document_id
+        )
+    ):
+        seen: set[int] = set()
+        while document_id in newer and document_id not in seen:
+            seen.add(document_id)
+            document_id = newer[document_id]
+        if document_id in doc_guid and doc_guid[document_id] not in members[set_id]:
+            members[set_id].append(doc_guid[document_id])
+    return [
+        RefiSet(
+            guid=make_guid(f"set:{row.id}", row.guid),
+            name=row.name,
+            description=row.description,
+            member_source_guids=tuple(members[row.id]),
+        )
+        for row in session.scalars(select(DocumentSet).order_by(DocumentSet.id))
+    ]
+
+
 def _codebook(
-    tree: CodeTree, coded: set[int], make_guid: Callable[[str], str], warnings: list[str]
+    tree: CodeTree,
+    coded: set[int],
+    make_guid: Callable[[str, str | None], str],
+    warnings: list[str],
 ) -> tuple[Codebook, dict[int, str]]:
     """Active codes plus any code with codings (and its ancestors), as a Codebook."""
     wanted: set[int] = set()
@@ -157,7 +221,7 @@ def _codebook(
             code_guid[row.id] = by_path[path]
             warnings.append(f"codes named {str(path)!r} are exported as one code")
             continue
-        code_guid[row.id] = by_path[path] = make_guid(f"code:{row.id}")
+        code_guid[row.id] = by_path[path] = make_guid(f"code:{row.id}", row.guid)
         node = _code_def(row)
         nodes[row.id] = node
         if row.parent_id is not None and row.parent_id in nodes:
@@ -210,9 +274,11 @@ def export_refi_codebook(store: Store, path: str | os.PathLike[str]) -> int:
     codebook = export_codebook(store)
     if not len(codebook):
         raise InputError(str(path), "the project has no codes to export")
-    with store.read() as session:
-        ns = _namespace(session)
     ids = {v.path: v.id for v in list_codes(store) if v.owner is None}
-    guids = {p: derived_guid(ns, f"code:{ids[p]}") for p, _ in codebook.walk()}
-    write_qdc(codebook, Path(path), guids)
+    with store.read() as session:
+        guid = _Guids(_namespace(session))
+        rows = {r.id: r for r in session.scalars(select(Code).where(Code.id.in_(ids.values())))}
+    guids = {p: guid(f"code:{ids[p]}", rows[ids[p]].guid) for p, _ in codebook.walk()}
+    not_codable = {guids[p] for p, _ in codebook.walk() if not rows[ids[p]].codable}
+    write_qdc(codebook, Path(path), guids, not_codable)
     return len(codebook)

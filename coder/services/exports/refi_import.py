@@ -1,14 +1,18 @@
-"""REFI-QDA import: whole projects (``.qdpx``) and codebooks (``.qdc``) into a project.
+"""REFI-QDA import: whole projects (``.qdpx``, or a bare ``.qde``) and codebooks (``.qdc``).
 
 Importing a project fills a new or empty project in one transaction: a file that cannot be
 read, or fails half-way, leaves the project exactly as it was. Every coding keeps the user
 who made it as its coder, so a project coded in NVivo, ATLAS.ti, MAXQDA, QualCoder or
-Taguette can have its inter-coder agreement computed here.
+Taguette can have its inter-coder agreement computed here. Every source becomes a document of
+its own, even when two have the same text (two respondents who both answered "No"); the
+project's name, the GUIDs of sources, codes and document sets, and which codes are not
+codable are kept, so an export gives them back.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -16,17 +20,27 @@ from sqlalchemy.orm import Session
 
 from coder.db.audit import record
 from coder.db.engine import Store
-from coder.db.models import Coding, Document, Memo
-from coder.domain.codebook import CodebookImportReport
-from coder.domain.documents import DocumentDraft, ImportReport
+from coder.db.models import (
+    Code,
+    Coding,
+    Document,
+    DocumentSet,
+    DocumentSetMember,
+    Memo,
+    ProjectSettings,
+)
+from coder.domain.codebook import Codebook, CodebookImportReport, CodePath
+from coder.domain.documents import DocumentDraft, ImportReport, Unit
 from coder.domain.exports import RefiCodebookImportReport, RefiImportReport
 from coder.errors import ConflictError
-from coder.io.refi import NoteTarget, RefiProject, RefiSource, read_qdc_document, read_qdpx
-from coder.services.codebook.codes import (
-    CodeTree,
-    import_code,
-    import_codebook,
+from coder.io.refi import (
+    NoteTarget,
+    RefiProject,
+    canonical_guid,
+    read_qdc_document,
+    read_qdpx,
 )
+from coder.services.codebook.codes import CodeTree, import_code
 from coder.services.coding.codings import coding_snapshot
 from coder.services.documents.corpus import store_draft
 from coder.services.project.coders import get_or_create_coder
@@ -38,15 +52,16 @@ UNKNOWN_CODER = "imported"
 
 
 def import_refi_project(
-    store: Store, path: str | os.PathLike[str], *, actor: str
+    store: Store, path: str | os.PathLike[str], *, actor: str, speakers: str = "auto"
 ) -> RefiImportReport:
-    """Fill an empty project from a ``.qdpx`` archive, in one transaction.
+    """Fill an empty project from a ``.qdpx`` archive (or a bare ``.qde``), in one transaction.
 
     Refuses (:class:`ConflictError`) a project that already has documents or codings, and
     (:class:`InputError`) any unsafe or inconsistent archive, before writing anything.
+    Speaker turns are found in the sources' texts as in any text import (``speakers``).
     """
     archive = Path(path)
-    refi = read_qdpx(archive)
+    refi = read_qdpx(archive, speakers=speakers)
     with store.read() as session:
         documents = session.scalar(select(func.count()).select_from(Document)) or 0
         codings = session.scalar(select(func.count()).select_from(Coding)) or 0
@@ -57,35 +72,31 @@ def import_refi_project(
         )
     report = RefiImportReport(origin=refi.origin, position_unit=refi.position_unit)
     report.warnings.extend(refi.warnings)
-    kept, same_as = _distinct_sources(refi, report)
+    names = _document_names(refi, report)
     drafts = [
         DocumentDraft(
             name=name,
             text=source.text,
-            source_format="qdpx",
+            source_format=archive.suffix.lower().removeprefix(".") or "qdpx",
             source_path=f"{archive.name}:{source.text_path or 'project.qde'}",
             attributes=dict(source.attributes),
+            turns=list(source.turns),
         )
-        for source, name in kept
+        for source, name in zip(refi.sources, names, strict=True)
     ]
     units = segment_many(
-        [d.text for d in drafts], nlp=load_pipeline(get_settings(store).spacy_model)
+        [d.text for d in drafts],
+        nlp=load_pipeline(get_settings(store).spacy_model),
+        turns=[d.turns for d in drafts],
     )
     with store.write() as session:
-        doc_report = ImportReport()
-        doc_ids: dict[str, int] = {}
-        for (source, _), draft, doc_units in zip(kept, drafts, units, strict=True):
-            store_draft(session, draft, doc_units, actor=actor, report=doc_report)
-            doc_ids[source.guid] = session.scalars(
-                select(Document.id).where(Document.name == draft.name)
-            ).one()
-        for duplicate, original in same_as.items():
-            doc_ids[duplicate] = doc_ids[original]
-        report.documents = doc_report.imported
+        doc_ids = _store_documents(session, refi, drafts, units, actor, report)
         code_ids = _import_codes(session, refi, actor, report)
         coder_ids = _import_coders(session, refi, actor, report)
         coding_ids = _import_codings(session, refi, doc_ids, code_ids, coder_ids, actor, report)
         _import_notes(session, refi, doc_ids, code_ids, coder_ids, coding_ids, actor, report)
+        sets = _import_document_sets(session, refi, doc_ids, actor, report)
+        _keep_project_name(session, refi, actor)
         record(
             session,
             actor,
@@ -100,51 +111,155 @@ def import_refi_project(
                 "documents": len(report.documents),
                 "codings": report.codings,
                 "memos": report.memos,
+                "document sets": sets,
             },
         )
     return report
 
 
-def _distinct_sources(
-    refi: RefiProject, report: RefiImportReport
-) -> tuple[list[tuple[RefiSource, str]], dict[str, str]]:
-    """Sources to store with unique names; sources repeating another's text map onto it."""
-    kept: list[tuple[RefiSource, str]] = []
-    by_text: dict[str, str] = {}
-    same_as: dict[str, str] = {}
-    names: set[str] = set()
+def _unique_name(name: str, taken: set[str], limit: int) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... when it is taken (ignoring case); taken then."""
+    base = name[: limit - 8]
+    candidate, n = name[:limit], 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{base} ({n})"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _document_names(refi: RefiProject, report: RefiImportReport) -> list[str]:
+    """A distinct document name per source: a repeated name gets `` (2)``, with a warning.
+
+    Sources are never merged, not even when their texts are equal: two respondents may give
+    the same answer, and each keeps their attributes and codings.
+    """
+    taken: set[str] = set()
+    names = []
     for source in refi.sources:
-        if source.text in by_text:
-            same_as[source.guid] = by_text[source.text]
+        name = _unique_name(source.name, taken, 300)
+        if name != source.name:
             report.warnings.append(
-                f"source {source.name!r} has the same text as an earlier source:"
-                " its codings are kept on that document"
+                f"two sources are named {source.name!r}: the later one is document {name!r}"
             )
-            continue
-        by_text[source.text] = source.guid
-        name, n = source.name[:290], 1
-        while name.casefold() in names:
-            n += 1
-            name = f"{source.name[:290]} ({n})"
-        names.add(name.casefold())
-        kept.append((source, name))
-    return kept, same_as
+        names.append(name)
+    return names
+
+
+def _store_documents(
+    session: Session,
+    refi: RefiProject,
+    drafts: list[DocumentDraft],
+    units: list[list[Unit]],
+    actor: str,
+    report: RefiImportReport,
+) -> dict[str, int]:
+    """Store one document per source, keeping its GUID; returns source GUID -> document id."""
+    doc_report = ImportReport()
+    doc_ids: dict[str, int] = {}
+    for source, draft, doc_units in zip(refi.sources, drafts, units, strict=True):
+        store_draft(session, draft, doc_units, actor=actor, report=doc_report)
+        row = session.scalars(
+            select(Document).where(Document.name == draft.name).order_by(Document.version.desc())
+        ).first()
+        if row is None or row.id in doc_ids.values():
+            reason = doc_report.skipped[-1] if doc_report.skipped else "it was not stored"
+            raise ConflictError(f"source {source.name!r} could not be kept as a document: {reason}")
+        row.guid = canonical_guid(source.guid)
+        doc_ids[source.guid] = row.id
+    report.documents = doc_report.imported
+    return doc_ids
 
 
 def _import_codes(
     session: Session, refi: RefiProject, actor: str, report: RefiImportReport
 ) -> dict[str, int]:
     tree = CodeTree.load(session)
-    book_report = CodebookImportReport()
-    for position, code in enumerate(refi.codebook.codes):
-        import_code(session, tree, code, None, position, actor, book_report)
-    report.codes_added = book_report.added
+    added = import_book(session, tree, refi.codebook, refi.code_guids, refi.not_codable, actor)
+    report.codes_added = added.added
     out: dict[str, int] = {}
     for guid, path in refi.code_guids.items():
         row = tree.find(path)
         assert row is not None, path  # every path of the book was just imported
         out[guid] = row.id
     return out
+
+
+def import_book(
+    session: Session,
+    tree: CodeTree,
+    codebook: Codebook,
+    code_guids: Mapping[str, CodePath],
+    not_codable: Collection[str],
+    actor: str,
+) -> CodebookImportReport:
+    """Add a REFI-QDA codebook's codes in the caller's transaction (matched by path, as every
+    codebook import does), keeping each code's GUID (where the code has none yet) and, for a
+    new code, whether it is codable."""
+    book_report = CodebookImportReport()
+    for position, code in enumerate(codebook.codes):
+        import_code(session, tree, code, None, position, actor, book_report)
+    added = set(book_report.added)
+    used = set(session.scalars(select(Code.guid).where(Code.guid.is_not(None))))
+    for file_guid, path in code_guids.items():
+        row = tree.find(path)
+        assert row is not None, path  # every path of the book was just imported
+        guid = canonical_guid(file_guid)
+        if row.guid is None and guid is not None and guid not in used:
+            row.guid = guid
+            used.add(guid)
+        if file_guid in not_codable and str(path) in added:
+            row.codable = False
+    return book_report
+
+
+def _import_document_sets(
+    session: Session,
+    refi: RefiProject,
+    doc_ids: dict[str, int],
+    actor: str,
+    report: RefiImportReport,
+) -> int:
+    """Store the file's document sets (MAXQDA's document groups, NVivo's sets); returns how
+    many. Code groups have no place in ``coder`` (the reader warned about them)."""
+    taken = {n.casefold() for n in session.scalars(select(DocumentSet.name))}
+    count = 0
+    for refi_set in refi.sets:
+        if not refi_set.is_document_set:
+            continue
+        name = _unique_name(refi_set.name or "set", taken, 200)
+        if name != refi_set.name:
+            report.warnings.append(f"set {refi_set.name!r} is imported as {name!r}")
+        members = list(
+            dict.fromkeys(doc_ids[g] for g in refi_set.member_source_guids if g in doc_ids)
+        )
+        row = DocumentSet(
+            name=name, description=refi_set.description, guid=canonical_guid(refi_set.guid)
+        )
+        session.add(row)
+        session.flush()
+        session.add_all(DocumentSetMember(set_id=row.id, document_id=d) for d in members)
+        record(
+            session,
+            actor,
+            "create",
+            "document_set",
+            row.id,
+            None,
+            {"name": name, "description": row.description, "documents": members},
+        )
+        count += 1
+    return count
+
+
+def _keep_project_name(session: Session, refi: RefiProject, actor: str) -> None:
+    """The project takes the name the file gives it, so an export gives the name back."""
+    settings = session.scalars(select(ProjectSettings)).one()
+    name = " ".join(refi.name.split())[:200]
+    if name and name != settings.name:
+        before = {"name": settings.name}
+        settings.name = name
+        record(session, actor, "update", "project", 1, before, {"name": name})
 
 
 def _import_coders(
@@ -154,7 +269,7 @@ def _import_coders(
     names = refi.user_names()
     used: set[str | None] = (
         {c.user_guid or s.user_guid for s in refi.selections for c in s.codings}
-        | {n.user_guid for n in refi.notes}
+        | {n.user_guid for n in refi.notes if n.user_guid is not None}
         | set(names)
     )
     out: dict[str | None, int] = {}
@@ -248,9 +363,14 @@ def _import_notes(
 def import_refi_codebook(
     store: Store, path: str | os.PathLike[str], *, actor: str
 ) -> RefiCodebookImportReport:
-    """Add a ``.qdc`` codebook's codes to the project (matched by path; nothing deleted)."""
+    """Add a ``.qdc`` codebook's codes to the project (matched by path; nothing deleted), with
+    their GUIDs and codability, in one transaction."""
     document = read_qdc_document(Path(path))
-    result = import_codebook(store, document.codebook, actor=actor)
+    with store.write() as session:
+        tree = CodeTree.load(session)
+        result = import_book(
+            session, tree, document.codebook, document.code_guids, document.not_codable, actor
+        )
     return RefiCodebookImportReport(
         codebook=result, origin=document.origin, warnings=list(document.warnings)
     )
