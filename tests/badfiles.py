@@ -93,7 +93,7 @@ def make_bad_inputs(folder: Path) -> list[BadInput]:
             path.write_bytes(content)
         bad.append(BadInput(path, fragment, kwargs))
 
-    add("notes.rtf", b"{\\rtf1 hello}", "unsupported file type")
+    add("notes.wpd", b"\xffWPC hello", "unsupported file type")
     add("no-extension", b"hello", "unsupported file type")
     add("missing.txt", None, "no such file")
     (folder / "a-folder.txt").mkdir(exist_ok=True)
@@ -110,6 +110,12 @@ def make_bad_inputs(folder: Path) -> list[BadInput]:
         archive.writestr("[Content_Types].xml", "<Types/>")
     add("hollow.docx", None, "no word/document.xml")
     add("empty-page.docx", _empty_docx(), "empty document")
+    add("notes.rtf", b"hello, plain text named .rtf", "not an RTF file")
+    add("letter.rtf", b"{\\rtf1\\ansi {\\fonttbl}\\par}", "empty document")
+    add("old-writer.odt", b"\xd0\xcf\x11\xe0 an old binary file", "not a zip archive")
+    with zipfile.ZipFile(folder / "hollow.odt", "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    add("hollow.odt", None, "no content.xml")
     add("truncated.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages", "corrupt PDF")
     add("empty.pdf", b"", "empty file")
     add("scanned.pdf", pdf_bytes(["", ""]), "no text layer (scanned PDF?)")

@@ -96,8 +96,8 @@ def test_progress_reaches_the_total(tmp_path: Path) -> None:
 
 def test_supported_formats_lists_every_reader() -> None:
     assert supported_formats() == [
-        *("csv", "docx", "json", "jsonl", "md", "ndjson"),
-        *("pdf", "srt", "tsv", "txt", "vtt", "xlsx"),
+        *("csv", "docx", "json", "jsonl", "md", "ndjson", "odt"),
+        *("pdf", "rtf", "srt", "tsv", "txt", "vtt", "xlsx"),
     ]
 
 
