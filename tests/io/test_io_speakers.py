@@ -52,6 +52,9 @@ def test_labelled_paragraphs_are_turns_from_the_label_to_the_next_label() -> Non
         ("Speaker 1 (00:00:05.5):\nHello there.", "Speaker 2 (00:00:09):\nHi.", "Speaker 1", 5.5),
         ("Dr. Maria de la Cruz: Hello there.", "P03: Hi.", "Dr. Maria de la Cruz", None),
         ("I: Hello there.", "R: Hi.", "I", None),
+        ("[id1] Hello there.", "[id2] Hi.", "id1", None),  # QualCoder's example
+        ("**Jane:** \\[01:02\\] Hello there.", "**Sam:** \\[01:09\\] Hi.", "Jane", 62.0),
+        ("\\[01:02\\] **Jane:** Hello there.", "\\[01:09\\] **Sam:** Hi.", "Jane", 62.0),
         ("王芳：你好。", "李明：你好。", "王芳", None),  # a full-width colon
     ],
 )
