@@ -1,15 +1,31 @@
-"""``coder docs list|show``: the documents in the project."""
+"""``coder docs list|show|versions`` and the lead's corrections: ``rename``, ``remove``,
+``set``, ``unset``, ``attributes --from``, ``current``, ``sets ...`` and ``undo``.
+
+Every correction is one audited action that ``coder docs undo`` takes back exactly.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_key_values
+from coder.cli.common import (
+    DEFAULT_PROJECT,
+    ProjectOption,
+    current_user,
+    open_store,
+    parse_key_values,
+)
 from coder.cli.output import ListFormat, emit
 from coder.domain.documents import AttributeValue
 
 docs_app = typer.Typer(help="Documents in the project.", no_args_is_help=True)
+sets_app = typer.Typer(help="Document sets: named groups of documents.", no_args_is_help=True)
+docs_app.add_typer(sets_app, name="sets")
+
+VersionOption = typer.Option(None, "--version", "-v", help="A version (see 'coder docs versions').")
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +41,7 @@ def list_(
         [], "--where", "-w", help="Only documents with attribute key=value (repeatable)."
     ),
     all_versions: bool = typer.Option(False, "--all-versions", help="Include older versions."),
+    in_set: str | None = typer.Option(None, "--set", help="Only the documents of this set."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List documents with their attributes and unit counts."""
@@ -32,7 +49,11 @@ def list_(
 
     filters = parse_key_values(where, "--where")
     docs = list_documents(
-        open_store(project), name_contains=name, where=filters, all_versions=all_versions
+        open_store(project),
+        name_contains=name,
+        where=filters,
+        all_versions=all_versions,
+        in_set=in_set,
     )
     rows = [
         {
@@ -80,12 +101,13 @@ def show(
     units: str | None = typer.Option(
         None, "--units", help="List units of this kind: sentence, paragraph, turn."
     ),
+    version: int | None = VersionOption,
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
-    """Show a document's attributes and text (or its units)."""
+    """Show a document's attributes and text (or its units); its current version by default."""
     from coder.services.documents.corpus import get_document
 
-    doc = get_document(open_store(project), name)
+    doc = get_document(open_store(project), name, version)
     if units:
         rows = [
             {
@@ -136,3 +158,206 @@ def show(
     console.print(f"[dim]source: {s.source_path} ({s.source_format}); sha256 {doc.sha256}[/dim]")
     console.rule()
     console.print(doc.text, highlight=False, markup=False)
+
+
+@docs_app.command("versions")
+def versions(
+    name: str = typer.Argument(..., help="Document name."),
+    project: ProjectOption = DEFAULT_PROJECT,
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """List a document's versions, oldest first, with their codings; the last is current."""
+    from coder.services.documents.manage import document_versions
+
+    rows = [
+        {
+            "version": v.summary.version,
+            "current": "current" if v.current else "",
+            "characters": v.summary.length,
+            "turns": v.summary.unit_counts.get("turn", 0),
+            "codings": v.codings,
+            "format": v.summary.source_format,
+            "source": v.summary.source_path,
+            "imported_at": v.summary.imported_at,
+        }
+        for v in document_versions(open_store(project), name)
+    ]
+    columns = ["version", "current", "characters", "turns", "codings", "format", "source"]
+    emit(rows, fmt, columns=[*columns, "imported_at"], title=f"{name}: versions")
+
+
+@docs_app.command("current")
+def current(
+    name: str = typer.Argument(..., help="Document name."),
+    version: int = typer.Option(..., "--version", "-v", help="The version to show again."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Make an older version current again, with its codings (it becomes the newest number)."""
+    from coder.services.documents.manage import make_current
+
+    change = make_current(open_store(project), actor=current_user(), name=name, version=version)
+    typer.echo(change.description)
+
+
+@docs_app.command("rename")
+def rename(
+    old: str = typer.Argument(..., help="The document's name."),
+    new: str = typer.Argument(..., help="Its new name."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Rename a document (all its versions)."""
+    from coder.services.documents.manage import rename_document
+
+    change = rename_document(open_store(project), actor=current_user(), name=old, new_name=new)
+    typer.echo(change.description)
+
+
+@docs_app.command("remove")
+def remove(
+    name: str = typer.Argument(..., help="Document name."),
+    version: int | None = typer.Option(
+        None, "--version", "-v", help="Remove only this version (default: every version)."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Remove a document with its codings, memos and decisions ('coder docs undo' restores it)."""
+    from coder.services.documents.manage import removal_preview, remove_document
+
+    store = open_store(project)
+    preview = removal_preview(store, name, version)
+    if not yes:
+        typer.confirm(f"Remove {preview.what} with {preview.losses}?", abort=True)
+    removal = remove_document(store, actor=current_user(), name=name, version=version)
+    typer.echo(f"removed {removal.what} with {removal.losses}")
+
+
+@docs_app.command("set")
+def set_(
+    name: str = typer.Argument(..., help="Document name."),
+    pairs: list[str] = typer.Argument(..., help="key=value (a value takes its key's type)."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Set attributes of a document; a number or date key keeps its type (year=2021)."""
+    from coder.services.documents.manage import edit_attributes
+
+    values = parse_key_values(pairs, "set")
+    change = edit_attributes(open_store(project), actor=current_user(), name=name, values=values)
+    typer.echo(change.description)
+
+
+@docs_app.command("unset")
+def unset(
+    name: str = typer.Argument(..., help="Document name."),
+    keys: list[str] = typer.Argument(..., help="Attribute names."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Remove attributes from a document."""
+    from coder.services.documents.manage import edit_attributes
+
+    change = edit_attributes(open_store(project), actor=current_user(), name=name, unset=keys)
+    typer.echo(change.description)
+
+
+@docs_app.command("attributes")
+def attributes(
+    sheet: Path = typer.Option(..., "--from", help="A .csv/.tsv/.xlsx sheet: a row per document."),
+    key_column: str = typer.Option(
+        "name", "--key-column", help="The column that holds the documents' names."
+    ),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Set attributes from a sheet (NVivo's classification sheet): one row per document, the
+    other columns its attributes, typed per column. Empty cells change nothing; an unknown
+    name changes nothing at all."""
+    from coder.services.documents.manage import attributes_from_sheet
+
+    report = attributes_from_sheet(
+        open_store(project), actor=current_user(), path=sheet, key_column=key_column
+    )
+    for line in report.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    typer.echo(f"set {report.values} value(s) of {len(report.documents)} document(s)")
+
+
+@docs_app.command("undo")
+def undo(project: ProjectOption = DEFAULT_PROJECT) -> None:
+    """Undo your latest action: a rename, removal, attributes, version or set change (or a
+    coding, memo, code or decision, whichever was last)."""
+    from coder.services.undo import undo_latest
+
+    result = undo_latest(open_store(project), actor=current_user())
+    typer.echo(result.description if result else "nothing to undo")
+
+
+@sets_app.command("list")
+def sets_list(
+    project: ProjectOption = DEFAULT_PROJECT,
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """List document sets with their documents."""
+    from coder.services.documents.sets import list_sets
+
+    rows = [
+        {
+            "set": s.name,
+            "documents": len(s.documents),
+            "names": ", ".join(s.documents) if fmt is ListFormat.table else list(s.documents),
+            "description": s.description,
+        }
+        for s in list_sets(open_store(project))
+    ]
+    emit(rows, fmt, columns=["set", "documents", "names", "description"], title="Document sets")
+
+
+@sets_app.command("create")
+def sets_create(
+    name: str = typer.Argument(..., help="The set's name."),
+    description: str = typer.Option("", "--description", "-d", help="What the set is for."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Create an empty document set."""
+    from coder.services.documents.sets import create_set
+
+    create_set(open_store(project), actor=current_user(), name=name, description=description)
+    typer.echo(f"created document set {name!r}")
+
+
+@sets_app.command("delete")
+def sets_delete(
+    name: str = typer.Argument(..., help="The set's name."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Delete a document set (its documents stay)."""
+    from coder.services.documents.sets import delete_set
+
+    held = delete_set(open_store(project), actor=current_user(), name=name)
+    typer.echo(f"deleted document set {name!r} ({held} document(s) stay in the project)")
+
+
+@sets_app.command("add")
+def sets_add(
+    name: str = typer.Argument(..., help="The set's name."),
+    documents: list[str] = typer.Argument(..., help="Documents to add."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Add documents to a set."""
+    from coder.services.documents.sets import add_to_set
+
+    added = add_to_set(open_store(project), actor=current_user(), name=name, documents=documents)
+    typer.echo(f"added {len(added)} document(s) to {name!r}")
+
+
+@sets_app.command("remove")
+def sets_remove(
+    name: str = typer.Argument(..., help="The set's name."),
+    documents: list[str] = typer.Argument(..., help="Documents to take out."),
+    project: ProjectOption = DEFAULT_PROJECT,
+) -> None:
+    """Take documents out of a set (they stay in the project)."""
+    from coder.services.documents.sets import remove_from_set
+
+    removed = remove_from_set(
+        open_store(project), actor=current_user(), name=name, documents=documents
+    )
+    typer.echo(f"took {len(removed)} document(s) out of {name!r}")

@@ -49,11 +49,22 @@ def import_(
         help="Speaker turns in running text: auto (find 'Name:' labels), none, or a regular"
         " expression whose first group is the speaker.",
     ),
+    new_version: bool = typer.Option(
+        False,
+        "--new-version",
+        help="A file whose document name the project has, with another text, becomes that"
+        " document's new version (keeping its attributes unless the file gives its own)"
+        " instead of being refused.",
+    ),
 ) -> None:
     """Import documents; each file in one transaction (a bad file changes nothing).
 
     A REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette or coder) fills
     a new or empty project with its documents, codebook, coders, codings and memos.
+
+    Documents are never merged because their texts are equal: a file is skipped only when a
+    document of the same name has the same text. A changed text under a known name is
+    refused unless --new-version (see 'coder docs versions').
     """
     from coder.services.documents.corpus import import_files
     from coder.services.project.lifecycle import get_settings
@@ -91,6 +102,7 @@ def import_(
             speakers=speakers,
             progress=progress,
             spacy_model=get_settings(store).spacy_model,
+            new_version=new_version,
         )
     for name in report.imported:
         typer.echo(f"imported {name}")

@@ -1,8 +1,9 @@
 """Undo and redo: one engine for every undoable action, over the row-snapshot changeset.
 
 Each undoable action (codings, memos, done status, codes, merges, groups and splits,
-reconciliation decisions) writes one audit entry holding every row it created, changed or
-deleted (:func:`coder.db.audit.recorded`). Undo finds the actor's latest such entry not yet
+reconciliation decisions, renaming and removing documents, their attributes, versions and
+sets) writes one audit entry holding every row it created, changed or deleted
+(:func:`coder.db.audit.recorded`). Undo finds the actor's latest such entry not yet
 undone and puts every row back as it was (same ids, same timestamps); its own ``undo`` entry
 holds the rows it changed, so a redo reverts the undo in turn. Only the audit log grows.
 Undo and redo read nothing but the log, so they survive a restart.
@@ -44,6 +45,15 @@ UNDOABLE = (
     ("split", "code"),
     ("decide", "reconcile_decision"),
     ("accept", "reconcile_decision"),
+    # Managing documents (services/documents/manage.py and sets.py).
+    ("rename", "document"),
+    ("remove", "document"),
+    ("attributes", "document"),
+    ("current", "document"),
+    ("create", "document_set"),
+    ("delete", "document_set"),
+    ("add", "document_set"),
+    ("remove", "document_set"),
 )
 
 #: Single-code edits: undo says "undid the <action> of code <name>".

@@ -67,24 +67,31 @@ def test_documents_keep_typed_attributes_and_units(project: Store) -> None:
     assert doc.summary.imported_at <= dt.datetime.now(dt.UTC)
 
 
-def test_same_text_is_skipped_and_a_changed_text_is_a_new_version(project: Store) -> None:
-    report = ImportReport()
-    same = DocumentDraft(
-        "copy", "Policy asked for rapid answers. Researchers wanted rigour.", "txt", "copy.txt"
-    )
+def test_only_the_same_name_with_the_same_text_is_a_duplicate(project: Store) -> None:
+    """Equal texts under other names are documents of their own; a changed text under a known
+    name is refused unless it is asked for as a new version (see test_services_documents_manage
+    for the whole policy)."""
+    text = "Policy asked for rapid answers. Researchers wanted rigour."
+    same_name = DocumentDraft("interview-2", text, "txt", "interview-2.txt")
+    other_name = DocumentDraft("copy", text, "txt", "copy.txt")
     changed = DocumentDraft("interview-2", "Policy asked again.", "txt", "interview-2.txt")
+    report = ImportReport()
+    drafts = [same_name, other_name]
     store_drafts(
-        project,
-        [same, changed],
-        [sentence_units(same.text), sentence_units(changed.text)],
-        actor="t",
-        report=report,
+        project, drafts, [sentence_units(d.text) for d in drafts], actor="t", report=report
     )
     assert report.skipped and "same text as document 'interview-2'" in report.skipped[0]
-    assert report.new_versions == ["interview-2 (version 2)"]
+    assert report.imported == ["copy"]
+    with pytest.raises(ConflictError, match="use --new-version"):
+        store_drafts(project, [changed], [sentence_units(changed.text)], actor="t", report=report)
+    store_drafts(
+        project, [changed], [sentence_units(changed.text)], actor="t", report=report,
+        new_version=True,
+    )  # fmt: skip
+    assert report.new_versions == ["interview-2 (version 2, keeping role, year from version 1)"]
     assert get_document(project, "interview-2").text == "Policy asked again."
-    assert len(list_documents(project)) == 2
-    assert len(list_documents(project, all_versions=True)) == 3
+    assert len(list_documents(project)) == 3
+    assert len(list_documents(project, all_versions=True)) == 4
 
 
 def test_tampered_text_is_detected_on_open(project: Store) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 from collections import defaultdict
@@ -10,20 +9,22 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from coder.db.audit import record
 from coder.db.engine import Store
-from coder.db.models import Document, DocumentAttribute, Unit
+from coder.db.models import Document, DocumentAttribute, DocumentSet, DocumentSetMember, Unit
 from coder.domain.documents import AttributeValue, DocumentDraft, ImportReport
 from coder.domain.documents import Unit as UnitDraft
 from coder.domain.views import DocumentSummary, DocumentView, UnitView
-from coder.errors import CoderError, InputError, NotFoundError
+from coder.errors import CoderError, ConflictError, InputError, NotFoundError
+from coder.services.documents.attributes import (
+    attributes_by_document as attributes_by_document,  # re-exported: other services import it here
+)
+from coder.services.documents.attributes import decode_attribute as decode_attribute
+from coder.services.documents.attributes import encode_attribute
 from coder.text.segmenting import read_and_segment
-
-#: Formats where one file holds many small documents (one per row).
-TABULAR_FORMATS = frozenset({"csv", "xlsx"})
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -31,32 +32,6 @@ ProgressCallback = Callable[[int, int, str], None]
 def text_sha256(text: str) -> str:
     """The hex sha256 of a text's UTF-8 bytes, as ``documents.sha256`` stores it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def encode_attribute(value: AttributeValue) -> tuple[str, str]:
-    """(type, text) for storage; the type keeps numbers and dates comparable after a round trip."""
-    if isinstance(value, bool):
-        return "bool", "true" if value else "false"
-    if isinstance(value, int):
-        return "int", str(value)
-    if isinstance(value, float):
-        return "float", repr(value)
-    if isinstance(value, dt.date):
-        return "date", value.isoformat()
-    return "str", str(value)
-
-
-def decode_attribute(value_type: str, value: str) -> AttributeValue:
-    """The typed value back from its stored (type, text) pair (see :func:`encode_attribute`)."""
-    if value_type == "bool":
-        return value == "true"
-    if value_type == "int":
-        return int(value)
-    if value_type == "float":
-        return float(value)
-    if value_type == "date":
-        return dt.date.fromisoformat(value)
-    return value
 
 
 def import_files(
@@ -72,12 +47,15 @@ def import_files(
     spacy_model: str | None = None,
     max_bytes: int | None = None,
     parallel: bool | None = None,
+    new_version: bool = False,
 ) -> ImportReport:
     """Import files, each in its own transaction.
 
     A bad file is reported in ``errors`` (one line naming it and the problem) and leaves the
     project as it was; the other files still import. Segmentation of the next files overlaps
-    with storing the previous ones (see :mod:`coder.text.segmenting`).
+    with storing the previous ones (see :mod:`coder.text.segmenting`). A document whose name
+    is taken by one with another text is refused unless ``new_version`` (see
+    :func:`store_draft`).
     """
     report = ImportReport()
     total = len(paths)
@@ -98,7 +76,9 @@ def import_files(
             report.errors.append(item.error)
             continue
         try:
-            store_drafts(store, item.drafts, item.units, actor=actor, report=report)
+            store_drafts(
+                store, item.drafts, item.units, actor=actor, report=report, new_version=new_version
+            )
         except CoderError as exc:
             report.errors.append(str(exc))
     if progress:
@@ -140,11 +120,27 @@ def store_drafts(
     *,
     actor: str,
     report: ImportReport,
+    new_version: bool = False,
 ) -> None:
-    """Write the documents of one source file in one transaction."""
+    """Write the documents of one source file in one transaction (all of them, or none).
+
+    Two documents of one file with the same name and different texts refuse the file.
+    """
+    texts: dict[str, str] = {}
+    for draft in drafts:
+        if texts.setdefault(draft.name, draft.text) != draft.text:
+            raise ConflictError(
+                f"{draft.source_path}: two documents of this file are named {draft.name!r};"
+                " give each its own name (--name-column)"
+            )
+    done = ImportReport()  # told to ``report`` once the transaction has committed
     with store.write() as session:
         for draft, units in zip(drafts, unit_lists, strict=True):
-            store_draft(session, draft, units, actor=actor, report=report)
+            store_draft(session, draft, units, actor=actor, report=done, new_version=new_version)
+    report.imported.extend(done.imported)
+    report.new_versions.extend(done.new_versions)
+    report.skipped.extend(done.skipped)
+    report.words += done.words
 
 
 def store_draft(
@@ -154,31 +150,38 @@ def store_draft(
     *,
     actor: str,
     report: ImportReport,
+    new_version: bool = False,
 ) -> None:
     """Store one document, its attributes and units in the caller's transaction.
 
-    The same text already in the project is skipped (the same row twice for spreadsheet
-    rows); a changed text under a known name becomes a new version. ``report`` says which.
+    Documents are never merged because their texts are equal (two respondents may well give
+    the same answer): only the same name with the same text is a duplicate, and is skipped.
+    A different text under a name the project has is refused (ConflictError) unless
+    ``new_version``: it becomes the name's next version, keeping the attributes and set
+    memberships of the version it replaces (the file's own attributes win). ``report`` says
+    which.
     """
     digest = text_sha256(draft.text)
-    # One look-up finds both a document with the same text and earlier versions of this name.
-    related = session.execute(
-        select(Document.id, Document.name, Document.version, Document.sha256).where(
-            (Document.sha256 == digest) | (Document.name == draft.name)
-        )
+    versions = session.execute(
+        select(Document.id, Document.version, Document.sha256).where(Document.name == draft.name)
     ).all()
-    tabular = draft.source_format in TABULAR_FORMATS
-    for other in related:
-        # Two respondents may well give the same answer; only the same row twice is a duplicate.
-        if other.sha256 == digest and (not tabular or other.name == draft.name):
-            report.skipped.append(
-                f"{draft.source_path}: {draft.name!r} has the same text as document "
-                f"{other.name!r}; skipped"
-            )
-            return
-    versions = [r for r in related if r.name == draft.name]
     latest = max(versions, key=lambda r: r.version) if versions else None
+    same = next((r for r in versions if r.sha256 == digest), None)
+    if latest is not None and same is not None:
+        report.skipped.append(_duplicate_note(draft, same.version, latest.version))
+        return
+    if latest is not None and not new_version:
+        raise ConflictError(
+            f"{draft.source_path}: a document named {draft.name!r} already exists (version "
+            f"{latest.version}); use --new-version to add this as its new version"
+        )
     version = 1 if latest is None else latest.version + 1
+    attrs = dict(draft.attributes)
+    kept = {}
+    if latest is not None:
+        previous = attributes_by_document(session, [latest.id]).get(latest.id, {})
+        kept = {k: v for k, v in previous.items() if k not in attrs}
+        attrs = {**previous, **attrs}
     # Core inserts throughout: an import writes many rows and the ORM's unit of work would
     # cost more than the database itself.
     connection = session.connection()
@@ -196,7 +199,6 @@ def store_draft(
             "imported_by": actor,
         },
     ).scalar_one()
-    attrs = dict(draft.attributes)
     if attrs:
         connection.execute(
             insert(DocumentAttribute),
@@ -204,6 +206,15 @@ def store_draft(
                 {"document_id": document_id, "key": k, "value_type": t, "value": v}
                 for k, (t, v) in ((k, encode_attribute(val)) for k, val in attrs.items())
             ],
+        )
+    if latest is not None:
+        connection.execute(
+            insert(DocumentSetMember).from_select(
+                ["set_id", "document_id"],
+                select(DocumentSetMember.set_id, literal(document_id)).where(
+                    DocumentSetMember.document_id == latest.id
+                ),
+            )
         )
     if units:
         # Positional rows straight to the driver: per-row parameter processing in SQLAlchemy
@@ -231,10 +242,23 @@ def store_draft(
         },
     )
     report.words += len(draft.text.split())
-    if version > 1:
-        report.new_versions.append(f"{draft.name} (version {version})")
-    else:
+    if latest is None:
         report.imported.append(draft.name)
+    else:
+        names = ", ".join(kept) if len(kept) <= 3 else f"{len(kept)} attributes"
+        keeping = f", keeping {names} from version {latest.version}" if kept else ""
+        report.new_versions.append(f"{draft.name} (version {version}{keeping})")
+
+
+def _duplicate_note(draft: DocumentDraft, same: int, latest: int) -> str:
+    """Why a document already in the project was skipped; how to bring back an older version."""
+    where = f"{draft.source_path}: {draft.name!r} has the same text as"
+    if same == latest:
+        return f"{where} document {draft.name!r}; skipped"
+    return (
+        f"{where} version {same} of document {draft.name!r} (version {latest} is current; "
+        f"'coder docs current {draft.name} --version {same}' makes it current again); skipped"
+    )
 
 
 def _unit_insert_sql(paramstyle: str) -> str:
@@ -244,25 +268,6 @@ def _unit_insert_sql(paramstyle: str) -> str:
     marks = ", ".join(mark.format(i + 1) for i in range(len(names)))
     columns = ", ".join(f'"{name}"' for name in names)
     return f"INSERT INTO {Unit.__tablename__} ({columns}) VALUES ({marks})"
-
-
-def attributes_by_document(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Typed attributes of each of the given documents, keyed by document id."""
-    ids = list(ids)
-    out: dict[int, dict[str, Any]] = defaultdict(dict)
-    if not ids:
-        return out
-    rows = session.execute(
-        select(
-            DocumentAttribute.document_id,
-            DocumentAttribute.key,
-            DocumentAttribute.value_type,
-            DocumentAttribute.value,
-        ).where(DocumentAttribute.document_id.in_(ids))
-    )
-    for doc_id, key, value_type, value in rows:
-        out[doc_id][key] = decode_attribute(value_type, value)
-    return out
 
 
 def _unit_counts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -313,13 +318,17 @@ def list_documents(
     name_contains: str | None = None,
     where: Mapping[str, str] | None = None,
     all_versions: bool = False,
+    in_set: str | None = None,
 ) -> list[DocumentSummary]:
     """Documents (latest versions unless ``all_versions``), filtered by name and attributes.
 
-    ``where`` compares attribute values as text, e.g. ``{"role": "policy-maker"}``.
+    ``where`` compares attribute values as text, e.g. ``{"role": "policy-maker"}``;
+    ``in_set`` keeps the members of the named document set.
     """
     with store.read() as session:
         query = select(Document) if all_versions else latest_documents()
+        if in_set is not None:
+            query = query.where(Document.id.in_(set_members(session, in_set)))
         if name_contains:
             query = query.where(Document.name.icontains(name_contains, autoescape=True))
         for key, value in (where or {}).items():
@@ -340,11 +349,24 @@ def list_documents(
         ]
 
 
-def require_document(session: Session, name: str) -> Document:
-    """The latest version of the named document."""
-    row = session.scalars(
-        select(Document).where(Document.name == name).order_by(Document.version.desc())
-    ).first()
+def set_members(session: Session, name: str) -> Select[Any]:
+    """The ids of the documents in the named set (NotFoundError for an unknown set)."""
+    set_id = session.scalars(select(DocumentSet.id).where(DocumentSet.name == name)).first()
+    if set_id is None:
+        raise NotFoundError(f"unknown document set {name!r} (see 'coder docs sets list')")
+    return select(DocumentSetMember.document_id).where(DocumentSetMember.set_id == set_id)
+
+
+def require_document(session: Session, name: str, version: int | None = None) -> Document:
+    """The latest version of the named document (or the given version of it)."""
+    query = select(Document).where(Document.name == name)
+    if version is not None:
+        query = query.where(Document.version == version)
+    row = session.scalars(query.order_by(Document.version.desc())).first()
+    if row is None and version is not None and require_document(session, name):
+        raise NotFoundError(
+            f"document {name!r} has no version {version} (see 'coder docs versions')"
+        )
     if row is None:
         raise NotFoundError(f"unknown document {name!r} (see 'coder docs list')")
     return row
@@ -365,10 +387,11 @@ def verified_document(session: Session, document_id: int) -> Document:
     return row
 
 
-def get_document(store: Store, name: str) -> DocumentView:
-    """A document's text and units; the text is checked against its stored hash."""
+def get_document(store: Store, name: str, version: int | None = None) -> DocumentView:
+    """A document's text and units (its latest version unless ``version``); the text is
+    checked against its stored hash."""
     with store.read() as session:
-        row = verified_document(session, require_document(session, name).id)
+        row = verified_document(session, require_document(session, name, version).id)
         units = tuple(
             UnitView(u.id, u.kind, u.start, u.end, u.speaker, u.time_start, u.time_end)
             for u in session.scalars(
