@@ -1,19 +1,14 @@
-"""Word (.docx) and PDF readers: text out of office formats."""
+"""Word (.docx) reader: text out of office documents (PDF: :mod:`coder.io._pdf`)."""
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from coder.domain.documents import AttributeValue
 from coder.io._common import FormatProblem, one_line
-from coder.io.normalise import strip_control_characters
-
-Progress = Callable[[int, int], None] | None
 
 
 def read_docx_text(path: Path) -> tuple[str, dict[str, AttributeValue]]:
@@ -69,65 +64,3 @@ def _docx_blocks(container: Any, parent: Any) -> Iterator[str]:
                     seen.add(id(cell._tc))
                     cells.append(" ".join(t for t in _docx_blocks(cell._tc, cell) if t.strip()))
                 yield "\t".join(cells)
-
-
-@contextlib.contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """Keep pypdf's warnings about damaged files off the terminal: importers never print, and
-    a damaged file is reported through the error raised instead."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR + 10)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def read_pdf_text(path: Path, progress: Progress) -> tuple[str, dict[str, AttributeValue]]:
-    """Text layer of a PDF, pages separated by a blank line.
-
-    An empty user password is tried on an encrypted file (many PDFs are encrypted only to set
-    permissions). A PDF without any extractable text is refused: it is probably scanned.
-    """
-    with _quiet_pypdf():
-        return _read_pdf_text(path, progress)
-
-
-def _read_pdf_text(path: Path, progress: Progress) -> tuple[str, dict[str, AttributeValue]]:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, PyPdfError
-
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise FormatProblem("encrypted PDF: it needs a password")
-        pages = list(reader.pages)
-    except FormatProblem:
-        raise
-    except DependencyError as exc:
-        raise FormatProblem(f"encrypted PDF that cannot be opened: {one_line(exc)}") from exc
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise FormatProblem(f"corrupt PDF: {one_line(exc)}") from exc
-    except NotImplementedError as exc:
-        raise FormatProblem(f"unsupported PDF: {one_line(exc)}") from exc
-
-    texts: list[str] = []
-    for number, page in enumerate(pages, start=1):
-        try:
-            raw = page.extract_text() or ""
-        except Exception as exc:  # a damaged content stream can fail in many ways
-            raise FormatProblem(f"corrupt PDF: page {number}: {one_line(exc)}") from exc
-        # Form feeds and stray control bytes are artefacts of extraction, not binary content.
-        page_text = strip_control_characters(raw.replace("\r\n", "\n").replace("\r", "\n"))
-        if page_text.strip():
-            texts.append(page_text.strip("\n"))
-        if progress is not None:
-            progress(number, len(pages))
-    if not texts:
-        raise FormatProblem("PDF has no text layer (scanned PDF?)")
-    attributes: dict[str, AttributeValue] = {"pages": len(pages)}
-    metadata = reader.metadata
-    if metadata is not None and metadata.title and str(metadata.title).strip():
-        attributes["title"] = str(metadata.title).strip()
-    return "\n\n".join(texts), attributes

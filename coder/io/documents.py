@@ -207,10 +207,10 @@ def _read_word_processor(request: ReadRequest) -> ReadResult:
 
 
 def _read_pdf(request: ReadRequest) -> ReadResult:
-    from coder.io._office import read_pdf_text
+    from coder.io._pdf import read_pdf_text
 
     _read_bytes(request.path)
-    raw, attributes = read_pdf_text(request.path, request.progress)
+    raw, attributes = read_pdf_text(request.path, request.progress, request.speakers)
     return ReadResult([_draft(request, normalise(raw), attributes)])
 
 

@@ -155,16 +155,6 @@ def test_handmade_pdf_has_a_text_layer_pypdf_can_read(tmp_path: Path) -> None:
     assert "Hello (world) partner" in (PdfReader(str(path)).pages[0].extract_text() or "")
 
 
-def test_pdf_pages_are_joined_with_a_blank_line(tmp_path: Path) -> None:
-    path = tmp_path / "paper.pdf"
-    path.write_bytes(pdf_bytes(["Page one line one.\nPage one line two.", "", "Page three."]))
-    pages: list[tuple[int, int]] = []
-    text, result = read_one(path, progress=lambda d, t: pages.append((d, t)))
-    assert text == "Page one line one.\nPage one line two.\n\nPage three."
-    assert result.documents[0].attributes["pages"] == 3
-    assert pages == [(1, 3), (2, 3), (3, 3)]
-
-
 # Subtitles -----------------------------------------------------------------------------------
 
 VTT = """WEBVTT - interview 3
