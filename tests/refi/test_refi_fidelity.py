@@ -414,6 +414,15 @@ def test_a_bare_qde_cannot_reach_outside_its_folder(tmp_path: Path) -> None:
     climbing = _bare(tmp_path / "a", _source(1, path="relative:///../secret.txt"))
     with pytest.raises(InputError, match="leaves the project's folder"):
         read_qdpx(climbing)
+    xxe = tmp_path / "c" / "project.qde"
+    xxe.parent.mkdir()
+    xxe.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="&x;"/>',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="DOCTYPE"):
+        read_qdpx(xxe)
     linked = _bare(tmp_path / "b", _source(1, path="internal://x.txt"))
     (tmp_path / "b" / "sources").mkdir()
     (tmp_path / "b" / "sources" / "x.txt").symlink_to(tmp_path / "secret.txt")

@@ -38,7 +38,7 @@ from coder.io.refi._xml import (
     serialise,
 )
 from coder.io.refi.model import RefiSet
-from coder.io.refi.safety import MAX_UNPACKED_BYTES, parse_xml
+from coder.io.refi.safety import parse_xml_file
 from coder.io.refi.schema import CODEBOOK_NS, schema_errors
 
 _LABELS = (
@@ -229,16 +229,7 @@ def describe_sets(sets: Sequence[RefiSet], guids: Mapping[str, CodePath]) -> lis
 def read_qdc_document(path: Path) -> QdcDocument:
     """Read a ``.qdc`` codebook liberally (any QDA-XML namespace version, odd colours, sets)."""
     label = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_UNPACKED_BYTES:
-            raise InputError(label, f"file is {size:,} bytes: too large for a codebook")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(label, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(label, "is a folder, not a .qdc file") from None
-    root = parse_xml(data, label)
+    root = parse_xml_file(path, "a .qdc file")
     if local(root).casefold() != "codebook":
         raise InputError(label, f"root element is <{local(root)}>, not <CodeBook>: not a .qdc file")
     warnings: list[str] = []

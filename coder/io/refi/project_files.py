@@ -21,7 +21,7 @@ from lxml import etree
 
 from coder.errors import InputError
 from coder.io.refi._xml import local
-from coder.io.refi.safety import MAX_UNPACKED_BYTES, SafeArchive, parse_xml
+from coder.io.refi.safety import MAX_UNPACKED_BYTES, SafeArchive, parse_xml_file
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -131,18 +131,9 @@ class FolderFiles:
 
 def bare_project_root(path: Path) -> etree._Element:
     """The ``<Project>`` element of a bare ``.qde`` file (checked as untrusted XML)."""
-    label = str(path)
-    try:
-        if path.stat().st_size > MAX_UNPACKED_BYTES:
-            raise InputError(label, "file too large for a REFI-QDA project")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(label, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(label, "is a folder, not a .qde file") from None
-    root = parse_xml(data, label)
+    root = parse_xml_file(path, "a .qde file")
     if local(root) != "Project":
-        raise InputError(label, f"root element is <{local(root)}>, not <Project>")
+        raise InputError(str(path), f"root element is <{local(root)}>, not <Project>")
     return root
 
 
