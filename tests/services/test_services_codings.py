@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from coder.db.engine import Store
-from coder.db.models import AuditEntry, Coding
+from coder.db.models import AuditEntry, Code, Coding
 from coder.errors import ConflictError, InputError, NotFoundError
 from coder.services.coding.codings import list_codings
 from coder.services.coding.edits import apply_code, remove_coding
@@ -83,6 +83,20 @@ def test_the_same_coding_twice_is_a_conflict(project: Store) -> None:
     apply_code(project, **args)  # type: ignore[arg-type]
     with pytest.raises(ConflictError, match="already coded"):
         apply_code(project, **args)  # type: ignore[arg-type]
+
+
+def test_a_folder_code_is_not_applied(project: Store) -> None:
+    # NVivo's and MAXQDA's non-codable codes (isCodable="false" in REFI-QDA) group others.
+    names = Names(project)
+    folder = names.code("Practicalities")
+    with project.write() as session:
+        code = session.get(Code, folder)
+        assert code is not None
+        code.codable = False
+    document = names.document("interview-1")
+    with pytest.raises(ConflictError, match="is a folder"):
+        apply_code(project, coder="alice", document_id=document, start=0, end=19, code_id=folder)
+    assert list_codings(project, coders=["alice"]) == []
 
 
 def test_blind_viewer_sees_only_their_own_codings(project: Store) -> None:

@@ -29,6 +29,10 @@ def _apply_in(
         raise InputError(f"{start}-{end}", f"span is outside document {doc.name!r}")
     if code.status != "active":
         raise ConflictError(f"code {code.name!r} is {code.status}; it cannot be applied")
+    if not code.codable:
+        raise ConflictError(
+            f"code {code.name!r} is a folder (not codable); apply one of the codes inside it"
+        )
     name = code.name
     row = Coding(document_id=doc.id, code_id=code.id, coder_id=me.id, start=start, end=end)
     # The savepoint opens before the row joins the session: opening it flushes what is pending,
