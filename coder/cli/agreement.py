@@ -13,7 +13,7 @@ from coder.cli.common import (
     open_store,
     parse_key_values,
 )
-from coder.cli.output import write_output
+from coder.cli.output import ForceOption, output_for
 from coder.domain.agreement import DEFAULT_OVERLAP, OVERLAP_RULES, AgreementRequest
 from coder.domain.documents import UnitKind
 
@@ -63,6 +63,7 @@ def agreement(
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (results reproduce)."),
     fmt: str = typer.Option("table", "--format", "-f", help=" | ".join(REPORT_FORMATS)),
     output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
+    force: ForceOption = False,
 ) -> None:
     """Measure agreement between coders: per code, overall, per document and per pair."""
     from coder.reports.agreement import agreement_renderables, render_agreement
@@ -93,7 +94,9 @@ def agreement(
         n_boot=max(n_boot, 1),
         seed=seed,
     )
-    report = compute_project_agreement(open_store(project), request)
+    store = open_store(project)
+    target = output_for(store, output, force=force)
+    report = compute_project_agreement(store, request)
     if fmt == "table" and output is None:
         from rich.console import Console
 
@@ -101,4 +104,4 @@ def agreement(
         for renderable in agreement_renderables(report):
             console.print(renderable)
         return
-    write_output(render_agreement(report, fmt), output)
+    target.write(render_agreement(report, fmt))

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
-from coder.cli.output import ListFormat, emit, write_output
+from coder.cli.output import ForceOption, ListFormat, emit, output_for
 
 app = typer.Typer(help="Import and export the codebook.", no_args_is_help=True)
 
@@ -48,6 +48,7 @@ def export(
     fmt: str = typer.Option("yaml", "--format", "-f", help="yaml, json, md or csv"),
     output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
     counts: bool = typer.Option(True, "--counts/--no-counts", help="Include coding counts."),
+    force: ForceOption = False,
 ) -> None:
     """Export the codebook for editing, sharing or a paper's appendix."""
     from coder.io.codebook import render_codebook, supported_codebook_formats
@@ -59,9 +60,9 @@ def export(
             f"{fmt!r} (choose from {', '.join(writable)})", param_hint="--format"
         )
     store = open_store(project)
+    target = output_for(store, output, force=force)
     book = export_codebook(store)
-    rendered = render_codebook(book, fmt, counts=coding_counts(store) if counts else None)
-    write_output(rendered, output)
+    target.write(render_codebook(book, fmt, counts=coding_counts(store) if counts else None))
 
 
 @app.command("diff")

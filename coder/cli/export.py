@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from coder.cli.common import DEFAULT_PROJECT, ProjectOption, open_store, parse_key_values
-from coder.cli.output import write_output
+from coder.cli.output import ForceOption, output_for
 from coder.errors import UsageError
 
 
@@ -55,6 +55,7 @@ def export(
         400, "--max-chars", help="Cut quotes longer than this (with a note of the length)."
     ),
     title: str | None = typer.Option(None, "--title", help="Document title."),
+    force: ForceOption = False,
 ) -> None:
     """Export codings, the codebook, a quote book or a framework matrix."""
     from coder.domain.exports import ExportOptions
@@ -86,5 +87,6 @@ def export(
         max_quote_chars=max_chars,
         title=title,
     )
-    data = render_export(open_store(project), chosen.name, options)
-    write_output(data, output, note=f" ({chosen.name})")
+    store = open_store(project)
+    target = output_for(store, output, force=force)
+    target.write(render_export(store, chosen.name, options), note=f" ({chosen.name})")

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from coder.errors import UsageError
+from coder.io.escaping import csv_text
+from coder.io.output import check_output, write_file_safely
+
+if TYPE_CHECKING:
+    from coder.db.engine import Store
 
 
 class ListFormat(StrEnum):
@@ -77,12 +80,7 @@ def emit(
         sys.stdout.write("\n")
         return
     if fmt is ListFormat.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        for r in rows:
-            writer.writerow([_cell(r.get(c)) for c in columns])
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(csv_text([columns, *([_cell(r.get(c)) for c in columns] for r in rows)]))
         return
     console = console or Console()
     table = Table(title=title, show_lines=False, header_style="bold")
@@ -102,20 +100,43 @@ def emit(
         console.print("[dim](none)[/dim]")
 
 
-def write_output(rendered: str | bytes, output: Path | None, *, note: str = "") -> None:
-    """Write a rendered file (text as UTF-8) to ``output``, or to stdout when there is none.
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace the output file if it exists already.")
+]
 
-    Written to a file, it says so on stderr (``wrote FILE`` and ``note``), so stdout stays the
-    file's content alone when piped; a file that cannot be written is a one-line usage error.
-    """
-    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise UsageError(f"{output}: cannot write the file: {error.strerror or error}") from None
-    typer.echo(f"wrote {output}{note}", err=True)
+
+@dataclass(frozen=True)
+class Output:
+    """Where a command writes its file (``None``: stdout), checked before the work starts."""
+
+    path: Path | None
+    force: bool = False
+    protect: tuple[Path, ...] = ()
+
+    def write(self, rendered: str | bytes, *, note: str = "") -> None:
+        """Write a rendered file (text as UTF-8) to the file, or to stdout when there is none.
+
+        The file is written whole or not at all, never over the project's database nor over
+        an existing file without ``--force`` (:func:`coder.io.output.write_file_safely`).
+        Written to a file, it says so on stderr (``wrote FILE`` and ``note``), so stdout stays
+        the file's content alone when piped.
+        """
+        data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+        if self.path is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        write_file_safely(self.path, data, force=self.force, protect=self.protect)
+        typer.echo(f"wrote {self.path}{note}", err=True)
+
+
+def output_for(store: Store, path: Path | None, *, force: bool) -> Output:
+    """The ``-o FILE`` of a command on ``store``: refused now if the file is the project's
+    database or exists without ``--force``, so no long export runs for nothing."""
+    from coder.services.exports.folder import project_files
+
+    output = Output(path, force, project_files(store))
+    if path is not None:
+        check_output(path, force=force, protect=output.protect)
+    return output

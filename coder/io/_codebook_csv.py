@@ -20,6 +20,7 @@ from coder.io._codebook_parse import (
     TEXT_FIELDS,
     codebook_from_data,
 )
+from coder.io.escaping import csv_text, csv_value
 
 COLUMNS = ("path", *CODE_FIELDS)
 _READ_COLUMNS = (*COLUMNS, "count")
@@ -75,7 +76,8 @@ def load_csv(text: str, default_name: str) -> tuple[Codebook, list[CodebookProbl
                     )
                 )
                 continue
-            values = {col: cell for col, cell in zip(columns, cells, strict=False) if col}
+            # A cell an export escaped against formulas ('=...) reads back as it was.
+            values = {col: csv_value(c) for col, c in zip(columns, cells, strict=False) if col}
             code = _row_to_code(values, row_line, problems)
             if code is not None:
                 rows.append(code)
@@ -115,12 +117,11 @@ def _row_to_code(
 
 
 def render_csv(codebook: Codebook, counts: Mapping[CodePath, int] | None) -> str:
-    """One row per code, parents before children, with ``\\n`` line ends."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*COLUMNS, "count"] if counts is not None else COLUMNS)
+    """One row per code, parents before children, with ``\\n`` line ends; formula-safe
+    (:func:`coder.io.escaping.csv_text`)."""
+    rows: list[list[object]] = [[*COLUMNS, "count"] if counts is not None else list(COLUMNS)]
     for path, code in codebook.walk():
-        row = [
+        row: list[object] = [
             format_path(path),
             code.definition,
             code.inclusion,
@@ -131,5 +132,5 @@ def render_csv(codebook: Codebook, counts: Mapping[CodePath, int] | None) -> str
         ]
         if counts is not None:
             row.append(str(counts.get(path, 0)))
-        writer.writerow(row)
-    return buffer.getvalue()
+        rows.append(row)
+    return csv_text(rows)

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from coder.domain.codebook import Codebook, CodeDef, CodePath
+from coder.io.escaping import markdown_cell, markdown_name, markdown_text
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _FIELDS = (
     ("definition", "Definition"),
     ("inclusion", "When to use"),
     ("exclusion", "When not to use"),
 )
-
-
-def _escape(text: str) -> str:
-    """A name shown as literal text, not read as emphasis, links or table cells."""
-    return _INLINE_SPECIAL.sub(r"\\\1", text)
-
-
-def _cell(text: str) -> str:
-    """Free text squeezed into one table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _numbered(codes: list[CodeDef], prefix: str = "") -> list[tuple[str, int, CodeDef]]:
@@ -39,9 +28,9 @@ def render_markdown(codebook: Codebook, counts: Mapping[CodePath, int] | None) -
     """A summary table of the hierarchy, then a section per theme with a heading per code."""
     numbered = _numbered(codebook.codes)
     paths = [path for path, _ in codebook.walk()]  # same pre-order as `numbered`
-    out: list[str] = [f"# {_escape(codebook.name)}", ""]
+    out: list[str] = [f"# {markdown_name(codebook.name)}", ""]
     if codebook.description:
-        out += [codebook.description, ""]
+        out += [markdown_text(codebook.description), ""]
     total = len(numbered)
     themes = len(codebook.codes)
     out += [
@@ -55,9 +44,9 @@ def render_markdown(codebook: Codebook, counts: Mapping[CodePath, int] | None) -
         else:
             out += ["| No. | Code | Definition |", "|---|---|---|"]
         for (number, depth, code), path in zip(numbered, paths, strict=True):
-            name = _escape(code.name)
+            name = markdown_name(code.name)
             shown = f"**{name}**" if depth == 1 else name
-            row = f"| {number} | {shown} | {_cell(code.definition)} |"
+            row = f"| {number} | {shown} | {markdown_cell(code.definition)} |"
             if counts is not None:
                 row += f" {counts.get(path, 0)} |"
             out.append(row)
@@ -69,16 +58,16 @@ def render_markdown(codebook: Codebook, counts: Mapping[CodePath, int] | None) -
 
 def _section(number: str, depth: int, code: CodeDef, count: int | None) -> list[str]:
     level = min(depth + 1, 6)
-    out = [f"{'#' * level} {number} {_escape(code.name)}", ""]
+    out = [f"{'#' * level} {number} {markdown_name(code.name)}", ""]
     for key, label in _FIELDS:
         if text := getattr(code, key):
-            out += [f"**{label}:** {text}", ""]
+            out += [f"**{label}:** {markdown_text(text)}", ""]
     if code.example:
         out += ["**Example:**", ""]
-        out += [f"> {line}".rstrip() for line in code.example.splitlines()]
+        out += [f"> {markdown_text(line)}".rstrip() for line in code.example.splitlines()]
         out.append("")
     if code.keywords:
-        out += [f"**Keywords:** {', '.join(_escape(k) for k in code.keywords)}", ""]
+        out += [f"**Keywords:** {', '.join(markdown_name(k) for k in code.keywords)}", ""]
     if count is not None:
         out += [f"**Count:** {count}", ""]
     if len(out) == 2:

@@ -48,7 +48,7 @@ between keywords); see :mod:`coder.io._codebook_csv`. Markdown is export-only. E
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +59,7 @@ from coder.io._codebook_csv import load_csv, render_csv
 from coder.io._codebook_markdown import render_markdown
 from coder.io._codebook_parse import codebook_from_data, codebook_to_data
 from coder.io._codebook_yaml import load_json, load_yaml, render_json, render_yaml
+from coder.io.output import write_file_safely
 
 __all__ = [
     "CodebookError",
@@ -239,16 +240,18 @@ def write_codebook(
     fmt: str,
     *,
     counts: Mapping[CodePath, int] | None = None,
+    force: bool = False,
+    protect: Iterable[Path] = (),
 ) -> None:
-    """Write the codebook to ``path`` as ``fmt`` (CSV with a byte-order mark, for Excel)."""
+    """Write the codebook to ``path`` as ``fmt`` (CSV with a byte-order mark, for Excel).
+
+    Written whole or not at all, over an existing file only with ``force`` and never over a
+    file in ``protect`` or a database (:func:`coder.io.output.write_file_safely`).
+    """
     codebook_format = _format(fmt, fmt)
     content = render_codebook(codebook, codebook_format.name, counts=counts)
     data = content if isinstance(content, bytes) else content.encode(codebook_format.encoding)
-    # Rendered in full first, so a failure to render never leaves half a file behind.
-    try:
-        path.write_bytes(data)
-    except OSError as error:
-        raise InputError(str(path), f"cannot write the file: {error.strerror or error}") from None
+    write_file_safely(path, data, force=force, protect=protect)
 
 
 def validate_codebook(codebook: Codebook) -> list[CodebookProblem]:

@@ -1,7 +1,9 @@
 """python-docx helpers for the paper documents: a plain academic look, fixed metadata.
 
 Tables use the built-in "Table Grid" style with a shaded, bold header row that repeats on
-every page, so a long quote table still reads when printed. python-docx is imported inside
+every page, so a long quote table still reads when printed. Text goes in through
+:func:`~coder.io.escaping.xml_text`: a control character in a memo or a definition is
+dropped, not a crash. python-docx is imported inside
 the functions: it takes a noticeable time to import and only a Word export needs it.
 """
 
@@ -11,6 +13,8 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from typing import Any
+
+from coder.io.escaping import xml_text
 
 #: Fixed document dates, so two exports of the same project are the same document.
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -33,12 +37,12 @@ def new_document(title: str) -> Any:
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_after = Pt(4)
     props = document.core_properties
-    props.title = title
+    props.title = xml_text(title)
     props.author = "coder"
     props.last_modified_by = "coder"
     props.created = props.modified = FIXED_DATE
     props.revision = 1
-    document.add_heading(title, level=0)
+    document.add_heading(xml_text(title), level=0)
     return document
 
 
@@ -90,14 +94,14 @@ def add_table(
     if header:
         cells = table.add_row().cells
         for cell, text in zip(cells, headers, strict=True):
-            run = cell.paragraphs[0].add_run(text)
+            run = cell.paragraphs[0].add_run(xml_text(text))
             run.bold = True
             shade(cell, HEADER_FILL)
         repeat_header(table.rows[0])
     for values in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            cell.paragraphs[0].add_run(text)
+            cell.paragraphs[0].add_run(xml_text(text))
     for column, width in zip(table.columns, widths_cm, strict=True):
         column.width = Cm(width)
         for cell in column.cells:
@@ -114,7 +118,7 @@ def add_note(paragraph: Any, text: str) -> None:
     """A small grey remark after the main text of a paragraph."""
     from docx.shared import Pt, RGBColor
 
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_text(text))
     run.italic = True
     run.font.size = Pt(8.5)
     run.font.color.rgb = RGBColor(*GREY)

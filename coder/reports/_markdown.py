@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coder.domain.agreement import AgreementReport
+from coder.io.escaping import markdown_cell, markdown_text
 from coder.reports._common import Flag, coder_letters, fmt_int, unit_nouns
 from coder.reports._display import (
     DisplayTable,
@@ -16,16 +17,12 @@ from coder.reports._display import (
 from coder.reports._methods import methods_paragraph, references
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def markdown_table(table: DisplayTable) -> list[str]:
     """Lines of a GitHub-flavoured Markdown table, numbers right-aligned."""
     align = ["---:" if i in table.numeric else "---" for i in range(len(table.headers))]
-    lines = ["| " + " | ".join(_escape(h) for h in table.headers) + " |"]
+    lines = ["| " + " | ".join(markdown_cell(h) for h in table.headers) + " |"]
     lines.append("| " + " | ".join(align) + " |")
-    lines += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in table.rows]
     return lines
 
 
@@ -39,10 +36,10 @@ def render_markdown(report: AgreementReport) -> str:
         "character": "character (NVivo-compatible)",
         "span": "span (unitized alpha)",
     }[level]
-    lines = [f"# Inter-coder agreement: {_escape(report.project)}", ""]
+    lines = [f"# Inter-coder agreement: {markdown_cell(report.project)}", ""]
     for letter, name in zip(coder_letters(len(result.coders)), result.coders, strict=True):
         codings = fmt_int(report.codings_per_coder.get(name, 0))
-        lines.append(f"- Coder {letter}: {_escape(name)} ({codings} codings)")
+        lines.append(f"- Coder {letter}: {markdown_cell(name)} ({codings} codings)")
     lines += [
         f"- Level: {level_text}",
         f"- Documents: {fmt_int(len(report.documents))}; "
@@ -51,9 +48,9 @@ def render_markdown(report: AgreementReport) -> str:
         "",
         "## Methods",
         "",
-        methods_paragraph(report),
+        markdown_text(methods_paragraph(report)),
         "",
-        *(f"- {ref}" for ref in references(report)),
+        *(f"- {markdown_text(ref)}" for ref in references(report)),
         "",
         "## Per code",
         "",
@@ -78,18 +75,18 @@ def render_markdown(report: AgreementReport) -> str:
         lines += [
             "## Most frequent differences",
             "",
-            f"{singular.capitalize()}s where {_escape(first)} applied the first code and "
-            f"{_escape(second)} the second (a full code-by-code table is in the HTML and XLSX "
-            "reports).",
+            f"{singular.capitalize()}s where {markdown_cell(first)} applied the first code and "
+            f"{markdown_cell(second)} the second (a full code-by-code table is in the HTML and "
+            "XLSX reports).",
             "",
             *markdown_table(confusions),
             "",
         ]
     lines += ["## Excluded", ""]
-    lines += [f"- {_escape(item)}" for item in report.excluded] or ["Nothing was excluded."]
+    lines += [f"- {markdown_cell(item)}" for item in report.excluded] or ["Nothing was excluded."]
     lines.append("")
     if result.notes:
-        lines += ["## Notes", "", *(f"- {_escape(note)}" for note in result.notes), ""]
+        lines += ["## Notes", "", *(f"- {markdown_cell(note)}" for note in result.notes), ""]
     return "\n".join(lines)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from coder.domain.agreement import AgreementReport
+from coder.io.escaping import csv_text
 from coder.reports._json import request_dict
 from coder.reports._methods import methods_paragraph, references
 from coder.reports._rows import (
@@ -27,12 +26,7 @@ def render_csv(report: AgreementReport) -> str:
     Numbers are written unformatted (``repr`` precision) so scripts lose nothing.
     """
     sheet = code_sheet(report)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(sheet.headers)
-    for row in sheet.rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue()
+    return csv_text([sheet.headers, *sheet.rows])
 
 
 def render_xlsx(report: AgreementReport) -> bytes:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from coder.domain.codebook import CODE_FIELDS, CODE_TEXT_FIELDS, CodeDef
 from coder.domain.exports import CodebookDocument, Quote
 from coder.io.codebook import render_codebook
+from coder.io.escaping import markdown_name, markdown_text, xml_text
 from coder.reports._docx import (
     add_note,
     add_table,
@@ -47,12 +48,12 @@ def render_codebook_markdown(doc: CodebookDocument) -> str:
     )
     if any(doc.examples.values()):
         out = [text.rstrip("\n"), "", "## Examples from the data", ""]
-        out += [f"Passages coded by {doc.examples_coder}.", ""]
+        out += [f"Passages coded by {markdown_text(doc.examples_coder or '')}.", ""]
         for number, path, _code in doc.numbered():
             quotes = doc.examples.get(path, ())
             if quotes:
-                out += [f"### {number} {' / '.join(path.parts)}", ""]
-                out += [f"- {_quote_line(q)}" for q in quotes]
+                out += [f"### {number} {' / '.join(map(markdown_name, path.parts))}", ""]
+                out += [f"- {markdown_text(_quote_line(q))}" for q in quotes]
                 out.append("")
         text = "\n".join(out).rstrip("\n") + "\n"
     return text
@@ -76,15 +77,15 @@ def render_codebook_docx(doc: CodebookDocument) -> bytes:
 
     document = new_document(doc.codebook.name)
     if doc.codebook.description:
-        document.add_paragraph(doc.codebook.description)
-    document.add_paragraph(doc.intro())
+        document.add_paragraph(xml_text(doc.codebook.description))
+    document.add_paragraph(xml_text(doc.intro()))
     width = usable_width_cm(document)
     for number, path, code in doc.numbered():
         heading = document.add_heading(level=min(path.depth, 4))
         if code.colour:
             swatch = heading.add_run("■ ")
             swatch.font.color.rgb = RGBColor.from_string(code.colour.lstrip("#").upper())
-        heading.add_run(f"{number} {code.name}")
+        heading.add_run(xml_text(f"{number} {code.name}"))
         rows = [*_fields(code), ("Count", str(doc.counts.get(path, 0)))]
         table = add_table(document, ("", ""), rows, (3.6, width - 3.6), header=False)
         for row in table.rows:
@@ -97,7 +98,7 @@ def render_codebook_docx(doc: CodebookDocument) -> bytes:
             shade(cells[0], "F2F2F2")
             for i, q in enumerate(quotes):
                 paragraph = cells[1].paragraphs[0] if i == 0 else cells[1].add_paragraph()
-                paragraph.add_run(f"“{q.text}”").italic = True
+                paragraph.add_run(xml_text(f"“{q.text}”")).italic = True
                 add_note(paragraph, f" {q.document}" + (f" {q.note}" if q.shortened else ""))
         for row in table.rows:
             for cell in row.cells:

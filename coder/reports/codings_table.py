@@ -8,11 +8,10 @@ coded passage, checked on import) and ``created_at`` (UTC, for information).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 from coder.domain.views import CodingView
+from coder.io.escaping import csv_text
 from coder.reports.xlsx import new_workbook, workbook_bytes, write_table
 
 CODING_COLUMNS = ("document", "start", "end", "code", "coder", "memo", "text", "created_at")
@@ -37,11 +36,7 @@ def coding_rows(codings: Sequence[CodingView]) -> list[list[object]]:
 
 def render_codings_csv(codings: Sequence[CodingView]) -> str:
     """The codings as CSV text (``\\n`` line ends; the text of a passage is kept exactly)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CODING_COLUMNS)
-    writer.writerows(coding_rows(codings))
-    return buffer.getvalue()
+    return csv_text([CODING_COLUMNS, *coding_rows(codings)])
 
 
 def render_codings_xlsx(codings: Sequence[CodingView]) -> bytes:

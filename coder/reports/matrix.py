@@ -10,10 +10,8 @@ counted. CSV: long format, one row per cell.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from coder.domain.exports import FrameworkMatrix, Quote
+from coder.io.escaping import csv_text
 from coder.reports.xlsx import Styled, new_workbook, workbook_bytes, write_table
 
 _CELL_BUDGET = 30_000
@@ -39,13 +37,11 @@ def _cell_quotes(quotes: tuple[Quote, ...]) -> str:
 
 def render_matrix_csv(matrix: FrameworkMatrix) -> str:
     """Long format: code, attribute, value, count, quotes (one per line within the cell)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["code", "attribute", "value", "count", "quotes"])
+    rows: list[list[object]] = [["code", "attribute", "value", "count", "quotes"]]
     for path in matrix.rows:
         for value in matrix.columns:
             quotes = matrix.quotes.get((path, value), ())
-            writer.writerow(
+            rows.append(
                 [
                     str(path),
                     matrix.attribute,
@@ -54,7 +50,7 @@ def render_matrix_csv(matrix: FrameworkMatrix) -> str:
                     "\n".join(_quote_text(q) for q in quotes),
                 ]
             )
-    return buffer.getvalue()
+    return csv_text(rows)
 
 
 def render_matrix_xlsx(matrix: FrameworkMatrix) -> bytes:

@@ -9,10 +9,8 @@ length (see :func:`coder.domain.exports.clean_quote`). Renderers: Markdown, DOCX
 
 from __future__ import annotations
 
-import csv
-import io
-
 from coder.domain.exports import QuoteBook
+from coder.io.escaping import csv_text, markdown_cell, markdown_text, xml_text
 from coder.reports._docx import (
     add_note,
     add_table,
@@ -23,13 +21,9 @@ from coder.reports._docx import (
 from coder.reports.xlsx import new_workbook, workbook_bytes, write_table
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|")
-
-
 def render_quotes_markdown(book: QuoteBook) -> str:
     """A heading per theme, a numbered table per code."""
-    out = [f"# {book.title}", "", book.intro(), ""]
+    out = [f"# {markdown_text(book.title)}", "", markdown_text(book.intro()), ""]
     if not book.sections:
         out += ["_No coded passages match._", ""]
     theme = None
@@ -37,17 +31,17 @@ def render_quotes_markdown(book: QuoteBook) -> str:
     for section in book.sections:
         if section.theme != theme:
             theme = section.theme
-            out += [f"## {_md_cell(theme)}", ""]
-        out += [f"### {_md_cell(section.caption)}", ""]
+            out += [f"## {markdown_cell(theme)}", ""]
+        out += [f"### {markdown_cell(section.caption)}", ""]
         if section.definition:
-            out += [f"_{_md_cell(' '.join(section.definition.split()))}_", ""]
-        out.append("| " + " | ".join(headers) + " |")
+            out += [f"_{markdown_cell(' '.join(section.definition.split()))}_", ""]
+        out.append("| " + " | ".join(markdown_cell(h) for h in headers) + " |")
         out.append("|" + "|".join("---" for _ in headers) + "|")
         for i, q in enumerate(section.quotes, start=1):
             quote = f"“{q.text}”" + (f" {q.note}" if q.shortened else "")
             cells = [f"{section.number}.{i}", quote, q.document]
             cells += [q.attribute(a) for a in book.attributes]
-            out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+            out.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -92,11 +86,7 @@ def _rows(book: QuoteBook) -> tuple[list[str], list[list[object]]]:
 def render_quotes_csv(book: QuoteBook) -> str:
     """One row per quote: table and quote numbers, theme, code, document, attributes, text."""
     headers, rows = _rows(book)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text([headers, *rows])
 
 
 def render_quotes_xlsx(book: QuoteBook) -> bytes:
@@ -118,7 +108,7 @@ def render_quotes_docx(book: QuoteBook) -> bytes:
     """Title, a line on what is shown, a heading per theme and a captioned table per code."""
 
     document = new_document(book.title)
-    document.add_paragraph(book.intro())
+    document.add_paragraph(xml_text(book.intro()))
     if not book.sections:
         document.add_paragraph("No coded passages match.")
     width = usable_width_cm(document)
@@ -131,10 +121,10 @@ def render_quotes_docx(book: QuoteBook) -> bytes:
     for section in book.sections:
         if section.theme != theme:
             theme = section.theme
-            document.add_heading(theme, level=1)
+            document.add_heading(xml_text(theme), level=1)
         caption = document.add_paragraph()
         caption.add_run(f"Table {section.number}. ").bold = True
-        caption.add_run(" / ".join(section.path.parts))
+        caption.add_run(xml_text(" / ".join(section.path.parts)))
         caption.paragraph_format.keep_with_next = True
         if section.definition:
             definition = document.add_paragraph()

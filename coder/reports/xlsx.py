@@ -1,8 +1,11 @@
 """The one XLSX writer: every workbook the product writes (agreement report, codebook, quote
 book, framework matrix, codings) is sheets of :func:`write_table`.
 
-Text is always stored as text: openpyxl would otherwise read a string beginning with ``=`` as
-a formula, and a coded passage or a code name is never a formula. Sheets are streamed
+Text is always stored as text, never as a formula: openpyxl would otherwise read a string
+beginning with ``=`` as one, and a coded passage or a code name is never a formula. Text a
+spreadsheet could take for a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or return:
+:func:`coder.io.escaping.is_formula_like`) also gets Excel's quote prefix, so it stays text when
+someone edits the cell. Characters XML cannot hold are dropped. Sheets are streamed
 (openpyxl's write-only mode), so a report with 100,000 disagreement rows takes a second, not
 many; every style is therefore decided before a row is written.
 
@@ -14,10 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from coder.io.escaping import is_formula_like, xml_text
 
 #: Where a cut cell ends: Excel's limit (32,767 characters) less room for the marker.
 XLSX_TEXT_CAP = 32_000
@@ -26,8 +30,6 @@ CUT_MARKER = "…"
 #: Fixed creation time in the document properties (openpyxl stamps "modified" itself on save).
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 
-# Control characters that the XLSX format cannot hold (tab, newline and return are fine).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Excel's row height limit, and the height of one line of 11-point text, in points.
 _MAX_ROW_POINTS = 409.0
 _LINE_POINTS = 15.0
@@ -44,8 +46,8 @@ class Styled:
 
 
 def cell_text(value: str) -> str:
-    """Text an XLSX cell can hold: illegal control characters dropped, over-long text cut."""
-    value = _ILLEGAL.sub("", value)
+    """Text an XLSX cell can hold: characters XML forbids dropped, over-long text cut."""
+    value = xml_text(value)
     if len(value) > XLSX_TEXT_CAP:
         value = value[:XLSX_TEXT_CAP] + CUT_MARKER
     return value
@@ -187,8 +189,11 @@ class _CellMaker:
     def header_row(self) -> list[Any]:
         out = []
         for header in self.headers:
-            cell = self.make_cell(self.ws, value=cell_text(header))
+            text = cell_text(header)
+            cell = self.make_cell(self.ws, value=text)
             cell.data_type = "s"
+            if is_formula_like(text):
+                cell.quotePrefix = True
             cell.font = self.bold
             cell.alignment = self.wrapped if header in self.wrap else self.top or self.wrapped
             out.append(cell)
@@ -205,12 +210,14 @@ class _CellMaker:
         alignment = self.alignment[column]
         if value is not None and not isinstance(value, bool | int | float):
             value = cell_text(str(value))
-        text_only = isinstance(value, str) and value.startswith("=")
+        text_only = isinstance(value, str) and is_formula_like(value)
         if styled is None and alignment is None and number_format is None and not text_only:
             return value
         cell = self.make_cell(self.ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"
+            if text_only:
+                cell.quotePrefix = True
         if number_format is not None:
             cell.number_format = number_format
         if styled is not None and styled.depth:

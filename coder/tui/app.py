@@ -20,7 +20,8 @@ from coder.domain.documents import UnitKind
 from coder.domain.exports import ExportOptions
 from coder.domain.reconcile import DEFAULT_CONSENSUS
 from coder.errors import CoderError
-from coder.services.exports.folder import export_folder
+from coder.io.output import OutputExistsError, check_output, write_file_safely
+from coder.services.exports.folder import export_folder, project_files
 from coder.services.exports.formats import export_formats, render_export
 from coder.services.exports.selection import consensus_coder
 from coder.services.project.coders import ensure_coder
@@ -30,6 +31,7 @@ from coder.tui.context import ScreenContext
 from coder.tui.messages import OpenAdjacentDocument, OpenDocument
 from coder.tui.screens.codebook import CodebookScreen
 from coder.tui.screens.coding import CodingScreen
+from coder.tui.screens.dialogs import ChooseDialog
 from coder.tui.screens.documents import DocumentsScreen
 from coder.tui.screens.export import WHOLE_PROJECT_FORMATS, ExportChoice, ExportDialog
 from coder.tui.screens.help import HelpScreen
@@ -163,19 +165,39 @@ class CoderApp(App[None]):
             self.write_export(choice)
 
     @work(thread=True, exclusive=True, group="export")
-    def write_export(self, choice: ExportChoice) -> None:
-        """Write an export; blind, a coder exports their own codings (consensus otherwise)."""
+    def write_export(self, choice: ExportChoice, replace: bool = False) -> None:
+        """Write an export; blind, a coder exports their own codings (consensus otherwise).
+
+        Written whole or not at all, never over the project's database, and over an existing
+        file only once the coder says so (:func:`coder.io.output.write_file_safely`).
+        """
         store, coder = self.context.store, self.context.coder
         own = self.context.settings.blind or consensus_coder(store) is None
         options = ExportOptions(coders=(coder,) if own else (), by=choice.by)
+        protect = project_files(store)
         try:
-            data = render_export(store, choice.format, options)
             choice.path.parent.mkdir(parents=True, exist_ok=True)
-            choice.path.write_bytes(data)
+            check_output(choice.path, force=replace, protect=protect)
+            data = render_export(store, choice.format, options)
+            write_file_safely(choice.path, data, force=replace, protect=protect)
+        except OutputExistsError:
+            self.call_from_thread(self._ask_to_replace, choice)
+            return
         except (CoderError, OSError) as exc:
             self.call_from_thread(self.notify, str(exc), title="Export failed", severity="error")
             return
         self.call_from_thread(self.notify, f"wrote {choice.path}", title="Exported")
+
+    def _ask_to_replace(self, choice: ExportChoice) -> None:
+        def answered(replace: int | None) -> None:
+            if replace:
+                self.write_export(choice, replace=True)
+            else:
+                self.notify(f"kept {choice.path}; nothing written", title="Export cancelled")
+
+        question = f"{choice.path.name} exists already in {choice.path.parent}"
+        options = [("Replace it", 1), ("Keep it (cancel the export)", 0)]
+        self.push_screen(ChooseDialog(question, options), answered)
 
 
 def _session(

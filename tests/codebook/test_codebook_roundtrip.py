@@ -325,7 +325,7 @@ codebooks = st.builds(
 def test_random_codebooks_round_trip_through_yaml(tmp_path: Path, book: Codebook) -> None:
     assert validate_codebook(book) == []
     out = tmp_path / "random.yaml"
-    write_codebook(book, out, "yaml")
+    write_codebook(book, out, "yaml", force=True)  # hypothesis reuses tmp_path
     assert read_codebook(out) == book
 
 
@@ -335,7 +335,7 @@ def test_random_codebooks_round_trip_through_yaml(tmp_path: Path, book: Codebook
 @given(book=codebooks)
 def test_random_codebooks_round_trip_through_csv(tmp_path: Path, book: Codebook) -> None:
     out = tmp_path / "random.csv"
-    write_codebook(book, out, "csv")
+    write_codebook(book, out, "csv", force=True)  # hypothesis reuses tmp_path
     assert read_codebook(out).codes == book.codes
 
 
@@ -345,5 +345,5 @@ def test_random_codebooks_round_trip_through_csv(tmp_path: Path, book: Codebook)
 @given(book=codebooks)
 def test_random_codebooks_round_trip_through_json(tmp_path: Path, book: Codebook) -> None:
     out = tmp_path / "random.json"
-    write_codebook(book, out, "json")
+    write_codebook(book, out, "json", force=True)  # hypothesis reuses tmp_path
     assert read_codebook(out) == book
