@@ -30,6 +30,7 @@ from coder.db.models import Code, Coder, Coding, Document, Memo
 from coder.domain.codebook import CodePath
 from coder.domain.coding import CodingsImportReport
 from coder.errors import InputError
+from coder.io.escaping import csv_value
 from coder.reports.xlsx import CUT_MARKER, XLSX_TEXT_CAP
 from coder.services.codebook.codes import CodeTree, code_snapshot
 from coder.services.coding.codings import coding_snapshot
@@ -350,7 +351,8 @@ def _csv_table(path: Path) -> Iterator[tuple[int, list[str]]]:
     line = 1
     try:
         for cells in reader:
-            yield line, cells
+            # A cell an export escaped against formulas ('=...) reads back as it was.
+            yield line, [csv_value(c) for c in cells]
             line = reader.line_num + 1
     except csv.Error as error:
         raise InputError(source, f"row {line}: CSV error: {error}") from None
