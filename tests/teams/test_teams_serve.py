@@ -5,13 +5,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -25,9 +21,9 @@ from coder.domain.views import CodingView
 from coder.services.coding.codings import list_codings
 from coder.services.documents.corpus import get_document
 from tests.factories import TURNS_INTERVIEW, turns_project
+from tests.teams.serving import free_port, running_serve, wait_http
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
 )
@@ -75,24 +71,6 @@ READ_SCREEN = """
           left: box.left, top: box.top, width: box.width, height: box.height};
 })()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_http(url: str, timeout: float = 30) -> bytes:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return bytes(response.read())
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 @dataclass
@@ -239,62 +217,38 @@ class Served:
 @contextmanager
 def serve_to_chromium(store: Store, coder: str, cwd: Path) -> Iterator[Served]:
     """Run ``coder serve`` on the project and a headless Chromium with a DevTools port."""
-    port, devtools_port = free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.pop("CODER_PROJECT", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import typer; from coder.cli.serve import serve; typer.run(serve)",
-            "-p",
-            store.url,
-            "--coder",
-            coder,
-            "--port",
-            str(port),
-        ],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    served = Served(f"http://127.0.0.1:{port}/", devtools_port)
+    devtools_port = free_port()
     browser = None
-    try:
-        page = wait_http(served.url).decode()
-        assert "textual-terminal" in page
-        assert CHROMIUM is not None
-        browser = subprocess.Popen(
-            [
-                CHROMIUM,
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                f"--remote-debugging-port={devtools_port}",
-                f"--user-data-dir={cwd / 'chromium'}",
-                "--window-size=1280,800",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        yield served
-    finally:
-        if browser is not None:
-            browser.kill()
-            browser.wait()
-        server.terminate()
+    with running_serve(store, coder, cwd) as serving:
+        served = Served(serving.url, devtools_port)
         try:
-            served.output, _ = server.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            served.output, _ = server.communicate()
+            page = wait_http(served.url).decode()
+            assert "textual-terminal" in page
+            assert CHROMIUM is not None
+            browser = subprocess.Popen(
+                [
+                    CHROMIUM,
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    f"--remote-debugging-port={devtools_port}",
+                    f"--user-data-dir={cwd / 'chromium'}",
+                    "--window-size=1280,800",
+                    "about:blank",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            yield served
+        finally:
+            if browser is not None:
+                browser.kill()
+                browser.wait()
+    served.output = serving.output
 
 
 @asynccontextmanager
@@ -421,6 +375,7 @@ def test_serve_binds_to_localhost_unless_told_otherwise() -> None:
 
     assert inspect.signature(serve).parameters["host"].default.default == "127.0.0.1"
     # The project URL (which may hold a password) is not on the child's command line.
-    assert "postgresql" not in tui_command("ana") and tui_command("o'brien").endswith(
-        "'o'\"'\"'brien'"
-    )
+    # One process per session (exec), its exports kept in the project's folder (--served).
+    command = tui_command("o'brien")
+    assert "postgresql" not in command and command.startswith("exec ")
+    assert command.endswith("--coder 'o'\"'\"'brien' --served")
