@@ -3,16 +3,17 @@ visible row, and ]/[ step through the list as shown from the coding screen."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
 from coder.domain.documents import DocumentDraft
 from coder.services.coding.codings import list_codings
-from coder.services.documents.corpus import get_document
+from coder.services.documents.corpus import get_document, list_documents
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
+from coder.tui.screens.document_dialogs import AttributesDialog, ConfirmDialog, RenameDialog
 from coder.tui.screens.documents import FIRST_ROWS, DocumentsScreen
 from coder.tui.screens.help import HelpScreen
-from tests.factories import TUI_BOOK, build_project
+from tests.factories import TUI_BOOK, build_project, code_named
 from tests.pilot import settle
 
 SIZE = (100, 30)
@@ -149,3 +150,114 @@ async def test_a_long_list_shows_every_row_and_keeps_the_highlight(store):
         await settle(pilot)
         assert isinstance(app.screen, CodingScreen)
         assert app.screen.document_id == last
+
+
+# -- the lead's corrections: rename, attributes, remove, undo -----------------------------------
+
+
+def _names(store) -> list[str]:
+    return [d.name for d in list_documents(store)]
+
+
+async def test_r_renames_the_highlighted_document_and_u_undoes_it(project, state):
+    before = state(project)
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DocumentsScreen)
+        await pilot.press("down", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, RenameDialog)
+        assert app.screen.query_one(Input).value == "notes-02"
+        await pilot.press("end", "ctrl+u", *"site visit", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert _names(project) == ["interview-01", "site visit"]
+        table = screen.query_one(DataTable)
+        assert table.get_row_at(1)[0] == "site visit"
+        assert screen.highlighted_document() == _doc_id(project, "site visit")
+        # A name another document has is refused: a notice, nothing changed.
+        await pilot.press("r", "end", "ctrl+u", *"interview-01", "enter")
+        await settle(pilot)
+        assert _names(project) == ["interview-01", "site visit"]
+        assert any("already exists" in str(n.message) for n in app._notifications)
+        await pilot.press("u")
+        await settle(pilot)
+        assert table.get_row_at(1)[0] == "notes-02"
+    assert state(project) == before
+
+
+async def test_a_edits_attributes_in_a_form_of_labelled_fields(project):
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AttributesDialog)
+        labels = [str(label.render()) for label in dialog.query(Label)]
+        assert "role" in labels
+        # role: policy -> policy-maker; a new attribute year=2021 in the empty row.
+        await pilot.press("end", *"-maker", "tab", *"year", "tab", *"2021", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentsScreen)
+        attrs = get_document(project, "interview-01").summary.attributes
+        assert attrs == {"role": "policy-maker", "year": "2021"}
+        # Emptied, a value removes its attribute; Ctrl+N adds another row.
+        await pilot.press("a", "ctrl+u", "ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"site", "tab", *"north", "ctrl+s")
+        await settle(pilot)
+        attrs = get_document(project, "interview-01").summary.attributes
+        assert attrs == {"year": "2021", "site": "north"}
+
+
+async def test_delete_asks_naming_the_codings_lost_then_removes_and_u_restores(project, state):
+    code_named(project, coder="bob", document="interview-01", code="Barriers", start=0, end=12)
+    code_named(project, coder="alice", document="interview-01", code="Barriers", start=0, end=12)
+    before = state(project)
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DocumentsScreen)
+        await pilot.press("delete")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        question = str(dialog.query_one("#question", Label).render())
+        assert "Remove 'interview-01' (version 1) with 2 codings by 2 coders?" in question
+        assert "Every coder's codings on it go." in question
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen and state(project) == before
+        await pilot.press("delete")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert _names(project) == ["notes-02"]
+        assert screen.shown_ids == [_doc_id(project, "notes-02")]
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.query_one(DataTable).row_count == 2
+    assert state(project) == before
+
+
+async def test_the_corrections_are_in_the_help_and_the_palette(project):
+    app = make_app(project, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        palette = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Rename", "Attributes", "Remove", "Undo", "Redo"} <= palette
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query("*"))
+        for words in (
+            "Rename the highlighted document",
+            "Edit the highlighted document's attributes",
+            "Remove the highlighted document",
+            "Del",
+        ):
+            assert words in text, words
