@@ -89,10 +89,11 @@ def serve(
     opened with the token, from this server's own address, gets a session.
     """
     try:
-        from coder.cli.serve_web import CoderServer, Gate
+        import textual_serve.server  # noqa: F401 (the optional extra serve_web builds on)
     except ModuleNotFoundError as exc:
         raise MissingExtraError("coder serve", "serve") from exc
 
+    from coder.cli.serve_web import CoderServer, Gate
     from coder.services.project.coders import ensure_coder
     from coder.services.project.team import connected_coder
 
