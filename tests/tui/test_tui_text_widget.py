@@ -11,7 +11,7 @@ from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.widgets.coded_lines import column_of, drawable, offset_at_column, wrap_lines
 from coder.tui.widgets.coded_text import CodedText
-from tests.factories import TURNS_INTERVIEW, turns_project
+from tests.factories import TURNS_INTERVIEW, speakers_project, turns_project
 from tests.pilot import codings_of, settle, wheel
 
 SIZE = (100, 30)
@@ -75,7 +75,7 @@ async def test_keys_move_by_unit_page_and_edge_and_shift_extends(transcript):
         await pilot.press("pagedown")
         paged = text.cursor
         # A screenful: the unit now at the cursor was below the screen before.
-        assert text.line_of(units[paged].start) >= text.scrollable_content_region.height - 1
+        assert text.line_of(units[paged].end - 1) >= text.scrollable_content_region.height - 1
         _assert_in_sight(text)
         await pilot.press("pageup")
         assert text.cursor < paged
@@ -159,14 +159,17 @@ async def test_drag_selects_whole_words_and_click_places_the_cursor(transcript):
     ]
 
 
-async def test_speakers_named_in_their_colours_in_every_unit_mode(transcript):
-    app = make_app(transcript, "alice")
+async def test_speakers_named_in_their_colours_in_every_unit_mode(store):
+    # Turns whose labels are not in the text (a subtitle imported before labels were kept):
+    # a column names the speaker on the first line of each turn.
+    app = make_app(speakers_project(store), "alice")
     async with app.run_test(size=SIZE) as pilot:
         text = await _open(pilot)
+        assert text.speaker_width > 0
         kinds = []
         for _ in range(3):
             kinds.append(text.unit_kind)
-            rows = [list(text.render_line(y)) for y in range(4)]
+            rows = [list(text.render_line(y)) for y in range(3)]
             labels = [next(seg for seg in row if seg.text.strip()) for row in rows]
             # The first line of each turn names its speaker (whole: there is room)...
             assert labels[0].text.strip() == "Interviewer"
@@ -174,12 +177,28 @@ async def test_speakers_named_in_their_colours_in_every_unit_mode(transcript):
             colours = [label.style.color if label.style else None for label in labels]
             assert colours[0] is not None and colours[2] is not None
             assert colours[0] != colours[2]
-            # ... and the lines it wraps onto have none.
-            for row in rows[1], rows[3]:
-                assert "".join(s.text for s in row).startswith(" " * text.speaker_width)
+            # ... and the lines between turns have none.
+            assert "".join(s.text for s in rows[1]).startswith(" " * text.speaker_width)
             await pilot.press("t")
             await pilot.pause()
-        assert kinds == ["sentence", "paragraph", "turn"]
+        assert kinds == ["sentence", "turn", "document"]
+
+
+async def test_speaker_labels_in_the_text_are_drawn_in_their_colours(transcript):
+    # TURNS_INTERVIEW keeps "Interviewer:" in its text, as every import now does: no column,
+    # the label itself in the speaker's colour.
+    app = make_app(transcript, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _open(pilot)
+        assert text.speaker_width == 0
+        colours = {}
+        for y in range(4):
+            for segment in text.render_line(y):
+                if segment.text in ("Interviewer", "Policy maker"):
+                    assert segment.style is not None and segment.style.bold
+                    colours[segment.text] = segment.style.color
+        assert set(colours) == {"Interviewer", "Policy maker"}
+        assert colours["Interviewer"] != colours["Policy maker"]
 
 
 async def test_tabs_expand_to_tab_stops_and_offsets_stay_right(transcript):
@@ -337,8 +356,8 @@ async def test_wheel_scroll_takes_the_cursor_along_so_a_code_lands_on_text_in_si
     assert codings_of(transcript) == [(unit.start, unit.end, "Motives/Credibility")]
 
 
-async def test_speaker_names_give_way_on_a_narrow_screen(transcript):
-    app = make_app(transcript, "alice")
+async def test_speaker_names_give_way_on_a_narrow_screen(store):
+    app = make_app(speakers_project(store), "alice")
     async with app.run_test(size=(70, 30)) as pilot:
         text = await _open(pilot)
         first = "".join(s.text for s in text.render_line(0))

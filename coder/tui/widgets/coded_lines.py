@@ -342,16 +342,50 @@ class WordBounds:
 
 
 class SpeakerIndex:
-    """The speaker of each turn, a colour slot per speaker, and the lines that open a turn."""
+    """The speaker of each turn, a colour slot per speaker, the lines that open a turn, and
+    where the text itself names the speaker.
 
-    def __init__(self, starts: Sequence[int] = (), speakers: Sequence[str | None] = ()) -> None:
+    A transcript imported with its labels in the text ("Interviewer: ...", as every import
+    keeps them) needs no column of names beside it: :attr:`labels` holds each label's span,
+    drawn in the speaker's colour, and :attr:`width` is 0. Otherwise (a transcript imported
+    before labels were kept) the names go in a column of :attr:`width` cells.
+    """
+
+    def __init__(
+        self, starts: Sequence[int] = (), speakers: Sequence[str | None] = (), text: str = ""
+    ) -> None:
         self.starts = list(starts)
         self.speakers = list(speakers)
         names = [s for s in dict.fromkeys(self.speakers) if s]
         #: Each speaker's colour slot, in order of first appearance.
         self.slot = {name: n for n, name in enumerate(names)}
-        self.width = min(max((cell_len(n) for n in names), default=0), 14)
+        #: ``(start, end, speaker)`` of each label in the text, in text order.
+        self.labels = self._find_labels(text)
+        in_text = bool(self.labels) and len(self.labels) == sum(1 for s in self.speakers if s)
+        if not in_text:
+            self.labels = []
+        self.width = 0 if in_text else min(max((cell_len(n) for n in names), default=0), 14)
+        self._label_starts = [start for start, _, _ in self.labels]
         self.by_line: dict[int, str] = {}
+
+    def _find_labels(self, text: str) -> list[tuple[int, int, str]]:
+        """The speaker's name where a turn opens with it (after "[", "**" or a time)."""
+        found = []
+        for start, name in zip(self.starts, self.speakers, strict=False):
+            if not name:
+                continue
+            head = text[start : start + len(name) + 24].casefold()
+            at = head.find(name.casefold())
+            if at < 0:
+                return []
+            found.append((start + at, start + at + len(name), name))
+        return found
+
+    def labels_within(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The labels that overlap ``[start, end)``."""
+        first = max(bisect.bisect_right(self._label_starts, start) - 1, 0)
+        last = bisect.bisect_left(self._label_starts, end)
+        return [label for label in self.labels[first:last] if label[1] > start]
 
     def place(self, lines: LineIndex) -> None:
         """Find the display line that opens each turn (after the text is wrapped again)."""

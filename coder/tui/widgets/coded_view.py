@@ -112,7 +112,9 @@ class CodedView(ScrollView, inherit_bindings=False):
         self.unit_kind = unit_kind if unit_kind in by_kind else next(iter(by_kind))
         self._words = WordBounds(self.text)
         turns = by_kind.get("turn")
-        self._speakers = SpeakerIndex(turns.starts if turns else (), document.speakers)
+        self._speakers = SpeakerIndex(
+            turns.starts if turns else (), document.speakers, document.text
+        )
         self._wrapped_width = -1
         self._rewrap()
         self.refresh()
@@ -284,11 +286,15 @@ class CodedView(ScrollView, inherit_bindings=False):
         name = self._speakers.opening(line)
         if name is None:
             return [Segment(" " * width, base)]
-        slot = self._speakers.slot[name] % len(SPEAKER_COLOURS)
-        style = base + self._component(f"coded-text--speaker-{slot}")
+        style = base + self._speaker_style(name)
         label = name if cell_len(name) < width else set_cell_size(name, width - 2) + "…"
         label = set_cell_size(label, width - 1)
         return [Segment(label, style), Segment(" ", base)]
+
+    def _speaker_style(self, name: str) -> Style:
+        """The speaker's colour (bold), as every screen that names speakers draws it."""
+        slot = self._speakers.slot.get(name, 0) % len(SPEAKER_COLOURS)
+        return self._component(f"coded-text--speaker-{slot}")
 
     def _margin(self, marks: list[Marked], base: Style) -> list[Segment]:
         width = self.margin_width
@@ -323,6 +329,9 @@ class CodedView(ScrollView, inherit_bindings=False):
         cuts = {start, end}
         for mark in marks:
             cuts.update(p for p in (mark.start, mark.end) if start < p < end)
+        labels = self._speakers.labels_within(start, end)
+        for label in labels:
+            cuts.update(p for p in label[:2] if start < p < end)
         if sel_end > sel_start:
             cuts.update(p for p in (sel_start, sel_end) if start < p < end)
         points = sorted(cuts)
@@ -344,6 +353,9 @@ class CodedView(ScrollView, inherit_bindings=False):
                 )
                 if len(covering) > 1:
                     style = style + Style(underline=True)
+            speaker = next((name for s, e, name in labels if s <= a < e), None)
+            if speaker is not None:
+                style = style + self._speaker_style(speaker)
             if sel_start <= a < sel_end:
                 style = style + selection_style
             shown = drawable(self.text[a:b], column)
