@@ -5,31 +5,32 @@ turns them into paragraphs: one space between words (never a tab), no margin lin
 running headers, footers or page numbers, hyphenated words joined, and lines joined into
 paragraphs that start at speaker labels.
 
-Why PDFium: on the transcript PDFs in ``tests/fixtures/pdf`` (LibreOffice and reportlab
-exports imitating MAXQDA's) and a 54-page LibreOffice transcript, in milliseconds per page:
+Why PDFium: measured on a 54-page LibreOffice transcript (margin line numbers, running header,
+"n/N" footers) and the three PDFs in ``tests/fixtures/pdf``, milliseconds per page, best of 3:
 
-=================================  ======  ===============================================
-extractor                          ms/pg   what it gives
-=================================  ======  ===============================================
-pypdf 7.1 ``extract_text``          19.5   content order: margin numbers as a block after
-                                           the page's text, every space a tab where the
-                                           font maps the space glyph to U+0009, no positions
-pypdf 7.1 layout mode               41.0   positions as runs of spaces (a blank line between
-                                           lines), still tabs
-pdfminer.six 20260107 / pdfplumber  52-73  positions, margin numbers matched to their lines
-0.11.10 ``extract_text(_lines)``           (pdfplumber), tabs kept; pure Python, the slowest
-pypdfium2 5.15 text only             0.7   content order, like pypdf's, tabs kept
-pypdfium2 5.15 glyph boxes (here)    4.2   every glyph's box: lines, gaps, columns decided
-                                           by geometry, so every defect above is fixable
-=================================  ======  ===============================================
+=====================================  =====  ==============================================
+extractor                              ms/pg  defects left on the fixtures (6 pages)
+=====================================  =====  ==============================================
+pypdf 7.1 ``extract_text`` (before)     19.5  content order: 73 margin-number lines in a
+                                              block after each page's text, headers and
+                                              footers, 262 tabs for spaces, hard line breaks
+pypdf 7.1 layout mode                   41.0  the same, laid out with runs of spaces
+pdfminer.six 20260107                   52.1  the same defects; pure Python
+pdfplumber 0.11.10 (pdfminer.six)      55-73  numbers put on their lines, still in the text
+pypdfium2 5.15: text only                0.7  content order as pypdf's, tabs kept
+pypdfium2 5.15: every glyph's box        4.2  nothing a page's geometry cannot settle
+=====================================  =====  ==============================================
 
-PDFium is Chrome's PDF engine, kept by Google; pypdfium2 ships it as a binary wheel for Linux
-(glibc and musl), macOS and Windows and is released every few weeks. PDFium may not be called
-from two threads at once, so every use here holds one lock.
+With the layout steps, reading the 54-page file takes 4.6-7.4 ms a page against pypdf's
+26-32 in the same (busier) runs, and no defect above is left. PDFium is Chrome's PDF engine;
+pypdfium2 ships it as binary wheels for Linux (glibc, musl), macOS and Windows and is released
+every few weeks (Apache-2.0 or BSD-3-Clause). PDFium may not be called from two threads at
+once, so every use here holds one lock.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,6 +45,15 @@ from coder.io.normalise import strip_control_characters
 Progress = Callable[[int, int], None] | None
 
 _PDFIUM = threading.Lock()
+
+
+def _new_lock_after_fork() -> None:
+    # A worker forked while another thread read a PDF would inherit the lock held forever.
+    global _PDFIUM
+    _PDFIUM = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 # PDFium's FPDF_GetLastError codes (fpdfview.h).
 _ERR_PASSWORD, _ERR_SECURITY = 4, 5
