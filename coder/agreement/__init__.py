@@ -7,6 +7,7 @@ Coefficients return ``Coefficient`` (a value, or NaN with the reason it is undef
 """
 
 from coder.agreement.alpha import krippendorff_alpha
+from coder.agreement.benchmarks import BENCHMARK_SCALES, benchmark, probabilistic_benchmark
 from coder.agreement.bootstrap import bootstrap_ci
 from coder.agreement.coefficients import (
     PabakResult,
@@ -19,31 +20,82 @@ from coder.agreement.coefficients import (
     scott_pi,
 )
 from coder.agreement.overlap import codes_on_units
+from coder.agreement.pairwise import light_kappa, weighted_cohen_kappa, weighted_scott_pi
+from coder.agreement.planning import (
+    AlphaRisk,
+    SampleSizePlan,
+    krippendorff_minimum_sample,
+    plan_sample_size,
+    probability_below,
+)
 from coder.agreement.project import compute_agreement
+from coder.agreement.specific import (
+    SpecificAgreement,
+    holsti_from_counts,
+    holsti_index,
+    negative_agreement,
+    positive_agreement,
+    specific_agreement,
+)
 from coder.agreement.unitizing import character_kappa, unitized_alpha
+from coder.agreement.variance import Precision, agreement_precision
+from coder.agreement.weighted import (
+    conger_kappa,
+    gwet_ac2,
+    weighted_brennan_prediger,
+    weighted_fleiss_kappa,
+    weighted_krippendorff_alpha,
+)
+from coder.agreement.weights import WEIGHT_SCHEMES, agreement_weights
 from coder.domain.agreement_results import AgreementResult, Codings, Units
 from coder.domain.coefficient import NVIVO_CAVEAT, BootstrapCI, CharacterAgreement, Coefficient
 
 __all__ = [
+    "BENCHMARK_SCALES",
     "NVIVO_CAVEAT",
+    "WEIGHT_SCHEMES",
     "AgreementResult",
+    "AlphaRisk",
     "BootstrapCI",
     "CharacterAgreement",
     "Codings",
     "Coefficient",
     "PabakResult",
+    "Precision",
+    "SampleSizePlan",
+    "SpecificAgreement",
     "Units",
+    "agreement_precision",
+    "agreement_weights",
+    "benchmark",
     "bootstrap_ci",
     "brennan_prediger",
     "character_kappa",
     "codes_on_units",
     "cohen_kappa",
     "compute_agreement",
+    "conger_kappa",
     "fleiss_kappa",
     "gwet_ac1",
+    "gwet_ac2",
+    "holsti_from_counts",
+    "holsti_index",
     "krippendorff_alpha",
+    "krippendorff_minimum_sample",
+    "light_kappa",
+    "negative_agreement",
     "pabak",
     "percent_agreement",
+    "plan_sample_size",
+    "positive_agreement",
+    "probabilistic_benchmark",
+    "probability_below",
     "scott_pi",
+    "specific_agreement",
     "unitized_alpha",
+    "weighted_brennan_prediger",
+    "weighted_cohen_kappa",
+    "weighted_fleiss_kappa",
+    "weighted_krippendorff_alpha",
+    "weighted_scott_pi",
 ]
