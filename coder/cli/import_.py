@@ -22,13 +22,23 @@ if TYPE_CHECKING:
     from coder.db.engine import Store
 
 
+#: What ``coder import`` reads, for its help (a test checks it against the readers).
+DOCUMENT_FORMATS = "csv docx json jsonl md ndjson odt pdf rtf srt tsv txt vtt xlsx"
+REFI_PROJECT_FORMATS = ("qdpx", "qde")
+FORMATS_HELP = (
+    " ".join(f".{f}" for f in DOCUMENT_FORMATS.split())
+    + "; REFI-QDA projects "
+    + " ".join(f".{f}" for f in REFI_PROJECT_FORMATS)
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``coder import`` to the main command."""
     app.command("import")(import_)
 
 
 def import_(
-    files: list[Path] = typer.Argument(..., help="Files to import (see the list below)."),
+    files: list[Path] = typer.Argument(..., help=f"Files to import: {FORMATS_HELP}."),
     project: ProjectOption = DEFAULT_PROJECT,
     attr: list[str] = typer.Option([], "--attr", "-a", help="Set an attribute: key=value."),
     text_column: list[str] = typer.Option(
@@ -59,8 +69,9 @@ def import_(
 ) -> None:
     """Import documents; each file in one transaction (a bad file changes nothing).
 
-    A REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette or coder) fills
-    a new or empty project with its documents, codebook, coders, codings and memos.
+    A REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette or coder, or a
+    bare .qde) fills a new or empty project with its documents, codebook, coders, codings and
+    memos.
 
     Documents are never merged because their texts are equal: a file is skipped only when a
     document of the same name has the same text. A changed text under a known name is
@@ -71,9 +82,11 @@ def import_(
 
     attributes = parse_key_values(attr, "--attr")
     store = open_store(project)
-    projects = [f for f in files if f.suffix.lower() == ".qdpx"]
+    projects = [f for f in files if f.suffix.lower().removeprefix(".") in REFI_PROJECT_FORMATS]
     if projects:
-        _import_refi_projects(store, projects, others=[f for f in files if f not in projects])
+        _import_refi_projects(
+            store, projects, others=[f for f in files if f not in projects], speakers=speakers
+        )
         files = [f for f in files if f not in projects]
         if not files:
             return
@@ -123,12 +136,14 @@ def import_(
         raise typer.Exit(1)
 
 
-def _import_refi_projects(store: Store, projects: list[Path], *, others: list[Path]) -> None:
+def _import_refi_projects(
+    store: Store, projects: list[Path], *, others: list[Path], speakers: str
+) -> None:
     from coder.services.exports.refi_import import import_refi_project
 
     if len(projects) > 1:
-        raise UsageError("import one .qdpx project at a time (it fills an empty project)")
-    report = import_refi_project(store, projects[0], actor=current_user())
+        raise UsageError("import one REFI-QDA project at a time (it fills an empty project)")
+    report = import_refi_project(store, projects[0], actor=current_user(), speakers=speakers)
     for line in report.warnings:
         typer.echo(f"warning: {line}", err=True)
     typer.echo(

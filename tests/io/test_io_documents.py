@@ -99,6 +99,10 @@ def test_supported_formats_lists_every_reader() -> None:
         *("csv", "docx", "json", "jsonl", "md", "ndjson", "odt"),
         *("pdf", "rtf", "srt", "tsv", "txt", "vtt", "xlsx"),
     ]
+    # coder import's help lists them all (written out there to keep the CLI's start light).
+    from coder.cli.import_ import DOCUMENT_FORMATS
+
+    assert DOCUMENT_FORMATS.split() == supported_formats()
 
 
 def test_a_registered_reader_is_used_for_its_extension(tmp_path: Path) -> None:

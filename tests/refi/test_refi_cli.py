@@ -38,9 +38,6 @@ def test_an_unsupported_file_names_the_refi_formats_too(
     assert "qdpx" in err and "qde" in err and "qdc" in err
 
 
-@pytest.mark.xfail(
-    strict=True, reason="coder/cli/import_.py sends only .qdpx to the REFI-QDA project import"
-)
 def test_coder_import_of_a_bare_qde(project: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["import", "-p", project, str(HAND_AUTHORED)]) == 0
     assert "imported a refi_qda test fixture project: 1 document(s)" in capsys.readouterr().out
