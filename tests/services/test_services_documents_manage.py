@@ -384,3 +384,18 @@ def test_a_coders_own_login_is_told_that_managing_documents_needs_the_lead(
             conn.execute(text(f"DROP OWNED BY {role}"))
             conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
         admin.dispose()
+
+
+def test_a_new_version_keeps_the_refi_guid_of_the_source(store: Store) -> None:
+    # A REFI-QDA source re-imported with a changed text is the same source to NVivo & co.
+    guid = "6f1c2b3a-0d4e-4f5a-8b6c-7d8e9f0a1b2c"
+    _import(store, DocumentDraft("notes", "First text.", "txt", "notes.txt"))
+    with store.write() as session:
+        row = session.scalars(select(Document).where(Document.name == "notes")).one()
+        row.guid = guid
+    _import(store, DocumentDraft("notes", "Second text.", "txt", "notes.txt"), new_version=True)
+    with store.read() as session:
+        rows = session.execute(
+            select(Document.version, Document.guid).where(Document.name == "notes")
+        ).all()
+    assert sorted(rows) == [(1, guid), (2, guid)]

@@ -157,13 +157,15 @@ def store_draft(
     Documents are never merged because their texts are equal (two respondents may well give
     the same answer): only the same name with the same text is a duplicate, and is skipped.
     A different text under a name the project has is refused (ConflictError) unless
-    ``new_version``: it becomes the name's next version, keeping the attributes and set
-    memberships of the version it replaces (the file's own attributes win). ``report`` says
+    ``new_version``: it becomes the name's next version, keeping the attributes, set
+    memberships and REFI-QDA GUID of the version it replaces (the file's own attributes win). ``report`` says
     which.
     """
     digest = text_sha256(draft.text)
     versions = session.execute(
-        select(Document.id, Document.version, Document.sha256).where(Document.name == draft.name)
+        select(Document.id, Document.version, Document.sha256, Document.guid).where(
+            Document.name == draft.name
+        )
     ).all()
     latest = max(versions, key=lambda r: r.version) if versions else None
     same = next((r for r in versions if r.sha256 == digest), None)
@@ -197,6 +199,8 @@ def store_draft(
             "source_format": draft.source_format,
             "source_path": draft.source_path,
             "imported_by": actor,
+            # A new version is the same source: an export names it by the same GUID.
+            "guid": None if latest is None else latest.guid,
         },
     ).scalar_one()
     if attrs:
