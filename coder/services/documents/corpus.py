@@ -158,8 +158,8 @@ def store_draft(
     the same answer): only the same name with the same text is a duplicate, and is skipped.
     A different text under a name the project has is refused (ConflictError) unless
     ``new_version``: it becomes the name's next version, keeping the attributes, set
-    memberships and REFI-QDA GUID of the version it replaces (the file's own attributes win). ``report`` says
-    which.
+    memberships and REFI-QDA GUID of the version it replaces (the file's own attributes
+    win). ``report`` says which.
     """
     digest = text_sha256(draft.text)
     versions = session.execute(
