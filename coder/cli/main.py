@@ -17,7 +17,7 @@ command                                    module
 ``coder check``                            ``cli/check.py``
 ``coder serve``                            ``cli/serve.py``
 ``coder project copy|login|logout``        ``cli/project.py``
-``coder docs list|show``                   ``cli/docs.py``
+``coder docs list|show|rename|...|sets``   ``cli/docs.py``
 ``coder coders add|list``                  ``cli/coders.py``
 ``coder codes list|merge|...|undo|align``  ``cli/codes.py``
 ``coder codings list|import``              ``cli/codings.py``
@@ -131,7 +131,8 @@ def run(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning known errors into one-line messages and exit codes.
 
     Usage errors are reported by the command parser itself (exit status 2); a
-    :class:`CoderError` becomes ``coder: error: <message>`` with its exit status.
+    :class:`CoderError` becomes ``coder: error: <message>`` with its exit status, and so does
+    a failure of the database (a server that refuses a coder's login what needs the lead).
     """
     command = typer.main.get_command(app)
     args = expand_multi_value_options(list(sys.argv[1:] if argv is None else argv))
@@ -147,7 +148,24 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("coder: interrupted", err=True)
         return 130
+    except Exception as exc:
+        message = database_failure(exc)
+        if message is None:
+            raise
+        typer.echo(f"coder: error: {message}", err=True)
+        return 1
     return 0
+
+
+def database_failure(exc: Exception) -> str | None:
+    """The one line for a failure of the database under a command, None for anything else."""
+    if "sqlalchemy" not in sys.modules:  # nothing touched a database: not one of its errors
+        return None
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from coder.services.failures import describe_failure
+
+    return describe_failure(exc) if isinstance(exc, SQLAlchemyError) else None
 
 
 def entry() -> None:
