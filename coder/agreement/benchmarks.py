@@ -1,9 +1,9 @@
 """Benchmark scales for reading an agreement coefficient, offered as context, not as a verdict.
 
-Each scale is published data: bands ``[low, high)`` (the top band includes 1) with the words
-its authors gave them. ``benchmark`` names the band a value falls in; ``probabilistic_benchmark``
-is Gwet's (2014, *Handbook of Inter-Rater Reliability*, 4th ed., ch. 6) benchmarking, which
-takes the coefficient's standard error into account.
+Each scale is published data: bands with the words its authors gave them, their limits
+inclusive or not as the source words them. ``benchmark`` names the band a value falls in;
+``probabilistic_benchmark`` is Gwet's (2014, *Handbook of Inter-Rater Reliability*, 4th ed.,
+ch. 6) benchmarking, which takes the coefficient's standard error into account.
 """
 
 from __future__ import annotations
@@ -26,11 +26,17 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Band:
-    """One band of a scale: values in ``[low, high)`` (``high`` included for the top band)."""
+    """One band of a scale, from ``low`` up to the next band's ``low`` (``high``).
+
+    ``low_inclusive`` says whether ``low`` itself belongs to this band, as its source words it
+    (Landis-Koch's "0.61-0.80 substantial" makes 0.80 substantial: the band above starts
+    exclusive; Krippendorff's "alpha >= .800" makes .800 reliable: inclusive).
+    """
 
     low: float
     high: float
     label: str
+    low_inclusive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +56,8 @@ BENCHMARK_SCALES: dict[str, BenchmarkScale] = {
             Band(0.6, 0.8, "Substantial"),
             Band(0.4, 0.6, "Moderate"),
             Band(0.2, 0.4, "Fair"),
-            Band(0.0, 0.2, "Slight"),
-            Band(-1.0, 0.0, "Poor"),
+            Band(0.0, 0.2, "Slight", low_inclusive=True),
+            Band(-1.0, 0.0, "Poor", low_inclusive=True),
         ),
         "Landis & Koch (1977), 'The measurement of observer agreement for categorical data', "
         "Biometrics 33:159-174, p. 165",
@@ -63,7 +69,7 @@ BENCHMARK_SCALES: dict[str, BenchmarkScale] = {
             Band(0.6, 0.8, "Good"),
             Band(0.4, 0.6, "Moderate"),
             Band(0.2, 0.4, "Fair"),
-            Band(-1.0, 0.2, "Poor"),
+            Band(-1.0, 0.2, "Poor", low_inclusive=True),
         ),
         "Altman (1991), Practical Statistics for Medical Research, Chapman & Hall, p. 404",
     ),
@@ -71,17 +77,17 @@ BENCHMARK_SCALES: dict[str, BenchmarkScale] = {
         "Fleiss",
         (
             Band(0.75, 1.0, "Excellent"),
-            Band(0.4, 0.75, "Intermediate to good"),
-            Band(-1.0, 0.4, "Poor"),
+            Band(0.4, 0.75, "Intermediate to good", low_inclusive=True),
+            Band(-1.0, 0.4, "Poor", low_inclusive=True),
         ),
         "Fleiss (1981), Statistical Methods for Rates and Proportions, 2nd ed., Wiley, p. 218",
     ),
     "krippendorff": BenchmarkScale(
         "Krippendorff",
         (
-            Band(0.8, 1.0, "Reliable"),
-            Band(0.667, 0.8, "Tentative conclusions only"),
-            Band(-1.0, 0.667, "Unreliable"),
+            Band(0.8, 1.0, "Reliable", low_inclusive=True),
+            Band(0.667, 0.8, "Tentative conclusions only", low_inclusive=True),
+            Band(-1.0, 0.667, "Unreliable", low_inclusive=True),
         ),
         "Krippendorff (2004), Content Analysis, 2nd ed., Sage, p. 241",
     ),
@@ -98,12 +104,10 @@ def _scale(scale: str | BenchmarkScale) -> BenchmarkScale:
 
 def benchmark(value: float, scale: str | BenchmarkScale = "landis_koch") -> Band | None:
     """The band of ``scale`` that ``value`` falls in; None for NaN or a value outside [-1, 1]."""
-    bands = _scale(scale).bands
-    if math.isnan(value):
+    if math.isnan(value) or not -1.0 <= value <= 1.0:
         return None
-    for position, band in enumerate(bands):
-        top = position == 0
-        if band.low <= value < band.high or (top and value == band.high):
+    for band in _scale(scale).bands:  # from the top down
+        if value > band.low or (band.low_inclusive and value == band.low):
             return band
     return None
 
