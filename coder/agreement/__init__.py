@@ -19,6 +19,7 @@ from coder.agreement.coefficients import (
     percent_agreement,
     scott_pi,
 )
+from coder.agreement.gamma import GammaResult, gamma
 from coder.agreement.overlap import codes_on_units
 from coder.agreement.pairwise import light_kappa, weighted_cohen_kappa, weighted_scott_pi
 from coder.agreement.planning import (
@@ -36,6 +37,15 @@ from coder.agreement.specific import (
     negative_agreement,
     positive_agreement,
     specific_agreement,
+)
+from coder.agreement.ualpha2016 import (
+    Cu_alpha,
+    UnitizingAlphas,
+    binary_u_alpha,
+    cu_alpha,
+    k_u_alpha,
+    u_alpha,
+    unitizing_alphas,
 )
 from coder.agreement.unitizing import character_kappa, unitized_alpha
 from coder.agreement.variance import Precision, agreement_precision
@@ -60,14 +70,18 @@ __all__ = [
     "CharacterAgreement",
     "Codings",
     "Coefficient",
+    "Cu_alpha",
+    "GammaResult",
     "PabakResult",
     "Precision",
     "SampleSizePlan",
     "SpecificAgreement",
+    "UnitizingAlphas",
     "Units",
     "agreement_precision",
     "agreement_weights",
     "benchmark",
+    "binary_u_alpha",
     "bootstrap_ci",
     "brennan_prediger",
     "character_kappa",
@@ -75,11 +89,14 @@ __all__ = [
     "cohen_kappa",
     "compute_agreement",
     "conger_kappa",
+    "cu_alpha",
     "fleiss_kappa",
+    "gamma",
     "gwet_ac1",
     "gwet_ac2",
     "holsti_from_counts",
     "holsti_index",
+    "k_u_alpha",
     "krippendorff_alpha",
     "krippendorff_minimum_sample",
     "light_kappa",
@@ -92,7 +109,9 @@ __all__ = [
     "probability_below",
     "scott_pi",
     "specific_agreement",
+    "u_alpha",
     "unitized_alpha",
+    "unitizing_alphas",
     "weighted_brennan_prediger",
     "weighted_cohen_kappa",
     "weighted_fleiss_kappa",
