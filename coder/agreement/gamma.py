@@ -175,42 +175,54 @@ def sample_continuum(
     raise ValueError(f"sampling must be 'shuffle' or 'statistical', got {sampling!r}")
 
 
-def _category_disorder(
+def _category_disorders(
     units: Units,
     alignment: Alignment,
-    category: int | None,
+    n_categories: int,
     alpha: float,
     delta_empty: float,
     distance: FloatArray,
-) -> float:
-    """gamma-cat's (``category`` None) or gamma-k's disorder of one alignment."""
+) -> FloatArray:
+    """gamma-cat's disorder (entry 0) and gamma-k's for every category k (entry k + 1)."""
     m = alignment.members
     i, j = np.triu_indices(units.n_annotators, 1)
-    u, v = m[:, i], m[:, j]
+    u, v = m[:, i].ravel(), m[:, j].ravel()
     real_u, real_v = u >= 0, v >= 0
     uc, vc = np.maximum(u, 0), np.maximum(v, 0)
-    if category is None:
-        consider = real_u | real_v
-    else:
-        cats = units.category
-        consider = (real_u & (cats[uc] == category)) | (real_v & (cats[vc] == category))
-    one_empty = consider & (real_u ^ real_v)
-    both = consider & real_u & real_v
-    if not both.any():
-        return 0.0 if consider.any() else 1.0
-    n_units = (m >= 0).sum(axis=1)
-    base = np.where(n_units >= 2, 1.0 / np.maximum(n_units - 1, 1), 0.0)[:, None]
+    n_units = np.repeat((m >= 0).sum(axis=1), len(i))
+    base = np.where(n_units >= 2, 1.0 / np.maximum(n_units - 1, 1), 0.0)
     s, e = units.start, units.end
     positional = (
         alpha
-        * ((np.abs(s[uc] - s[vc]) + np.abs(e[uc] - e[vc])) / (e[uc] - s[uc] + e[vc] - s[vc])) ** 2
         * delta_empty
+        * ((np.abs(s[uc] - s[vc]) + np.abs(e[uc] - e[vc])) / (e[uc] - s[uc] + e[vc] - s[vc])) ** 2
     )
+    both = real_u & real_v
+    one_empty = real_u ^ real_v
     weight = np.where(both, base * np.maximum(0.0, 1.0 - positional), 0.0)
-    cat = distance[units.category[uc], units.category[vc]] * delta_empty
-    disorder = float(np.sum(cat * weight)) + float(one_empty.sum()) * delta_empty**2
-    total_weight = float(weight.sum()) + float(one_empty.sum()) * delta_empty
-    return 0.0 if disorder == 0 else disorder / total_weight
+    term = np.where(
+        both, distance[units.category[uc], units.category[vc]] * delta_empty * weight, 0.0
+    )
+    term = term + one_empty * delta_empty**2
+    weight = weight + one_empty * delta_empty
+    # Pair p counts for category k when either of its units has category k (once if both do).
+    k_u = np.where(real_u, units.category[uc] + 1, 0)
+    k_v = np.where(
+        real_v & (~real_u | (units.category[vc] != units.category[uc])), units.category[vc] + 1, 0
+    )
+    size = n_categories + 1
+
+    def per_k(x: FloatArray) -> FloatArray:
+        out: FloatArray = np.bincount(k_u, x, size) + np.bincount(k_v, x, size)
+        out[0] = float(np.sum(x))
+        return out
+
+    disorder, total = per_k(term), per_k(weight)
+    considered = per_k((real_u | real_v).astype(float))
+    looped = per_k(both.astype(float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(disorder == 0, 0.0, disorder / total)
+    return np.where(looped > 0, ratio, np.where(considered > 0, 0.0, 1.0))
 
 
 def _chance_corrected(observed: float, expected: float) -> Coefficient:
@@ -284,15 +296,16 @@ def gamma(
     chance = np.array([a.disorder for _, a in samples])
     g = _chance_corrected(best.disorder, float(chance.mean()))
 
-    def corrected(category: int | None) -> Coefficient:
-        observed = _category_disorder(units, best, category, alpha, delta_empty, distance)
-        expected = np.mean(
-            [_category_disorder(u, a, category, alpha, delta_empty, distance) for u, a in samples]
-        )
-        return _chance_corrected(observed, float(expected))
+    def disorders(u: Units, a: Alignment) -> FloatArray:
+        return _category_disorders(u, a, k, alpha, delta_empty, distance)
 
+    observed_k = disorders(units, best)
+    expected_k = np.mean([disorders(u, a) for u, a in samples], axis=0)
+    corrected = [
+        _chance_corrected(float(o), float(x)) for o, x in zip(observed_k, expected_k, strict=True)
+    ]
     present = np.unique(units.category)
     return GammaResult(
-        g.value, g.reason, g.observed, g.expected, corrected(None),
-        {cats[c]: corrected(int(c)) for c in present}, best, chance, cats,
+        g.value, g.reason, g.observed, g.expected, corrected[0],
+        {cats[c]: corrected[int(c) + 1] for c in present}, best, chance, cats,
     )  # fmt: skip

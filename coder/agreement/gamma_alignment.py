@@ -162,6 +162,34 @@ def _exact_cover(n_units: int, masks: list[int], costs: list[float], first: list
     return chosen
 
 
+def _cover_component(
+    idx: IntArray, members: list[IntArray], costs: list[FloatArray], annotator: IntArray, n: int
+) -> tuple[list[IntArray], list[float]]:
+    """Exact cover of one group of units (``idx`` sorted by position) by its candidates."""
+    local = np.full(int(idx.max()) + 1, -1, dtype=np.int64)
+    local[idx] = np.arange(len(idx))
+    masks: list[int] = []
+    first: list[int] = []
+    flat_costs: list[float] = []
+    rows: list[IntArray] = []
+    for t, cost in zip(members, costs, strict=True):
+        pos = local[t]
+        if len(idx) < 63:
+            masks += np.bitwise_or.reduce(np.left_shift(1, pos), axis=1).tolist()
+        else:
+            masks += [sum(1 << x for x in row) for row in pos.tolist()]
+        first += pos.min(axis=1).tolist()
+        flat_costs += cost.tolist()
+        rows += list(t)
+    slots, chosen_costs = [], []
+    for pick in _exact_cover(len(idx), masks, flat_costs, first):
+        slot = np.full(n, -1, dtype=np.int64)
+        slot[annotator[rows[pick]]] = rows[pick]
+        slots.append(slot)
+        chosen_costs.append(flat_costs[pick])
+    return slots, chosen_costs
+
+
 def best_alignment(
     units: Units,
     *,
@@ -169,9 +197,13 @@ def best_alignment(
     beta: float = 1.0,
     delta_empty: float = 1.0,
     category_distance: FloatArray | None = None,
-    chunk: int = 2048,
+    dense_limit: int = 1500,
 ) -> Alignment:
-    """The alignment of least disorder (exact) and its disorder; see the module docstring."""
+    """The alignment of least disorder (exact) and its disorder; see the module docstring.
+
+    Up to ``dense_limit`` units the dissimilarities are one matrix and the candidates are
+    enumerated for all groups at once; past it, group by group (a block of rows at a time).
+    """
     n, n_units = units.n_annotators, len(units)
     if n < 2:
         raise ValueError(f"gamma needs at least 2 annotators, got {n}")
@@ -179,55 +211,64 @@ def best_alignment(
         k = int(units.category.max(initial=0)) + 1
         category_distance = 1.0 - np.eye(k)
     c2 = n * (n - 1) / 2
-    cap = delta_empty * (n - 1 + c2)
+    cap = delta_empty * (n - 1 + c2) + 1e-12
     params: dict[str, Any] = {
         "alpha": alpha,
         "beta": beta,
         "delta_empty": delta_empty,
         "category_distance": category_distance,
     }
-    # Edges between units that could ever share a unitary alignment, a block of rows at a time.
+    ann = units.annotator
+    dense = n_units <= dense_limit
+    full = dissimilarity_matrix(units, np.arange(n_units), **params) if dense else None
     edge_i, edge_j = [], []
-    for lo in range(0, n_units, chunk):
-        rows = np.arange(lo, min(lo + chunk, n_units))
-        block = dissimilarity_matrix(units, rows, **params)
-        r, c = np.nonzero(
-            (block <= cap + 1e-12) & (units.annotator[rows, None] != units.annotator[None, :])
-        )
+    for lo in range(0, n_units, dense_limit):
+        rows = np.arange(lo, min(lo + dense_limit, n_units))
+        block = full[rows] if full is not None else dissimilarity_matrix(units, rows, **params)
+        r, c = np.nonzero((block <= cap) & (ann[rows, None] != ann[None, :]))
         edge_i.append(rows[r])
         edge_j.append(c)
     ei = np.concatenate(edge_i) if edge_i else np.zeros(0, dtype=np.int64)
     ej = np.concatenate(edge_j) if edge_j else np.zeros(0, dtype=np.int64)
     label = _components(n_units, ei, ej)
-    rows_out: list[IntArray] = []
-    cost_out: list[float] = []
-    for comp in np.unique(label):
-        idx = np.flatnonzero(label == comp)
-        idx = idx[np.lexsort((units.end[idx], units.start[idx]))]
-        if len(idx) == 1:
-            members, costs = [np.zeros((1, 1), dtype=np.int64)], [np.array([delta_empty * c2])]
-        else:
-            d = dissimilarity_matrix(units, idx, **params)[:, idx]
-            members, costs = _candidates(d, units.annotator[idx], n, delta_empty)
-        masks: list[int] = []
-        first: list[int] = []
-        flat_costs: list[float] = []
-        local: list[list[int]] = []
-        for t, cost in zip(members, costs, strict=True):
-            for row, value in zip(t.tolist(), cost.tolist(), strict=True):
-                masks.append(sum(1 << x for x in row))
-                first.append(min(row))
-                flat_costs.append(value)
-                local.append(row)
-        chosen = _exact_cover(len(idx), masks, flat_costs, first) if len(idx) > 1 else [0]
-        for pick in chosen:
-            slot = np.full(n, -1, dtype=np.int64)
-            global_units = idx[local[pick]]
-            slot[units.annotator[global_units]] = global_units
-            rows_out.append(slot)
-            cost_out.append(flat_costs[pick])
-    table = np.array(rows_out, dtype=np.int64).reshape(-1, n)
-    unitary = np.array(cost_out) / c2
-    mean_units = n_units / n
-    disorder = float(unitary.sum() / mean_units) if n_units else 0.0
+    order = np.lexsort((units.end, units.start, label))
+    size = np.bincount(label, minlength=n_units)
+    alone = order[size[label[order]] == 1]
+    slots: list[IntArray] = []
+    costs: list[float] = []
+    if len(alone):
+        table = np.full((len(alone), n), -1, dtype=np.int64)
+        table[np.arange(len(alone)), ann[alone]] = alone
+        slots += list(table)
+        costs += [delta_empty * c2] * len(alone)
+    grouped = order[size[label[order]] > 1]
+    if len(grouped):
+        if full is not None:
+            members, cands = _candidates(
+                full[np.ix_(grouped, grouped)], ann[grouped], n, delta_empty
+            )
+            levels = []
+            for t, c in zip(members, cands, strict=True):
+                owner = label[grouped[t[:, 0]]]
+                by = np.argsort(owner, kind="stable")
+                levels.append((grouped[t[by]], c[by], owner[by]))
+        splits = np.flatnonzero(np.diff(label[grouped])) + 1
+        for idx in np.split(grouped, splits):
+            if full is not None:
+                lab = label[idx[0]]
+                span = [
+                    (np.searchsorted(o, lab), np.searchsorted(o, lab, "right")) for *_, o in levels
+                ]
+                mine = [t[a:b] for (t, _, _), (a, b) in zip(levels, span, strict=True)]
+                mine_costs = [c[a:b] for (_, c, _), (a, b) in zip(levels, span, strict=True)]
+            else:
+                d = dissimilarity_matrix(units, idx, **params)[:, idx]
+                local_members, mine_costs = _candidates(d, ann[idx], n, delta_empty)
+                mine = [idx[t] for t in local_members]
+            got, got_costs = _cover_component(idx, mine, mine_costs, ann, n)
+            slots += got
+            costs += got_costs
+    table = np.array(slots, dtype=np.int64).reshape(-1, n)
+    unitary = np.array(costs, dtype=float) / c2
+    disorder = float(unitary.sum() / (n_units / n)) if n_units else 0.0
     return Alignment(table, unitary, disorder)
