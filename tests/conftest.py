@@ -28,6 +28,7 @@ MODULE_MARKERS = {
     "tests/teams/test_teams_serve.py": ("e2e", "slow"),  # `coder serve` in headless chromium
     "tests/teams/test_teams_load.py": ("slow",),  # four coders at once, SIGKILL at random
     "tests/teams/test_teams_blind_server.py": ("postgres",),  # row-level security
+    "tests/teams/test_teams_pg_attack.py": ("postgres",),  # a coder's login, attacked
 }
 
 

@@ -24,14 +24,25 @@ def code(
     ),
 ) -> None:
     """Open the coding TUI."""
-    open_tui(project, coder or current_user(), served=served)
+    open_tui(project, coder, served=served)
 
 
-def open_tui(project: str, coder: str, *, served: bool = False) -> None:
-    """Open the coding TUI on ``project`` for ``coder``, who is registered if new."""
+def open_tui(project: str, coder: str | None, *, served: bool = False) -> None:
+    """Open the coding TUI on ``project`` for ``coder``, who is registered if new.
+
+    Over a coder's own login to a server, the coder is the login's.
+    """
+    from coder.errors import ConflictError
     from coder.services.project.coders import ensure_coder
+    from coder.services.project.team import connected_coder
     from coder.tui.app import make_app
 
     store = open_store(project)
-    ensure_coder(store, coder, actor=coder)
-    make_app(store, coder=coder, served=served).run()
+    login = connected_coder(store)
+    if login is not None and coder not in (None, login):
+        raise ConflictError(
+            f"this is {login}'s login to the project: it codes as {login}, not {coder}"
+        )
+    name = login or coder or current_user()
+    ensure_coder(store, name, actor=name)
+    make_app(store, coder=name, served=served).run()

@@ -48,7 +48,7 @@ def _coder_actor(store: Store, actor: str | None) -> str:
     """Single-code edits are made by a coder: register the actor as one if new."""
     from coder.services.project.coders import ensure_coder
 
-    name = actor or current_user()
+    name = actor or current_user(store)
     return ensure_coder(store, name, actor=name).name
 
 
@@ -103,7 +103,7 @@ def merge(
     store = open_store(project)
     result = merge_codes(
         store,
-        actor=actor or current_user(),
+        actor=actor or current_user(store),
         source_id=code_id(store, source),
         target_id=code_id(store, target),
     )
@@ -132,7 +132,7 @@ def group(
         existing = theme
     result = group_codes(
         store,
-        actor=actor or current_user(),
+        actor=actor or current_user(store),
         code_ids=[code_id(store, c) for c in codes],
         theme=existing,
         parent_id=code_id(store, under) if under else None,
@@ -156,7 +156,7 @@ def split(
     store = open_store(project)
     result = split_code(
         store,
-        actor=actor or current_user(),
+        actor=actor or current_user(store),
         code_id=code_id(store, code),
         coding_ids=codings,
         name=name,
@@ -239,7 +239,8 @@ def undo(
     retire), a coding, a memo or a decision."""
     from coder.services.undo import undo_latest
 
-    done = undo_latest(open_store(project), actor=actor or current_user())
+    store = open_store(project)
+    done = undo_latest(store, actor=actor or current_user(store))
     typer.echo(done.description if done else "nothing to undo")
 
 

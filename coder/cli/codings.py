@@ -65,10 +65,11 @@ def import_(
     """Import codings made in a spreadsheet; the whole file or, on any error, nothing."""
     from coder.services.coding.importing import import_codings
 
+    store = open_store(project)
     report = import_codings(
-        open_store(project),
+        store,
         file,
-        actor=current_user(),
+        actor=current_user(store),
         create_coders=create_coders,
         create_codes=create_codes,
     )

@@ -34,8 +34,16 @@ def open_store(project: str) -> Store:
     return open_project(project)
 
 
-def current_user() -> str:
-    """Who is acting, for the audit log: $CODER_USER, else the login name."""
+def current_user(store: Store | None = None) -> str:
+    """Who is acting, for the audit log: the coder whose database login ``store`` is
+    connected with (a server decides who its logins are), else $CODER_USER, else the login
+    name."""
+    if store is not None:
+        from coder.services.project.team import connected_coder
+
+        login = connected_coder(store)
+        if login is not None:
+            return login
     try:
         return os.environ.get("CODER_USER") or getpass.getuser()
     except (KeyError, OSError):

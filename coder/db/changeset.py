@@ -243,7 +243,7 @@ def _update(conn: Any, table: Table, values: Row) -> None:
     if current is None:
         raise ConflictError(f"a row of {table.name} changed by this operation is gone; cannot undo")
     # Only the columns that differ are written: a coder's database role may update just the
-    # columns its own actions change (see services.project.team.CODER_WRITES).
+    # columns its own actions change (GRANTS in migration 0006).
     changes = {k: v for k, v in values.items() if k not in keys and current[k] != v}
     if changes:
         conn.execute(update(table).where(*where).values(**changes))

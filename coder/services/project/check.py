@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Connection, Table, func, select
 
 from coder.db.engine import Store, sqlite_path
-from coder.db.models import Base, Code, Document
+from coder.db.models import Base, Code, Document, ProjectSettings
 from coder.domain.project import CheckReport
 from coder.services.documents.corpus import text_sha256
-from coder.services.project.maintenance import read_snapshot, sqlite_integrity
+from coder.services.project.maintenance import read_snapshot, refuse_coder_login, sqlite_integrity
 
 #: Problems listed per kind before the rest are summarised as a count.
 MAX_LISTED = 20
@@ -22,6 +22,7 @@ def _add(report: CheckReport, kind: str, found: list[str]) -> None:
 
 def check_project(store: Store) -> CheckReport:
     """Verify a project: storage integrity, document hashes, references, offsets, code tree."""
+    refuse_coder_login(store, "a check")
     report = CheckReport(project=store.display_name)
     path = sqlite_path(store.url)
     if path is not None:
@@ -31,6 +32,9 @@ def check_project(store: Store) -> CheckReport:
             report.counts[table.name] = conn.execute(
                 select(func.count()).select_from(table)
             ).scalar_one()
+        if report.counts[ProjectSettings.__tablename__] != 1:
+            # What a copy or backup that stopped half-way leaves: the tables, not the project.
+            report.problems.append("settings: no project settings row (an unfinished copy?)")
         _add(report, "document", _check_documents(conn))
         _add(report, "reference", _check_references(conn))
         _add(report, "coding", _check_spans(conn, Base.metadata.tables["codings"], "coding"))

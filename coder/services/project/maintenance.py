@@ -151,7 +151,8 @@ def _copy_table(src: Connection, dst: Connection, table: Table) -> int:
 def reset_sequences(dst: Connection) -> None:
     """Move each PostgreSQL id sequence past the largest id in its table."""
     # Rows were inserted with their ids, so PostgreSQL's sequences still start at 1: move each
-    # past the largest id or the next insert would collide.
+    # past the largest id or the next insert would collide. Ids past a sequence's maximum
+    # came from coders' logins, whose own sequences start past them (migration 0006).
     for table in Base.metadata.sorted_tables:
         pk = list(table.primary_key.columns)
         if len(pk) != 1 or not pk[0].autoincrement or pk[0].type.python_type is not int:
@@ -167,7 +168,8 @@ def reset_sequences(dst: Connection) -> None:
             dst.execute(
                 text(
                     f"SELECT setval(:s, COALESCE(MAX({pk[0].name}), 1), MAX({pk[0].name}) IS NOT"
-                    f" NULL) FROM {table.name}"
+                    f" NULL) FROM {table.name} WHERE {pk[0].name} <= (SELECT seqmax FROM"
+                    " pg_sequence WHERE seqrelid = CAST(:s AS regclass))"
                 ),
                 {"s": sequence},
             )
@@ -189,6 +191,8 @@ def copy_project(
 
     src = open_project(source)
     try:
+        refuse_coder_login(src, "a copy of the project")
+        created = _new_sqlite_file(destination)
         dst = connect(destination, must_exist=False)
     except CoderError:
         src.dispose()
@@ -196,9 +200,8 @@ def copy_project(
     try:
         if src.url == dst.url:
             raise ConflictError(f"{src.display_name}: source and destination are the same")
-        path = sqlite_path(dst.url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if created is not None:
+            created.parent.mkdir(parents=True, exist_ok=True)
         if not _is_empty(dst):
             raise ConflictError(
                 f"{dst.display_name}: destination is not empty; copy only into a new database"
@@ -222,9 +225,41 @@ def copy_project(
                 f"{dst.display_name}: copy differs from the source in {', '.join(different)}"
             )
         return report
+    except BaseException:
+        dst.dispose()
+        if created is not None:  # a SQLite file this copy made: leave nothing half-written
+            for leftover in (created, *(created.with_name(created.name + s) for s in SIDE_FILES)):
+                leftover.unlink(missing_ok=True)
+        raise
     finally:
         src.dispose()
         dst.dispose()
+
+
+#: The files SQLite keeps beside a database while it is open.
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _new_sqlite_file(destination: str | os.PathLike[str]) -> Path | None:
+    """The SQLite file a copy to ``destination`` will create, or None (a server, or a file
+    that exists already and must be left alone)."""
+    from coder.db.engine import project_url
+
+    path = sqlite_path(project_url(destination))
+    return path if path is not None and not path.exists() else None
+
+
+def refuse_coder_login(store: Store, what: str) -> None:
+    """Refuse ``what`` (a copy, a backup, a check) over a coder's own login: the server shows
+    that login only the coder's own work and the shared rows, so it would miss the rest."""
+    from coder.services.project.team import connected_coder
+
+    login = connected_coder(store)
+    if login is not None:
+        raise ConflictError(
+            f"{store.display_name}: {what} needs the project lead ({login}'s login sees only"
+            " part of the project)"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,29 +283,33 @@ def backup_project(store: Store, output: Path | None = None) -> BackupReport:
     going); a PostgreSQL project is copied table by table from one repeatable-read snapshot
     into a SQLite file (``pg_dump`` is the server-side alternative). The copy is then checked.
     """
+    refuse_coder_login(store, "a backup")
     target = Path(output) if output is not None else default_backup_path(store)
     if target.exists():
         raise ConflictError(f"{target}: exists already; choose another backup file name")
     target.parent.mkdir(parents=True, exist_ok=True)
     source_path = sqlite_path(store.url)
-    if source_path is not None:
-        method = "sqlite online backup"
-        partial = target.with_name(target.name + ".partial")
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    method = "sqlite online backup" if source_path else "table copy from a repeatable-read snapshot"
+    try:
+        if source_path is not None:
+            source = sqlite3.connect(source_path, timeout=15)
+            dest = sqlite3.connect(partial)
+            try:
+                # pages=-1: one step under a single read snapshot, so the copy is consistent
+                # even though other processes commit meanwhile (WAL lets them).
+                source.backup(dest, pages=-1)
+                dest.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dest.close()
+                source.close()
+        else:
+            copy_project(store.url, partial)
+    except BaseException:
         partial.unlink(missing_ok=True)
-        source = sqlite3.connect(source_path, timeout=15)
-        dest = sqlite3.connect(partial)
-        try:
-            # pages=-1: one step under a single read snapshot, so the copy is consistent even
-            # though other processes commit meanwhile (WAL lets them).
-            source.backup(dest, pages=-1)
-            dest.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dest.close()
-            source.close()
-        partial.replace(target)
-    else:
-        method = "table copy from a repeatable-read snapshot"
-        copy_project(store.url, target)
+        raise
+    partial.replace(target)
     problems = sqlite_integrity(target)
     if problems:
         raise CoderError(f"{target}: backup failed its integrity check: {problems[0]}")

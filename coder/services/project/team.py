@@ -1,11 +1,14 @@
-"""Coders on a shared PostgreSQL server: one login role per coder, blind coding by the server.
+"""Coders on a shared PostgreSQL server: one login role per coder, permissions by the server.
 
-Migration 0002 puts row-level security policies on ``codings``, ``codes``, ``memos`` and
-``audit_log``. A coder who connects with their own login role (granted here) sees only their
-own codings, private codes, coding memos and audit entries while the project is blind, whatever
-query they run, and cannot write rows in another coder's name. The project owner (the role that
-created the project and ran its migrations) is not subject to the policies, so the lead's
-reports, agreement and exports see everything.
+The lead is the project owner (the role that created the project and ran its migrations): not
+subject to row-level security, so reports, agreement, reconciliation and exports see
+everything. A coder connects with a login role of their own; migration 0006 gives every table
+row-level security and defines ``coder_grant_login(role)``, which grants a login what a coder
+may do: read the documents and shared codes, read and write only their own codings, memos,
+document status, pins and private codes, add audit entries in their own name, and nothing
+else. While the project is blind, what holds other coders' work (their rows, rounds, code
+history, reconciliation, the consensus) is invisible to the login, whatever query it runs.
+Rows a coder inserts take ids from a sequence of their own, so ids reveal no counts.
 """
 
 from __future__ import annotations
@@ -23,27 +26,13 @@ from coder.services.project.coders import require_coder
 
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
-#: Tables a coder changes while coding; everything else is read-only to a coder's role (in
-#: particular project_settings, so a coder cannot switch blind coding off).
-CODER_WRITES: dict[str, str] = {
-    "codings": "INSERT, UPDATE, DELETE",
-    "codes": "INSERT, UPDATE",
-    "memos": "INSERT, UPDATE, DELETE",
-    "document_status": "INSERT, UPDATE",
-    "code_pins": "INSERT, UPDATE, DELETE",
-    "audit_log": "INSERT",
-    # Removing a coding the consensus was built from clears the reference to it, as the
-    # foreign key's ON DELETE SET NULL would; the service does it so that undo can restore it.
-    "consensus_sources": "UPDATE (source_coding_id)",
-}
-
 
 def _require_postgresql(store: Store) -> None:
     if store.engine.dialect.name != "postgresql":
         raise ConflictError(
-            f"{store.display_name}: coder logins need a PostgreSQL project; on SQLite blind"
-            " coding is enforced by coder itself (copy the project to a server with"
-            " 'coder project copy')"
+            f"{store.display_name}: coder logins need a PostgreSQL project; on a shared SQLite"
+            " file blind coding is a convention that coder keeps, not enforced (copy the"
+            " project to a server with 'coder project copy')"
         )
 
 
@@ -62,8 +51,8 @@ def grant_login(
 ) -> str:
     """Let ``coder`` connect as the PostgreSQL role ``role`` (created if new); returns the URL.
 
-    Must be run by the project owner with the CREATEROLE privilege. Idempotent: run it again
-    after upgrading coder so that tables added by new migrations are granted too.
+    Must be run by the project owner with the CREATEROLE privilege. Idempotent (migrations
+    that add tables re-grant every login themselves).
     """
     _require_postgresql(store)
     if not _ROLE.match(role):
@@ -81,20 +70,29 @@ def grant_login(
             raise ConflictError(f"{role!r} owns the project; give each coder a role of their own")
         quoted = _quote(conn, role)
         exists = conn.execute(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}
+            text(
+                "SELECT rolsuper OR rolbypassrls OR pg_has_role(rolname, current_user, 'MEMBER')"
+                " FROM pg_roles WHERE rolname = :r"
+            ),
+            {"r": role},
         ).first()
+        if exists is not None and exists[0]:
+            raise ConflictError(
+                f"role {role!r} is exempt from row-level security (a superuser, BYPASSRLS or"
+                " a member of the project owner); give the coder a plain role"
+            )
         secret = f" PASSWORD {_literal(password)}" if password else ""
         verb = "ALTER" if exists else "CREATE"
         conn.execute(text(f"{verb} ROLE {quoted} LOGIN{secret}"))
         database = conn.execute(text("SELECT current_database()")).scalar_one()
         conn.execute(text(f"GRANT CONNECT ON DATABASE {_quote(conn, database)} TO {quoted}"))
-        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
-        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {quoted}"))
-        conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
-        for table, privileges in CODER_WRITES.items():
-            conn.execute(text(f"GRANT {privileges} ON {table} TO {quoted}"))
         before = me.db_role
+        if before is not None and before != role:
+            _revoke(conn, before)
         session.execute(update(Coder).where(Coder.id == me.id).values(db_role=role))
+        # The grants, the row-level security they work under and the coder's own id
+        # sequence are the schema's: one function, defined by migration 0006.
+        conn.execute(text("SELECT coder_grant_login(:r)"), {"r": role})
         record(
             session, actor, "grant_login", "coder", me.id, {"db_role": before}, {"db_role": role}
         )
@@ -110,12 +108,19 @@ def revoke_login(store: Store, coder: str, *, actor: str = "system") -> None:
         me = require_coder(session, coder)
         if me.db_role is None:
             raise ConflictError(f"coder {me.name!r} has no login on this project")
-        quoted = _quote(conn, me.db_role)
-        conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {quoted}"))
-        conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {quoted}"))
+        _revoke(conn, me.db_role)
         before = me.db_role
         session.execute(update(Coder).where(Coder.id == me.id).values(db_role=None))
         record(session, actor, "revoke_login", "coder", me.id, {"db_role": before}, None)
+
+
+def _revoke(conn: Connection, role: str) -> None:
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+    if exists is None:
+        return
+    quoted = _quote(conn, role)
+    conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {quoted}"))
+    conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {quoted}"))
 
 
 def connected_coder(store: Store) -> str | None:
