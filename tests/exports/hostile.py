@@ -2,8 +2,9 @@
 
 Document names, code names, definitions, memos, attribute values and the coded passages begin
 with ``=``, ``+``, ``-`` and ``@`` (spreadsheet formulas, OWASP's CSV-injection payloads), carry
-``<script>`` and a ``javascript:`` link (Markdown and HTML), and a control character that XML
-cannot hold (in a text, as an importer that missed it would store it).
+``<script>`` and a ``javascript:`` link (Markdown and HTML), and control characters that XML
+cannot hold (in a memo, as a coder can type one, and in a text, as an importer that missed it
+would store it).
 Each formula is chosen so that a spreadsheet that evaluated it would show something else
 (``=1+1`` shows ``2``, the link shows ``click``). Built through the services the import
 commands run; two coders (ana and ben) code the same passages.
@@ -49,7 +50,7 @@ CODINGS = [
     (LINK, "=1+1 was the first thing she said.", "=1+1/-3+4", "=memo(1)"),
     (LINK, f"{SCRIPT} came next.", "=1+1", f"{SCRIPT} memo"),
     ("+1+2 notes", "@SUM(1,2) is how he put it.", "@SUM(1,2)", "@memo"),
-    ("+1+2 notes", f"{DDE} ended it.", "+1+2", "-3+4 memo"),
+    ("+1+2 notes", f"{DDE} ended it.", "+1+2", "-3+4 bell\x07 memo"),
     ("-3+4 report", "-3+4 and nothing\x0b more.", "=1+1/-3", None),
     ("-3+4 report", f"{JS_LINK} was the last line.", "+1+2", JS_LINK),
     ("-3+4 report", "was the last line.", f"+1+2/{IMG}", None),
