@@ -33,8 +33,14 @@ from coder.cli.main import run
 from coder.db.engine import Store, connect
 from coder.db.migrate import upgrade
 from coder.services.agreement.rounds import start_round
+from coder.services.codebook.edit import edit_code, move_code, rename_code, retire_code
 from coder.services.codebook.themes import merge_codes
-from coder.services.coding.edits import apply_code, create_code_from_selection
+from coder.services.coding.edits import (
+    adjust_coding,
+    apply_code,
+    create_code_from_selection,
+    remove_coding,
+)
 from coder.services.coding.memos import set_memo
 from coder.services.coding.pins import pin_code
 from coder.services.coding.status import is_done, set_done
@@ -488,6 +494,43 @@ def test_a_coder_undoes_and_redoes_her_own_done_and_code(team: Team) -> None:
     with team.lead.engine.connect() as conn:
         owner = conn.execute(text("SELECT owner_id FROM codes WHERE id = :i"), {"i": code.id})
         assert owner.scalar() == team.ids["ana"]
+
+
+def test_everything_a_coder_does_works_over_her_login_and_undoes(team: Team) -> None:
+    """The permissions leave a coder's own work whole: each action of the coding screen, then
+    undo of every one of them, back to where she started, and redo."""
+    ana, ids, lead = team.ana, team.ids, team.lead
+    doc, trust = ids["doc0"], ids["trust"]
+    # A coding of ana's made before she had a login (its id from the lead's sequence).
+    legacy = apply_code(lead, coder="ana", document_id=doc, code_id=trust, start=700, end=708)
+    assert legacy.id < 2**30
+    before = others_rows(lead, -1)  # every row, ana's included
+    coding = apply_code(ana, coder="ana", document_id=doc, code_id=trust, start=800, end=808)
+    adjust_coding(ana, coder="ana", coding_id=coding.id, start=800, end=820)
+    set_memo(ana, coder="ana", text="first", coding_id=coding.id)
+    set_memo(ana, coder="ana", text="second", coding_id=coding.id)
+    set_memo(ana, coder="ana", text="on the code", code_id=trust)
+    doc1 = Names(lead).document("doc-1")
+    set_memo(ana, coder="ana", text="", document_id=doc1)  # her memo on doc-1, deleted
+    set_done(ana, coder="ana", document_id=doc, done=True)
+    code, _ = create_code_from_selection(
+        ana, coder="ana", document_id=doc, start=900, end=908, name="AnaIdea"
+    )
+    rename_code(ana, actor="ana", code_id=code.id, name="AnaIdea2")
+    move_code(ana, actor="ana", code_id=code.id, parent_id=trust)
+    edit_code(ana, actor="ana", code_id=code.id, definition="mine")
+    retire_code(ana, actor="ana", code_id=code.id)
+    remove_coding(ana, coder="ana", coding_id=ids["ana_coding"])  # with its memo
+    remove_coding(ana, coder="ana", coding_id=legacy.id)
+    for _ in range(14):
+        assert undo_latest(ana, actor="ana") is not None
+    for _ in range(3):
+        assert redo_latest(ana, actor="ana") is not None
+    for _ in range(3):
+        assert undo_latest(ana, actor="ana") is not None
+    after = others_rows(lead, -1)
+    del before["audit_log"], after["audit_log"]  # the log keeps every action and its undo
+    assert after == before
 
 
 # -- the CLI over ana's login ------------------------------------------------------------------
