@@ -103,15 +103,17 @@ def _checked(
 ) -> tuple[Path, os.stat_result | None]:
     """The resolved target and its status (None when absent), once every refusal is passed."""
     shown = str(path)
-    target = path.expanduser().resolve()
-    info = _stat(target)
+    given = path.expanduser()
+    info = _stat(given)
+    if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        # Written as named: /dev/stdout on a pipe resolves to no path at all.
+        return given, info
+    target = given.resolve()
     _refuse_protected(shown, target, info, protect)
     if info is None:
         return target, None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(shown, "is a folder; give a file name")
-    if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
-        return target, info
     if not stat.S_ISREG(info.st_mode):
         raise InputError(shown, "is not a regular file; choose another file")
     if not force:
