@@ -421,14 +421,14 @@ def test_probes_through_conflicts_and_temporary_tables_are_refused(team: Team) -
         conn.execute(text("INSERT INTO pg_temp.coders VALUES (:ben, 'ana', session_user)"), row)
         conn.execute(text("INSERT INTO pg_temp.codes VALUES (:h, NULL)"), {"h": ids["hunch"]})
         conn.commit()
-        shadowed = [
+        shadowed: list[dict[str, int | None]] = [
             {"id": ids["ben_coding"] + 100, "code": ids["trust"], "coder": ids["ana"]},
             {"id": None, "code": ids["hunch"], "coder": ids["ana"]},
         ]
-        for params in shadowed:
-            sql = coding if params["id"] else coding.replace(":id", "DEFAULT")
+        for shadow in shadowed:
+            sql = coding if shadow["id"] else coding.replace(":id", "DEFAULT")
             with pytest.raises(DBAPIError, match="row-level security"), conn.begin():
-                conn.execute(text(sql), row | params | {"start": 700})
+                conn.execute(text(sql), row | shadow | {"start": 700})
 
 
 def plan_counts(node: dict[str, Any], key: str) -> int:
