@@ -139,20 +139,9 @@ def test_xlsx_exports_hold_no_formula(hostile: str, tmp_path: Path, label: str) 
     assert any(v.startswith("=1+1") for v in values), "the hostile names never reached it"
 
 
-# The REFI-QDA writers (coder/io/refi) still hand a memo's control character to lxml, which
-# refuses it with a traceback; the fix is one call of coder.io.escaping.xml_text where they set
-# an element's text. Strict: the test says so when it passes.
-REFI_CONTROL = pytest.mark.xfail(
-    strict=True, reason="REFI-QDA writer: a control character in a memo (xml_text not applied)"
-)
-
-
 @pytest.mark.parametrize(
     "fmt",
-    [
-        pytest.param(f.name, marks=REFI_CONTROL) if f.name in {"qdpx"} else f.name
-        for f in export_formats()
-    ],
+    [f.name for f in export_formats()],
 )
 def test_every_export_format_of_the_hostile_project_is_written(
     hostile: str, tmp_path: Path, fmt: str

@@ -27,6 +27,8 @@ from lxml import etree
 from coder.domain.codebook import Codebook, CodeDef, CodePath
 from coder.errors import InputError
 from coder.io._codebook_colours import normalise_colour
+from coder.io.escaping import xml_text
+from coder.io.output import write_file_safely
 from coder.io.refi._xml import (
     COD_GUID_NAMESPACE,
     child,
@@ -284,14 +286,16 @@ def write_codes(
         path = parent_path.child(code.name) if parent_path else CodePath((code.name,))
         guid = guids[path]
         codable = "false" if guid in not_codable else "true"
-        el = etree.SubElement(parent, f"{{{ns}}}Code", guid=guid, name=code.name, isCodable=codable)
+        el = etree.SubElement(
+            parent, f"{{{ns}}}Code", guid=guid, name=xml_text(code.name), isCodable=codable
+        )
         if code.colour:
             colour = normalise_refi_colour(code.colour)
             if colour:
                 el.set("color", colour.upper())
         description = compose_description(code)
         if description:
-            etree.SubElement(el, f"{{{ns}}}Description").text = description
+            etree.SubElement(el, f"{{{ns}}}Description").text = xml_text(description)
         for note_guid in (note_refs or {}).get(guid, ()):
             etree.SubElement(el, f"{{{ns}}}NoteRef", targetGUID=note_guid)
         write_codes(el, ns, code.children, guids, note_refs, path, not_codable)
@@ -325,7 +329,4 @@ def write_qdc(
     not_codable: Collection[str] = (),
 ) -> None:
     """Write ``codebook`` to ``path`` as a REFI-QDA ``.qdc`` (schema-valid, UTF-8, LF)."""
-    data = render_qdc(codebook, guids, not_codable=not_codable)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_file_safely(path, render_qdc(codebook, guids, not_codable=not_codable), force=True)

@@ -8,6 +8,7 @@ identical bytes.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from lxml import etree
 from coder.domain.codebook import CodePath
 from coder.domain.documents import AttributeValue
 from coder.errors import InputError
+from coder.io.escaping import xml_text
+from coder.io.output import write_file_safely
 from coder.io.refi._xml import COD_GUID_NAMESPACE, derived_guid, serialise
 from coder.io.refi.codebook import write_codes
 from coder.io.refi.model import NoteTarget, RefiProject, RefiSource, RefiVariable, VariableType
@@ -33,7 +36,10 @@ def _q(name: str) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, /, **attrs: str | None) -> etree._Element:
-    return etree.SubElement(parent, _q(tag), {k: v for k, v in attrs.items() if v is not None})
+    """A child element; attribute values lose the characters XML 1.0 cannot hold."""
+    return etree.SubElement(
+        parent, _q(tag), {k: xml_text(v) for k, v in attrs.items() if v is not None}
+    )
 
 
 def text_member(source_guid: str) -> str:
@@ -115,14 +121,14 @@ def render_project_xml(project: RefiProject) -> bytes:
                 name=note.name or None,
                 creatingUser=note.user_guid,
             )
-            _sub(el, "PlainTextContent").text = note.text
+            _sub(el, "PlainTextContent").text = xml_text(note.text)
 
     if project.sets:
         sets_el = _sub(root, "Sets")
         for refi_set in project.sets:
             set_el = _sub(sets_el, "Set", guid=refi_set.guid, name=refi_set.name)
             if refi_set.description:
-                _sub(set_el, "Description").text = refi_set.description
+                _sub(set_el, "Description").text = xml_text(refi_set.description)
             for code_guid in refi_set.member_code_guids:
                 _sub(set_el, "MemberCode", targetGUID=code_guid)
             for source_guid in refi_set.member_source_guids:
@@ -184,21 +190,19 @@ def _source(
             text = format_value(value, variable.type)
         except ValueError as exc:
             raise InputError(source.name, f"attribute {variable.name!r}: {exc}") from None
-        _sub(vv, VALUE_ELEMENT[VariableType(variable.type)]).text = text
+        _sub(vv, VALUE_ELEMENT[VariableType(variable.type)]).text = xml_text(text)
 
 
 def write_qdpx(project: RefiProject, path: Path) -> None:
-    """Write ``project`` to ``path`` as a ``.qdpx`` archive (replacing it only when complete)."""
+    """Write ``project`` to ``path`` as a ``.qdpx`` archive (the caller has decided whether it
+    may replace a file; it is replaced only when complete)."""
     xml = render_project_xml(project)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            _add(zf, "project.qde", xml)
-            for source in project.sources:
-                _add(zf, text_member(source.guid), source.text.encode("utf-8"))
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        _add(zf, "project.qde", xml)
+        for source in project.sources:
+            _add(zf, text_member(source.guid), source.text.encode("utf-8"))
+    write_file_safely(path, buffer.getvalue(), force=True)
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
