@@ -57,6 +57,9 @@ def agreement(
     all_docs: bool = typer.Option(
         False, "--all-docs", help="Include documents not every coder has worked on."
     ),
+    all_codes: bool = typer.Option(
+        False, "--all-codes", help="List codes nobody applied too (they are always counted)."
+    ),
     n_boot: int = typer.Option(
         1000, "--bootstrap", help="Bootstrap resamples for confidence intervals (0: none)."
     ),
@@ -93,6 +96,7 @@ def agreement(
         ci=n_boot > 0,
         n_boot=max(n_boot, 1),
         seed=seed,
+        all_codes=all_codes,
     )
     store = open_store(project)
     target = output_for(store, output, force=force)
@@ -101,7 +105,8 @@ def agreement(
         from rich.console import Console
 
         console = Console()
-        for renderable in agreement_renderables(report):
+        # Laid out for the console's width (80 when redirected): tables fit or split, never cut.
+        for renderable in agreement_renderables(report, console.width):
             console.print(renderable)
         return
     target.write(render_agreement(report, fmt))

@@ -20,6 +20,7 @@ IntArray = npt.NDArray[np.int64]
 __all__ = [
     "AgreementResult",
     "CodeAgreement",
+    "CodeDocumentAgreement",
     "Codings",
     "ConfusionTable",
     "Disagreement",
@@ -111,6 +112,11 @@ class CodeAgreement:
     ``kappa`` is Cohen's (2 coders) or Fleiss' (more), named in ``kappa_name``. ``coded`` is,
     per coder, the number of units (characters at character level) the coder applied the code
     to; ``prevalence`` is the share of all coder x unit decisions that applied it.
+
+    ``ac1`` (Gwet's AC1, with Gwet's 2008 standard error ``ac1_se``; NaN where units are not
+    independent, as characters are), ``positive_agreement`` (positive specific agreement) and
+    ``units_by_coders`` (``units_by_coders[k]``: units on which exactly k coders applied the
+    code) are added by :func:`coder.agreement.breakdown.add_breakdown`.
     """
 
     code: int
@@ -128,6 +134,22 @@ class CodeAgreement:
     kappa_ci: BootstrapCI | None = None
     character: CharacterAgreement | None = None
     unitized_alpha: Coefficient | None = None
+    ac1: Coefficient | None = None
+    ac1_se: float = math.nan
+    positive_agreement: Coefficient | None = None
+    units_by_coders: tuple[int, ...] = ()
+
+    @property
+    def units_coded(self) -> int | None:
+        """Units at least one coder applied the code to (None when not counted)."""
+        if not self.units_by_coders:
+            return None
+        return sum(self.units_by_coders[1:])
+
+    @property
+    def mean_coded(self) -> float:
+        """Units (segments at span level) each coder applied the code to, on average."""
+        return sum(self.coded) / len(self.coded) if self.coded else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +168,41 @@ class CodeAgreement:
             "kappa_ci": _opt(self.kappa_ci),
             "character": _opt(self.character),
             "unitized_alpha": _opt(self.unitized_alpha),
+            "ac1": _opt(self.ac1),
+            "ac1_se": _clean(self.ac1_se),
+            "positive_agreement": _opt(self.positive_agreement),
+            "units_by_coders": list(self.units_by_coders),
+        }
+
+
+@dataclass(frozen=True)
+class CodeDocumentAgreement:
+    """One code in one document, as NVivo's coding comparison lists it.
+
+    ``cells[mask]`` counts the units (characters at character level) of the document on which
+    exactly the coders in bit set ``mask`` applied the code (bit i = coder i): for two coders
+    ``(neither, first only, second only, both)``. ``coded`` is per coder.
+    """
+
+    code: int
+    doc: int
+    n_units: int
+    coded: tuple[int, ...]
+    cells: tuple[int, ...]
+    kappa: Coefficient
+    alpha: Coefficient
+    percent_agreement: Coefficient
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "doc": self.doc,
+            "n_units": self.n_units,
+            "coded": list(self.coded),
+            "cells": list(self.cells),
+            "kappa": self.kappa.to_dict(),
+            "alpha": self.alpha.to_dict(),
+            "percent_agreement": self.percent_agreement.to_dict(),
         }
 
 
@@ -308,6 +365,8 @@ class AgreementResult:
     confusion: ConfusionTable | None = None
     disagreements: DisagreementTable | None = None
     notes: tuple[str, ...] = ()
+    #: Per code and document, where some coder applied the code (``add_breakdown``).
+    per_code_document: list[CodeDocumentAgreement] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -323,4 +382,5 @@ class AgreementResult:
             "confusion": _opt(self.confusion),
             "disagreements": None if self.disagreements is None else self.disagreements.to_dict(),
             "notes": list(self.notes),
+            "per_code_document": [c.to_dict() for c in self.per_code_document],
         }

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from coder.domain.agreement import AgreementReport
+from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
 from coder.domain.agreement_results import CodeAgreement
 from coder.domain.coefficient import BootstrapCI, Coefficient
 
@@ -27,6 +27,12 @@ class Flag(Enum):
     LOW = ("!!", "low", "below 0.667, Krippendorff's lowest acceptable level")
     TENTATIVE = ("!", "tentative", "0.667 to 0.8: tentative conclusions only")
     RELIABLE = ("", "ok", "0.8 or above")
+    TOO_FEW = (
+        "~",
+        "too few units",
+        f"coded on fewer than {MIN_CODED_UNITS} units per coder on average: too little data to "
+        "judge",
+    )
     UNDEFINED = ("?", "n/a", "coefficient undefined")
 
     @property
@@ -49,6 +55,8 @@ class Flag(Enum):
     @property
     def css_class(self) -> str:
         """The class the HTML page and its chart style the flag by."""
+        if self is Flag.TOO_FEW:
+            return "too-few"
         return "undefined" if self is Flag.UNDEFINED else self.word
 
 
@@ -66,6 +74,39 @@ def flag_for(coefficient: Coefficient | None) -> Flag:
 def reliability(code: CodeAgreement, level: str) -> Coefficient | None:
     """The coefficient a code is flagged on: unitized alpha at span level, otherwise alpha."""
     return code.unitized_alpha if level == "span" else code.alpha
+
+
+def has_min_data_rule(level: str) -> bool:
+    """Whether the minimum-data rule applies: units and segments are counted, characters are
+    not independent units."""
+    return level in ("unit", "span")
+
+
+def too_few_units(code: CodeAgreement, level: str) -> bool:
+    """Fewer than ``MIN_CODED_UNITS`` units (segments at span level) coded per coder, on average."""
+    return has_min_data_rule(level) and code.mean_coded < MIN_CODED_UNITS
+
+
+def code_flag(code: CodeAgreement, level: str) -> Flag:
+    """A code's flag: undefined, too few units (minimum-data rule), or its threshold band."""
+    coefficient = reliability(code, level)
+    if coefficient is None or not coefficient.is_defined:
+        return Flag.UNDEFINED
+    if too_few_units(code, level):
+        return Flag.TOO_FEW
+    return flag_for(coefficient)
+
+
+def shown_codes(report: AgreementReport) -> list[int]:
+    """Indices of the codes the tables list: those some coder applied, or all with
+    ``--all-codes``."""
+    codes = report.result.per_code
+    return [i for i, c in enumerate(codes) if report.request.all_codes or any(c.coded)]
+
+
+def unused_codes(report: AgreementReport) -> list[int]:
+    """Indices of the codes no coder applied."""
+    return [i for i, c in enumerate(report.result.per_code) if not any(c.coded)]
 
 
 @dataclass(frozen=True)
@@ -115,14 +156,20 @@ def is_number(x: float | None) -> bool:
     return x is not None and not math.isnan(float(x))
 
 
+def fixed(x: float, digits: int = 3) -> str:
+    """``x`` to ``digits`` decimals, never "-0.000": a value that rounds to zero is zero."""
+    text = f"{x:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
 def fmt_num(x: float | None, digits: int = 3) -> str:
-    """A figure to ``digits`` decimals, or "n/a" (never "nan")."""
-    return f"{x:.{digits}f}" if x is not None and is_number(x) else "n/a"
+    """A figure to ``digits`` decimals, or "n/a" (never "nan", never "-0.000")."""
+    return fixed(float(x), digits) if x is not None and is_number(x) else "n/a"
 
 
 def fmt_pct(x: float | None, digits: int = 1) -> str:
     """A proportion as a percentage, or "n/a"."""
-    return f"{100 * x:.{digits}f}%" if x is not None and is_number(x) else "n/a"
+    return f"{fixed(100 * float(x), digits)}%" if x is not None and is_number(x) else "n/a"
 
 
 def fmt_int(n: int) -> str:
@@ -135,7 +182,7 @@ def fmt_ci(ci: BootstrapCI | None, digits: int = 3) -> str:
         return ""
     if not (is_number(ci.low) and is_number(ci.high)):
         return "[CI n/a]"
-    return f"[{ci.low:.{digits}f}, {ci.high:.{digits}f}]"
+    return f"[{fixed(ci.low, digits)}, {fixed(ci.high, digits)}]"
 
 
 def undefined_text(coefficient: Coefficient) -> str:
@@ -150,7 +197,7 @@ def fmt_coef(coefficient: Coefficient | None, digits: int = 3, *, long: bool = T
     if coefficient is None:
         return ""
     if coefficient.is_defined:
-        return f"{coefficient.value:.{digits}f}"
+        return fixed(coefficient.value, digits)
     return undefined_text(coefficient) if long else "n/a"
 
 
@@ -165,7 +212,12 @@ def number_word(n: int, *, capital: bool = False) -> str:
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """ "1 sentence", "339 sentences" (with thousands separators)."""
-    return f"{fmt_int(n)} {singular if n == 1 else plural_form or singular + 's'}"
+    return f"{fmt_int(n)} {noun(n, singular, plural_form)}"
+
+
+def noun(n: int, singular: str, plural_form: str | None = None) -> str:
+    """The noun alone, singular for 1: "sentence", "sentences"."""
+    return singular if n == 1 else plural_form or singular + "s"
 
 
 def join_words(items: Sequence[str]) -> str:

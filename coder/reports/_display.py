@@ -1,17 +1,22 @@
-"""Tables of display text shared by the Markdown and HTML reports.
+"""Tables and sentences of display text shared by every human format of the agreement report.
 
-Cells are final strings: three decimals, percentages, "undefined: <reason>" for undefined
-values, and a flag with marker and word for each code.
+Cells are final strings: three decimals (never "-0.000"), percentages, "undefined: <reason>" for
+undefined values, and a flag with marker and word for each code. The terminal asks for the
+``compact`` tables (fewer, shorter columns) and turns "undefined: ..." into footnotes; Markdown
+and HTML print the full ones. The summary's sentences are in :mod:`coder.reports._summary`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from coder.domain.agreement import AgreementReport
+from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
+from coder.domain.agreement_results import CodeAgreement
 from coder.domain.coefficient import BootstrapCI, Coefficient
 from coder.reports._common import (
     Flag,
+    code_flag,
     code_names,
     coder_letters,
     document_name,
@@ -21,71 +26,123 @@ from coder.reports._common import (
     fmt_int,
     fmt_num,
     fmt_pct,
+    has_min_data_rule,
     join_words,
     kappa_label,
-    reliability,
+    plural,
+    shown_codes,
     unit_nouns,
+    unused_codes,
 )
+from coder.reports._summary import document_alpha, pct, summary_lines
 
 
 @dataclass(frozen=True)
 class DisplayTable:
-    """Headers, rows of text, which columns are numeric (right-aligned), and per-row flags."""
+    """Headers, rows of text, which columns are numeric (right-aligned), per-row flags, and how
+    many leading columns are text (names that may wrap)."""
 
     headers: list[str]
     rows: list[list[str]]
     numeric: set[int] = field(default_factory=set)
     flags: list[Flag | None] = field(default_factory=list)
+    text_columns: int = 1
 
 
-def pct(c: Coefficient | None) -> str:
-    if c is None:
-        return ""
-    return fmt_pct(c.value) if c.is_defined else fmt_coef(c)
-
-
-def code_table(report: AgreementReport) -> DisplayTable:
-    """Per code: counts per coder, prevalence, kappa, alpha with CI, agreement, PABAK, flag."""
-    result = report.result
-    level = report.request.level
-    letters = coder_letters(len(result.coders))
-    headers = ["Code", *letters]
-    if level == "span":
-        headers += ["Unitized alpha", "Flag"]
-    else:
-        kappa = kappa_label(report)
-        headers += ["Prevalence"]
-        if level == "unit":
-            headers += [f"{kappa} [95% CI]", "Alpha [95% CI]"]
-        else:
-            headers += [kappa, "Alpha"]
-        headers += ["Agreement", "PABAK", "Flag"]
-    rows: list[list[str]] = []
-    flags: list[Flag | None] = []
-    for code, name in zip(result.per_code, code_names(report), strict=True):
-        flag = flag_for(reliability(code, level))
-        flags.append(flag)
-        row = [name, *(fmt_int(n) for n in code.coded)]
-        if level == "span":
-            row += [fmt_coef(code.unitized_alpha), flag.label]
-        else:
-            row += [fmt_pct(code.prevalence)]
-            if level == "unit":
-                row += [_with_ci(code.kappa, code.kappa_ci), _with_ci(code.alpha, code.alpha_ci)]
-            else:
-                row += [fmt_coef(code.kappa), fmt_coef(code.alpha)]
-            row += [pct(code.percent_agreement), fmt_coef(code.pabak), flag.label]
-        rows.append(row)
-    numeric = set(range(1, len(headers) - 1))
-    return DisplayTable(headers, rows, numeric, flags)
-
-
-def _with_ci(coefficient: Coefficient | None, ci: BootstrapCI | None) -> str:
+def with_ci(coefficient: Coefficient | None, ci: BootstrapCI | None) -> str:
     """ "0.795 [0.645, 0.907]"; the bare value when no interval was computed."""
     text = fmt_coef(coefficient)
     if coefficient is None or not coefficient.is_defined or ci is None:
         return text
     return f"{text} {fmt_ci(ci)}"
+
+
+def ac1_text(code: CodeAgreement) -> str:
+    """ "0.912 (0.034)": AC1 with its standard error when there is one."""
+    if code.ac1 is None:
+        return "not computed"
+    text = fmt_coef(code.ac1)
+    if code.ac1.is_defined and fmt_num(code.ac1_se) != "n/a":
+        text += f" ({fmt_num(code.ac1_se)})"
+    return text
+
+
+# ------------------------------------------------------------------------------ per code
+
+
+def reliability_table(report: AgreementReport, *, compact: bool = False) -> DisplayTable:
+    """Per code: counts per coder and the reliability coefficients (with intervals), flag."""
+    result = report.result
+    level = report.request.level
+    letters = coder_letters(len(result.coders))
+    names = code_names(report)
+    counts = ["Coded " + "/".join(letters)] if compact else list(letters)
+    headers = ["Code", *counts]
+    if level == "span":
+        headers += ["u-alpha" if compact else "Unitized alpha"]
+    elif compact:
+        headers += ["Kappa" if len(letters) == 2 else "Fleiss k"]
+        headers += ["Alpha [95% CI]" if _has_ci(report) else "Alpha"]
+    elif _has_ci(report):
+        headers += [f"{kappa_label(report)} [95% CI]", "Alpha [95% CI]"]
+    else:
+        headers += [kappa_label(report), "Alpha"]
+    headers.append("Flag")
+    rows: list[list[str]] = []
+    flags: list[Flag | None] = []
+    for i in shown_codes(report):
+        code = result.per_code[i]
+        flag = code_flag(code, level)
+        cells = ["/".join(fmt_int(n) for n in code.coded)] if compact else _counts(code)
+        row = [names[i], *cells]
+        if level == "span":
+            row.append(fmt_coef(code.unitized_alpha))
+        elif compact:
+            row += [fmt_coef(code.kappa), with_ci(code.alpha, code.alpha_ci)]
+        else:
+            row += [with_ci(code.kappa, code.kappa_ci), with_ci(code.alpha, code.alpha_ci)]
+        rows.append([*row, flag.label])
+        flags.append(flag)
+    return DisplayTable(headers, rows, set(range(1, len(headers) - 1)), flags)
+
+
+def agreement_table(report: AgreementReport, *, compact: bool = False) -> DisplayTable | None:
+    """Per code: AC1, percent and positive agreement, PABAK, prevalence, prevalence and bias
+    indices (two coders); None at span level, where none of them is defined."""
+    result = report.result
+    if report.request.level == "span":
+        return None
+    two = len(result.coders) == 2
+    names = code_names(report)
+    se = " (SE)" if any(fmt_num(c.ac1_se) != "n/a" for c in result.per_code) else ""
+    if compact:
+        headers = ["Code", "AC1" + se, "Agree", "Pos.", "PABAK", "Prev."]
+        headers += ["PI", "BI"] if two else []
+    else:
+        headers = ["Code", "Gwet's AC1" + se, "Agreement", "Positive agreement", "PABAK"]
+        headers += ["Prevalence"] + (["Prevalence index", "Bias index"] if two else [])
+    rows: list[list[str]] = []
+    flags: list[Flag | None] = []
+    for i in shown_codes(report):
+        code = result.per_code[i]
+        row = [names[i], ac1_text(code), pct(code.percent_agreement)]
+        row += [pct(code.positive_agreement) or "not computed", fmt_coef(code.pabak)]
+        row.append(fmt_pct(code.prevalence))
+        if two:
+            row += [fmt_num(code.prevalence_index), fmt_num(code.bias_index)]
+        rows.append(row)
+        flags.append(code_flag(code, report.request.level))
+    return DisplayTable(headers, rows, set(range(1, len(headers))), flags)
+
+
+def _counts(code: CodeAgreement) -> list[str]:
+    return [fmt_int(n) for n in code.coded]
+
+
+def _has_ci(report: AgreementReport) -> bool:
+    return report.request.level == "unit" and any(
+        c.alpha_ci is not None for c in report.result.per_code
+    )
 
 
 def counted_note(report: AgreementReport) -> str:
@@ -99,27 +156,50 @@ def counted_note(report: AgreementReport) -> str:
     )
 
 
-def overall_lines(report: AgreementReport) -> list[str]:
-    """The pooled figures as short sentences."""
-    result = report.result
-    overall = result.overall
-    n_codes = len(result.per_code)
-    if report.request.level == "span":
-        return [
-            f"Unitized alpha pooled over {n_codes} codes: {fmt_coef(overall.alpha)}",
-            f"Mean per-code unitized alpha: {fmt_num(overall.mean_alpha)} "
-            f"({overall.n_codes_defined} of {n_codes} codes defined)",
-        ]
-    _, plural_noun = unit_nouns(report)
-    return [
-        f"Pooled over {n_codes} codes x {fmt_int(result.n_units)} {plural_noun} "
-        f"({fmt_int(n_codes * result.n_units)} decisions): alpha {fmt_coef(overall.alpha)}, "
-        f"{kappa_label(report)} {fmt_coef(overall.kappa)}, "
-        f"percent agreement {pct(overall.percent_agreement)}",
-        f"Mean of per-code values: alpha {fmt_num(overall.mean_alpha)}, kappa "
-        f"{fmt_num(overall.mean_kappa)} ({overall.n_codes_defined} of {n_codes} codes defined)",
-        "No confidence interval is computed for the pooled figures.",
-    ]
+def flag_legend(report: AgreementReport) -> str:
+    """What each flag means, with its source."""
+    level = report.request.level
+    name = "unitized alpha" if level == "span" else "alpha"
+    parts = [f"{f.label}: {name} {f.meaning}" for f in (Flag.LOW, Flag.TENTATIVE, Flag.RELIABLE)]
+    text = "Flags: " + "; ".join(parts) + " (Krippendorff 2004, p. 241)"
+    if has_min_data_rule(level):
+        what = "segments marked" if level == "span" else unit_nouns(report)[1]
+        text += (
+            f"; {Flag.TOO_FEW.label}: fewer than {MIN_CODED_UNITS} {what} per coder on average, "
+            "too little data to judge (Krippendorff's minimum sample size, after Bloch & "
+            "Kraemer 1989)"
+        )
+    return text + f"; {Flag.UNDEFINED.label}: {name} undefined."
+
+
+def figures_legend(report: AgreementReport) -> str:
+    """What the columns of the agreement table are."""
+    text = (
+        "AC1: Gwet's AC1 (standard error, Gwet 2008); Agreement: percent agreement; Positive "
+        "agreement: of the coder pairs where one applied the code, the share where the other "
+        "did too; PABAK: prevalence-adjusted bias-adjusted kappa; Prevalence: share of coder x "
+        "unit decisions applying the code"
+    )
+    if len(report.result.coders) == 2:
+        text += "; prevalence and bias indices of Byrt, Bishop & Carlin (1993)"
+    return text + "."
+
+
+def hidden_note(report: AgreementReport) -> str:
+    """Which codes the tables leave out and how to list them, or ""."""
+    unused = unused_codes(report)
+    if not unused or report.request.all_codes:
+        return ""
+    return (
+        f"{plural(len(unused), 'code')} that no coder applied "
+        f"{'is' if len(unused) == 1 else 'are'} not listed (--all-codes lists "
+        f"{'it' if len(unused) == 1 else 'them'}): "
+        + ", ".join(code_names(report)[i] for i in unused)
+        + "."
+    )
+
+
+# ------------------------------------------------------------------------------ other tables
 
 
 def document_table(report: AgreementReport) -> DisplayTable:
@@ -133,12 +213,72 @@ def document_table(report: AgreementReport) -> DisplayTable:
     rows = []
     flags: list[Flag | None] = []
     for d in report.result.per_document:
-        row = [document_name(report, d.doc), fmt_int(d.n_units), fmt_coef(d.alpha)]
+        alpha = document_alpha(report, d)
+        row = [document_name(report, d.doc), fmt_int(d.n_units), fmt_coef(alpha)]
         if level != "span":
             row.append(pct(d.percent_agreement))
         rows.append(row)
-        flags.append(flag_for(d.alpha))
+        flags.append(flag_for(alpha))
     return DisplayTable(headers, rows, set(range(1, len(headers))), flags)
+
+
+def code_document_table(
+    report: AgreementReport, *, compact: bool = False, rows_of: list[int] | None = None
+) -> DisplayTable | None:
+    """Per code and document, as NVivo's coding comparison lists them: units, what each coder
+    coded, kappa, alpha, agreement and (in full) the share of units in each cell of the coders'
+    table. Only pairs where some coder applied the code (all with ``--all-codes``); ``rows_of``
+    picks rows of ``per_code_document`` by index. None when there are no rows."""
+    result = report.result
+    entries = result.per_code_document
+    if not entries:
+        return None
+    letters = coder_letters(len(result.coders))
+    two = len(letters) == 2
+    names = code_names(report)
+    unit = unit_nouns(report)[1].capitalize()
+    headers = ["Code", "Document", unit]
+    headers += ["Coded " + "/".join(letters)] if compact else letters
+    headers += ["Kappa" if compact else kappa_label(report), "Alpha", "Agreement"]
+    if not compact:
+        headers += ["A and B", "Neither", "A only", "B only"] if two else ["All", "None"]
+    rows = []
+    for index in rows_of if rows_of is not None else range(len(entries)):
+        entry = entries[index]
+        counts = [fmt_int(n) for n in entry.coded]
+        row = [names[entry.code], document_name(report, entry.doc), fmt_int(entry.n_units)]
+        row += ["/".join(counts)] if compact else counts
+        row += [fmt_coef(entry.kappa), fmt_coef(entry.alpha), pct(entry.percent_agreement)]
+        if not compact:
+            cells = entry.cells
+            total = sum(cells) or 1
+            chosen = [3, 0, 1, 2] if two else [len(cells) - 1, 0]
+            row += [fmt_pct(cells[k] / total) for k in chosen]
+        rows.append(row)
+    flags: list[Flag | None] = [flag_for(entries[i].kappa) for i in _indices(rows_of, entries)]
+    return DisplayTable(headers, rows, set(range(2, len(headers))), flags, text_columns=2)
+
+
+def _indices(rows_of: list[int] | None, entries: Sequence[object]) -> list[int]:
+    return list(rows_of) if rows_of is not None else list(range(len(entries)))
+
+
+def code_document_note(report: AgreementReport) -> str:
+    """What the code x document table shows."""
+    letters = coder_letters(len(report.result.coders))
+    unit = unit_nouns(report)[1]
+    text = (
+        f"One row per code and document where some coder applied the code (NVivo's coding "
+        f"comparison layout, over {unit}); kappa and alpha within the document. A figure "
+        "within one document rests on few units: read these rows to see where the coders "
+        "differ, not as reliability estimates."
+    )
+    if len(letters) == 2:
+        text += (
+            f" A and B: share of the document's {unit} both coded; Neither: neither did; A only, "
+            "B only: one coder did."
+        )
+    return text
 
 
 def pair_table(report: AgreementReport) -> DisplayTable:
@@ -179,4 +319,27 @@ def top_confusions(report: AgreementReport, limit: int = 15) -> DisplayTable | N
         unit_nouns(report)[1].capitalize(),
     ]
     rows = [[labels[i], labels[j], fmt_int(n)] for n, i, j in cells[:limit]]
-    return DisplayTable(headers, rows, {2})
+    return DisplayTable(headers, rows, {2}, text_columns=2)
+
+
+# Names kept for coder/reports/_markdown.py (superseded by _agreement_markdown.py).
+code_table = reliability_table
+overall_lines = summary_lines
+__all__ = [
+    "DisplayTable",
+    "agreement_table",
+    "code_document_note",
+    "code_document_table",
+    "code_table",
+    "counted_note",
+    "document_table",
+    "figures_legend",
+    "flag_legend",
+    "hidden_note",
+    "overall_lines",
+    "pair_table",
+    "pct",
+    "reliability_table",
+    "top_confusions",
+    "with_ci",
+]

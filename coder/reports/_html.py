@@ -5,24 +5,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coder.domain.agreement import AgreementReport
+from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
 from coder.reports._common import (
-    Flag,
     chart_spec,
     code_names,
     coder_letters,
     fmt_int,
+    has_min_data_rule,
+    plural,
     unit_nouns,
 )
 from coder.reports._display import (
     DisplayTable,
-    code_table,
+    agreement_table,
+    code_document_note,
+    code_document_table,
     counted_note,
     document_table,
-    overall_lines,
+    figures_legend,
+    flag_legend,
+    hidden_note,
     pair_table,
+    reliability_table,
 )
 from coder.reports._methods import methods_paragraph, references
+from coder.reports._summary import summary_lines, unitizing_notes
 from coder.reports._svg import chart_svg
 from coder.reports.html import markup, render_page
 
@@ -40,6 +47,8 @@ def _cell_classes(table: DisplayTable, column: int, cell: str) -> str:
         classes.append("undef")
     if table.headers[column] == "Flag":
         classes.append("flag")
+    if column < table.text_columns:
+        classes.append("name")
     return " ".join(classes)
 
 
@@ -77,11 +86,18 @@ def _confusion(report: AgreementReport) -> _Confusion | None:
     ]
     dropped = n - len(keep)
     _, plural_noun = unit_nouns(report)
+    singular = unit_nouns(report)[0]
     note = (
         f"{plural_noun.capitalize()} where {first} applied the row code and "
-        f"{second} the column code (a {plural_noun[:-1]} with several codes counts in several "
+        f"{second} the column code (a {singular} with several codes counts in several "
         "cells). Columns are numbered like the rows; the diagonal is agreement; empty cells are "
-        "zero." + (f" {dropped} code(s) neither coder applied are left out." if dropped else "")
+        "zero."
+        + (
+            f" {plural(dropped, 'code')} neither coder applied "
+            f"{'is' if dropped == 1 else 'are'} left out."
+            if dropped
+            else ""
+        )
     )
     return _Confusion(
         corner=f"{first} \\ {second}",
@@ -95,7 +111,7 @@ def _meta(report: AgreementReport) -> list[tuple[str, str]]:
     result = report.result
     plural_noun = unit_nouns(report)[1]
     coders = "; ".join(
-        f"{letter} = {name} ({fmt_int(report.codings_per_coder.get(name, 0))} codings)"
+        f"{letter} = {name} ({plural(report.codings_per_coder.get(name, 0), 'coding')})"
         for letter, name in zip(coder_letters(len(result.coders)), result.coders, strict=True)
     )
     level_text = {
@@ -110,9 +126,11 @@ def _meta(report: AgreementReport) -> list[tuple[str, str]]:
         ("Level", level_text),
         (
             "Scope",
-            f"{fmt_int(len(report.documents))} documents, {fmt_int(result.n_units)} "
-            f"{plural_noun}, {len(result.per_code)} codes",
+            f"{plural(len(report.documents), 'document')}, "
+            f"{plural(result.n_units, *unit_nouns(report))}, "
+            f"{plural(len(result.per_code), 'code')}",
         ),
+        ("Blind", {True: "yes", False: "no", None: "not known"}[report.blind]),
         ("Generated", f"{report.generated_at:%Y-%m-%d %H:%M} UTC"),
     ]
 
@@ -130,11 +148,17 @@ def render_html(report: AgreementReport) -> str:
         chart_name=chart_spec(level).name,
         chart=markup(chart_svg(report)),
         caption=_caption(report),
-        per_code=code_table(report),
-        per_code_note=f"{counted_note(report)} {_legend(level)}",
-        overall=overall_lines(report),
+        per_code=reliability_table(report),
+        per_code_note=f"{counted_note(report)} {flag_legend(report)}",
+        figures=agreement_table(report),
+        figures_note=figures_legend(report),
+        hidden=hidden_note(report),
+        summary=summary_lines(report),
         per_document=document_table(report),
+        by_document=code_document_table(report),
+        by_document_note=code_document_note(report),
         pairs=pair_table(report) if result.per_pair else None,
+        unitizing=unitizing_notes(report),
         confusion=_confusion(report),
         excluded=report.excluded,
         notes=result.notes,
@@ -159,17 +183,11 @@ def _caption(report: AgreementReport) -> str:
         "The value and flag of each code are printed at the right; codes whose coefficient is "
         "undefined say why."
     )
+    if has_min_data_rule(level):
+        text += (
+            f" Codes coded on fewer than {MIN_CODED_UNITS} units per coder on average are "
+            "flagged as having too few units, whatever their value."
+        )
     if level == "character":
         text += " At character level the chart shows per-character kappa, NVivo's figure."
     return text
-
-
-def _legend(level: str) -> str:
-    name = "unitized alpha" if level == "span" else "alpha"
-    return (
-        "Flags: "
-        + "; ".join(
-            f"{f.label}: {name} {f.meaning}" for f in (Flag.LOW, Flag.TENTATIVE, Flag.RELIABLE)
-        )
-        + f"; {Flag.UNDEFINED.label}: {name} undefined (Krippendorff 2004, p. 241)."
-    )

@@ -10,9 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from coder.domain.agreement import AgreementReport
+from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
+from coder.reports._common import code_flag, code_names, too_few_units
 from coder.reports._methods import methods_paragraph, references
 from coder.reports._rows import disagreement_entries
+from coder.reports._summary import code_summary, neither_share, pooled_alpha, unitizing_notes
 
 #: Bumped when a key is renamed or removed (adding keys keeps the version).
 FORMAT_VERSION = 1
@@ -34,6 +36,40 @@ def request_dict(report: AgreementReport) -> dict[str, Any]:
         "ci": request.ci,
         "n_boot": request.n_boot,
         "seed": request.seed,
+        "all_codes": request.all_codes,
+    }
+
+
+def summary_dict(report: AgreementReport) -> dict[str, Any]:
+    """The summary across codes as the report states it, and each code's flag."""
+    facts = code_summary(report)
+    level = report.request.level
+    return {
+        "coefficient": facts.name,
+        "n_codes": facts.n_codes,
+        "n_unused": facts.n_unused,
+        "n_defined": len(facts.values),
+        "mean": facts.mean if facts.values else None,
+        "median": facts.median if facts.values else None,
+        "min": min(facts.values, default=None),
+        "max": max(facts.values, default=None),
+        "undefined": facts.undefined,
+        "too_few_units": facts.too_few,
+        "judged": facts.judged,
+        "low": facts.low,
+        "tentative": facts.tentative,
+        "reliable": facts.reliable,
+        "pooled_alpha": pooled_alpha(report).to_dict(),
+        "neither_share": neither_share(report),
+        "min_coded_units": MIN_CODED_UNITS,
+        "flags": [
+            {
+                "code": name,
+                "flag": code_flag(code, level).word,
+                "too_few_units": too_few_units(code, level),
+            }
+            for code, name in zip(report.result.per_code, code_names(report), strict=True)
+        ],
     }
 
 
@@ -58,8 +94,12 @@ def report_dict(report: AgreementReport) -> dict[str, Any]:
             "code_paths": [str(p) for p in report.code_paths],
             "codings_per_coder": dict(report.codings_per_coder),
             "excluded": list(report.excluded),
+            "blind": report.blind,
+            "headings": [str(p) for p in report.headings],
             "methods": methods_paragraph(report),
             "references": references(report),
+            "summary": summary_dict(report),
+            "notes": unitizing_notes(report),
             "result": result_dict,
         }
     )
@@ -93,5 +133,6 @@ def _clean(value: Any) -> Any:
     if isinstance(value, int | np.integer):
         return int(value)
     if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
+        # "+ 0.0" turns -0.0 into 0.0, so no "-0.0" reaches the file.
+        return float(value) + 0.0 if math.isfinite(value) else None
     return value

@@ -1,18 +1,21 @@
 """The methods paragraph: what was measured, how, on what, with which result, and what was left out.
 
-Every number in it comes from the report; a figure that was not computed (a confidence
-interval at character level, say) is said to be missing rather than filled in.
+Every sentence is built from a fact of this run: blindness from the project's settings, the
+units, the coefficients computed and their true lineage, the figures (through
+:func:`coder.reports._display.code_summary`, which the summary uses too), plural forms. A
+figure that was not computed is said to be missing, never filled in. Each sentence records the
+works it cites, and :func:`references` lists exactly those.
 """
 
 from __future__ import annotations
 
-from coder.domain.agreement import AgreementReport
-from coder.domain.coefficient import Coefficient
+import math
+from dataclasses import dataclass, field
+
+from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
 from coder.reports._common import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
-    Flag,
-    flag_for,
     fmt_int,
     fmt_num,
     fmt_pct,
@@ -20,206 +23,392 @@ from coder.reports._common import (
     number_word,
     overlap_rule,
     plural,
-    reliability,
-    undefined_count,
+    too_few_units,
     unit_nouns,
+    unused_codes,
 )
+from coder.reports._summary import CodeSummary, code_summary, neither_share, pooled_alpha
 
-KRIPPENDORFF_2004 = (
-    "Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology (2nd ed.). Sage."
-)
-COHEN_1960 = (
-    "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and "
-    "Psychological Measurement, 20(1), 37-46."
-)
-FLEISS_1971 = (
-    "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. "
-    "Psychological Bulletin, 76(5), 378-382."
-)
-KRIPPENDORFF_1995 = (
-    "Krippendorff, K. (1995). On the reliability of unitizing continuous data. "
-    "Sociological Methodology, 25, 47-76."
-)
+WORKS = {
+    "Bloch1989": "Bloch, D. A., & Kraemer, H. C. (1989). 2 x 2 kappa coefficients: Measures of "
+    "agreement or association. Biometrics, 45(1), 269-287.",
+    "Byrt1993": "Byrt, T., Bishop, J., & Carlin, J. B. (1993). Bias, prevalence and kappa. "
+    "Journal of Clinical Epidemiology, 46(5), 423-429.",
+    "Cicchetti1990": "Cicchetti, D. V., & Feinstein, A. R. (1990). High agreement but low "
+    "kappa: II. Resolving the paradoxes. Journal of Clinical Epidemiology, 43(6), 551-558.",
+    "Cohen1960": "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational "
+    "and Psychological Measurement, 20(1), 37-46.",
+    "Efron1993": "Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. "
+    "Chapman & Hall.",
+    "Fleiss1971": "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. "
+    "Psychological Bulletin, 76(5), 378-382.",
+    "Gwet2008": "Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the "
+    "presence of high agreement. British Journal of Mathematical and Statistical Psychology, "
+    "61(1), 29-48.",
+    "Hayes2007": "Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard "
+    "reliability measure for coding data. Communication Methods and Measures, 1(1), 77-89.",
+    "Krippendorff1995": "Krippendorff, K. (1995). On the reliability of unitizing continuous "
+    "data. Sociological Methodology, 25, 47-76.",
+    "Krippendorff2004": "Krippendorff, K. (2004). Content Analysis: An Introduction to Its "
+    "Methodology (2nd ed.). Sage.",
+    "Scott1955": "Scott, W. A. (1955). Reliability of content analysis: The case of nominal "
+    "scale coding. Public Opinion Quarterly, 19(3), 321-325.",
+}
+
+
+@dataclass
+class _Paragraph:
+    """Sentences and the works they cite."""
+
+    sentences: list[str] = field(default_factory=list)
+    cited: set[str] = field(default_factory=set)
+
+    def add(self, sentence: str, *works: str) -> None:
+        if sentence:
+            self.sentences.append(sentence)
+            self.cited.update(works)
+
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+def methods_paragraph(report: AgreementReport) -> str:
+    """A methods paragraph for a paper, every sentence true of this run."""
+    return _build(report).text()
 
 
 def references(report: AgreementReport) -> list[str]:
     """The works the methods paragraph cites, in alphabetical order."""
-    level = report.request.level
-    refs = [KRIPPENDORFF_2004]
-    if level == "span":
-        refs.append(KRIPPENDORFF_1995)
-    else:
-        refs.append(COHEN_1960 if len(report.result.coders) == 2 else FLEISS_1971)
-    return sorted(refs)
+    return sorted(WORKS[key] for key in _build(report).cited)
 
 
-def methods_paragraph(report: AgreementReport) -> str:
-    """A ready methods paragraph for a paper: coders, units, coefficient, value, CI, exclusions."""
-    result = report.result
+def _build(report: AgreementReport) -> _Paragraph:
     level = report.request.level
-    coders = list(result.coders)
-    n_docs = len(report.documents)
-    n_codes = len(result.per_code)
-    singular, plural_noun = unit_nouns(report)
-    sentences = [
-        f"{number_word(len(coders), capital=True)} coders ({join_words(coders)}) independently "
-        f"coded {plural(n_docs, 'document')} ({plural(result.n_units, singular, plural_noun)})."
-    ]
-    sentences.append(_codings_sentence(report))
+    paragraph = _Paragraph()
+    paragraph.add(_coders_sentence(report))
+    paragraph.add(_codings_sentence(report))
     if report.request.rollup is not None:
-        sentences.append(
+        paragraph.add(
             f"Codes were rolled up to their ancestors at depth {report.request.rollup} of the "
             "codebook, so agreement is reported per theme."
         )
     if level == "span":
-        sentences += _span_sentences(report, n_codes)
+        _span_sentences(report, paragraph)
     elif level == "character":
-        sentences += _character_sentences(report, n_codes)
+        _character_sentences(report, paragraph)
     else:
-        sentences += _unit_sentences(report, n_codes, singular)
-    sentences += _flag_sentences(report)
-    sentences.append(_excluded_sentence(report))
-    return " ".join(s for s in sentences if s)
+        _unit_sentences(report, paragraph)
+    _minimum_data_sentence(report, paragraph)
+    facts = code_summary(report)
+    _results_sentences(report, facts, paragraph)
+    _threshold_sentence(facts, paragraph)
+    if level == "unit":
+        _pooled_sentence(report, paragraph)
+    paragraph.add(_excluded_sentence(report))
+    return paragraph
+
+
+def _coders_sentence(report: AgreementReport) -> str:
+    coders = list(report.result.coders)
+    singular, plural_noun = unit_nouns(report)
+    unit = (
+        ""
+        if report.request.level != "unit"
+        else f" ({plural(report.result.n_units, singular, plural_noun)})"
+    )
+    text = (
+        f"{number_word(len(coders), capital=True)} coders ({join_words(coders)}) coded "
+        f"{plural(len(report.documents), 'document')}{unit}"
+    )
+    if report.blind is True:
+        return text + (
+            " in a blind project: no coder could see another's codings, so each coded "
+            "independently."
+        )
+    if report.blind is False:
+        return text + (
+            " in a project that was not blind: each coder could see the others' codings, so "
+            "the codings are not independent and agreement may be overstated."
+        )
+    return text + "."
 
 
 def _codings_sentence(report: AgreementReport) -> str:
-    counts = [
-        (name, fmt_int(report.codings_per_coder.get(name, 0))) for name in report.result.coders
-    ]
-    first, *rest = counts
-    text = f"{first[0]} made {first[1]} codings"
-    return join_words([text] + [f"{name} {n}" for name, n in rest]) + "."
+    counts = [(name, report.codings_per_coder.get(name, 0)) for name in report.result.coders]
+    (first, n_first), *rest = counts
+    parts = [f"{first} made {plural(n_first, 'coding')}"]
+    parts += [f"{name} {plural(n, 'coding')}" for name, n in rest]
+    return join_words(parts) + "."
 
 
-def _kappa_citation(report: AgreementReport) -> str:
+def _kappa_phrase(report: AgreementReport) -> tuple[str, tuple[str, ...]]:
     if len(report.result.coders) == 2:
-        return "Cohen's kappa (Cohen, 1960)"
-    return "Fleiss' kappa (Fleiss, 1971), the multi-coder generalisation of Cohen's (1960) kappa"
+        return "Cohen's kappa (Cohen, 1960)", ("Cohen1960",)
+    return (
+        "Fleiss' kappa (Fleiss, 1971), which extends Scott's pi (Scott, 1955), not Cohen's "
+        "kappa, to more than two coders",
+        ("Fleiss1971", "Scott1955"),
+    )
 
 
-def _unit_sentences(report: AgreementReport, n_codes: int, unit: str) -> list[str]:
+def _has_ac1(report: AgreementReport) -> bool:
+    return any(c.ac1 is not None for c in report.result.per_code)
+
+
+def _has_ac1_se(report: AgreementReport) -> bool:
+    return any(c.ac1 is not None and not math.isnan(c.ac1_se) for c in report.result.per_code)
+
+
+def _unit_sentences(report: AgreementReport, paragraph: _Paragraph) -> None:
+    result = report.result
+    unit = unit_nouns(report)[0]
+    kappa, kappa_works = _kappa_phrase(report)
+    measures = [
+        "Krippendorff's alpha for nominal data (Krippendorff, 2004)",
+        kappa,
+    ]
+    works = ["Krippendorff2004", *kappa_works]
+    if _has_ac1(report):
+        measures.append("Gwet's AC1 (Gwet, 2008)")
+        works.append("Gwet2008")
+    pairs = ""
+    if result.per_pair:
+        pairs = "; each pair of coders also has Cohen's kappa (Cohen, 1960)"
+        works.append("Cohen1960")
+    paragraph.add(
+        f"Agreement on the presence or absence of {_each_code(len(result.per_code))}"
+        f" in each {unit} was measured with {join_words(measures)}{pairs}; a code counted as "
+        f"applied to a {unit} by a coder {overlap_rule(result.overlap, unit)}.",
+        *works,
+    )
+    _companion_sentence(report, paragraph)
+    _interval_sentence(report, paragraph)
+
+
+def _companion_sentence(report: AgreementReport, paragraph: _Paragraph) -> None:
+    positive = any(c.positive_agreement is not None for c in report.result.per_code)
+    indices = len(report.result.coders) == 2
+    parts = ["percent agreement"]
+    works = ["Byrt1993"]
+    if positive:
+        parts.append("positive specific agreement (Cicchetti & Feinstein, 1990)")
+        works.append("Cicchetti1990")
+    pabak = "the prevalence-adjusted bias-adjusted kappa (PABAK; Byrt, Bishop & Carlin, 1993)"
+    if indices:
+        pabak += " with its prevalence and bias indices"
+    parts.append(pabak)
+    paragraph.add(
+        f"{_first_upper(join_words(parts))} are reported beside them, because agreement on a "
+        "rarely applied code is mostly agreement on its absence.",
+        *works,
+    )
+
+
+def _interval_sentence(report: AgreementReport, paragraph: _Paragraph) -> None:
+    unit = unit_nouns(report)[1]
+    ci = next((c.alpha_ci for c in report.result.per_code if c.alpha_ci is not None), None)
+    se = " AC1's standard error is Gwet's (2008) variance estimator." if _has_ac1_se(report) else ""
+    if ci is None:
+        paragraph.add(
+            "No confidence intervals were computed for alpha and kappa." + se,
+            *(["Gwet2008"] if se else []),
+        )
+        return
+    paragraph.add(
+        f"The {round(100 * ci.confidence)}% confidence interval of each code's alpha and kappa "
+        f"is a percentile bootstrap interval (Efron & Tibshirani, 1993) from "
+        f"{fmt_int(ci.n_boot)} resamples of the {unit} (seed {report.request.seed}), which "
+        "resamples units, not the pairs of values that Hayes and Krippendorff (2007) resample."
+        + se,
+        "Efron1993",
+        "Hayes2007",
+        *(["Gwet2008"] if se else []),
+    )
+
+
+def _character_sentences(report: AgreementReport, paragraph: _Paragraph) -> None:
+    result = report.result
+    kappa, works = _kappa_phrase(report)
+    paragraph.add(
+        "Following NVivo's coding comparison, every character was treated as a unit: for "
+        f"{_each_code(len(result.per_code))}, agreement on whether each of the "
+        f"{fmt_int(result.n_units)} characters was coded was measured with per-character "
+        f"{kappa} and percent agreement, as NVivo computes them, and with Krippendorff's alpha "
+        "for nominal data (Krippendorff, 2004).",
+        "Krippendorff2004",
+        *works,
+    )
+    paragraph.add(
+        "Caveat: characters neither coder coded count as agreement, so long uncoded stretches "
+        "inflate kappa's observed agreement and percent agreement, and characters are not "
+        "independent units; for that reason no confidence intervals were computed and no "
+        "minimum number of coded units applies."
+    )
+
+
+def _span_sentences(report: AgreementReport, paragraph: _Paragraph) -> None:
+    result = report.result
+    paragraph.add(
+        f"Agreement on where {_each_code(len(result.per_code))} applies was "
+        "measured with Krippendorff's alpha for unitizing (u-alpha; Krippendorff, 1995, 2004), "
+        f"treating each document as a continuum of characters ({fmt_int(result.n_units)} in "
+        "all) and comparing the segments the coders marked, with no units of analysis fixed in "
+        "advance; no confidence intervals were computed.",
+        "Krippendorff1995",
+        "Krippendorff2004",
+    )
+
+
+def _minimum_data_sentence(report: AgreementReport, paragraph: _Paragraph) -> None:
+    level = report.request.level
+    if level == "character":
+        return
+    what = "segments" if level == "span" else unit_nouns(report)[1]
+    unused = set(unused_codes(report))
+    applied = [c for i, c in enumerate(report.result.per_code) if i not in unused]
+    below = sum(too_few_units(c, level) for c in applied)
+    paragraph.add(
+        f"A code the coders applied to fewer than {MIN_CODED_UNITS} {what} each, on average, "
+        "is reported as having too few units and is not judged against any threshold: for a "
+        "rarely applied code, that is the minimum sample Krippendorff (2004) gives, after "
+        "Bloch and Kraemer (1989), to tell alpha from 0.800 at p = 0.05; "
+        f"{_how_many_below(below, len(applied))}.",
+        "Krippendorff2004",
+        "Bloch1989",
+    )
+
+
+def _results_sentences(report: AgreementReport, facts: CodeSummary, paragraph: _Paragraph) -> None:
+    name = facts.name
+    if facts.n_unused:
+        paragraph.add(
+            f"{_count(facts.n_unused, 'code', capital=True)} of the {fmt_int(facts.n_codes)} "
+            f"{'was' if facts.n_unused == 1 else 'were'} applied by no coder and "
+            f"{'has' if facts.n_unused == 1 else 'have'} no per-code figure."
+        )
+    if not facts.values:
+        text = f"Per-code {name} was undefined for every code applied"
+        if facts.undefined:
+            text += " (" + "; ".join(f"{r}: {fmt_int(n)}" for r, n in facts.undefined.items()) + ")"
+        paragraph.add(text + ".")
+    elif len(facts.values) == 1:
+        text = f"Per-code {name} was {fmt_num(facts.values[0])} (the one code where it is defined"
+        if facts.undefined:
+            reasons = ", ".join(f"{r}: {fmt_int(n)}" for r, n in facts.undefined.items())
+            text += f"; undefined for {plural(sum(facts.undefined.values()), 'code')} ({reasons})"
+        paragraph.add(text + ").")
+    else:
+        text = (
+            f"Per-code {name} ranged from {fmt_num(min(facts.values))} to "
+            f"{fmt_num(max(facts.values))} (mean {fmt_num(facts.mean)}, median "
+            f"{fmt_num(facts.median)}, over the {plural(len(facts.values), 'code')} where it is "
+            "defined"
+        )
+        if facts.undefined:
+            reasons = ", ".join(f"{r}: {fmt_int(n)}" for r, n in facts.undefined.items())
+            text += f"; undefined for {plural(sum(facts.undefined.values()), 'code')} ({reasons})"
+        paragraph.add(text + ").")
+    if report.request.level == "character":
+        kappas = [
+            c.kappa.value
+            for c in report.result.per_code
+            if c.kappa is not None and c.kappa.is_defined
+        ]
+        if kappas:
+            paragraph.add(
+                f"Per-character kappa, NVivo's figure, ranged from {fmt_num(min(kappas))} to "
+                f"{fmt_num(max(kappas))}."
+            )
+
+
+def _threshold_sentence(facts: CodeSummary, paragraph: _Paragraph) -> None:
+    name = facts.name
+    if not facts.judged:
+        why = (
+            "every code with a defined value has too few units"
+            if facts.values
+            else f"{name} is undefined for every code applied"
+        )
+        paragraph.add(f"No code could be judged against Krippendorff's standards: {why}.")
+        return
+    counts = [
+        f"{_none_or(facts.low)} had {name} below {ALPHA_TENTATIVE:.3f}, the lowest level "
+        "Krippendorff (2004, p. 241) accepts for tentative conclusions",
+        f"{_none_or(facts.tentative)} from {ALPHA_TENTATIVE:.3f} to {ALPHA_RELIABLE:.3f}, good "
+        "for tentative conclusions only",
+        f"{_none_or(facts.reliable)} at or above {ALPHA_RELIABLE:.3f}, his standard for "
+        "reliable data",
+    ]
+    paragraph.add(
+        f"Of the {_count(facts.judged, 'code')} with enough units and a defined {name}, "
+        f"{join_words(counts)}.",
+        "Krippendorff2004",
+    )
+
+
+def _pooled_sentence(report: AgreementReport, paragraph: _Paragraph) -> None:
     result = report.result
     overall = result.overall
-    out = [
-        f"Agreement on the presence or absence of each of {plural(n_codes, 'code')} in each "
-        f"{unit} was measured with Krippendorff's alpha for nominal data (Krippendorff, 2004) "
-        f"and {_kappa_citation(report)}; a code counted as applied to a {unit} by a coder "
-        f"{overlap_rule(result.overlap, unit)}."
-    ]
-    decisions = n_codes * result.n_units
-    kappa = overall.kappa
-    pooled = (
-        f"Pooled over all {fmt_int(decisions)} code-by-{unit} decisions, alpha = "
-        f"{_value(overall.alpha)}"
+    singular, plural_noun = unit_nouns(report)
+    alpha = pooled_alpha(report)
+    decisions = fmt_int(len(result.per_code) * result.n_units)
+    if not alpha.is_defined:
+        paragraph.add(
+            f"No alpha pooled over all code-by-{singular} decisions is given: it is undefined "
+            f"({alpha.reason})."
+        )
+        return
+    text = (
+        f"Pooled over all {decisions} code-by-{singular} decisions as one presence/absence "
+        f"variable, alpha was {fmt_num(alpha.value)}"
     )
     ci = overall.alpha_ci
     if ci is not None and ci.n_valid:
-        pooled += (
+        text += (
             f" ({round(100 * ci.confidence)}% CI {fmt_num(ci.low)} to {fmt_num(ci.high)}, "
-            f"{fmt_int(ci.n_boot)} bootstrap resamples of {unit}s, each with its decisions on "
-            "every code)"
-        )
-    if kappa is not None:
-        pooled += f" and kappa = {_value(kappa)}"
-    if overall.percent_agreement is not None:
-        pooled += f" (percent agreement {_pct(overall.percent_agreement)})"
-    if ci is None or not ci.n_valid:
-        pooled += "; no confidence interval was computed for the pooled alpha"
-    out.append(pooled + ".")
-    out.append(_per_code_summary(report, "alpha"))
-    if report.request.ci and any(c.alpha_ci is not None for c in result.per_code):
-        n_boot = next(c.alpha_ci.n_boot for c in result.per_code if c.alpha_ci is not None)
-        conf = next(c.alpha_ci.confidence for c in result.per_code if c.alpha_ci is not None)
-        out.append(
-            f"The {round(100 * conf)}% confidence interval of each code's alpha and kappa is the "
-            f"percentile interval of {fmt_int(n_boot)} bootstrap resamples of {unit}s "
-            f"(seed {report.request.seed})."
+            f"resampling {plural_noun} with all their decisions)"
         )
     else:
-        out.append("No confidence intervals were computed.")
-    return out
-
-
-def _character_sentences(report: AgreementReport, n_codes: int) -> list[str]:
-    result = report.result
-    overall = result.overall
-    out = [
-        "Following NVivo's coding comparison, every character was treated as a unit: for each "
-        f"of {plural(n_codes, 'code')}, agreement on whether each of the "
-        f"{fmt_int(result.n_units)} characters was coded was measured with per-character "
-        f"{_kappa_citation(report)} and percent agreement, as NVivo computes them, and with "
-        "Krippendorff's alpha for nominal data (Krippendorff, 2004)."
-    ]
-    pooled = f"Pooled over codes, kappa = {_value(overall.kappa)}, alpha = {_value(overall.alpha)}"
-    if overall.percent_agreement is not None:
-        pooled += f" and percent agreement {_pct(overall.percent_agreement)}"
-    out.append(pooled + ".")
-    out.append(_per_code_summary(report, "kappa"))
-    out.append(
-        "Caveat: characters neither coder coded count as agreement, so long uncoded stretches "
-        "inflate kappa's observed agreement and percent agreement, and characters are not "
-        "independent units; no confidence intervals were computed for that reason."
+        text += " (no confidence interval computed)"
+    agreement = overall.percent_agreement
+    if agreement is not None and agreement.is_defined:
+        text += f" and percent agreement {fmt_pct(agreement.value)}"
+        share = neither_share(report)
+        if share is not None:
+            text += f", {fmt_pct(share)} of the decisions being a code no coder applied"
+    paragraph.add(
+        text + "; this pooled figure is given for comparison with tools that report one, and is "
+        "not the reliability of any code."
     )
-    return out
 
 
-def _span_sentences(report: AgreementReport, n_codes: int) -> list[str]:
-    result = report.result
-    overall = result.overall
-    return [
-        f"Agreement on where each of {plural(n_codes, 'code')} applies was measured with "
-        "Krippendorff's alpha for unitizing (u-alpha; Krippendorff, 1995, 2004), treating each "
-        f"document as a continuum of characters ({fmt_int(result.n_units)} in all) and comparing "
-        "the segments the coders marked, with no units of analysis fixed in advance.",
-        f"Pooled over codes, u-alpha = {_value(overall.alpha)}; no confidence interval was "
-        "computed.",
-        _per_code_summary(report, "u-alpha"),
-    ]
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def _per_code_summary(report: AgreementReport, name: str) -> str:
-    level = report.request.level
-    values = []
-    for code in report.result.per_code:
-        coefficient = code.kappa if level == "character" else reliability(code, level)
-        if coefficient is not None and coefficient.is_defined:
-            values.append(coefficient.value)
-    n_codes = len(report.result.per_code)
-    if not values:
-        return f"Per-code {name} was undefined for every code."
-    mean = sum(values) / len(values)
-    text = (
-        f"Per-code {name} ranged from {fmt_num(min(values))} to {fmt_num(max(values))} "
-        f"(mean {fmt_num(mean)} over the {plural(len(values), 'code')} where it is defined"
-    )
-    if len(values) < n_codes:
-        reasons = undefined_count(report, charted=True)
-        detail = ", ".join(
-            reason if len(reasons) == 1 else f"{n} {reason}" for reason, n in reasons.items()
-        )
-        n_undefined = n_codes - len(values)
-        text += f"; undefined for {plural(n_undefined, 'code')}" + (f": {detail}" if detail else "")
-    return text + ")."
+def _count(n: int, singular: str, *, capital: bool = False) -> str:
+    """ "one code", "12 codes": numbers below ten in words, as APA style has them."""
+    return f"{number_word(n, capital=capital)} {singular if n == 1 else singular + 's'}"
 
 
-def _flag_sentences(report: AgreementReport) -> list[str]:
-    level = report.request.level
-    flags = [flag_for(reliability(c, level)) for c in report.result.per_code]
-    low, tentative = flags.count(Flag.LOW), flags.count(Flag.TENTATIVE)
-    name = "u-alpha" if level == "span" else "alpha"
-    below = (
-        f"{number_word(low, capital=True)} {'code' if low == 1 else 'codes'} had"
-        if low
-        else "No code had"
-    )
-    between = "no other code" if low else "none"
-    if tentative:
-        between = f"{number_word(tentative)} more"
-    return [
-        f"{below} {name} below {ALPHA_TENTATIVE:.3f}, the lowest level Krippendorff (2004, "
-        f"p. 241) accepts for tentative conclusions; {between} fell short of "
-        f"{ALPHA_RELIABLE:.3f}, his standard for reliable data."
-    ]
+def _each_code(n: int) -> str:
+    return "the one code" if n == 1 else f"each of {plural(n, 'code')}"
+
+
+def _how_many_below(below: int, applied: int) -> str:
+    """ "3 of the 28 codes applied fall below it", "the one code applied falls below it"."""
+    if below == 0:
+        return "no code applied falls below it"
+    if applied == 1:
+        return "the one code applied falls below it"
+    if below == applied:
+        return f"all {plural(applied, 'code')} applied fall below it"
+    verb = "falls" if below == 1 else "fall"
+    return f"{fmt_int(below)} of the {plural(applied, 'code')} applied {verb} below it"
+
+
+def _none_or(n: int) -> str:
+    return "none" if n == 0 else number_word(n)
 
 
 def _excluded_sentence(report: AgreementReport) -> str:
@@ -235,20 +424,6 @@ def _excluded_sentence(report: AgreementReport) -> str:
         parts.append("only the codes " + join_words(list(request.codes)) + " and their sub-codes")
     scope = f"The analysis included {join_words(parts)}. " if parts else ""
     if report.excluded:
-        items = "; ".join(e.strip() for e in report.excluded)
-        return f"{scope}Excluded: {items}" + ("" if items.endswith(".") else ".")
-    return f"{scope}Nothing in the selection was excluded."
-
-
-def _value(coefficient: Coefficient | None) -> str:
-    if coefficient is None:
-        return "not computed"
-    if coefficient.is_defined:
-        return fmt_num(coefficient.value)
-    return f"undefined ({coefficient.reason})"
-
-
-def _pct(coefficient: Coefficient | None) -> str:
-    if coefficient is not None and coefficient.is_defined:
-        return fmt_pct(coefficient.value)
-    return "undefined"
+        items = "; ".join(e.strip().rstrip(".") for e in report.excluded)
+        return f"{scope}Left out: {items}."
+    return f"{scope}Nothing in the selection was left out."

@@ -13,11 +13,13 @@ from coder.domain.agreement import AgreementReport
 from coder.domain.agreement_results import DisagreementTable
 from coder.domain.coefficient import BootstrapCI, Coefficient
 from coder.reports._common import (
+    code_flag,
     code_names,
+    coder_letters,
     document_name,
-    flag_for,
-    reliability,
+    too_few_units,
 )
+from coder.reports._summary import document_alpha
 
 Cell = float | int | str | None
 
@@ -32,14 +34,15 @@ class Sheet:
 
 
 def _num(x: float | None) -> float | None:
-    return None if x is None or math.isnan(float(x)) else float(x)
+    # "+ 0.0" turns -0.0 into 0.0.
+    return None if x is None or math.isnan(float(x)) else float(x) + 0.0
 
 
 def _coef(c: Coefficient | None) -> tuple[float | None, str | None]:
     if c is None:
         return None, None
     if c.is_defined:
-        return float(c.value), None
+        return float(c.value) + 0.0, None
     return None, c.reason or "not a number"
 
 
@@ -55,13 +58,17 @@ def code_sheet(report: AgreementReport) -> Sheet:
     level = report.request.level
     coders = list(result.coders)
     headers = ["code", *(f"coded_{name}" for name in coders), "prevalence", "kappa_name"]
-    figures = ["kappa", "alpha", "percent_agreement", "pabak", "unitized_alpha"]
+    figures = ["kappa", "alpha", "ac1", "percent_agreement", "positive_agreement", "pabak"]
+    figures.append("unitized_alpha")
     for name in figures:
         headers += [name, f"{name}_reason"]
         if name in ("kappa", "alpha"):
             headers += [f"{name}_ci_low", f"{name}_ci_high"]
+        if name == "ac1":
+            headers.append("ac1_se")
     headers += ["ci_n_boot", "ci_confidence", "prevalence_index", "bias_index"]
-    headers += ["char_both", "char_first_only", "char_second_only", "char_neither", "flag"]
+    headers += ["char_both", "char_first_only", "char_second_only", "char_neither"]
+    headers += ["units_coded", "too_few_units", "flag"]
     rows: list[list[Cell]] = []
     for code, name in zip(result.per_code, code_names(report), strict=True):
         row: list[Cell] = [name, *code.coded, _num(code.prevalence), code.kappa_name or None]
@@ -71,6 +78,8 @@ def code_sheet(report: AgreementReport) -> Sheet:
                 row += list(_ci(code.kappa_ci))
             elif figure == "alpha":
                 row += list(_ci(code.alpha_ci))
+            elif figure == "ac1":
+                row.append(_num(code.ac1_se))
         ci = code.alpha_ci or code.kappa_ci
         row += [ci.n_boot if ci else None, ci.confidence if ci else None]
         row += [_num(code.prevalence_index), _num(code.bias_index)]
@@ -80,14 +89,15 @@ def code_sheet(report: AgreementReport) -> Sheet:
             if char is not None
             else [None] * 4
         )
-        row.append(flag_for(reliability(code, level)).word)
+        row += [code.units_coded, "yes" if too_few_units(code, level) else "no"]
+        row.append(code_flag(code, level).word)
         rows.append(row)
     numbers = {
         h
         for h in headers
         if h in figures
         or h.endswith(("_ci_low", "_ci_high"))
-        or h in ("prevalence", "prevalence_index", "bias_index", "ci_confidence")
+        or h in ("prevalence", "prevalence_index", "bias_index", "ci_confidence", "ac1_se")
     }
     return Sheet(headers, rows, frozenset(numbers))
 
@@ -123,7 +133,7 @@ def document_sheet(report: AgreementReport) -> Sheet:
         [
             document_name(report, d.doc),
             d.n_units,
-            *_coef(d.alpha),
+            *_coef(document_alpha(report, d)),
             *_coef(d.percent_agreement),
         ]
         for d in report.result.per_document
@@ -204,3 +214,54 @@ def disagreement_sheet(report: AgreementReport) -> Sheet | None:
             ]
         )
     return Sheet(headers, rows)
+
+
+def code_document_sheet(report: AgreementReport) -> Sheet | None:
+    """One row per code and document where some coder applied the code (NVivo's layout):
+    units, what each coder coded, the coders' table and kappa, alpha, agreement."""
+    entries = report.result.per_code_document
+    if not entries:
+        return None
+    coders = list(report.result.coders)
+    letters = coder_letters(len(coders))
+    masks = range(1 << len(coders))
+    cell_names = [
+        "cell_" + ("".join(letters[i] for i in range(len(coders)) if m >> i & 1) or "none")
+        for m in masks
+    ]
+    headers = ["code", "document", "n_units", *(f"coded_{c}" for c in coders), *cell_names]
+    figures = ["kappa", "alpha", "percent_agreement"]
+    for name in figures:
+        headers += [name, f"{name}_reason"]
+    names = code_names(report)
+    rows: list[list[Cell]] = [
+        [
+            names[e.code],
+            document_name(report, e.doc),
+            e.n_units,
+            *e.coded,
+            *e.cells,
+            *_coef(e.kappa),
+            *_coef(e.alpha),
+            *_coef(e.percent_agreement),
+        ]
+        for e in entries
+    ]
+    return Sheet(headers, rows, frozenset(figures))
+
+
+def summary_sheet(report: AgreementReport, facts: dict[str, object]) -> Sheet:
+    """The summary across codes (``summary_dict`` of the JSON report), one figure per row."""
+    rows: list[list[Cell]] = []
+    for key, value in facts.items():
+        if key == "flags":
+            continue
+        if isinstance(value, dict):
+            for sub, item in value.items():
+                number = item if isinstance(item, int | float) or item is None else str(item)
+                rows.append([f"{key}: {sub}", number])
+        else:
+            rows.append(
+                [key, value if isinstance(value, int | float) or value is None else str(value)]
+            )
+    return Sheet(["figure", "value"], rows, frozenset({"value"}))

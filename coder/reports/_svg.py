@@ -18,14 +18,17 @@ from coder.reports._common import (
     Flag,
     chart_spec,
     chart_value,
+    code_flag,
     code_names,
+    fixed,
     flag_for,
     is_number,
+    shown_codes,
 )
 
 WIDTH = 860
 LABEL_WIDTH = 300
-VALUE_WIDTH = 130
+VALUE_WIDTH = 170
 ROW = 20
 TOP = 46
 BOTTOM = 34
@@ -48,10 +51,12 @@ def chart_svg(report: AgreementReport, *, chart_id: str = "chart") -> str:
     spec = chart_spec(level)
     names = code_names(report)
     points = []
-    for code, name in zip(report.result.per_code, names, strict=True):
+    for i in shown_codes(report):
+        code = report.result.per_code[i]
         value, ci = chart_value(code, level)
         # The flag follows the value printed beside it (kappa at character level).
-        points.append((name, value, ci, flag_for(value)))
+        flag = flag_for(value) if level == "character" else code_flag(code, level)
+        points.append((names[i], value, ci, flag))
     extents: list[float] = []
     for _, value, ci, _ in points:
         if value is not None and value.is_defined:
@@ -75,7 +80,8 @@ def chart_svg(report: AgreementReport, *, chart_id: str = "chart") -> str:
         f"{sum(p[3] is Flag.LOW for p in points)} below {ALPHA_TENTATIVE}, "
         f"{sum(p[3] is Flag.TENTATIVE for p in points)} between {ALPHA_TENTATIVE} and "
         f"{ALPHA_RELIABLE}, {sum(p[3] is Flag.RELIABLE for p in points)} at or above "
-        f"{ALPHA_RELIABLE}. Vertical dashed lines mark {ALPHA_TENTATIVE} and {ALPHA_RELIABLE}. "
+        f"{ALPHA_RELIABLE}, {sum(p[3] is Flag.TOO_FEW for p in points)} with too few units to "
+        f"judge. Vertical dashed lines mark {ALPHA_TENTATIVE} and {ALPHA_RELIABLE}. "
         "The table below gives every value."
     )
     out = [
@@ -140,7 +146,7 @@ def _code_row(
             f'<circle class="point" data-value="{value.value:.6f}" cx="{x(value.value)}" '
             f'cy="{cy}" r="4.5"/>'
         )
-        text = f"{value.value:.3f} {flag.label}".strip()
+        text = f"{fixed(value.value)} {flag.label}".strip()
         out.append(f'<text class="value" x="{plot_right + 10}" y="{cy + 4}">{text}</text>')
     out.append("</g>")
     return out

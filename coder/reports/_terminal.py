@@ -1,7 +1,10 @@
-"""The terminal report: rich tables that stay readable at 100 columns.
+"""The terminal report: rich tables laid out for the width they are printed at.
 
-Undefined values are "n/a" with a numbered footnote giving the reason, so narrow columns stay
-narrow; weak codes carry a marker and a word as well as a colour.
+Every table fits the width: names wrap (code paths after a "/"), figures never do, and when the
+figures alone are wider than the line the table is printed in parts, each repeating the names,
+so no column is ever cut off, on a terminal or redirected to a file (80 columns). Undefined
+values are "n/a" with a numbered footnote giving the reason; flags carry a marker and a word as
+well as a colour.
 """
 
 from __future__ import annotations
@@ -16,31 +19,35 @@ from rich.table import Table
 from rich.text import Text
 
 from coder.domain.agreement import AgreementReport
-from coder.domain.agreement_results import CodeAgreement
 from coder.domain.coefficient import Coefficient
-from coder.reports._common import (
-    Flag,
-    code_names,
-    coder_letters,
-    document_name,
-    flag_for,
-    fmt_ci,
-    fmt_int,
-    fmt_num,
-    fmt_pct,
-    kappa_label,
-    reliability,
-    unit_nouns,
+from coder.reports._common import Flag, coder_letters, fmt_int, unit_nouns
+from coder.reports._display import (
+    DisplayTable,
+    agreement_table,
+    code_document_table,
+    counted_note,
+    document_table,
+    figures_legend,
+    flag_legend,
+    hidden_note,
+    pair_table,
+    reliability_table,
 )
+from coder.reports._summary import summary_lines, unitizing_notes
 
 WIDTH = 100
 #: Documents listed in the terminal; the other formats list them all.
 MAX_DOCUMENTS = 20
+#: Code x document rows listed in the terminal; the other formats list them all.
+MAX_CODE_DOCUMENT_ROWS = 40
+#: Narrowest a name column gets before a table is split into parts.
+MIN_NAME_WIDTH = 16
 
 _FLAG_STYLE = {
     Flag.LOW: "bold red",
     Flag.TENTATIVE: "yellow",
     Flag.RELIABLE: "green",
+    Flag.TOO_FEW: "magenta",
     Flag.UNDEFINED: "dim",
 }
 
@@ -51,12 +58,10 @@ class _Footnotes:
     def __init__(self) -> None:
         self.reasons: list[str] = []
 
-    def cell(self, coefficient: Coefficient | None, text: str | None = None) -> str:
-        if coefficient is None:
-            return ""
-        if coefficient.is_defined:
-            return text if text is not None else fmt_num(coefficient.value)
-        reason = coefficient.reason or "not a number"
+    def cell(self, text: str) -> str:
+        if not text.startswith("undefined: "):
+            return text
+        reason = text.removeprefix("undefined: ")
         if reason not in self.reasons:
             self.reasons.append(reason)
         return f"n/a ({self.reasons.index(reason) + 1})"
@@ -70,18 +75,27 @@ class _Footnotes:
         )
 
 
-def agreement_renderables(report: AgreementReport) -> list[RenderableType]:
-    """The terminal report as rich renderables, in print order (the CLI prints them)."""
+def agreement_renderables(report: AgreementReport, width: int = WIDTH) -> list[RenderableType]:
+    """The terminal report as rich renderables for a line of ``width``, in print order."""
     notes = _Footnotes()
-    out: list[RenderableType] = [
-        _header(report),
-        _code_table(report, notes),
-        _legend(report),
-        _overall(report),
-        _document_table(report, notes),
-    ]
+    out: list[RenderableType] = [_header(report)]
+    out += _fit(reliability_table(report, compact=True), width, notes, "Per code: reliability")
+    out.append(_dim(f"{counted_note(report)} {flag_legend(report)}"))
+    figures = agreement_table(report, compact=True)
+    if figures is not None:
+        title = "Per code: agreement, prevalence and bias"
+        out += _fit(figures, width, notes, title)
+        out.append(_dim(_short_legend(report) + " " + figures_legend(report)))
+    hidden = hidden_note(report)
+    if hidden:
+        out.append(_dim(hidden))
+    out.append(Text("Summary across codes", style="bold"))
+    out.append(_bullets(summary_lines(report)))
+    out += _documents(report, width, notes)
+    out += _code_documents(report, width, notes)
     if report.result.per_pair:
-        out.append(_pair_table(report, notes))
+        out += _fit(pair_table(report), width, notes, "Coder pairs")
+    out += [Text.assemble(("Note: ", "bold"), note) for note in unitizing_notes(report)]
     # The tables above have numbered every reason by now.
     footnote = notes.renderable()
     if footnote is not None:
@@ -90,15 +104,36 @@ def agreement_renderables(report: AgreementReport) -> list[RenderableType]:
     return out
 
 
-def render_table(report: AgreementReport) -> str:
-    """The terminal report as plain text, 100 columns wide, without colour codes."""
+def render_table(report: AgreementReport, width: int = WIDTH) -> str:
+    """The terminal report as plain text, ``width`` columns wide, without colour codes."""
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=WIDTH, force_terminal=False, color_system=None, legacy_windows=False
+        file=buffer, width=width, force_terminal=False, color_system=None, legacy_windows=False
     )
-    for renderable in agreement_renderables(report):
+    for renderable in agreement_renderables(report, width):
         console.print(renderable)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def _dim(text: str) -> Text:
+    return Text(text, style="dim")
+
+
+def _bullets(lines: list[str]) -> Table:
+    """Lines as a list, continuation lines indented under their first."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column(ratio=1)
+    for line in lines:
+        grid.add_row("-", line)
+    return grid
+
+
+def _short_legend(report: AgreementReport) -> str:
+    text = "Pos.: positive agreement; Prev.: prevalence"
+    if len(report.result.coders) == 2:
+        text += "; PI, BI: prevalence and bias indices"
+    return text + "."
 
 
 def _header(report: AgreementReport) -> RenderableType:
@@ -110,82 +145,128 @@ def _header(report: AgreementReport) -> RenderableType:
         "span": "span level (unitized alpha)",
     }.get(report.request.level, report.request.level)
     singular, plural_noun = unit_nouns(report)
+    n_docs = len(report.documents)
     title = Text.assemble(
         ("Inter-coder agreement", "bold"),
-        f"  project {report.project} · {level} · "
-        f"{len(report.documents)} documents · {fmt_int(result.n_units)} "
+        f"  project {report.project} · {level} · {fmt_int(n_docs)} "
+        f"{'document' if n_docs == 1 else 'documents'} · {fmt_int(result.n_units)} "
         f"{singular if result.n_units == 1 else plural_noun}",
     )
     coders = Text(
         "Coders: "
         + " · ".join(
-            f"{letter} = {name} ({fmt_int(report.codings_per_coder.get(name, 0))} codings)"
+            f"{letter} = {name} ({_codings(report.codings_per_coder.get(name, 0))})"
             for letter, name in zip(letters, result.coders, strict=True)
         )
     )
-    stamp = Text(f"Generated {report.generated_at:%Y-%m-%d %H:%M} UTC", style="dim")
+    blind = "" if report.blind is None else "blind" if report.blind else "not blind"
+    stamp = Text(
+        f"Generated {report.generated_at:%Y-%m-%d %H:%M} UTC"
+        + (f" · project {blind}" if blind else ""),
+        style="dim",
+    )
     return Group(title, coders, stamp)
 
 
-def _flag_text(flag: Flag) -> Text:
-    return Text(flag.label, style=_FLAG_STYLE[flag])
+def _codings(n: int) -> str:
+    return f"{fmt_int(n)} {'coding' if n == 1 else 'codings'}"
 
 
-def _code_table(report: AgreementReport, notes: _Footnotes) -> Table:
-    level = report.request.level
-    result = report.result
-    letters = coder_letters(len(result.coders))
-    names = code_names(report)
-    # One space between columns: at 100 columns every space goes to the code paths.
-    table = Table(box=box.SIMPLE_HEAD, padding=0, show_edge=False, expand=False)
-    headers = [
-        "Code",
-        f"{ {'character': 'Chars', 'span': 'Segments'}.get(level, 'Coded') } " + "/".join(letters),
+def _fit(
+    table: DisplayTable, width: int, notes: _Footnotes, title: str | None = None
+) -> list[RenderableType]:
+    """``table`` as rich tables no wider than ``width``: one, or several parts that each repeat
+    the name columns when the figures do not fit beside them."""
+    names = table.text_columns
+    rows = [
+        [notes.cell(cell) if i >= names else cell for i, cell in enumerate(r)] for r in table.rows
     ]
-    if level == "span":
-        headers.append("u-alpha")
-    else:
-        headers += ["Prev.", "Kappa" if len(result.coders) == 2 else "Fleiss k"]
-        headers += ["Alpha [95% CI]" if level == "unit" else "Alpha", "Agree", "PABAK"]
-    headers.append("Flag")
-    rows: list[list[str | Text]] = []
-    for code, name in zip(result.per_code, names, strict=True):
-        counts = "/".join(fmt_int(n) for n in code.coded)
-        flag = _flag_text(flag_for(reliability(code, level)))
-        if level == "span":
-            rows.append([name, counts, notes.cell(code.unitized_alpha), flag])
-            continue
-        rows.append(
-            [
-                name,
-                counts,
-                fmt_pct(code.prevalence),
-                notes.cell(code.kappa),
-                _alpha_cell(code, notes),
-                notes.cell(code.percent_agreement, fmt_pct(_value(code.percent_agreement))),
-                notes.cell(code.pabak),
-                flag,
-            ]
-        )
-    # The figures never wrap; the code column gets the rest of the line and its paths break
-    # after a "/" rather than inside a name.
-    others = sum(
-        max(len(str(h)), *(len(str(r[i])) for r in rows)) + 1
-        for i, h in enumerate(headers)
-        if i > 0
+    figure_widths = [
+        max(len(table.headers[i]), *(len(r[i]) for r in rows)) if rows else len(table.headers[i])
+        for i in range(names, len(table.headers))
+    ]
+    parts: list[list[int]] = [[]]
+    used = names * MIN_NAME_WIDTH + names - 1
+    for offset, w in enumerate(figure_widths):
+        if parts[-1] and used + 1 + w > width:
+            parts.append([])
+            used = names * MIN_NAME_WIDTH + names - 1
+        parts[-1].append(names + offset)
+        used += 1 + w
+    out: list[RenderableType] = []
+    for number, columns in enumerate(parts, 1):
+        heading = title
+        if title and len(parts) > 1:
+            heading = f"{title} (part {number} of {len(parts)})"
+        out.append(_part(table, rows, columns, width, heading))
+    return out
+
+
+def _part(
+    table: DisplayTable, rows: list[list[str]], columns: list[int], width: int, title: str | None
+) -> Table:
+    names = table.text_columns
+    natural = [
+        max(len(table.headers[i]), *(len(line) for r in rows for line in r[i].splitlines()))
+        if rows
+        else len(table.headers[i])
+        for i in range(names)
+    ]
+    figures = sum(
+        max(len(table.headers[i]), *(len(r[i]) for r in rows)) if rows else len(table.headers[i])
+        for i in columns
     )
-    code_width = max(WIDTH - others, 18)
-    for i, h in enumerate(headers):
-        table.add_column(
-            h,
-            justify="left" if i in (0, len(headers) - 1) else "right",
-            no_wrap=i > 0,
-            overflow="fold",
-            min_width=code_width if i == 0 and any(len(n) > code_width for n in names) else None,
+    room = max(width - figures - len(columns) - (names - 1), names * MIN_NAME_WIDTH)
+    name_widths = _share(natural, room)
+    grid = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        show_edge=False,
+        expand=False,
+    )
+    for i in range(names):
+        grid.add_column(table.headers[i], width=name_widths[i], overflow="fold")
+    flag_column = table.headers.index("Flag") if "Flag" in table.headers else -1
+    for i in columns:
+        grid.add_column(
+            table.headers[i],
+            justify="right" if i in table.numeric else "left",
+            no_wrap=True,
         )
-    for row in rows:
-        table.add_row(_wrap_path(str(row[0]), code_width), *row[1:])
-    return table
+    for r, row in enumerate(rows):
+        cells: list[str | Text] = [
+            _wrap_path(row[i], name_widths[i]) if i == 0 else _wrap(row[i], name_widths[i])
+            for i in range(names)
+        ]
+        for i in columns:
+            flag = table.flags[r] if r < len(table.flags) else None
+            if i == flag_column and flag is not None:
+                cells.append(Text(row[i], style=_FLAG_STYLE[flag]))
+            else:
+                cells.append(row[i])
+        grid.add_row(*cells)
+    return grid
+
+
+def _share(natural: list[int], room: int) -> list[int]:
+    """Widths for the name columns: their natural widths when they fit, else ``room`` shared
+    in proportion, none narrower than ``MIN_NAME_WIDTH``."""
+    gaps = len(natural) - 1
+    if sum(natural) + gaps <= room:
+        return natural
+    available = room - gaps
+    total = sum(natural)
+    widths = [max(MIN_NAME_WIDTH, available * n // total) for n in natural]
+    widths[-1] = max(MIN_NAME_WIDTH, available - sum(widths[:-1]))
+    return widths
+
+
+def _wrap(text: str, width: int) -> str:
+    """A name (a document's) in lines of ``width``, broken at spaces or after hyphens."""
+    return "\n".join(textwrap.wrap(text, width) or [""])
 
 
 def _wrap_path(path: str, width: int) -> str:
@@ -211,140 +292,53 @@ def _wrap_path(path: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def _value(coefficient: Coefficient | None) -> float | None:
-    return None if coefficient is None else coefficient.value
+def _documents(report: AgreementReport, width: int, notes: _Footnotes) -> list[RenderableType]:
+    table = document_table(report)
+    rows = list(report.result.per_document)
+    if len(rows) <= MAX_DOCUMENTS:
+        return _fit(table, width, notes, "Per document")
+    # The weakest documents are the ones worth a look; the full list is in md/html/xlsx.
+    order = sorted(range(len(rows)), key=lambda d: _rank(rows[d].alpha))[:MAX_DOCUMENTS]
+    keep = sorted(order)
+    shown = DisplayTable(
+        table.headers,
+        [table.rows[d] for d in keep],
+        table.numeric,
+        [table.flags[d] for d in keep],
+    )
+    title = f"Per document (the {MAX_DOCUMENTS} lowest of {len(rows)})"
+    return _fit(shown, width, notes, title)
 
 
-def _alpha_cell(code: CodeAgreement, notes: _Footnotes) -> str:
-    if code.alpha is None or not code.alpha.is_defined:
-        return notes.cell(code.alpha)
-    ci = fmt_ci(code.alpha_ci)
-    return f"{code.alpha.value:.3f} {ci}".strip()
-
-
-def _legend(report: AgreementReport) -> Text:
-    name = "u-alpha" if report.request.level == "span" else "alpha"
-    text = Text("Flag: ", style="dim")
-    for flag in (Flag.LOW, Flag.TENTATIVE, Flag.RELIABLE):
-        text.append(flag.label, style=_FLAG_STYLE[flag])
-        text.append(f" {name} {flag.meaning}", style="dim")
-        text.append("; " if flag is not Flag.RELIABLE else "", style="dim")
-    text.append(" (Krippendorff 2004, p. 241).", style="dim")
-    if report.request.level != "span":
-        text.append(
-            f" Kappa: {kappa_label(report)}; Agree: percent agreement; Prev.: share of "
-            "coder x unit decisions applying the code.",
-            style="dim",
+def _code_documents(report: AgreementReport, width: int, notes: _Footnotes) -> list[RenderableType]:
+    entries = report.result.per_code_document
+    if not entries:
+        return []
+    title = "Per code and document"
+    rows_of = None
+    if len(entries) > MAX_CODE_DOCUMENT_ROWS:
+        lowest = sorted(range(len(entries)), key=lambda i: _rank(entries[i].kappa))
+        rows_of = sorted(lowest[:MAX_CODE_DOCUMENT_ROWS])
+        title += (
+            f" (the {MAX_CODE_DOCUMENT_ROWS} lowest kappa of {fmt_int(len(entries))}; every "
+            "row is in the md, html, xlsx and json reports)"
         )
-    return text
+    table = code_document_table(report, compact=True, rows_of=rows_of)
+    return _fit(table, width, notes, title) if table is not None else []
 
 
-def _overall(report: AgreementReport) -> Text:
-    result = report.result
-    overall = result.overall
-    level = report.request.level
-    n_codes = len(result.per_code)
-    text = Text("Overall: ", style="bold")
-    if level == "span":
-        text.append(f"u-alpha pooled over {n_codes} codes {_plain(overall.alpha)}")
-        text.append(
-            f"; mean per-code u-alpha {fmt_num(overall.mean_alpha)} "
-            f"({overall.n_codes_defined} of {n_codes} codes defined)"
-        )
-        return text
-    plural_noun = unit_nouns(report)[1]
-    text.append(
-        f"pooled over {n_codes} codes x {fmt_int(result.n_units)} {plural_noun}: "
-        f"alpha {_plain(overall.alpha)}"
-        + (f" {fmt_ci(overall.alpha_ci)}" if overall.alpha_ci is not None else "")
-        + f", kappa {_plain(overall.kappa)}, "
-        f"agreement {_plain_pct(overall.percent_agreement)}"
-    )
-    text.append(
-        f"; mean per-code alpha {fmt_num(overall.mean_alpha)}, kappa "
-        f"{fmt_num(overall.mean_kappa)} ({overall.n_codes_defined} of {n_codes} codes defined)"
-    )
-    return text
-
-
-def _plain(coefficient: Coefficient | None) -> str:
-    if coefficient is None:
-        return "not computed"
-    return coefficient.format(3)
-
-
-def _plain_pct(coefficient: Coefficient | None) -> str:
-    if coefficient is None:
-        return "not computed"
-    if coefficient.is_defined:
-        return fmt_pct(coefficient.value)
-    return coefficient.format()
-
-
-def _document_table(report: AgreementReport, notes: _Footnotes) -> RenderableType:
-    result = report.result
-    level = report.request.level
-    rows = list(result.per_document)
-    shown = rows
-    if len(rows) > MAX_DOCUMENTS:
-        # The weakest documents are the ones worth a look; the full list is in md/html/xlsx.
-        shown = sorted(rows, key=lambda d: d.alpha.value if d.alpha.is_defined else -9)
-        shown = shown[:MAX_DOCUMENTS]
-    _, plural_noun = unit_nouns(report)
-    title = "Per document" + (
-        f" (the {MAX_DOCUMENTS} lowest of {len(rows)})" if len(rows) > len(shown) else ""
-    )
-    table = Table(
-        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False
-    )
-    table.add_column("Document", overflow="fold", ratio=1)
-    table.add_column(plural_noun.capitalize(), justify="right", no_wrap=True)
-    table.add_column("u-alpha" if level == "span" else "Alpha", justify="right")
-    if level != "span":
-        table.add_column("Agree", justify="right", no_wrap=True)
-    for doc in shown:
-        cells = [document_name(report, doc.doc), fmt_int(doc.n_units), notes.cell(doc.alpha)]
-        if level != "span":
-            cells.append(notes.cell(doc.percent_agreement, fmt_pct(_value(doc.percent_agreement))))
-        table.add_row(*cells)
-    return table
-
-
-def _pair_table(report: AgreementReport, notes: _Footnotes) -> Table:
-    result = report.result
-    letters = coder_letters(len(result.coders))
-    table = Table(
-        title="Coder pairs",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-    )
-    for header in ("Pair", "Cohen's kappa", "Alpha", "Agree", "Mean per-code kappa"):
-        table.add_column(header, justify="left" if header == "Pair" else "right")
-    for pair in result.per_pair:
-        table.add_row(
-            f"{letters[pair.first]} - {letters[pair.second]}",
-            notes.cell(pair.kappa),
-            notes.cell(pair.alpha),
-            notes.cell(pair.percent_agreement, fmt_pct(pair.percent_agreement.value)),
-            fmt_num(pair.mean_kappa),
-        )
-    return table
+def _rank(coefficient: Coefficient) -> float:
+    """Lowest first, undefined values before all."""
+    return coefficient.value if coefficient.is_defined else -9.0
 
 
 def _excluded_and_notes(report: AgreementReport) -> list[RenderableType]:
     out: list[RenderableType] = []
     if report.excluded:
-        out.append(Text("Excluded:", style="bold"))
-        items = Table.grid(padding=(0, 1))
-        items.add_column(width=3, justify="right")
-        items.add_column(ratio=1)
-        for item in report.excluded:
-            items.add_row("-", item)
-        out.append(items)
+        out.append(Text("Left out:", style="bold"))
+        out.append(_bullets(list(report.excluded)))
     else:
-        out.append(Text("Excluded: nothing.", style="dim"))
+        out.append(Text("Left out: nothing.", style="dim"))
     for note in report.result.notes:
         out.append(Text.assemble(("Note: ", "bold"), note))
     return out

@@ -13,8 +13,8 @@ import pytest
 
 from coder.domain.agreement import Level
 from coder.reports.agreement import render_agreement
-from tests.factories import agreement_report
 from tests.golden import assert_golden
+from tests.reports.agreement_cases import full_report, rare_codes_report
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -32,16 +32,28 @@ CASES = [
     ("span", 2, "md", "span2.md"),
     ("span", 2, "json", "span2.json"),
 ]
+#: Rare, unused, weak, middling and common codes: every flag, at 80 columns as redirected.
+RARE = [("table", "rare.table.txt"), ("md", "rare.md"), ("html", "rare.html")]
 
 
 @pytest.mark.parametrize(("level", "n_coders", "fmt", "golden"), CASES)
 def test_report_matches_golden_file(level: Level, n_coders: int, fmt: str, golden: str) -> None:
-    rendered = render_agreement(agreement_report(level, n_coders), fmt)
+    rendered = render_agreement(full_report(level, n_coders), fmt)
+    assert isinstance(rendered, str)
+    assert_golden(GOLDEN / golden, rendered)
+
+
+@pytest.mark.parametrize(("fmt", "golden"), RARE)
+def test_rare_codes_report_matches_golden_file(fmt: str, golden: str) -> None:
+    from coder.reports._terminal import render_table
+
+    report = rare_codes_report()
+    rendered = render_table(report, 80) if fmt == "table" else render_agreement(report, fmt)
     assert isinstance(rendered, str)
     assert_golden(GOLDEN / golden, rendered)
 
 
 def test_every_golden_file_is_used() -> None:
     """A stale golden file (a case renamed or removed) would otherwise linger unnoticed."""
-    used = {case[3] for case in CASES}
+    used = {case[3] for case in CASES} | {golden for _, golden in RARE}
     assert {p.name for p in GOLDEN.iterdir()} == used

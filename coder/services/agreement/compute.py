@@ -2,8 +2,15 @@
 
 ``compute_project_agreement`` runs four steps, each a function below: choose the documents,
 choose the codes (and what each is reported under), load the codings and the units as arrays,
-and hand them to :func:`coder.agreement.compute_agreement`. Whatever a step leaves out is noted
-in the report's ``excluded`` lines, so a report never silently narrows its own scope.
+and hand them to :func:`coder.agreement.compute_agreement` (then
+:func:`coder.agreement.breakdown.add_breakdown` for AC1, positive agreement and the code x
+document table). Whatever a step leaves out is noted in the report's ``excluded`` lines, so a
+report never silently narrows its own scope.
+
+Codes nobody can apply are not variables and are left out (and named in ``headings``):
+folders (``codable`` false) and parent codes no selected coder applied in the selection, which
+serve as headings of their sub-codes. A code that could be applied but was not stays in: both
+coders deciding it applies nowhere is a finding.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coder.agreement import compute_agreement
+from coder.agreement.breakdown import add_breakdown
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, Document, DocumentAttribute, DocumentStatus, Unit
 from coder.domain.agreement import AgreementReport, AgreementRequest
@@ -61,6 +69,11 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
         tree = CodeTree.load(session)
         docs = _documents(session, request, [c.id for c in coders], excluded)
         codes = _codes(session, tree, request)
+        headings: tuple[CodePath, ...] = ()
+        if request.rollup is None:
+            codes, headings = _without_headings(session, tree, codes, docs, coders)
+            if headings:
+                excluded.append(_listed("heading code", "that nobody can apply", headings))
         if settings.blind:
             excluded.extend(_private_codes_note(tree, coders))
         codings, per_coder = _codings(session, docs, coders, codes)
@@ -68,6 +81,7 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
             f"{name} has no codings in this selection" for name, n in per_coder.items() if n == 0
         )
         units = _units(session, docs, request, excluded) if request.level == "unit" else None
+    lengths = np.array([d.length for d in docs], dtype=np.int64)
     try:
         result = compute_agreement(
             units,
@@ -76,13 +90,14 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
             [str(p) for p in codes.paths],
             overlap=request.overlap,
             level=request.level,
-            doc_lengths=np.array([d.length for d in docs], dtype=np.int64),
+            doc_lengths=lengths,
             ci=request.ci,
             n_boot=request.n_boot,
             seed=request.seed,
         )
     except ValueError as exc:
         raise InputError("agreement", str(exc)) from None
+    result = add_breakdown(result, units, codings, lengths)
     return AgreementReport(
         project=settings.name,
         request=request,
@@ -92,6 +107,8 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
         codings_per_coder=per_coder,
         excluded=tuple(excluded),
         generated_at=dt.datetime.now(dt.UTC),
+        blind=settings.blind,
+        headings=headings,
     )
 
 
@@ -104,9 +121,13 @@ def _check(request: AgreementRequest) -> None:
         raise UsageError("--rollup is a depth of 1 (top-level themes) or more")
 
 
-def _listed(count_of: str, names: Sequence[str]) -> str:
-    """``"3 document(s) ...: a, b, c"``, naming at most five."""
-    return f"{len(names)} {count_of}: " + ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+def _listed(noun: str, what: str, names: Sequence[object], shown: int = 5) -> str:
+    """``"3 documents not yet coded by every coder: a, b, c"``, naming at most ``shown`` and
+    saying how many more there are."""
+    count = f"{len(names):,} {noun if len(names) == 1 else noun + 's'} {what}"
+    listed = ", ".join(str(n) for n in names[:shown])
+    rest = len(names) - shown
+    return f"{count}: {listed}" + (f" and {rest:,} more" if rest > 0 else "")
 
 
 def _documents(
@@ -120,7 +141,7 @@ def _documents(
         return docs
     docs, skipped = _coded_by_everyone(session, docs, coder_ids)
     if skipped:
-        excluded.append(_listed("document(s) not yet coded by every coder", skipped))
+        excluded.append(_listed("document", "not yet coded by every coder", skipped))
     if not docs:
         raise NotFoundError(
             "no document in the selection has been coded by every selected coder "
@@ -143,11 +164,47 @@ def _codes(session: Session, tree: CodeTree, request: AgreementRequest) -> _Code
     return _Codes(report_under, reported, tuple(tree.path(cid) for cid in reported))
 
 
+def _without_headings(
+    session: Session, tree: CodeTree, codes: _Codes, docs: list[Document], coders: list[Coder]
+) -> tuple[_Codes, tuple[CodePath, ...]]:
+    """``codes`` without those nobody can apply: folders and parents no coder applied here."""
+    applied = set(
+        session.scalars(
+            select(Coding.code_id)
+            .where(
+                Coding.document_id.in_([d.id for d in docs]),
+                Coding.coder_id.in_([c.id for c in coders]),
+                Coding.code_id.in_(codes.report_under),
+            )
+            .distinct()
+        )
+    )
+    headings = {
+        cid
+        for cid in codes.reported
+        if cid not in applied and (not tree.rows[cid].codable or tree.children.get(cid))
+    }
+    if not headings:
+        return codes, ()
+    kept = tuple(cid for cid in codes.reported if cid not in headings)
+    return (
+        _Codes(
+            {code: target for code, target in codes.report_under.items() if code not in headings},
+            kept,
+            tuple(tree.path(cid) for cid in kept),
+        ),
+        tuple(tree.path(cid) for cid in codes.reported if cid in headings),
+    )
+
+
 def _private_codes_note(tree: CodeTree, coders: Sequence[Coder]) -> list[str]:
     """In a blind project, say how many of the coders' private codes are left out."""
     ids = {c.id for c in coders}
     private = [c for c in tree.rows.values() if c.owner_id is not None and c.owner_id in ids]
-    return [f"{len(private)} private code(s) not yet shared at reconciliation"] if private else []
+    if not private:
+        return []
+    noun = "code" if len(private) == 1 else "codes"
+    return [f"{len(private):,} private {noun} not yet shared at reconciliation"]
 
 
 def _codings(
@@ -194,7 +251,7 @@ def _units(
     have_units = {r.document_id for r in rows}
     missing = [d.name for d in docs if d.id not in have_units]
     if missing:
-        excluded.append(_listed(f"document(s) without {request.unit} units", missing))
+        excluded.append(_listed("document", f"without {request.unit} units", missing))
     if not rows:
         raise InputError(str(request.unit), "no document in the selection has units of this kind")
     u = np.array([tuple(r) for r in rows], dtype=np.int64)
