@@ -12,7 +12,9 @@ import typer
 
 from coder.cli.common import (
     DEFAULT_PROJECT,
+    LeadOption,
     ProjectOption,
+    blind_listing_viewer,
     coder_pair,
     current_user,
     open_store,
@@ -60,12 +62,15 @@ def list_(
     ),
     all_: bool = typer.Option(False, "--all", help="Include merged and retired codes."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+    lead: LeadOption = False,
 ) -> None:
-    """List codes as a tree with definitions and the number of codings."""
+    """List codes as a tree with definitions and the number of codings (on a blind project,
+    the shared codes and your own, with your counts, unless --lead)."""
     from coder.domain.codebook import CODE_FIELDS, code_fields
     from coder.services.codebook.codes import coding_counts, list_codes
 
     store = open_store(project)
+    coder = blind_listing_viewer(store, lead=lead, asked=[coder] if coder else []) or coder
     codes = list_codes(store, viewer=coder, include_inactive=all_)
     counts = coding_counts(store, coder=coder)
     rows = []

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
+from coder.cli.common import (
+    DEFAULT_PROJECT,
+    LeadOption,
+    ProjectOption,
+    blind_listing_viewer,
+    current_user,
+    open_store,
+)
 from coder.cli.output import ListFormat, clip, emit
 
 app = typer.Typer(help="Codings: codes applied to spans of text.", no_args_is_help=True)
@@ -26,11 +33,16 @@ def list_(
         [], "--code", help="Only this code and its sub-codes, as a path like Theme/Code."
     ),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+    lead: LeadOption = False,
 ) -> None:
-    """List codings with the coded text."""
+    """List codings with the coded text (on a blind project, your own unless --lead)."""
     from coder.services.coding.codings import list_codings
 
-    views = list_codings(open_store(project), coders=coder, documents=document, codes=code)
+    store = open_store(project)
+    viewer = blind_listing_viewer(store, lead=lead, asked=coder)
+    if viewer is not None:
+        coder = [viewer]
+    views = list_codings(store, coders=coder, documents=document, codes=code)
     rows = [
         {
             "id": v.id,

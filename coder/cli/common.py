@@ -27,6 +27,43 @@ ProjectOption = Annotated[
 ]
 
 
+LeadOption = Annotated[
+    bool,
+    typer.Option(
+        "--lead",
+        help="As the project lead: list every coder's work even while the project is blind.",
+    ),
+]
+
+
+def blind_listing_viewer(store: Store, *, lead: bool, asked: list[str]) -> str | None:
+    """Whose work a listing may show: on a blind project run by one of its coders (the login's
+    coder, ``$CODER_USER`` or the login name), that coder's alone unless the lead asks
+    (``--lead``); None when it may show everyone's (not blind, the lead, or a user who codes
+    nothing in the project).
+
+    On SQLite blinding is a convention: the file holds everyone's work. Listings keep it as the
+    coding screen does; a server enforces it for each coder's login as well. A listing asked
+    for another coder's work (``asked``) is refused in one line rather than shown empty.
+    """
+    from coder.services.project.coders import list_coders
+    from coder.services.project.lifecycle import get_settings
+
+    if lead or not get_settings(store).blind:
+        return None
+    me = current_user(store)
+    humans = {c.name.casefold() for c in list_coders(store) if c.kind == "human"}
+    if me.casefold() not in humans:
+        return None
+    others = [name for name in asked if name.casefold() != me.casefold()]
+    if others:
+        raise UsageError(
+            f"the project is blind: you ({me}) see only your own work, not {others[0]!r}'s;"
+            " the project lead adds --lead"
+        )
+    return me
+
+
 def open_store(project: str) -> Store:
     """Open the project named by ``--project`` (a SQLite file or a database URL)."""
     from coder.services.project.lifecycle import open_project

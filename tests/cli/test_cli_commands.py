@@ -189,3 +189,27 @@ def test_demo_builds_from_any_directory(
     out = capsys.readouterr().out
     assert f"kept the previous demo as {tmp_path / 'd.db'}." in out and built in out
     assert len(list(tmp_path.glob("d.db.*.bak"))) == 1
+
+
+def test_a_coder_lists_only_their_own_work_on_a_blind_project_unless_the_lead_asks(
+    project: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Blinding on a shared SQLite file is a convention the listings keep (README).
+    store = open_project(project)
+    for coder, start, end in (("alice", 0, 19), ("bob", 21, 41)):
+        code_named(store, coder=coder, document="a", start=start, end=end, code="Funding")
+    store.dispose()
+    monkeypatch.setenv("CODER_USER", "alice")
+    mine = _json(capsys, ["codings", "list", "-p", project, "-f", "json"])
+    assert [(c["coder"], c["start"]) for c in mine] == [("alice", 0)]
+    counts = _json(capsys, ["codes", "list", "-p", project, "-f", "json"])
+    assert {c["path"]: c["codings"] for c in counts}["Funding"] == 1
+    capsys.readouterr()
+    assert run(["codings", "list", "-p", project, "--coder", "bob"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "blind" in err and "'bob'" in err and "--lead" in err
+    everyone = _json(capsys, ["codings", "list", "-p", project, "-f", "json", "--lead"])
+    assert sorted(str(c["coder"]) for c in everyone) == ["alice", "bob"]
+    # Someone who codes nothing here (the lead, a script) is not blinded.
+    monkeypatch.setenv("CODER_USER", "lead")
+    assert len(_json(capsys, ["codings", "list", "-p", project, "-f", "json"])) == 2
