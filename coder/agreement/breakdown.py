@@ -37,7 +37,7 @@ from coder.domain.agreement_results import (
     Codings,
     Units,
 )
-from coder.domain.coefficient import NO_DATA, NO_UNITS_MARKED, ONE_UNIT
+from coder.domain.coefficient import NO_DATA, NO_UNITS_MARKED, ONE_UNIT, Coefficient
 
 __all__ = [
     "MAX_TABLE_CELLS",
@@ -227,8 +227,9 @@ def _code_document_rows(
     h = np.bincount(row * n_masks + mask, weights=weight, minlength=len(present) * n_masks)
     h = h.reshape(len(present), n_masks)
     h[:, 0] = per_doc[present % n_docs] - h[:, 1:].sum(axis=1)
-    kappa, alpha = binary.kappa(h, n_coders), binary.alpha(h, n_coders)
-    agreement = binary.percent_agreement(h, n_coders)
+    kappa = _coefficients(binary.kappa(h, n_coders))
+    alpha = _coefficients(binary.alpha(h, n_coders))
+    agreement = _coefficients(binary.percent_agreement(h, n_coders))
     bits = (np.arange(n_masks)[None, :] >> np.arange(n_coders)[:, None]) & 1
     coded = h @ bits.T
     cells = np.rint(h).astype(np.int64).tolist()
@@ -240,9 +241,27 @@ def _code_document_rows(
             n_units=int(per_doc[k % n_docs]),
             coded=tuple(coded_int[i]),
             cells=tuple(cells[i]),
-            kappa=kappa.coefficient(i),
-            alpha=alpha.coefficient(i),
-            percent_agreement=agreement.coefficient(i),
+            kappa=kappa[i],
+            alpha=alpha[i],
+            percent_agreement=agreement[i],
         )
         for i, k in enumerate(present.tolist())
+    ]
+
+
+def _coefficients(figures: binary.Figures) -> list[Coefficient]:
+    """``figures.coefficient(i)`` for every i, reading each array once (100,000 rows in a
+    fraction of a second instead of seconds)."""
+    rows = zip(
+        figures.value.tolist(),
+        figures.observed.tolist(),
+        figures.expected.tolist(),
+        figures.reason.tolist(),
+        strict=True,
+    )
+    return [
+        Coefficient(value, None, observed, expected)
+        if reason is None
+        else Coefficient.undefined(reason, observed, expected)
+        for value, observed, expected, reason in rows
     ]

@@ -8,7 +8,6 @@ and HTML print the full ones. The summary's sentences are in :mod:`coder.reports
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
@@ -222,28 +221,50 @@ def document_table(report: AgreementReport) -> DisplayTable:
     return DisplayTable(headers, rows, set(range(1, len(headers))), flags)
 
 
+#: Code x document rows a page lists (Markdown, HTML); XLSX, CSV-like sheets and JSON list all.
+MAX_PAGE_ROWS = 2_000
+
+
+def code_document_rows(report: AgreementReport, limit: int) -> list[int] | None:
+    """Which rows of ``per_code_document`` to list: all (None), or the ``limit`` with the lowest
+    kappa (undefined first), in table order."""
+    entries = report.result.per_code_document
+    if len(entries) <= limit:
+        return None
+    lowest = sorted(range(len(entries)), key=lambda i: lowest_first(entries[i].kappa))[:limit]
+    return sorted(lowest)
+
+
+def lowest_first(coefficient: Coefficient) -> float:
+    """A sort key: lowest value first, undefined values before all."""
+    return coefficient.value if coefficient.is_defined else -9.0
+
+
 def code_document_table(
-    report: AgreementReport, *, compact: bool = False, rows_of: list[int] | None = None
+    report: AgreementReport, *, compact: bool = False, limit: int = MAX_PAGE_ROWS
 ) -> DisplayTable | None:
     """Per code and document, as NVivo's coding comparison lists them: units, what each coder
     coded, kappa, alpha, agreement and (in full) the share of units in each cell of the coders'
-    table. Only pairs where some coder applied the code (all with ``--all-codes``); ``rows_of``
-    picks rows of ``per_code_document`` by index. None when there are no rows."""
+    table. Only pairs where some coder applied the code, at most ``limit`` of them (see
+    :func:`code_document_rows`). None when there are no rows."""
     result = report.result
     entries = result.per_code_document
     if not entries:
         return None
+    chosen = code_document_rows(report, limit)
+    indices = list(range(len(entries))) if chosen is None else chosen
     letters = coder_letters(len(result.coders))
     two = len(letters) == 2
     names = code_names(report)
     unit = unit_nouns(report)[1].capitalize()
     headers = ["Code", "Document", unit]
     headers += ["Coded " + "/".join(letters)] if compact else letters
-    headers += ["Kappa" if compact else kappa_label(report), "Alpha", "Agreement"]
+    short = "Kappa" if two else "Fleiss k"
+    headers += [short if compact else kappa_label(report), "Alpha", "Agreement"]
     if not compact:
         headers += ["A and B", "Neither", "A only", "B only"] if two else ["All", "None"]
     rows = []
-    for index in rows_of if rows_of is not None else range(len(entries)):
+    for index in indices:
         entry = entries[index]
         counts = [fmt_int(n) for n in entry.coded]
         row = [names[entry.code], document_name(report, entry.doc), fmt_int(entry.n_units)]
@@ -252,19 +273,15 @@ def code_document_table(
         if not compact:
             cells = entry.cells
             total = sum(cells) or 1
-            chosen = [3, 0, 1, 2] if two else [len(cells) - 1, 0]
-            row += [fmt_pct(cells[k] / total) for k in chosen]
+            chosen_cells = [3, 0, 1, 2] if two else [len(cells) - 1, 0]
+            row += [fmt_pct(cells[k] / total) for k in chosen_cells]
         rows.append(row)
-    flags: list[Flag | None] = [flag_for(entries[i].kappa) for i in _indices(rows_of, entries)]
+    flags: list[Flag | None] = [flag_for(entries[i].kappa) for i in indices]
     return DisplayTable(headers, rows, set(range(2, len(headers))), flags, text_columns=2)
 
 
-def _indices(rows_of: list[int] | None, entries: Sequence[object]) -> list[int]:
-    return list(rows_of) if rows_of is not None else list(range(len(entries)))
-
-
-def code_document_note(report: AgreementReport) -> str:
-    """What the code x document table shows."""
+def code_document_note(report: AgreementReport, limit: int = MAX_PAGE_ROWS) -> str:
+    """What the code x document table shows, and which rows when not all of them."""
     letters = coder_letters(len(report.result.coders))
     unit = unit_nouns(report)[1]
     text = (
@@ -277,6 +294,12 @@ def code_document_note(report: AgreementReport) -> str:
         text += (
             f" A and B: share of the document's {unit} both coded; Neither: neither did; A only, "
             "B only: one coder did."
+        )
+    total = len(report.result.per_code_document)
+    if total > limit:
+        text += (
+            f" Listed: the {limit:,} rows with the lowest kappa of {total:,}; the XLSX and JSON "
+            "reports have every row."
         )
     return text
 
@@ -336,6 +359,7 @@ __all__ = [
     "figures_legend",
     "flag_legend",
     "hidden_note",
+    "lowest_first",
     "overall_lines",
     "pair_table",
     "pct",

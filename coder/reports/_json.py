@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
+from coder.domain.coefficient import Coefficient
 from coder.reports._common import code_flag, code_names, too_few_units
 from coder.reports._methods import methods_paragraph, references
 from coder.reports._rows import disagreement_entries
@@ -82,7 +83,7 @@ def report_dict(report: AgreementReport) -> dict[str, Any]:
     result = report.result
     # The disagreement list is built from the table's arrays directly: much faster than
     # ``DisagreementTable.to_dict`` on large projects, and the same records.
-    result_dict = dataclasses.replace(result, disagreements=None).to_dict()
+    result_dict = dataclasses.replace(result, disagreements=None, per_code_document=[]).to_dict()
     out: dict[str, Any] = _clean(
         {
             "format_version": FORMAT_VERSION,
@@ -103,6 +104,20 @@ def report_dict(report: AgreementReport) -> dict[str, Any]:
             "result": result_dict,
         }
     )
+    # One record per code and document, built without the recursive clean: 100,000 rows.
+    out["result"]["per_code_document"] = [
+        {
+            "code": row.code,
+            "doc": row.doc,
+            "n_units": row.n_units,
+            "coded": list(row.coded),
+            "cells": list(row.cells),
+            "kappa": _coefficient(row.kappa),
+            "alpha": _coefficient(row.alpha),
+            "percent_agreement": _coefficient(row.percent_agreement),
+        }
+        for row in result.per_code_document
+    ]
     if result.disagreements is not None:
         # Plain ints from ``tolist()``: nothing to clean, and cleaning 100,000 records is slow.
         out["result"]["disagreements"] = [
@@ -118,6 +133,20 @@ def render_json(report: AgreementReport) -> str:
     Not indented: the indenting encoder is pure Python and takes seconds on a large project.
     """
     return json.dumps(report_dict(report), ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _number(x: float) -> float | None:
+    return x + 0.0 if math.isfinite(x) else None
+
+
+def _coefficient(c: Coefficient) -> dict[str, Any]:
+    """``Coefficient.to_dict`` without -0.0."""
+    return {
+        "value": _number(c.value),
+        "reason": c.reason,
+        "observed": _number(c.observed),
+        "expected": _number(c.expected),
+    }
 
 
 def _clean(value: Any) -> Any:

@@ -19,7 +19,6 @@ from rich.table import Table
 from rich.text import Text
 
 from coder.domain.agreement import AgreementReport
-from coder.domain.coefficient import Coefficient
 from coder.reports._common import Flag, coder_letters, fmt_int, unit_nouns
 from coder.reports._display import (
     DisplayTable,
@@ -30,6 +29,7 @@ from coder.reports._display import (
     figures_legend,
     flag_legend,
     hidden_note,
+    lowest_first,
     pair_table,
     reliability_table,
 )
@@ -298,7 +298,7 @@ def _documents(report: AgreementReport, width: int, notes: _Footnotes) -> list[R
     if len(rows) <= MAX_DOCUMENTS:
         return _fit(table, width, notes, "Per document")
     # The weakest documents are the ones worth a look; the full list is in md/html/xlsx.
-    order = sorted(range(len(rows)), key=lambda d: _rank(rows[d].alpha))[:MAX_DOCUMENTS]
+    order = sorted(range(len(rows)), key=lambda d: lowest_first(rows[d].alpha))[:MAX_DOCUMENTS]
     keep = sorted(order)
     shown = DisplayTable(
         table.headers,
@@ -311,25 +311,17 @@ def _documents(report: AgreementReport, width: int, notes: _Footnotes) -> list[R
 
 
 def _code_documents(report: AgreementReport, width: int, notes: _Footnotes) -> list[RenderableType]:
-    entries = report.result.per_code_document
-    if not entries:
+    total = len(report.result.per_code_document)
+    table = code_document_table(report, compact=True, limit=MAX_CODE_DOCUMENT_ROWS)
+    if table is None:
         return []
     title = "Per code and document"
-    rows_of = None
-    if len(entries) > MAX_CODE_DOCUMENT_ROWS:
-        lowest = sorted(range(len(entries)), key=lambda i: _rank(entries[i].kappa))
-        rows_of = sorted(lowest[:MAX_CODE_DOCUMENT_ROWS])
+    if total > MAX_CODE_DOCUMENT_ROWS:
         title += (
-            f" (the {MAX_CODE_DOCUMENT_ROWS} lowest kappa of {fmt_int(len(entries))}; every "
-            "row is in the md, html, xlsx and json reports)"
+            f" (the {MAX_CODE_DOCUMENT_ROWS} lowest kappa of {fmt_int(total)}; every row is in "
+            "the xlsx and json reports)"
         )
-    table = code_document_table(report, compact=True, rows_of=rows_of)
-    return _fit(table, width, notes, title) if table is not None else []
-
-
-def _rank(coefficient: Coefficient) -> float:
-    """Lowest first, undefined values before all."""
-    return coefficient.value if coefficient.is_defined else -9.0
+    return _fit(table, width, notes, title)
 
 
 def _excluded_and_notes(report: AgreementReport) -> list[RenderableType]:

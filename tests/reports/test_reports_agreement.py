@@ -399,3 +399,18 @@ def test_long_code_paths_break_after_a_slash_within_100_columns() -> None:
     assert "  Long descriptive sub-code name 1" in lines
     firsts = [line for line in lines if line.startswith("Partnership outcomes/")]
     assert "0.789 [0.457, 1.000]" in firsts[0] and firsts[0].endswith("~ too few units")
+
+
+def test_a_long_code_by_document_table_lists_its_lowest_rows_and_says_so() -> None:
+    from coder.reports._display import code_document_note, code_document_table
+
+    report = full_report()
+    entries = report.result.per_code_document
+    table = code_document_table(report, limit=2)
+    assert table is not None and len(table.rows) == 2 < len(entries)
+    kappas = sorted(round(e.kappa.value, 3) if e.kappa.is_defined else -9.0 for e in entries)
+    shown = sorted(float(r[5]) if r[5][0] in "-0123456789" else -9.0 for r in table.rows)
+    assert shown == pytest.approx(kappas[:2])
+    note = code_document_note(report, limit=2)
+    assert f"Listed: the 2 rows with the lowest kappa of {len(entries)}" in note
+    assert "Listed" not in code_document_note(report)
