@@ -64,6 +64,18 @@ def agreement(
         1000, "--bootstrap", help="Bootstrap resamples for confidence intervals (0: none)."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap (results reproduce)."),
+    coefficient: str | None = typer.Option(
+        None,
+        "--coefficient",
+        help="With --level span: u-alpha-2016 (Krippendorff 2016: u-, |u-, cu-, Cu-alpha) "
+        "or gamma (Mathet et al. 2015), per semantic domain and per code.",
+    ),
+    domains: str | None = typer.Option(
+        None,
+        "--domains",
+        help="Semantic domains for --coefficient: 'Theme A=Code1,Code2;Theme B=Code3' or a "
+        "file with one domain a line (default: each top-level theme with its codes).",
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help=" | ".join(REPORT_FORMATS)),
     output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
     force: ForceOption = False,
@@ -98,6 +110,9 @@ def agreement(
         seed=seed,
         all_codes=all_codes,
     )
+    if coefficient is not None or domains is not None:
+        _span_family(request, project, coefficient, domains, fmt, output, force=force)
+        return
     store = open_store(project)
     target = output_for(store, output, force=force)
     report = compute_project_agreement(store, request)
@@ -110,3 +125,47 @@ def agreement(
             console.print(renderable)
         return
     target.write(render_agreement(report, fmt))
+
+
+def _span_family(
+    request: AgreementRequest,
+    project: str,
+    coefficient: str | None,
+    domains: str | None,
+    fmt: str,
+    output: Path | None,
+    *,
+    force: bool,
+) -> None:
+    """``--coefficient u-alpha-2016|gamma``: the ATLAS.ti-comparable report on coded segments."""
+    from coder.domain.agreement_span import SPAN_COEFFICIENTS, parse_domains
+    from coder.reports._agreement_span import SPAN_FORMATS, render_span_family
+    from coder.services.agreement.span_family import compute_span_family
+
+    if coefficient not in SPAN_COEFFICIENTS:
+        hint = "--domains needs --coefficient; " if coefficient is None else f"{coefficient!r} "
+        raise typer.BadParameter(
+            f"{hint}(choose {' or '.join(SPAN_COEFFICIENTS)})", param_hint="--coefficient"
+        )
+    if request.level != "span":
+        raise typer.BadParameter(
+            f"{coefficient} is measured on coded segments: add --level span",
+            param_hint="--coefficient",
+        )
+    if fmt not in SPAN_FORMATS:
+        raise typer.BadParameter(
+            f"{fmt!r} with --coefficient (choose {', '.join(SPAN_FORMATS)})",
+            param_hint="--format",
+        )
+    declared: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    if domains is not None:
+        source = Path(domains)
+        text = source.read_text(encoding="utf-8") if source.is_file() else domains
+        try:
+            declared = parse_domains(text)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--domains") from None
+    store = open_store(project)
+    target = output_for(store, output, force=force)
+    report = compute_span_family(store, request, coefficient, declared)
+    target.write(render_span_family(report, fmt))

@@ -1,0 +1,215 @@
+"""Krippendorff's 2016 alpha family and gamma for a project: per semantic domain and per code.
+
+The documents and codes are chosen as for every agreement report (``compute.py``); the
+documents are laid end to end as one continuum. Semantic domains are the code tree's top-level
+themes (each theme with the codes under it; a top-level code without sub-codes is a domain of
+its own) unless ``domains`` declares them (codes outside every declared domain are left out
+and named).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+
+from coder.agreement import gamma as gamma_of
+from coder.agreement import unitizing_alphas
+from coder.agreement.ualpha2016 import Cu_alpha, binary_u_alpha
+from coder.db.engine import Store
+from coder.domain.agreement import AgreementRequest
+from coder.domain.agreement_results import Codings
+from coder.domain.agreement_span import (
+    SpanCodeFigures,
+    SpanCoefficient,
+    SpanDomainFigures,
+    SpanFamilyReport,
+)
+from coder.domain.codebook import CodePath
+from coder.domain.coefficient import Coefficient
+from coder.errors import UsageError
+from coder.services.agreement.compute import (
+    _check,
+    _codes,
+    _codings,
+    _documents,
+    _listed,
+    _without_headings,
+)
+from coder.services.codebook.codes import CodeTree
+from coder.services.project.coders import require_coder
+from coder.services.project.lifecycle import get_settings
+
+__all__ = ["compute_span_family"]
+
+#: Chance samples for gamma's expected disorder (pygamma-agreement's default is 30).
+GAMMA_SAMPLES = 30
+
+
+def compute_span_family(
+    store: Store,
+    request: AgreementRequest,
+    coefficient: SpanCoefficient,
+    domains: Sequence[tuple[str, Sequence[str]]] = (),
+) -> SpanFamilyReport:
+    """uα, |uα, cuα per domain, Cuα across domains and |uα, (k)uα per code (``u-alpha-2016``),
+    or γ and gamma-cat per domain, γ overall and gamma-k per code (``gamma``)."""
+    _check(request)
+    settings = get_settings(store)
+    excluded: list[str] = []
+    with store.read() as session:
+        coders = [require_coder(session, name) for name in request.coders]
+        tree = CodeTree.load(session)
+        docs = _documents(session, request, [c.id for c in coders], excluded)
+        codes = _codes(session, tree, request)
+        if request.rollup is None:
+            codes, headings = _without_headings(session, tree, codes, docs, coders)
+            if headings:
+                excluded.append(_listed("heading code", "that nobody can apply", headings))
+        codings, _ = _codings(session, docs, coders, codes)
+    names = [str(p) for p in codes.paths]
+    domain_of = _domain_of(codes.paths, domains, excluded)
+    lengths = np.array([d.length for d in docs], dtype=np.int64)
+    spans, total = _continuum(codings, lengths)
+    m = len(coders)
+    per_domain: dict[str, list[int]] = {}
+    for index, domain in domain_of.items():
+        per_domain.setdefault(domain, []).append(index)
+    counts = np.zeros((len(names), m), dtype=np.int64)
+    np.add.at(counts, (codings.code, codings.coder), 1)
+    figures = (
+        _alphas(spans, total, m, names, per_domain)
+        if coefficient == "u-alpha-2016"
+        else _gammas(spans, total, m, names, per_domain, request.seed)
+    )
+    domain_rows, code_figures, overall = figures
+    code_rows = tuple(
+        SpanCodeFigures(
+            code=names[i],
+            domain=domain,
+            segments=tuple(int(x) for x in counts[i]),
+            **code_figures.get(i, {}),
+        )
+        for domain, members in per_domain.items()
+        for i in members
+    )
+    return SpanFamilyReport(
+        project=settings.name,
+        request=request,
+        coefficient=coefficient,
+        coders=tuple(c.name for c in coders),
+        documents=tuple(d.name for d in docs),
+        length=total,
+        domains=domain_rows,
+        codes=code_rows,
+        domains_from="declared" if domains else "code tree",
+        excluded=tuple(excluded),
+        generated_at=dt.datetime.now(dt.UTC),
+        Cu_alpha=overall if coefficient == "u-alpha-2016" else None,
+        gamma=overall if coefficient == "gamma" else None,
+        gamma_samples=GAMMA_SAMPLES if coefficient == "gamma" else 0,
+    )
+
+
+def _domain_of(
+    paths: Sequence[CodePath], declared: Sequence[tuple[str, Sequence[str]]], excluded: list[str]
+) -> dict[int, str]:
+    """Code index -> its semantic domain (top-level theme, or the declared domain naming it)."""
+    if not declared:
+        return {i: p.parts[0] for i, p in enumerate(paths)}
+    by_name: dict[str, int] = {}
+    for i, p in enumerate(paths):
+        by_name.setdefault(str(p), i)
+        by_name.setdefault(p.parts[-1], i)
+    domain_of: dict[int, str] = {}
+    for domain, listed in declared:
+        for code in listed:
+            if code not in by_name:
+                raise UsageError(f"--domains: no code {code!r} in the selection")
+            domain_of[by_name[code]] = domain
+    left = [str(p) for i, p in enumerate(paths) if i not in domain_of]
+    if left:
+        excluded.append(_listed("code", "in no declared domain", left))
+    return dict(sorted(domain_of.items()))
+
+
+def _continuum(codings: Codings, lengths: np.ndarray) -> tuple[np.ndarray, int]:
+    """``(coder, start, end, code)`` rows on the documents laid end to end, and its length."""
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    shift = offsets[codings.doc]
+    spans = np.column_stack(
+        [codings.coder, codings.start + shift, codings.end + shift, codings.code]
+    ).astype(np.int64)
+    valid = spans[:, 2] > spans[:, 1]
+    return spans[valid], int(lengths.sum())
+
+
+_Figures = tuple[
+    tuple[SpanDomainFigures, ...], dict[int, dict[str, Coefficient]], Coefficient | None
+]
+
+
+def _alphas(
+    spans: np.ndarray, total: int, m: int, names: list[str], per_domain: dict[str, list[int]]
+) -> _Figures:
+    coders = list(range(m))
+    rows = []
+    per_code: dict[int, dict[str, Coefficient]] = {}
+    for domain, members in per_domain.items():
+        family = unitizing_alphas(spans, total, codes=members, coders=coders)
+        rows.append(
+            SpanDomainFigures(
+                name=domain,
+                codes=tuple(names[i] for i in members),
+                u_alpha=family.u_alpha,
+                binary_u_alpha=family.binary_u_alpha,
+                cu_alpha=family.cu_alpha,
+            )
+        )
+        for i in members:
+            per_code[i] = {
+                "binary_u_alpha": binary_u_alpha(spans, total, codes=[i], coders=coders),
+                "k_u_alpha": family.k_u_alpha[i],
+            }
+    domain_of = {i: domain for domain, members in per_domain.items() for i in members}
+    overall = Cu_alpha(spans, total, domain_of, coders=coders)
+    return tuple(rows), per_code, overall
+
+
+def _gammas(
+    spans: np.ndarray,
+    total: int,
+    m: int,
+    names: list[str],
+    per_domain: dict[str, list[int]],
+    seed: int,
+) -> _Figures:
+    coders = list(range(m))
+
+    def run(members: list[int]) -> tuple[Coefficient, Coefficient, dict[int, Coefficient]]:
+        mine = spans[np.isin(spans[:, 3], members)]
+        result = gamma_of(
+            mine, coders=coders, length=total, categories=members,
+            n_samples=GAMMA_SAMPLES, seed=seed,
+        )  # fmt: skip
+        value = Coefficient(result.value, result.reason)
+        return value, result.gamma_cat, {int(k): v for k, v in result.gamma_k.items()}  # type: ignore[call-overload]
+
+    rows = []
+    per_code: dict[int, dict[str, Coefficient]] = {}
+    for domain, members in per_domain.items():
+        value, cat, by_code = run(members)
+        rows.append(
+            SpanDomainFigures(
+                name=domain, codes=tuple(names[i] for i in members), gamma=value, gamma_cat=cat
+            )
+        )
+        for i in members:
+            per_code[i] = {"gamma_k": by_code.get(i, Coefficient.undefined(_NOT_CODED))}
+    everything = sorted(i for members in per_domain.values() for i in members)
+    overall, _, _ = run(everything)
+    return tuple(rows), per_code, overall
+
+
+_NOT_CODED = "no coder applied this code"
