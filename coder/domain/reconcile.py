@@ -1,7 +1,9 @@
 """Reconciliation and code alignment as plain values: queue items, decisions, provenance.
 
-A reconciliation queue is every unit either of two coders coded, each item carrying both sides'
-codings and any decision already made; an alignment scores every pair of the two coders' codes.
+A reconciliation queue is every passage either of two coders coded (a run of units with the
+same decision to make, :mod:`coder.services.reconcile.passages`), each item carrying both
+sides' codings and any decision already made; an alignment scores every pair of the two
+coders' codes.
 """
 
 from __future__ import annotations
@@ -43,7 +45,11 @@ class SideCoding:
 
 @dataclass(frozen=True)
 class DecisionView:
-    """The decision made on a unit: the choice, the codes kept, who decided it, when and why."""
+    """The decision made on a passage: the choice, the codes kept, who decided it, when and why.
+
+    ``choice`` is ``mixed`` when a passage is covered by several earlier decisions (made one
+    sentence at a time before passages) that chose differently.
+    """
 
     choice: str
     code_ids: tuple[int, ...]
@@ -51,10 +57,30 @@ class DecisionView:
     decided_by: str
     decided_at: dt.datetime
 
+    @classmethod
+    def combine(cls, views: Sequence[DecisionView]) -> DecisionView:
+        """One view of the decisions that together cover a passage."""
+        if len(views) == 1:
+            return views[0]
+        choices = {v.choice for v in views}
+        return cls(
+            choice=choices.pop() if len(choices) == 1 else "mixed",
+            code_ids=tuple(sorted({c for v in views for c in v.code_ids})),
+            rationale="; ".join(dict.fromkeys(v.rationale for v in views if v.rationale)),
+            decided_by=", ".join(dict.fromkeys(v.decided_by for v in views)),
+            decided_at=max(v.decided_at for v in views),
+        )
+
 
 @dataclass(frozen=True)
 class ReconcileItem:
-    """One unit to settle; ``key`` (``DOC:START-END``) names it for ``reconcile decide``."""
+    """One passage to settle; ``key`` (``DOC:START-END``) names it for ``reconcile decide``.
+
+    ``units`` are the spans of the units of analysis the passage is made of (one or more, in
+    text order); ``start`` and ``end`` are the passage's, from its first unit to its last.
+    Every unit of a passage has the same codes on each side (see
+    :mod:`coder.services.reconcile.passages`).
+    """
 
     number: int
     document_id: int
@@ -65,10 +91,11 @@ class ReconcileItem:
     second: tuple[SideCoding, ...]
     weakest: float
     decision: DecisionView | None = None
+    units: tuple[tuple[int, int], ...] = ()
 
     @property
     def key(self) -> str:
-        """``DOC:START-END``: the document id and the unit's span."""
+        """``DOC:START-END``: the document id and the passage's span."""
         return f"{self.document_id}:{self.start}-{self.end}"
 
     @property
@@ -98,7 +125,7 @@ class ReconcileItem:
 
 @dataclass(frozen=True)
 class ReconcileQueue:
-    """Every unit to settle between two coders, in the order asked for."""
+    """Every passage to settle between two coders, in the order asked for."""
 
     first: str
     second: str
@@ -140,11 +167,14 @@ class ReconcileQueue:
 
 @dataclass(frozen=True)
 class ItemContext:
-    """The text around a unit: before, the unit itself, after, and who says each.
+    """The text around a passage: the unit before, the passage itself, the unit after, and
+    who says each.
 
     Each speaker is the speaker of the turn its piece starts in (None when the document has
     no speaker turns); ``speakers`` are the document's speakers in order of first appearance,
-    the order the coding screen gives them their colours in.
+    the order the coding screen gives them their colours in. ``pieces`` is the passage cut
+    where a new speaker turn starts inside it, each piece with its speaker (one piece when no
+    turn starts inside it).
     """
 
     before: str
@@ -154,11 +184,12 @@ class ItemContext:
     before_speaker: str | None = None
     after_speaker: str | None = None
     speakers: tuple[str, ...] = ()
+    pieces: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
 class AutoReport:
-    """A bulk acceptance: units accepted and held back, codings written, its audit entry."""
+    """A bulk acceptance: passages accepted and held back, codings written, its audit entry."""
 
     accepted: int
     held_back: int

@@ -47,7 +47,7 @@ def cli(project, monkeypatch):
 
 def test_auto_then_decide_every_disagreement(cli, project):
     out = cli("reconcile", "--coders", "alice", "bob", "--auto")
-    assert out.startswith("accepted 3 agreeing unit(s) into consensus")
+    assert out.startswith("accepted 3 agreeing passage(s) into consensus")
     status = cli("reconcile", "status", "--coders", "alice", "bob", "--format", "json")
     items = json.loads(status)
     assert len(items) == 4 and all(i["decision"] == "" for i in items)

@@ -74,7 +74,9 @@ def _engine(store: Store, overlap: Overlap, built: dict[str, Any]) -> Disagreeme
 def _queue(store: Store, overlap: Overlap) -> Disagreements:
     queue = load_queue(store, **PAIR, overlap=overlap)
     return {
-        (i.document_id, i.start, i.end, i.first_codes, i.second_codes) for i in queue.disagreements
+        (i.document_id, *unit, i.first_codes, i.second_codes)
+        for i in queue.disagreements
+        for unit in i.units
     }
 
 

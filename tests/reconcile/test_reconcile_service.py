@@ -46,7 +46,8 @@ def test_queue_lists_the_agreement_engines_disagreements(project, built):
     names = {name: built["docs"][name] for name in report.documents}
     assert report.result.disagreements is not None
     engine = {(names[report.documents[d.doc]], d.start, d.end) for d in report.result.disagreements}
-    ours = {(i.document_id, i.start, i.end) for i in queue.disagreements}
+    # The units of the passages to decide are the engine's disagreements, unit by unit.
+    ours = {(i.document_id, *unit) for i in queue.disagreements for unit in i.units}
     assert ours == engine
     assert len(queue.disagreements) == 4
     assert sum(i.agree for i in queue.items) == 3

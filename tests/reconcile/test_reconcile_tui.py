@@ -134,3 +134,40 @@ async def test_codebook_screen_merges_and_undoes(project, built):
     after = dump(project)
     after.pop("audit_log")
     assert after == before
+
+
+async def test_a_passage_is_one_item_shown_whole_and_decided_by_one_key(store, passages):
+    """The policy maker's three-sentence answer: one item, the whole answer on screen with
+    its speaker, one key, one consensus coding over the three sentences, the rationale its memo.
+    """
+    from sqlalchemy import select
+
+    from coder.db.models import Coder, Coding, Memo
+    from coder.tui.widgets.reconcile_panels import ContextPanel
+
+    spans = passages["spans"]["transcript"]
+    answer = passages["text"][spans[1][0] : spans[3][1]]
+    app = make_reconcile_app(store, "lead", first="alice", second="bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen)
+        assert "decided 0/2 · remaining 2" in _progress(app)  # the answer, the notes' middle
+        assert screen.current is not None and len(screen.current.units) == 3
+        assert "3 sentences" in str(screen.query_one("#rec-item").render())
+        shown = " ".join(str(screen.query_one(ContextPanel).render()).split())
+        assert f"Policy maker: {answer}" in shown
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press(*"stated need", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "decided 1/2 · remaining 1" in _progress(app)
+    with store.read() as s:
+        consensus = s.scalars(select(Coder.id).where(Coder.name == "consensus")).one()
+        codings = s.scalars(select(Coding).where(Coding.coder_id == consensus)).all()
+        assert [(c.start, c.end) for c in codings] == [(spans[1][0], spans[3][1])]
+        [memo] = s.scalars(select(Memo).where(Memo.coding_id == codings[0].id)).all()
+        assert memo.text == "stated need"
+        assert s.get(Coder, memo.author_id).name == "lead"

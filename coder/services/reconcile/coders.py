@@ -1,4 +1,5 @@
-"""Who reconciliation is between: the two human coders, and the consensus layer they settle into."""
+"""Who reconciliation is between: the two human coders, the consensus layer they settle into, and
+the person deciding."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy.orm import Session
 from coder.db.audit import record
 from coder.db.models import Coder
 from coder.errors import ConflictError, NotFoundError, UsageError
-from coder.services.project.coders import find_coder, require_coder
+from coder.services.project.coders import find_coder, get_or_create_coder, require_coder
 
 
 def coder_pair(session: Session, first: str, second: str) -> tuple[Coder, Coder]:
@@ -40,4 +41,21 @@ def consensus_coder(session: Session, name: str, *, actor: str, create: bool) ->
         )
     elif row.kind != "consensus":
         raise ConflictError(f"{row.name!r} is a human coder; name another consensus layer (--as)")
+    return row
+
+
+def reconciler(session: Session, name: str) -> Coder:
+    """The person deciding, as a coder of the project (registered first if new).
+
+    Decisions name them (``decided_by``) and their rationales are memos they wrote, so they are
+    a person, never a consensus layer.
+    """
+    if not name.strip():
+        raise UsageError("say who is reconciling (--as NAME)")
+    row = get_or_create_coder(session, name, actor=name.strip())
+    if row.kind == "consensus":
+        raise UsageError(
+            f"{row.name!r} is a consensus layer, not a person; --as names who is reconciling "
+            "(--consensus names the layer)"
+        )
     return row

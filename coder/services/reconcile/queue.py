@@ -1,16 +1,20 @@
-"""Reconciliation's queue: every unit two coders' work differs on or agrees on, to settle.
+"""Reconciliation's queue: every passage two coders' work differs on or agrees on, to settle.
 
-The queue is every unit of analysis (sentences by default) that either coder coded, on the
-documents both coders worked on (the agreement engine's rule). Whether a coder coded a unit with
-a code is the agreement engine's overlap rule (:mod:`coder.services.agreement.overlap`, the
-``--overlap`` of ``coder agreement``), so a unit is a *disagreement* exactly when it is one in
-the agreement engine's disagreement table. Deciding is :mod:`coder.services.reconcile.decisions`;
+Agreement is measured unit by unit; people decide passages. The queue is every unit of analysis
+(sentences by default) that either coder coded, on the documents both coders worked on (the
+agreement engine's rule), gathered into passages: runs of neighbouring units with the same codes
+on each side, covered by the same codings (the rule, precisely, is in
+:mod:`coder.services.reconcile.passages`). Whether a coder coded a unit with a code is the
+agreement engine's overlap rule (:mod:`coder.services.agreement.overlap`, the ``--overlap`` of
+``coder agreement``), so the units of the passages that are *disagreements* are exactly the
+agreement engine's disagreement table. Deciding is :mod:`coder.services.reconcile.decisions`;
 provenance is :mod:`coder.services.reconcile.provenance`.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections.abc import Iterable
 
@@ -40,6 +44,7 @@ from coder.services.documents.corpus import latest_documents
 from coder.services.documents.turns import Turns, load_turns
 from coder.services.project.coders import find_coder
 from coder.services.reconcile.coders import coder_pair
+from coder.services.reconcile.passages import UnitSides, group_units, side_codings
 
 __all__ = ["item_context", "load_queue"]
 
@@ -57,10 +62,10 @@ def load_queue(
     unit: UnitKind = UnitKind.SENTENCE,
     overlap: Overlap = DEFAULT_OVERLAP,
 ) -> ReconcileQueue:
-    """Every unit either coder coded, on documents both worked on, with any decision made.
+    """Every passage either coder coded, on documents both worked on, with any decision made.
 
-    ``order`` is ``document`` (document, then position) or ``weakest`` (units whose codes have
-    the lowest Krippendorff's alpha between the two coders first; undefined alpha first).
+    ``order`` is ``document`` (document, then position) or ``weakest`` (passages whose codes
+    have the lowest Krippendorff's alpha between the two coders first; undefined alpha first).
     ``overlap`` is when a coder's codings count for a unit, as ``coder agreement --overlap``.
     """
     if order not in ("document", "weakest"):
@@ -72,7 +77,7 @@ def load_queue(
         consensus_id = row.id if row is not None and row.kind == "consensus" else None
         doc_ids = _document_ids(session, names)
         tree = CodeTree.load(session)
-        sides = _sides(session, tree, a, b, doc_ids, unit, overlap)
+        units, sides = _sides(session, tree, a, b, doc_ids, unit, overlap)
         decisions = _decisions(session, consensus_id)
         docs = {
             row.id: row.name
@@ -81,7 +86,7 @@ def load_queue(
             )
         }
         codes = _CodeInfos(tree, alphas)
-        items = _items(sides, decisions, docs, codes)
+        items = _items(units, sides, decisions, docs, codes)
     if order == "weakest":
         items.sort(key=lambda i: (_rank(i.weakest), i.document_id, i.start))
     return ReconcileQueue(
@@ -119,6 +124,8 @@ def _document_ids(session: Session, names: Iterable[str]) -> list[int]:
 
 
 Sides = dict[UnitKey, tuple[list[SideCoding], list[SideCoding]]]
+#: Every unit of each document, in text order.
+Units = dict[int, list[tuple[int, int]]]
 
 
 def _sides(
@@ -129,15 +136,16 @@ def _sides(
     doc_ids: list[int],
     unit: UnitKind,
     overlap: Overlap,
-) -> Sides:
-    """Per unit, each coder's codings of the codes the overlap rule says they applied to it."""
+) -> tuple[Units, Sides]:
+    """Every unit of each document, and per coded unit each coder's codings of the codes the
+    overlap rule says they applied to it."""
     # The codes the agreement engine compares: active ones, shared or private to either coder.
     usable = {
         r.id
         for r in tree.rows.values()
         if r.status == "active" and r.owner_id in (None, a.id, b.id)
     }
-    units: dict[int, list[tuple[int, int]]] = {doc_id: [] for doc_id in doc_ids}
+    units: Units = {doc_id: [] for doc_id in doc_ids}
     for doc_id, start, end in session.execute(
         select(Unit.document_id, Unit.start, Unit.end)
         .where(Unit.document_id.in_(doc_ids), Unit.kind == str(unit))
@@ -176,7 +184,7 @@ def _sides(
                     )
                 )
             k += 1
-    return sides
+    return units, sides
 
 
 def _memos(session: Session, coder_ids: tuple[int, int], doc_ids: list[int]) -> dict[int, str]:
@@ -193,18 +201,36 @@ def _memos(session: Session, coder_ids: tuple[int, int], doc_ids: list[int]) -> 
     return memos
 
 
-def _decisions(session: Session, consensus_id: int | None) -> dict[UnitKey, DecisionView]:
-    """The decisions made into the consensus layer, by unit."""
+#: The decisions on each document: (start, end, decision), by start.
+Decisions = dict[int, list[tuple[int, int, DecisionView]]]
+
+
+def _decisions(session: Session, consensus_id: int | None) -> Decisions:
+    """The decisions made into the consensus layer, by document."""
+    found: Decisions = {}
     if consensus_id is None:
-        return {}
-    return {
-        (d.document_id, d.unit_start, d.unit_end): DecisionView(
-            d.choice, tuple(d.code_ids), d.rationale, d.decided_by, d.decided_at
-        )
-        for d in session.scalars(
-            select(ReconcileDecision).where(ReconcileDecision.consensus_id == consensus_id)
-        )
-    }
+        return found
+    for d in session.scalars(
+        select(ReconcileDecision)
+        .where(ReconcileDecision.consensus_id == consensus_id)
+        .order_by(ReconcileDecision.document_id, ReconcileDecision.unit_start)
+    ):
+        view = DecisionView(d.choice, tuple(d.code_ids), d.rationale, d.decided_by, d.decided_at)
+        found.setdefault(d.document_id, []).append((d.unit_start, d.unit_end, view))
+    return found
+
+
+def _decision_of(
+    decisions: Decisions, document_id: int, spans: list[tuple[int, int]]
+) -> DecisionView | None:
+    """The decision on a passage: the one made on it, or the earlier ones (made sentence by
+    sentence, say) that together cover every unit of it; None if any unit is not covered."""
+    start, end = spans[0][0], spans[-1][1]
+    found = [(s, e, v) for s, e, v in decisions.get(document_id, ()) if s < end and e > start]
+    for unit_start, unit_end in spans:
+        if not any(s <= unit_start and unit_end <= e for s, e, _ in found):
+            return None
+    return DecisionView.combine([v for *_, v in found])
 
 
 class _CodeInfos:
@@ -223,40 +249,49 @@ class _CodeInfos:
 
 
 def _items(
+    units: Units,
     sides: Sides,
-    decisions: dict[UnitKey, DecisionView],
+    decisions: Decisions,
     docs: dict[int, str],
     codes: _CodeInfos,
 ) -> list[ReconcileItem]:
+    """The passages of every document, numbered in document order."""
     items: list[ReconcileItem] = []
-    for number, key in enumerate(sorted(sides), start=1):
-        firsts, seconds = sides[key]
-        involved = {c.code_id for c in (*firsts, *seconds)}
-        weakest = min((codes(c).alpha for c in involved), key=_rank)
-        items.append(
-            ReconcileItem(
-                number=number,
-                document_id=key[0],
-                document=docs[key[0]],
-                start=key[1],
-                end=key[2],
-                first=tuple(firsts),
-                second=tuple(seconds),
-                weakest=weakest,
-                decision=decisions.get(key),
+    by_doc: dict[int, dict[tuple[int, int], UnitSides]] = {}
+    for (doc_id, start, end), both in sides.items():
+        by_doc.setdefault(doc_id, {})[(start, end)] = both
+    for doc_id, by_span in sorted(by_doc.items()):
+        for spans in group_units(units[doc_id], by_span):
+            parts = [by_span[span] for span in spans]
+            firsts, seconds = side_codings(parts, 0), side_codings(parts, 1)
+            involved = {c.code_id for c in (*firsts, *seconds)}
+            items.append(
+                ReconcileItem(
+                    number=len(items) + 1,
+                    document_id=doc_id,
+                    document=docs[doc_id],
+                    start=spans[0][0],
+                    end=spans[-1][1],
+                    first=firsts,
+                    second=seconds,
+                    weakest=min((codes(c).alpha for c in involved), key=_rank),
+                    decision=_decision_of(decisions, doc_id, spans),
+                    units=tuple(spans),
+                )
             )
-        )
-    for decision in decisions.values():
-        for code_id in decision.code_ids:
-            if code_id in codes.tree.rows:
-                codes(code_id)
+    for doc_decisions in decisions.values():
+        for *_, decision in doc_decisions:
+            for code_id in decision.code_ids:
+                if code_id in codes.tree.rows:
+                    codes(code_id)
     return items
 
 
 def item_context(
     store: Store, item: ReconcileItem, *, unit: UnitKind = UnitKind.SENTENCE
 ) -> ItemContext:
-    """The unit's text with the unit before and after it, and the speaker of each."""
+    """The passage's text, whole, with the unit before and after it, and who says each: the
+    passage is cut into pieces where a speaker turn starts inside it."""
     with store.read() as session:
         doc = session.get(Document, item.document_id)
         if doc is None:
@@ -275,6 +310,10 @@ def item_context(
         ).first()
         turns = load_turns(session, [doc.id]).get(doc.id, Turns())
         text = doc.text
+        cuts = [item.start, *(t for t in turns.starts if item.start < t < item.end), item.end]
+        pieces = tuple(
+            (text[s:e].strip(), turns.speaker_at(s)) for s, e in itertools.pairwise(cuts)
+        )
         return ItemContext(
             before=text[before.start : before.end] if before else "",
             text=text[item.start : item.end],
@@ -283,4 +322,5 @@ def item_context(
             before_speaker=turns.speaker_at(before.start) if before else None,
             after_speaker=turns.speaker_at(after.start) if after else None,
             speakers=turns.speakers,
+            pieces=tuple(p for p in pieces if p[0]),
         )

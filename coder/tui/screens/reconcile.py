@@ -1,8 +1,10 @@
 """The reconciliation screen: walk two coders' disagreements and decide each into consensus.
 
-Keys decide (keep A, keep B, both, shared, edit), skip, go back, accept every agreeing unit,
-change the order and undo; the progress line always shows decided and remaining. The queue
-opens at the first undecided disagreement, so quitting and coming back resumes there.
+Each item is a passage (the units with the same decision to make, shown whole with who says
+it); keys decide it (keep A, keep B, both, shared, edit), skip, go back, accept every agreeing
+passage, change the order and undo; the progress line always shows decided and remaining. The
+rationale written with w becomes the memo of the consensus codings of the next decision. The
+queue opens at the first undecided disagreement, so quitting and coming back resumes there.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class EditCodesDialog(ModalScreen[list[int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Consensus codes for this unit", classes="dialog-title")
+            yield Label("Consensus codes for this passage", classes="dialog-title")
             yield SelectionList[int](
                 *((label, value, value in self.chosen) for label, value in self.options)
             )
@@ -86,8 +88,8 @@ class ReconcileScreen(Screen[None]):
         Command("e", "edit", "Edit", "Choose the consensus codes by hand"),
         Command("n,right", "move(1)", "Skip", "Skip to the next item (decide it later)"),
         Command("p,left", "move(-1)", "Back", "Go back to the previous item", footer=False),
-        Command("w", "why", "Why", "Write the rationale kept with the next decision"),
-        Command("A", "accept", "Accept agreeing", "Accept every unit both coders coded alike"),
+        Command("w", "why", "Why", "Write the rationale (its memo) kept with the next decision"),
+        Command("A", "accept", "Accept agreeing", "Accept every passage both coders coded alike"),
         Command("t", "toggle_order", "Order", "Order by document or weakest codes first"),
         Command("u", "undo", "Undo", "Undo your last decision"),
         Command("escape", "leave", "Quit", "Leave reconciliation (everything is saved)"),
@@ -189,9 +191,11 @@ class ReconcileScreen(Screen[None]):
             definitions.show(None, queue.codes)
             return
         state = "decided" if item.decided else "undecided"
+        units = len(item.units)
+        size = f" · {units} {self.unit}s" if units > 1 else ""
         self.query_one("#rec-item", Static).update(
             f"Item {self.index + 1} of {len(self.items)} · {item.document} "
-            f"{item.start}-{item.end} · {state}"
+            f"{item.start}-{item.end}{size} · {state}"
         )
         self.query_one(ContextPanel).show(item_context(self.context.store, item, unit=self.unit))
         self.query_one("#rec-first", SidePanel).show(
@@ -283,7 +287,7 @@ class ReconcileScreen(Screen[None]):
             self.notify(str(exc), severity="error", timeout=6)
             return
         focus = self.current.key if self.current else None
-        self.load(focus, f"Accepted {report.accepted} agreeing unit(s)")
+        self.load(focus, f"Accepted {report.accepted} agreeing passage(s)")
 
     def action_toggle_order(self) -> None:
         self.order = "weakest" if self.order == "document" else "document"

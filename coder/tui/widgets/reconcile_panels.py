@@ -12,26 +12,42 @@ from textual.widgets import Static
 from coder.domain.reconcile import CodeInfo, ItemContext, ReconcileItem, SideCoding
 from coder.tui.speakers import speaker_style
 
+#: How much of the unit before and after a passage is shown: enough to place it, so that the
+#: passage itself, shown whole, keeps the room.
+CONTEXT_CHARS = 140
+
 
 def _alpha(value: float) -> str:
     return "α n/a" if math.isnan(value) else f"α {value:.2f}"
 
 
+def _clip(text: str, *, keep_end: bool) -> str:
+    """At most about ``CONTEXT_CHARS`` of a context unit, cut at a word, with an ellipsis."""
+    if len(text) <= CONTEXT_CHARS:
+        return text
+    if keep_end:
+        return "…" + text[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    return text[:CONTEXT_CHARS].rsplit(" ", 1)[0] + "…"
+
+
 class ContextPanel(Static):
-    """The unit in bold between the units before and after it (dimmed).
+    """The passage, whole, in bold between the units before and after it (dimmed, the end of
+    the one before and the start of the one after when they are long).
 
     In a transcript each piece that a new speaker says starts a line with the speaker's name,
-    bold in the speaker's colour; so the first piece always names its speaker.
+    bold in the speaker's colour; so the first piece always names its speaker, and a passage
+    over two turns names both speakers.
     """
 
     def show(self, context: ItemContext | None) -> None:
         if context is None:
             self.update("")
             return
+        passage = context.pieces or ((context.text, context.speaker),)
         pieces = (
-            (context.before, context.before_speaker, "dim"),
-            (context.text, context.speaker, "bold reverse"),
-            (context.after, context.after_speaker, "dim"),
+            (_clip(context.before, keep_end=True), context.before_speaker, "dim"),
+            *((text, speaker, "bold reverse") for text, speaker in passage),
+            (_clip(context.after, keep_end=False), context.after_speaker, "dim"),
         )
         parts: list[str | tuple[str, str]] = []
         speaking: str | None = None
@@ -50,7 +66,8 @@ class ContextPanel(Static):
 
 
 class SidePanel(Static):
-    """One coder's codes on the unit, each with its memo; codes the other coder shares marked."""
+    """One coder's codes on the passage, each with its memo; codes the other coder shares
+    marked."""
 
     def show(
         self,
