@@ -45,6 +45,7 @@ UNDOABLE = (
     ("split", "code"),
     ("decide", "reconcile_decision"),
     ("accept", "reconcile_decision"),
+    ("join", "reconcile_decision"),
     # Managing documents (services/documents/manage.py and sets.py).
     ("rename", "document"),
     ("remove", "document"),

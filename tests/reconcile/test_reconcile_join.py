@@ -107,11 +107,6 @@ def test_join_makes_sentence_split_consensus_whole(store, passages, coder):
     assert coder("reconcile", "join", "--as", "lead")[1].strip() == "nothing to join"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/undo.py must list ('join', 'reconcile_decision') in UNDOABLE "
-    "(outside helper 14a's files); remove this mark when it does",
-)
 def test_join_is_undone_exactly(store, passages, coder):
     _sentence_split_layer(store, passages)
     before = _state(store)
