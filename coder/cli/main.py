@@ -25,45 +25,106 @@ command                                    module
 =========================================  ===========================
 
 Options shared by the commands are in ``cli/common.py``; table/JSON/CSV printing in
-``cli/output.py``. Every module has ``register(app)``; the order below is the order of
-``coder --help`` (commands first, then command groups, each in registration order).
+``cli/output.py``. Every module has ``register(app)``; :data:`COMMANDS` names the module of each
+command in the order of ``coder --help`` (commands first, then command groups). A module is
+imported only when its command runs or help lists it, so a command's start-up pays for what
+that command uses and nothing else (``benchmarks/startup_bench.py``).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, MutableMapping
+from importlib import import_module
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from coder import __version__
-from coder.cli import (
-    agreement,
-    backup,
-    check,
-    code,
-    codebook,
-    coders,
-    codes,
-    codings,
-    demo,
-    docs,
-    export,
-    import_,
-    init,
-    project,
-    reconcile,
-    rounds,
-    serve,
-)
 from coder.errors import CoderError
 
-app = typer.Typer(
+#: Every ``coder <name>`` and the module under ``coder/cli`` whose ``register(app)`` adds it, in
+#: the order of ``coder --help``. A command's module is imported when the command runs (or for
+#: ``--help``), so ``coder docs list`` never loads what ``coder agreement`` needs.
+COMMANDS: dict[str, str] = {
+    "init": "init",
+    "demo": "demo",
+    "code": "code",
+    "import": "import_",
+    "agreement": "agreement",
+    "export": "export",
+    "rounds": "rounds",
+    "backup": "backup",
+    "check": "check",
+    "serve": "serve",
+    "reconcile": "reconcile",
+    "round": "rounds",
+    "project": "project",
+    "docs": "docs",
+    "coders": "coders",
+    "codes": "codes",
+    "codings": "codings",
+    "codebook": "codebook",
+}
+
+
+def new_typer(**options: Any) -> typer.Typer:
+    """A ``typer.Typer`` with the settings every part of the command line shares."""
+    return typer.Typer(
+        pretty_exceptions_enable=False, add_completion=False, rich_markup_mode="rich", **options
+    )
+
+
+def load_commands(module_name: str) -> dict[str, Any]:
+    """The commands ``coder/cli/<module_name>.py`` registers, built as the root builds them."""
+    sub = new_typer()
+    import_module(f"coder.cli.{module_name}").register(sub)
+    return dict(typer.main.get_group(sub).commands)
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The root's commands by name (:data:`COMMANDS`), each built from its module on first use."""
+
+    def __init__(self) -> None:
+        self.built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.built and name in COMMANDS:
+            for built_name, command in load_commands(COMMANDS[name]).items():
+                self.built.setdefault(built_name, command)
+        return self.built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self.built if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS.keys() | self.built.keys())
+
+
+class LazyGroup(TyperGroup):
+    """The ``coder`` group: it lists every command and imports only the one that runs."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands()
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names alone: TyperGroup's own would build them all
+
+
+app = new_typer(
     name="coder",
     help="Qualitative thematic coding: import texts, code blind, measure agreement, reconcile.",
     no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode="rich",
+    cls=LazyGroup,
 )
 
 
@@ -80,28 +141,6 @@ def main(
     ),
 ) -> None:
     """coder: a keyboard-first workbench for team-based qualitative coding."""
-
-
-for command in (
-    init,
-    demo,
-    code,
-    import_,
-    agreement,
-    export,
-    reconcile,
-    rounds,
-    backup,
-    check,
-    serve,
-    project,
-    docs,
-    coders,
-    codes,
-    codings,
-    codebook,
-):
-    command.register(app)
 
 
 #: Options that take several values after one flag (``--coders A B``), as the docs show them.

@@ -1,0 +1,97 @@
+"""A command imports what it uses: listing and reporting never load the heavy packages.
+
+``python -X importtime -m coder ...`` in a fresh process, as a user runs it; its report names
+every module the command imported. Not timed (``benchmarks/startup_bench.py`` times it).
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import coder.cli
+from coder.cli.main import COMMANDS, load_commands, run
+
+#: Packages no listing or reporting command needs.
+HEAVY = frozenset({"pandas", "alembic", "spacy", "openpyxl", "textual"})
+
+
+def imported_by(*argv: str) -> set[str]:
+    """The modules ``python -m coder ARGV`` imports; the command must succeed."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "coder", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {
+        line.split("|")[2].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "self [us]" not in line
+    }
+
+
+def packages(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+@pytest.fixture
+def project(empty_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A document, a codebook and two coders' codings, made through the commands."""
+    monkeypatch.setenv("CODER_USER", "lead")
+    (tmp_path / "int-1.txt").write_text("We partnered early.\n\nTrust mattered most.\n")
+    (tmp_path / "book.yaml").write_text("codebook: t\ncodes:\n  - name: Trust\n")
+    (tmp_path / "codings.csv").write_text(
+        "document,coder,code,start,end\nint-1,ana,Trust,0,19\nint-1,ben,Trust,0,19\n"
+    )
+    for argv in (
+        ["init", "-p", empty_db_url],
+        ["import", "-p", empty_db_url, str(tmp_path / "int-1.txt")],
+        ["codebook", "import", "-p", empty_db_url, str(tmp_path / "book.yaml")],
+        ["coders", "add", "ana", "ben", "-p", empty_db_url],
+        ["codings", "import", "-p", empty_db_url, str(tmp_path / "codings.csv")],
+    ):
+        assert run(argv) == 0, argv
+    return empty_db_url
+
+
+def test_version_loads_no_database_toolkit_and_no_command() -> None:
+    modules = imported_by("--version")
+    assert not packages(modules) & (HEAVY | {"sqlalchemy", "rich", "pydantic", "numpy"})
+    assert not {name for name in modules if name.startswith("coder.cli.")} - {"coder.cli.main"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["docs", "list"],
+        ["codes", "list"],
+        ["codings", "list"],
+        ["coders", "list"],
+        ["agreement", "--coders", "ana", "ben", "--bootstrap", "0"],
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_listing_and_reporting_load_no_heavy_package(project: str, argv: list[str]) -> None:
+    modules = imported_by(*argv, "-p", project)
+    assert packages(modules) & HEAVY == set()
+    assert "numpy" in packages(modules) or argv[0] != "agreement"  # the report did run
+
+
+def test_each_command_is_built_from_the_module_that_registers_it() -> None:
+    folder = Path(coder.cli.__file__).parent
+    modules = {
+        info.name
+        for info in pkgutil.iter_modules([str(folder)])
+        if "\ndef register(" in (folder / f"{info.name}.py").read_text(encoding="utf-8")
+    }
+    assert set(COMMANDS.values()) == modules, "a module under coder/cli is missing from COMMANDS"
+    for module in modules:
+        registered = set(load_commands(module))
+        assert registered == {name for name, home in COMMANDS.items() if home == module}, module
