@@ -13,7 +13,9 @@ from rich.console import Console
 
 from coder.cli.common import (
     DEFAULT_PROJECT,
+    LeadOption,
     ProjectOption,
+    blind_listing_viewer,
     current_user,
     open_store,
     parse_key_values,
@@ -103,11 +105,17 @@ def show(
     ),
     version: int | None = VersionOption,
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+    lead: LeadOption = False,
 ) -> None:
-    """Show a document's attributes and text (or its units); its current version by default."""
+    """Show a document's attributes, text and memos (or its units); its current version by
+    default. On a blind project the memos are your own unless --lead."""
+    from coder.services.coding.memos import list_memos
     from coder.services.documents.corpus import get_document
 
-    doc = get_document(open_store(project), name, version)
+    store = open_store(project)
+    doc = get_document(store, name, version)
+    viewer = blind_listing_viewer(store, lead=lead, asked=[])
+    memos = list_memos(store, document=name, coders=(viewer,) if viewer else ())
     if units:
         rows = [
             {
@@ -135,6 +143,16 @@ def show(
                     "source": s.source_path,
                     "attributes": s.attributes,
                     "text": doc.text,
+                    "memos": [
+                        {
+                            "id": m.id,
+                            "kind": m.kind,
+                            "author": m.author,
+                            "on": m.target,
+                            "text": m.text,
+                        }
+                        for m in memos
+                    ],
                 }
             ],
             fmt,
@@ -147,6 +165,7 @@ def show(
                 "source",
                 "attributes",
                 "text",
+                "memos",
             ],
         )
         return
@@ -158,6 +177,11 @@ def show(
     console.print(f"[dim]source: {s.source_path} ({s.source_format}); sha256 {doc.sha256}[/dim]")
     console.rule()
     console.print(doc.text, highlight=False, markup=False)
+    if memos:
+        console.rule(f"memos ({len(memos)})")
+        for m in memos:
+            console.print(f"[bold]#{m.id} {m.author}[/bold] on {m.target}:", highlight=False)
+            console.print(m.text, highlight=False, markup=False)
 
 
 @docs_app.command("versions")

@@ -22,6 +22,7 @@ command                                    module
 ``coder codes list|merge|...|undo|align``  ``cli/codes.py``
 ``coder codings list|import``              ``cli/codings.py``
 ``coder codebook import|export|diff``      ``cli/codebook.py``
+``coder memos list|show|add|edit|undo``    ``cli/memos.py``
 =========================================  ===========================
 
 Options shared by the commands are in ``cli/common.py``; table/JSON/CSV printing in
@@ -66,6 +67,7 @@ COMMANDS: dict[str, str] = {
     "codes": "codes",
     "codings": "codings",
     "codebook": "codebook",
+    "memos": "memos",
 }
 
 

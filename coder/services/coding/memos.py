@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from coder.db.audit import recorded
 from coder.db.engine import Store
-from coder.db.models import Coder, Memo
-from coder.errors import InputError
+from coder.db.models import Coder, Coding, Document, Memo
+from coder.errors import InputError, NotFoundError
 from coder.services.codebook.codes import CodeTree
 from coder.services.codebook.edit import visible_code
 from coder.services.coding.rows import document_by_id, own_coding
@@ -129,4 +129,164 @@ def set_memo(
                 row.updated_at = dt.datetime.now(dt.UTC)
             session.flush()
             action.entity_id = row.id
+        return kind
+
+
+#: The kinds of memo, by what they are on: a coding, a document, a code, or nothing (the
+#: project journal).
+MEMO_KINDS = ("coding", "document", "code", "project")
+
+
+@dataclass(frozen=True)
+class MemoView:
+    """One memo as listings show it: its kind, author, what it is on, and its text."""
+
+    id: int
+    kind: str
+    author: str
+    target: str
+    document: str | None
+    code: str | None
+    coding_id: int | None
+    text: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def _kind(row: Memo) -> str:
+    if row.coding_id is not None:
+        return "coding"
+    if row.document_id is not None:
+        return "document"
+    return "code" if row.code_id is not None else "project"
+
+
+def _views(session: Session, rows: list[Memo]) -> list[MemoView]:
+    """Memo rows as views, with the names of what they are on."""
+    tree = CodeTree.load(session)
+    names = {c.id: c.name for c in session.scalars(select(Coder))}
+    coding_ids = {r.coding_id for r in rows if r.coding_id is not None}
+    codings = {c.id: c for c in session.scalars(select(Coding).where(Coding.id.in_(coding_ids)))}
+    doc_ids = {r.document_id for r in rows if r.document_id is not None}
+    doc_ids |= {c.document_id for c in codings.values()}
+    query = select(Document.id, Document.name).where(Document.id.in_(doc_ids))
+    docs = dict(session.execute(query).all())
+    out = []
+    for row in rows:
+        kind = _kind(row)
+        coding = codings.get(row.coding_id) if row.coding_id is not None else None
+        doc_id = coding.document_id if coding is not None else row.document_id
+        document = docs.get(doc_id) if doc_id is not None else None
+        code_id = coding.code_id if coding is not None else row.code_id
+        code = str(tree.path(code_id)) if code_id is not None else None
+        target = {
+            "coding": f"{document} {coding.start}-{coding.end} {code}" if coding else "",
+            "document": document or "",
+            "code": code or "",
+            "project": "(journal)",
+        }[kind]
+        author = names.get(row.author_id, "") if row.author_id is not None else ""
+        out.append(
+            MemoView(
+                row.id,
+                kind,
+                author,
+                target,
+                document,
+                code,
+                row.coding_id,
+                row.text,
+                row.created_at,
+                row.updated_at,
+            )
+        )
+    return out
+
+
+def _under(path: str | None, prefix: str) -> bool:
+    """Whether a code path is ``prefix`` or one of its sub-codes (any case)."""
+    if path is None:
+        return False
+    path, prefix = path.casefold(), prefix.strip("/").casefold()
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def list_memos(
+    store: Store,
+    *,
+    kinds: tuple[str, ...] = (),
+    coders: tuple[str, ...] = (),
+    document: str | None = None,
+    code: str | None = None,
+    search: str | None = None,
+) -> list[MemoView]:
+    """Every memo of the project, oldest first, narrowed by kind, author, document name, code
+    (the code and its sub-codes; a coding's memo counts under its code) and ``search``: each
+    word of it must occur in the memo's text, any case (a plain substring match, no stemming)."""
+    for kind in kinds:
+        if kind not in MEMO_KINDS:
+            raise InputError("kind", f"unknown memo kind {kind!r} (one of {', '.join(MEMO_KINDS)})")
+    words = [w.casefold() for w in (search or "").split()]
+    authors = {c.casefold() for c in coders}
+    with store.read() as session:
+        views = _views(session, list(session.scalars(select(Memo).order_by(Memo.id))))
+    return [
+        v
+        for v in views
+        if (not kinds or v.kind in kinds)
+        and (not authors or v.author.casefold() in authors)
+        and (document is None or v.document == document)
+        and (code is None or _under(v.code, code))
+        and all(w in v.text.casefold() for w in words)
+    ]
+
+
+def memo_by_id(store: Store, memo_id: int) -> MemoView:
+    """One memo by its id, else NotFoundError."""
+    with store.read() as session:
+        row = session.get(Memo, memo_id)
+        if row is None:
+            raise NotFoundError(f"no memo with id {memo_id} (see 'coder memos list')")
+        return _views(session, [row])[0]
+
+
+def add_journal_entry(store: Store, *, coder: str, text: str) -> int:
+    """A new entry of the project journal (a memo on nothing) by the coder; its id. Undoable."""
+    text = text.strip()
+    if not text:
+        raise InputError("memo", "a journal entry needs some text")
+    with store.write() as session:
+        me = require_coder(session, coder)
+        with recorded(session, me.name, "create", "memo") as action:
+            action.info = {"description": "created a project journal entry"}
+            row = Memo(author_id=me.id, text=text)
+            session.add(row)
+            session.flush()
+            action.entity_id = row.id
+        return row.id
+
+
+def edit_memo(store: Store, *, coder: str, memo_id: int, text: str) -> str:
+    """Rewrite one of the coder's own memos by id (empty text deletes it); the action taken,
+    as :func:`set_memo` answers. Another coder's memo is as good as missing."""
+    text = text.strip()
+    with store.write() as session:
+        me = require_coder(session, coder)
+        row = session.get(Memo, memo_id)
+        if row is None or row.author_id != me.id:
+            raise NotFoundError(f"{me.name} has no memo with id {memo_id}")
+        kind = "delete" if not text else "none" if text == row.text else "update"
+        if kind == "none":
+            return kind
+        with recorded(session, me.name, kind, "memo") as action:
+            action.info = {"description": f"{kind}d memo {memo_id}"}
+            if row.document_id is not None:
+                action.info["document_id"] = row.document_id
+            action.entity_id = row.id
+            if kind == "delete":
+                session.delete(row)
+            else:
+                row.text = text
+                row.updated_at = dt.datetime.now(dt.UTC)
+            session.flush()
         return kind

@@ -1,0 +1,184 @@
+"""``coder memos`` and the memos of ``coder docs show``, as a user types them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coder.cli.main import run
+from coder.services.project.lifecycle import open_project
+from tests.factories import code_named
+
+Capture = pytest.CaptureFixture[str]
+
+
+@pytest.fixture
+def project(empty_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A blind project: two interviews, codes Trust and Risk/Money, coders alice and bob, one
+    memo of each kind by alice (coding, document, code, journal) and a coding memo by bob."""
+    monkeypatch.setenv("CODER_USER", "lead")
+    url = empty_db_url
+    assert run(["init", "-p", url]) == 0
+    (tmp_path / "int-1.txt").write_text("We partnered early.\n\nTrust mattered most.\n")
+    (tmp_path / "int-2.txt").write_text("Funding was short.\n")
+    book = (
+        "codebook: t\ncodes:\n  - name: Trust\n  - name: Risk\n    children:\n      - name: Money\n"
+    )
+    (tmp_path / "book.yaml").write_text(book)
+    for name in ("int-1", "int-2"):
+        assert run(["import", "-p", url, str(tmp_path / f"{name}.txt")]) == 0
+    assert run(["codebook", "import", "-p", url, str(tmp_path / "book.yaml")]) == 0
+    for coder in ("alice", "bob"):
+        assert run(["coders", "add", coder, "-p", url]) == 0
+    store = open_project(url)
+    try:
+        code_named(
+            store,
+            coder="alice",
+            document="int-1",
+            code="Trust",
+            start=0,
+            end=19,
+            memo="Alice on early partnering",
+        )
+        code_named(
+            store,
+            coder="bob",
+            document="int-2",
+            code="Risk/Money",
+            start=0,
+            end=18,
+            memo="Bob thinks funding is the RISK",
+        )
+    finally:
+        store.dispose()
+    assert (
+        run(["memos", "add", "Interview felt rushed", "--doc", "int-1", "--as", "alice", "-p", url])
+        == 0
+    )
+    assert (
+        run(
+            [
+                "memos",
+                "add",
+                "Money covers budgets",
+                "--code",
+                "Risk/Money",
+                "--as",
+                "alice",
+                "-p",
+                url,
+            ]
+        )
+        == 0
+    )
+    assert run(["memos", "add", "Round one started", "--as", "alice", "-p", url]) == 0
+    return url
+
+
+def _out(capsys: Capture, argv: list[str], code: int = 0) -> str:
+    capsys.readouterr()
+    assert run(argv) == code
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
+def _list(capsys: Capture, project: str, *args: str) -> list[dict[str, Any]]:
+    rows = json.loads(_out(capsys, ["memos", "list", "-f", "json", "-p", project, *args]))
+    assert isinstance(rows, list)
+    return rows
+
+
+def test_every_kind_is_listed(project: str, capsys: Capture) -> None:
+    rows = _list(capsys, project)
+    assert [(r["kind"], r["author"], r["text"]) for r in rows] == [
+        ("coding", "alice", "Alice on early partnering"),
+        ("coding", "bob", "Bob thinks funding is the RISK"),
+        ("document", "alice", "Interview felt rushed"),
+        ("code", "alice", "Money covers budgets"),
+        ("project", "alice", "Round one started"),
+    ]
+    assert rows[0]["on"] == "int-1 0-19 Trust"
+    assert rows[2]["on"] == "int-1" and rows[3]["on"] == "Risk/Money"
+    for kind in ("coding", "document", "code", "project"):
+        assert {r["kind"] for r in _list(capsys, project, "--kind", kind)} == {kind}
+    table = _out(capsys, ["memos", "list", "-p", project])
+    assert "Memos (5)" in table and "project" in table and "journal" in table
+
+
+def test_filters_and_search(project: str, capsys: Capture) -> None:
+    by_doc = _list(capsys, project, "--doc", "int-1")
+    assert [r["text"] for r in by_doc] == ["Alice on early partnering", "Interview felt rushed"]
+    by_code = _list(capsys, project, "--code", "Risk")  # the code and its sub-codes
+    assert [r["text"] for r in by_code] == [
+        "Bob thinks funding is the RISK",
+        "Money covers budgets",
+    ]
+    assert [r["author"] for r in _list(capsys, project, "--coder", "bob")] == ["bob"]
+    found = _list(capsys, project, "--search", "risk FUNDING")  # every word, any case
+    assert [r["text"] for r in found] == ["Bob thinks funding is the RISK"]
+    assert _list(capsys, project, "--search", "risk partnering") == []
+    said = _out(capsys, ["memos", "list", "--kind", "nope", "-p", project], code=1)
+    assert "unknown memo kind 'nope'" in said
+
+
+def test_blind_project_shows_a_coder_only_their_own(
+    project: str, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CODER_USER", "bob")
+    assert [r["author"] for r in _list(capsys, project)] == ["bob"]
+    said = _out(capsys, ["memos", "list", "--coder", "alice", "-p", project], code=2)
+    assert "the project is blind" in said
+    assert len(_list(capsys, project, "--lead")) == 5
+    alice_journal = _list(capsys, project, "--lead", "--kind", "project")[0]["id"]
+    said = _out(capsys, ["memos", "show", str(alice_journal), "-p", project], code=1)
+    assert "bob has no memo" in said
+    assert "Round one started" in _out(
+        capsys, ["memos", "show", str(alice_journal), "--lead", "-p", project]
+    )
+    shown = json.loads(_out(capsys, ["docs", "show", "int-1", "-f", "json", "-p", project]))
+    assert shown[0]["memos"] == []
+    shown = json.loads(
+        _out(capsys, ["docs", "show", "int-1", "-f", "json", "--lead", "-p", project])
+    )
+    assert [m["text"] for m in shown[0]["memos"]] == [
+        "Alice on early partnering",
+        "Interview felt rushed",
+    ]
+
+
+def test_docs_show_prints_the_memos(
+    project: str, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CODER_USER", "alice")
+    said = _out(capsys, ["docs", "show", "int-1", "-p", project])
+    assert "memos (2)" in said and "Interview felt rushed" in said
+    assert "Alice on early partnering" in said
+
+
+def test_show_edit_and_own_memos_only(project: str, capsys: Capture) -> None:
+    journal = _list(capsys, project, "--kind", "project")[0]["id"]
+    said = _out(capsys, ["memos", "show", str(journal), "-p", project])
+    assert f"memo {journal} (project) by alice on (journal)" in said
+    assert "Round one started" in said
+    argv = ["memos", "edit", str(journal), "Round one began", "--as", "alice", "-p", project]
+    assert _out(capsys, argv).strip() == f"memo {journal}: update"
+    assert "Round one began" in _out(capsys, ["memos", "show", str(journal), "-p", project])
+    argv = ["memos", "edit", str(journal), "mine now", "--as", "bob", "-p", project]
+    assert "bob has no memo with id" in _out(capsys, argv, code=1)
+    assert _out(capsys, ["memos", "undo", "--as", "alice", "-p", project]).strip()
+    assert "Round one started" in _out(capsys, ["memos", "show", str(journal), "-p", project])
+
+
+def test_undo_of_an_add(project: str, capsys: Capture) -> None:
+    argv = ["memos", "add", "A second thought", "--doc", "int-2", "--as", "bob", "-p", project]
+    assert _out(capsys, argv).strip() == "memo: create"
+    assert "A second thought" in [r["text"] for r in _list(capsys, project, "--doc", "int-2")]
+    said = _out(capsys, ["memos", "undo", "--as", "bob", "-p", project])
+    assert "memo" in said
+    assert "A second thought" not in [r["text"] for r in _list(capsys, project)]
+    argv = ["memos", "add", "x", "--doc", "int-1", "--code", "Trust", "-p", project]
+    assert "at most one of" in _out(capsys, argv, code=2)
