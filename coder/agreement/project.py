@@ -18,16 +18,23 @@ Decisions (documented here once, reported in ``AgreementResult``):
 * Kappa is Cohen's for two coders and Fleiss' for more; PABAK for more than two coders is the
   mean-pairwise version (Brennan-Prediger with q = 2).
 * Bootstrap intervals (unit level) resample units; see ``bootstrap.bootstrap_tables``.
+* At unit and character level the result carries ``breakdown.add_breakdown``'s figures (AC1,
+  positive agreement, the code x document table); at unit level also kappa's and alpha's
+  analytical precision and, with ``ci``, q = P(alpha < 0.667), P(alpha < 0.800) per code
+  (``binary_precision``), so a notebook gets the report's figures.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from coder.agreement import binary
+from coder.agreement.binary_precision import alpha_q, binary_precision
+from coder.agreement.breakdown import _unit_entries, add_breakdown
 from coder.agreement.continuum import character_level, span_level
 from coder.agreement.overlap import extent_lengths
 from coder.agreement.ratings import IntArray
@@ -83,7 +90,7 @@ def compute_agreement(
     if level == "unit":
         if units is None:
             raise ValueError("unit level needs the units of analysis")
-        return unit_level(
+        result = unit_level(
             units,
             codings,
             tuple(coders),
@@ -96,9 +103,38 @@ def compute_agreement(
             confidence=confidence,
             confusion_pair=confusion_pair,
         )
+        result = add_breakdown(result, units, codings, lengths)
+        return _with_precision(result, units, codings, ci, n_boot, seed, confidence)
     if level == "character":
-        return character_level(codings, tuple(coders), tuple(codes), lengths, overlap)
+        result = character_level(codings, tuple(coders), tuple(codes), lengths, overlap)
+        return add_breakdown(result, units, codings, lengths)
     return span_level(codings, tuple(coders), tuple(codes), lengths, overlap)
+
+
+def _with_precision(
+    result: AgreementResult,
+    units: Units,
+    codings: Codings,
+    ci: bool,
+    n_boot: int,
+    seed: int,
+    confidence: float,
+) -> AgreementResult:
+    """Kappa's and alpha's analytical precision per code and, with ``ci``, q next to alpha's
+    bootstrap interval (:mod:`.binary_precision`)."""
+    n_coders, n_codes = len(result.coders), len(result.codes)
+    code, _, mask, weight = _unit_entries(units, codings, n_codes, result.overlap)  # type: ignore[arg-type]
+    n_masks = 1 << n_coders
+    h = np.bincount(code * n_masks + mask, weights=weight, minlength=n_codes * n_masks)
+    h = h.reshape(n_codes, n_masks)
+    h[:, 0] = len(units) - h[:, 1:].sum(axis=1)
+    kappa, alpha = binary_precision(h, n_coders, confidence)
+    q = alpha_q(h, n_coders, n_boot, seed) if ci else [()] * n_codes
+    per_code = [
+        replace(figures, kappa_se=kappa[i], alpha_se=alpha[i], alpha_q=q[i])
+        for i, figures in enumerate(result.per_code)
+    ]
+    return replace(result, per_code=per_code)
 
 
 def _doc_lengths(units: Units | None, codings: Codings, doc_lengths: Any, level: str) -> IntArray:

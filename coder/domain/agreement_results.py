@@ -19,6 +19,7 @@ IntArray = npt.NDArray[np.int64]
 
 __all__ = [
     "AgreementResult",
+    "Analytical",
     "CodeAgreement",
     "CodeDocumentAgreement",
     "Codings",
@@ -106,6 +107,27 @@ def _opt(obj: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class Analytical:
+    """A coefficient's analytical standard error, ``confidence`` interval (Student's t, upper
+    bound capped at 1) and two-sided p-value of "coefficient = 0" (Gwet 2014, ch. 5)."""
+
+    se: float
+    low: float
+    high: float
+    p_value: float
+    confidence: float = 0.95
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "se": _clean(self.se),
+            "low": _clean(self.low),
+            "high": _clean(self.high),
+            "p_value": _clean(self.p_value),
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(frozen=True)
 class CodeAgreement:
     """Figures for one code. Fields a level does not compute are ``None``.
 
@@ -116,7 +138,10 @@ class CodeAgreement:
     ``ac1`` (Gwet's AC1, with Gwet's 2008 standard error ``ac1_se``; NaN where units are not
     independent, as characters are), ``positive_agreement`` (positive specific agreement) and
     ``units_by_coders`` (``units_by_coders[k]``: units on which exactly k coders applied the
-    code) are added by :func:`coder.agreement.breakdown.add_breakdown`.
+    code) are added by :func:`coder.agreement.breakdown.add_breakdown`. At unit level
+    ``kappa_se`` and ``alpha_se`` are kappa's and alpha's analytical precision (Gwet 2014) and
+    ``alpha_q`` pairs each threshold with q = P(alpha < threshold) from the bootstrap (Hayes &
+    Krippendorff 2007); see :mod:`coder.agreement.binary_precision`.
     """
 
     code: int
@@ -138,6 +163,9 @@ class CodeAgreement:
     ac1_se: float = math.nan
     positive_agreement: Coefficient | None = None
     units_by_coders: tuple[int, ...] = ()
+    kappa_se: Analytical | None = None
+    alpha_se: Analytical | None = None
+    alpha_q: tuple[tuple[float, float], ...] = ()
 
     @property
     def units_coded(self) -> int | None:
@@ -172,6 +200,9 @@ class CodeAgreement:
             "ac1_se": _clean(self.ac1_se),
             "positive_agreement": _opt(self.positive_agreement),
             "units_by_coders": list(self.units_by_coders),
+            "kappa_precision": _opt(self.kappa_se),
+            "alpha_precision": _opt(self.alpha_se),
+            "alpha_q": {str(t): _clean(q) for t, q in self.alpha_q},
         }
 
 

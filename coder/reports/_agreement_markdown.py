@@ -15,6 +15,8 @@ from coder.reports._display import (
     flag_legend,
     hidden_note,
     pair_table,
+    precision_legend,
+    precision_table,
     reliability_table,
     top_confusions,
 )
@@ -69,6 +71,16 @@ def render_markdown(report: AgreementReport) -> str:
             *markdown_table(figures),
             "",
             markdown_text(figures_legend(report)),
+            "",
+        ]
+    precision = precision_table(report)
+    if precision is not None:
+        lines += [
+            "## Per code: precision",
+            "",
+            *markdown_table(precision),
+            "",
+            markdown_text(precision_legend(report)),
             "",
         ]
     lines += ["## Summary across codes", ""]

@@ -134,6 +134,60 @@ def agreement_table(report: AgreementReport, *, compact: bool = False) -> Displa
     return DisplayTable(headers, rows, set(range(1, len(headers))), flags)
 
 
+def fmt_p(p: float | None) -> str:
+    """A p-value to three decimals, "<0.001" below that, "n/a" when undefined."""
+    text = fmt_num(p)
+    return "<0.001" if text == "0.000" else text
+
+
+def precision_table(report: AgreementReport, *, compact: bool = False) -> DisplayTable | None:
+    """Per code (unit level): kappa's and alpha's analytical SE, p and interval (Gwet 2014), and
+    q = P(alpha < 0.667), P(alpha < 0.800) from the bootstrap (Hayes & Krippendorff 2007)."""
+    result = report.result
+    if report.request.level != "unit" or all(c.alpha_se is None for c in result.per_code):
+        return None
+    kappa = "Kappa" if len(result.coders) == 2 else "Fleiss k"
+    with_q = any(c.alpha_q for c in result.per_code)
+    if compact:
+        headers = ["Code", f"{kappa} SE", "p", "Alpha SE", "p", "Alpha CI (t)"]
+        headers += ["q<.667", "q<.800"] if with_q else []
+    else:
+        headers = ["Code", f"{kappa_label(report)} SE", f"{kappa_label(report)} p", "Alpha SE"]
+        headers += ["Alpha p", "Alpha 95% CI (analytical)"]
+        headers += ["P(alpha < 0.667)", "P(alpha < 0.800)"] if with_q else []
+    names = code_names(report)
+    rows: list[list[str]] = []
+    flags: list[Flag | None] = []
+    for i in shown_codes(report):
+        code = result.per_code[i]
+        row = [names[i]]
+        for figure in (code.kappa_se, code.alpha_se):
+            row += ["n/a", "n/a"] if figure is None else [fmt_num(figure.se), fmt_p(figure.p_value)]
+        a = code.alpha_se
+        row.append("n/a" if a is None else f"[{fmt_num(a.low)}, {fmt_num(a.high)}]")
+        if with_q:
+            q = dict(code.alpha_q)
+            row += [fmt_num(q.get(0.667)), fmt_num(q.get(0.8))]
+        rows.append(row)
+        flags.append(code_flag(code, report.request.level))
+    return DisplayTable(headers, rows, set(range(1, len(headers))), flags)
+
+
+def precision_legend(report: AgreementReport) -> str:
+    """What the precision table's columns are, with their sources."""
+    text = (
+        "SE: analytical standard error of the coefficient (Gwet 2014, ch. 5); p: two-sided test "
+        "that it is 0; CI: value +- t(n-1) SE, capped at 1"
+    )
+    if any(c.alpha_q for c in report.result.per_code):
+        text += (
+            "; q (q<.667, q<.800; P(alpha < 0.667), P(alpha < 0.800)): share of the bootstrap's "
+            "resampled alphas below each threshold, the probability that the code's alpha falls "
+            "short of it (Hayes & Krippendorff 2007)"
+        )
+    return text + ". Gwet's AC1 is his AC2 with identity weights, those of nominal data."
+
+
 def _counts(code: CodeAgreement) -> list[str]:
     return [fmt_int(n) for n in code.coded]
 
@@ -358,11 +412,14 @@ __all__ = [
     "document_table",
     "figures_legend",
     "flag_legend",
+    "fmt_p",
     "hidden_note",
     "lowest_first",
     "overall_lines",
     "pair_table",
     "pct",
+    "precision_legend",
+    "precision_table",
     "reliability_table",
     "top_confusions",
     "with_ci",

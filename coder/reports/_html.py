@@ -26,6 +26,8 @@ from coder.reports._display import (
     flag_legend,
     hidden_note,
     pair_table,
+    precision_legend,
+    precision_table,
     reliability_table,
 )
 from coder.reports._methods import methods_paragraph, references
@@ -152,6 +154,8 @@ def render_html(report: AgreementReport) -> str:
         per_code_note=f"{counted_note(report)} {flag_legend(report)}",
         figures=agreement_table(report),
         figures_note=figures_legend(report),
+        precision=precision_table(report),
+        precision_note=precision_legend(report),
         hidden=hidden_note(report),
         summary=summary_lines(report),
         per_document=document_table(report),

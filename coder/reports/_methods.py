@@ -45,6 +45,8 @@ WORKS = {
     "Gwet2008": "Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the "
     "presence of high agreement. British Journal of Mathematical and Statistical Psychology, "
     "61(1), 29-48.",
+    "Gwet2014": "Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.). Advanced "
+    "Analytics.",
     "Hayes2007": "Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard "
     "reliability measure for coding data. Communication Methods and Measures, 1(1), 77-89.",
     "Krippendorff1995": "Krippendorff, K. (1995). On the reliability of unitizing continuous "
@@ -183,6 +185,7 @@ def _unit_sentences(report: AgreementReport, paragraph: _Paragraph) -> None:
     )
     _companion_sentence(report, paragraph)
     _interval_sentence(report, paragraph)
+    _precision_sentence(report, paragraph)
 
 
 def _companion_sentence(report: AgreementReport, paragraph: _Paragraph) -> None:
@@ -224,6 +227,21 @@ def _interval_sentence(report: AgreementReport, paragraph: _Paragraph) -> None:
         "Hayes2007",
         *(["Gwet2008"] if se else []),
     )
+
+
+def _precision_sentence(report: AgreementReport, paragraph: _Paragraph) -> None:
+    with_q = any(c.alpha_q for c in report.result.per_code)
+    q = "; q, the probability that a code's alpha is below 0.667 and below 0.800, is the share "
+    q += "of its bootstrapped alphas below each (Hayes & Krippendorff, 2007)."
+    ac2 = " Gwet's AC1 is his AC2 with identity weights (nominal data)."
+    if any(c.alpha_se is not None for c in report.result.per_code):
+        paragraph.add(
+            "Standard errors, analytical 95% intervals and p-values of alpha and kappa are Gwet's "
+            "(2014, ch. 5) linearised variance estimators"
+            + (q if with_q else ".")
+            + (ac2 if _has_ac1(report) else ""),
+            "Gwet2014", *(["Hayes2007"] if with_q else []),
+        )  # fmt: skip
 
 
 def _character_sentences(report: AgreementReport, paragraph: _Paragraph) -> None:

@@ -31,6 +31,8 @@ from coder.reports._display import (
     hidden_note,
     lowest_first,
     pair_table,
+    precision_legend,
+    precision_table,
     reliability_table,
 )
 from coder.reports._summary import summary_lines, unitizing_notes
@@ -86,6 +88,10 @@ def agreement_renderables(report: AgreementReport, width: int = WIDTH) -> list[R
         title = "Per code: agreement, prevalence and bias"
         out += _fit(figures, width, notes, title)
         out.append(_dim(_short_legend(report) + " " + figures_legend(report)))
+    precision = precision_table(report, compact=True)
+    if precision is not None:
+        out += _fit(precision, width, notes, "Per code: precision")
+        out.append(_dim(precision_legend(report)))
     hidden = hidden_note(report)
     if hidden:
         out.append(_dim(hidden))

@@ -2,10 +2,10 @@
 
 ``compute_project_agreement`` runs four steps, each a function below: choose the documents,
 choose the codes (and what each is reported under), load the codings and the units as arrays,
-and hand them to :func:`coder.agreement.compute_agreement` (then
-:func:`coder.agreement.breakdown.add_breakdown` for AC1, positive agreement and the code x
-document table). Whatever a step leaves out is noted in the report's ``excluded`` lines, so a
-report never silently narrows its own scope.
+and hand them to :func:`coder.agreement.compute_agreement` (which adds AC1, positive
+agreement, the code x document table, the analytical precision and q). Whatever a step
+leaves out is noted in the report's ``excluded`` lines, so a report never silently narrows its
+own scope.
 
 Codes nobody can apply are not variables and are left out (and named in ``headings``):
 folders (``codable`` false) and parent codes no selected coder applied in the selection, which
@@ -24,7 +24,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coder.agreement import compute_agreement
-from coder.agreement.breakdown import add_breakdown
 from coder.db.engine import Store
 from coder.db.models import Code, Coder, Coding, Document, DocumentAttribute, DocumentStatus, Unit
 from coder.domain.agreement import AgreementReport, AgreementRequest
@@ -97,7 +96,6 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
         )
     except ValueError as exc:
         raise InputError("agreement", str(exc)) from None
-    result = add_breakdown(result, units, codings, lengths)
     return AgreementReport(
         project=settings.name,
         request=request,
