@@ -256,13 +256,12 @@ def test_quotes_docx(consensus_project: Store) -> None:
     ]
     assert len(document.tables) == 5
     first = document.tables[0]
-    assert [c.text for c in first.rows[0].cells] == ["No.", "Quote", "Document", "role", "year"]
+    # Three columns: attributes and memo sit on lines under the quote, never squeezed.
+    assert [c.text for c in first.rows[0].cells] == ["No.", "Quote", "Source"]
     assert [c.text for c in first.rows[1].cells] == [
         "1.1",
-        "“Summary.”",
+        "“Summary.”\nrole: policy-maker; year: 2021\nMemo: theme-level coding",
         "report-03",
-        "policy-maker",
-        "2021",
     ]
     long_cell = document.tables[4].rows[-1].cells[1].text
     assert "(shortened; 887 characters in full)" in long_cell

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from coder.db.engine import Store
+from coder.domain.citations import Citation, CitationKey, CitedQuoteBook
 from coder.domain.codebook import CodePath
 from coder.domain.documents import AttributeValue
 from coder.domain.exports import (
@@ -28,6 +29,7 @@ from coder.domain.views import CodingView
 from coder.errors import UsageError
 from coder.services.codebook.codes import export_codebook, list_codes
 from coder.services.documents.corpus import list_documents
+from coder.services.exports.locations import load_locations
 from coder.services.exports.selection import (
     attribute_text,
     consensus_coder,
@@ -62,13 +64,18 @@ def _check_attributes(known: list[str], wanted: tuple[str, ...]) -> None:
 
 
 def _quotes_by_code(
-    store: Store, options: ExportOptions, coder: str, attributes: tuple[str, ...]
+    store: Store,
+    options: ExportOptions,
+    coder: str,
+    attributes: tuple[str, ...],
+    codings: list[CodingView] | None = None,
 ) -> tuple[dict[CodePath, list[Quote]], dict[CodePath, tuple[int, str]]]:
     """The coder's selected codings as quotes, by code path; and each path's (order, definition).
 
     Within a code, quotes follow the documents' import order, then their position.
     """
-    codings = filtered_codings(store, replace(options, coders=(coder,)))
+    if codings is None:
+        codings = filtered_codings(store, replace(options, coders=(coder,)))
     docs = {d.id: d for d in list_documents(store, all_versions=True)}
     if attributes:
         _check_attributes(sorted({k for d in docs.values() for k in d.attributes}), attributes)
@@ -85,22 +92,45 @@ def _quotes_by_code(
     return grouped, codes
 
 
-def load_quote_book(store: Store, options: ExportOptions) -> QuoteBook:
-    """The quote book of one coder (the consensus coder by default), filtered by the options."""
+def _citations(store: Store, codings: list[CodingView]) -> dict[CitationKey, Citation]:
+    """Each coding's speaker, paragraph and turn numbers, turn time and memo, by quote key."""
+    where = load_locations(store, {c.document_id for c in codings})
+    found: dict[CitationKey, Citation] = {}
+    for c in codings:
+        doc = where.get(c.document_id)
+        turn = doc.turn_at(c.start) if doc else None
+        found[(str(c.code_path), c.document, c.start, c.end)] = Citation(
+            speaker=turn[1] if turn else None,
+            paragraph=doc.paragraph_at(c.start) if doc else None,
+            turn=turn[0] if turn else None,
+            time_start=turn[2] if turn else None,
+            memo=c.memo or None,
+        )
+    return found
+
+
+def load_quote_book(store: Store, options: ExportOptions) -> CitedQuoteBook:
+    """The quote book of one coder (the consensus coder by default), filtered by the options.
+
+    Each quote carries its citation: speaker, paragraph and turn numbers, the turn's timestamp
+    where the source had one, and the coding's memo where it has one.
+    """
     coder = quote_coder(store, options, what="the quote book")
-    grouped, codes = _quotes_by_code(store, options, coder, options.attributes)
+    codings = filtered_codings(store, replace(options, coders=(coder,)))
+    grouped, codes = _quotes_by_code(store, options, coder, options.attributes, codings)
     ordered = sorted(grouped, key=lambda p: (codes.get(p, (len(codes), ""))[0], str(p)))
     sections = tuple(
         CodeQuotes(n, path, codes.get(path, (0, ""))[1], tuple(grouped[path]))
         for n, path in enumerate(ordered, start=1)
     )
-    return QuoteBook(
+    book = QuoteBook(
         title=options.title or f"Quote book: {get_settings(store).name}",
         coder=coder,
         filters=selection_words(options),
         attributes=options.attributes,
         sections=sections,
     )
+    return CitedQuoteBook(book, _citations(store, codings))
 
 
 def load_codebook_document(store: Store, options: ExportOptions) -> CodebookDocument:
