@@ -34,6 +34,7 @@ that command uses and nothing else (``benchmarks/startup_bench.py``).
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator, MutableMapping
 from importlib import import_module
@@ -209,6 +210,32 @@ def database_failure(exc: Exception) -> str | None:
     return describe_failure(exc) if isinstance(exc, SQLAlchemyError) else None
 
 
+#: Container objects a command may allocate before the garbage collector first runs.
+STARTUP_GC_THRESHOLD = 200_000
+
+
+def collect_after_startup() -> None:
+    """Hold the cyclic garbage collector back until start-up is over.
+
+    Start-up (typer, SQLAlchemy, the models, a command's services) makes 120,000-160,000
+    objects that live as long as the process and next to no garbage. Python collects every 700
+    new objects and so walks them again and again: a fifth of a listing command's time. With a
+    first collection at :data:`STARTUP_GC_THRESHOLD` objects a short command never collects; a
+    long one (the TUI, an import) collects once past start-up, and from then on with Python's
+    own thresholds.
+    """
+    defaults = gc.get_threshold()
+
+    def restore(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop":
+            gc.set_threshold(*defaults)
+            gc.callbacks.remove(restore)
+
+    gc.set_threshold(STARTUP_GC_THRESHOLD, *defaults[1:])
+    gc.callbacks.append(restore)
+
+
 def entry() -> None:
-    """The ``coder`` console script."""
+    """The ``coder`` console script (and ``python -m coder``)."""
+    collect_after_startup()
     sys.exit(run())

@@ -95,3 +95,21 @@ def test_each_command_is_built_from_the_module_that_registers_it() -> None:
     for module in modules:
         registered = set(load_commands(module))
         assert registered == {name for name, home in COMMANDS.items() if home == module}, module
+
+
+def test_the_collector_waits_for_startup_then_runs_with_pythons_thresholds() -> None:
+    code = (
+        "import gc\n"
+        "from coder.cli.main import STARTUP_GC_THRESHOLD, collect_after_startup\n"
+        "defaults = gc.get_threshold()\n"
+        "collect_after_startup()\n"
+        "assert gc.get_threshold()[0] == STARTUP_GC_THRESHOLD\n"
+        "before = gc.get_stats()[0]['collections']\n"
+        "startup = [[] for _ in range(STARTUP_GC_THRESHOLD - 10_000)]\n"
+        "assert gc.get_stats()[0]['collections'] == before\n"
+        "later = [[] for _ in range(20_000)]\n"  # a long command goes on
+        "assert gc.get_stats()[0]['collections'] > before\n"
+        "assert gc.get_threshold() == defaults and gc.callbacks == []\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
