@@ -134,10 +134,11 @@ def test_codebook_round_trip_through_the_project(project: Store) -> None:
     ]
     with project.read() as s:
         trust = s.scalars(select(Code).where(Code.name == "Trust")).one()
-        entry = s.scalars(
-            select(AuditEntry).where(
-                AuditEntry.entity_id == trust.id, AuditEntry.action == "update"
-            )
-        ).one()
-    assert entry.before is not None and entry.before["definition"] == "Confidence in the partner."
-    assert entry.after is not None and entry.after["definition"] == "Revised."
+        # One audit entry for the whole import: the rows it added, and Trust as it was.
+        entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert (entry.action, entry.entity) == ("import", "code")
+    assert entry.before is not None and entry.after is not None
+    (before,) = entry.before["updated"]["codes"]
+    assert (before["id"], before["definition"]) == (trust.id, "Confidence in the partner.")
+    assert trust.definition == "Revised."
+    assert [c["name"] for c in entry.after["created"]["codes"]] == ["Reciprocity"]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coder.db.audit import record
+from coder.db.audit import record, record_changes
+from coder.db.bulk import insert_rows, update_rows
+from coder.db.changeset import KEYS_PER_STATEMENT, Changes
 from coder.db.engine import Store
-from coder.db.models import Code, Coder, Coding
+from coder.db.models import Code, Coder, Coding, utcnow
 from coder.domain.codebook import Codebook, CodebookImportReport, CodeDef, CodePath, code_fields
 from coder.domain.views import CodeView
 from coder.errors import NotFoundError
@@ -34,13 +37,25 @@ class CodeTree:
     def __init__(self, rows: list[Code]) -> None:
         self.rows = {r.id: r for r in rows}
         self.children: dict[int | None, list[Code]] = defaultdict(list)
+        self._named: dict[tuple[int | None, str], list[Code]] = defaultdict(list)
         for r in sorted(rows, key=lambda r: (r.position, r.id)):
             self.children[r.parent_id].append(r)
+            self._named[(r.parent_id, r.name.casefold())].append(r)
         self._paths: dict[int, CodePath] = {}
 
     @classmethod
     def load(cls, session: Session) -> CodeTree:
         return cls(list(session.scalars(select(Code))))
+
+    def add(self, row: Code) -> None:
+        """A code written since the tree was loaded, placed after its siblings."""
+        self.rows[row.id] = row
+        self.children[row.parent_id].append(row)
+        self._named[(row.parent_id, row.name.casefold())].append(row)
+
+    def named(self, parent_id: int | None, name: str) -> list[Code]:
+        """The codes under ``parent_id`` called ``name`` (any case), in display order."""
+        return self._named.get((parent_id, name.casefold()), [])
 
     def path(self, code_id: int) -> CodePath:
         if code_id not in self._paths:
@@ -65,13 +80,8 @@ class CodeTree:
         parent: int | None = None
         found: Code | None = None
         for part in path.parts:
-            wanted = part.casefold()
             found = next(
-                (
-                    r
-                    for r in self.children.get(parent, [])
-                    if r.name.casefold() == wanted and self.visible_to(r, viewer_id, blind)
-                ),
+                (r for r in self.named(parent, part) if self.visible_to(r, viewer_id, blind)),
                 None,
             )
             if found is None:
@@ -163,17 +173,105 @@ def require_code(
 
 
 def import_codebook(store: Store, codebook: Codebook, *, actor: str) -> CodebookImportReport:
-    """Add the book's codes to the project in one transaction.
+    """Add the book's codes to the project in one transaction and one undoable audit entry.
 
     Codes are matched by path (case-insensitively): new paths are added, existing ones get the
     book's definition fields. Nothing is deleted.
     """
     report = CodebookImportReport()
     with store.write() as session:
-        tree = CodeTree.load(session)
-        for position, code in enumerate(codebook.codes):
-            import_code(session, tree, code, None, position, actor, report)
+        changes = Changes()
+        store_codes(session, CodeTree.load(session), codebook.codes, changes, report)
+        if not changes.empty:
+            added, updated = len(report.added), len(report.updated)
+            record_changes(
+                session,
+                actor,
+                "import",
+                "code",
+                None,
+                changes,
+                {
+                    "description": f"imported the codebook {codebook.name!r}"
+                    f" ({added} code(s) added, {updated} updated)"
+                },
+            )
     return report
+
+
+def store_codes(
+    session: Session,
+    tree: CodeTree,
+    codes: Sequence[CodeDef],
+    changes: Changes,
+    report: CodebookImportReport,
+    *,
+    parent: Code | None = None,
+    first_position: int = 0,
+) -> list[int]:
+    """Add ``codes`` and their sub-codes under ``parent`` (matched by name among the shared
+    codes; nothing deleted), written in sets, one statement per level of the tree.
+
+    A new code takes its place among the book's siblings as its position; an empty field in
+    the book never erases what the project already has. Every row written is noted in
+    ``changes``; the ids of the new codes are returned (the tree is not told of them).
+    """
+    now = utcnow()
+    top = tree.path(parent.id) if parent is not None else None
+    level = [
+        (parent.id if parent else None, top, position, code)
+        for position, code in enumerate(codes, start=first_position)
+    ]
+    changed: dict[int, dict[str, Any]] = {}
+    created: list[int] = []
+    while level:
+        new: dict[tuple[int | None, str], dict[str, Any]] = {}
+        placed: list[tuple[int | tuple[int | None, str], CodePath, CodeDef]] = []
+        for parent_id, parent_path, position, code in level:
+            values = code_fields(code)
+            row = next((r for r in tree.named(parent_id, code.name) if r.owner_id is None), None)
+            key = (parent_id, code.name.casefold())
+            target: int | tuple[int | None, str] = key
+            if row is None and key not in new:
+                path = _child(parent_path, code.name)
+                new[key] = {
+                    "name": code.name,
+                    "parent_id": parent_id,
+                    "position": position,
+                    "status": "active",
+                    "created_at": now,
+                    **values,
+                }
+                report.added.append(str(path))
+            else:
+                # A name the book gives twice under one parent is one code, as if the second
+                # were already in the project.
+                if row is not None:
+                    target, current = row.id, code_fields(row) | changed.get(row.id, {})
+                else:
+                    current = new[key]
+                path = _child(parent_path, current["name"] if row is None else row.name)
+                # An empty field in the book never erases what the project already has.
+                fresh = {f: v for f, v in values.items() if v and v != current[f]}
+                if not fresh:
+                    report.unchanged += 1
+                elif row is not None:
+                    changed[row.id] = changed.get(row.id, {}) | fresh
+                    report.updated.append(str(path))
+                else:
+                    new[key].update(fresh)
+                    report.updated.append(str(path))
+            placed.append((target, path, code))
+        ids = insert_rows(session, changes, Code, list(new.values()), key=("parent_id", "name"))
+        created.extend(ids)
+        new_ids = dict(zip(new, ids, strict=True))
+        level = [
+            (target if isinstance(target, int) else new_ids[target], path, position, child)
+            for target, path, code in placed
+            for position, child in enumerate(code.children)
+        ]
+    update_rows(session, changes, [(tree.rows[i], values) for i, values in changed.items()])
+    return created
 
 
 def import_code(
@@ -185,42 +283,30 @@ def import_code(
     actor: str,
     report: CodebookImportReport,
 ) -> None:
-    """Add ``code`` and its sub-codes under ``parent`` (matched by name; nothing deleted)."""
-    parent_id = parent.id if parent else None
-    wanted = code.name.casefold()
-    row = next(
-        (
-            r
-            for r in tree.children.get(parent_id, [])
-            if r.name.casefold() == wanted and r.owner_id is None
-        ),
-        None,
+    """Add ``code`` and its sub-codes under ``parent`` in the caller's transaction, as
+    :func:`store_codes` does, logging each code added or changed on its own, and tell the
+    tree of the new codes."""
+    changes = Changes()
+    ids = store_codes(
+        session, tree, [code], changes, report, parent=parent, first_position=position
     )
-    values = code_fields(code)
-    if row is None:
-        row = Code(
-            name=code.name, parent_id=parent_id, position=position, status="active", **values
-        )
-        session.add(row)
-        session.flush()
-        tree.rows[row.id] = row
-        tree.children[parent_id].append(row)
-        record(session, actor, "create", "code", row.id, None, code_snapshot(row))
-        report.added.append(str(tree.path(row.id)))
-    else:
-        current = code_fields(row)
-        # An empty field in the book never erases what the project already has.
-        changed = {f: v for f, v in values.items() if v and v != current[f]}
-        if changed:
-            before = code_snapshot(row)
-            for f, v in changed.items():
-                setattr(row, f, v)
-            record(session, actor, "update", "code", row.id, before, code_snapshot(row))
-            report.updated.append(str(tree.path(row.id)))
-        else:
-            report.unchanged += 1
-    for child_position, child in enumerate(code.children):
-        import_code(session, tree, child, row, child_position, actor, report)
+    for i in range(0, len(ids), KEYS_PER_STATEMENT):
+        chunk = ids[i : i + KEYS_PER_STATEMENT]
+        for row in sorted(session.scalars(select(Code).where(Code.id.in_(chunk))), key=_order):
+            tree.add(row)
+            record(session, actor, "create", "code", row.id, None, code_snapshot(row))
+    for old in changes.updated.get("codes", []):
+        row = tree.rows[old["id"]]
+        snapshot = {k: old[k] for k in code_snapshot(row)}
+        record(session, actor, "update", "code", row.id, snapshot, code_snapshot(row))
+
+
+def _order(row: Code) -> tuple[int, int]:
+    return (row.position, row.id)
+
+
+def _child(parent: CodePath | None, name: str) -> CodePath:
+    return CodePath((*parent.parts, name) if parent else (name,))
 
 
 def export_codebook(
