@@ -3,12 +3,15 @@ calls, is undone to exactly the database before it, survives a restart, and can 
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from coder.cli.main import run
 from coder.db.audit import record
 from coder.db.engine import Store
 from coder.db.models import AuditEntry
@@ -28,7 +31,7 @@ from coder.services.reconcile.decisions import auto_accept, decide
 from coder.services.reconcile.queue import load_queue
 from coder.services.undo import redo_latest, undo_latest
 from tests.dbdump import dump
-from tests.factories import Names, code_named, reconcile_project
+from tests.factories import SERVICES_TEXTS, Names, code_named, reconcile_project
 
 Action = Callable[[Store, Names], Any]
 
@@ -271,3 +274,91 @@ def test_every_undo_and_redo_is_in_the_audit_log(coded: Store) -> None:
         redo, undo = entries.all()
     assert (undo.action, undo.entity, undo.entity_id) == ("undo", "audit", undone.entry_id)
     assert (redo.action, redo.entity, redo.entity_id) == ("redo", "audit", undo.id)
+
+
+# Bulk imports: one audit entry for the whole file or book, undone as one. ---------------------
+
+#: Until services/undo.py lists the imports' entries, undo passes over them.
+IMPORTS_UNDOABLE = pytest.mark.xfail(
+    strict=True,
+    reason="services/undo.py must list ('import', 'coding') and ('import', 'code') in UNDOABLE "
+    "(outside helper 16B's files); remove this mark when it does",
+)
+
+
+def _import_codings_file(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """alice imports 120 codings of interview-1 with ``coder codings import``: some with memos,
+    one by a new coder with a code path the project does not have yet."""
+    text = SERVICES_TEXTS["interview-1"]
+    lines = ["document,start,end,code,coder,memo,text"]
+    for start in range(60):
+        end = start + 1 + start % 7
+        memo = f"note {start}" if start % 25 == 0 else ""
+        code = "Relationships/Trust" if start % 2 else "Practicalities/Funding"
+        lines.append(f"interview-1,{start},{end},{code},alice,{memo},{text[start:end]}")
+        lines.append(f"interview-1,{start},{end},Relationships/Trust,bob,,")
+    lines[-1] = "interview-1,0,5,New theme/New code,dora,a new coder's memo,"
+    path = tmp_path / "codings.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(line.split(",", 6) for line in lines)
+    monkeypatch.setenv("CODER_USER", "alice")
+    argv = ["codings", "import", str(path), "-p", store.url, "--create-coders", "--create-codes"]
+    assert run(argv) == 0
+
+
+@IMPORTS_UNDOABLE
+def test_a_codings_import_is_undone_exactly_and_redone(
+    coded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tables(coded)
+    _import_codings_file(coded, tmp_path, monkeypatch)
+    after = tables(coded)
+    assert len(after["codings"]) == len(before["codings"]) + 120
+    assert len(after["memos"]) == len(before["memos"]) + 4
+    assert {r[1] for r in after["coders"]} - {r[1] for r in before["coders"]} == {"dora"}
+
+    undone = undo_latest(coded, actor="alice")
+    assert undone is not None and (undone.action, undone.entity) == ("import", "coding")
+    assert "imported 120 coding(s) and 4 memo(s) from codings.csv" in undone.description
+    assert tables(coded) == before  # the coder and the codes it created go too
+    assert redo_latest(coded, actor="alice") is not None
+    assert tables(coded) == after
+    assert undo_latest(coded, actor="alice") is not None
+    assert tables(coded) == before
+
+
+@IMPORTS_UNDOABLE
+def test_a_codebook_import_is_undone_exactly_and_redone(
+    coded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "book.yaml"
+    book.write_text(
+        "codebook: revised\n"
+        "codes:\n"
+        "  - name: Relationships\n"
+        "    children:\n"
+        "      - name: Trust\n"
+        "        definition: Reliance on the partner.\n"
+        "      - name: Reciprocity\n"
+        "        children:\n"
+        "          - name: Give and take\n"
+        "  - name: Outcomes\n"
+        "    definition: What came of it.\n"
+        "    children:\n"
+        "      - name: Policy change\n"
+        "      - name: Papers\n"
+    )
+    before = tables(coded)
+    monkeypatch.setenv("CODER_USER", "alice")
+    assert run(["codebook", "import", str(book), "-p", coded.url]) == 0
+    after = tables(coded)
+    assert len(after["codes"]) == len(before["codes"]) + 5
+
+    undone = undo_latest(coded, actor="alice")
+    assert undone is not None and (undone.action, undone.entity) == ("import", "code")
+    assert "5 code(s) added, 1 updated" in undone.description
+    assert tables(coded) == before  # sub-codes before their parents, Trust as it was
+    assert redo_latest(coded, actor="alice") is not None
+    assert tables(coded) == after
+    assert undo_latest(coded, actor="alice") is not None
+    assert tables(coded) == before
