@@ -319,7 +319,7 @@ def test_cli_export_options(consensus_project: Store, tmp_path: Path) -> None:
         ["export", "-p", url, "-f", "matrix-xlsx", "--by", "year", "--rollup", "1", "-o", str(out)],
     )
     assert result.exit_code == 0, result.output
-    assert load_workbook(out)["Counts"]["A2"].value == "Motives"
+    assert load_workbook(out)["Codings"]["A2"].value == "Motives"
     for args, message in [
         (["-f", "quotes-csv", "-w", "year"], "expected key=value"),
         (["-f", "nope"], "unknown export format 'nope'"),

@@ -297,7 +297,7 @@ def test_matrix_csv_golden(consensus_project: Store) -> None:
 
 def test_matrix_rollup_counts_themes(consensus_project: Store) -> None:
     rows = _csv(render_export(consensus_project, "matrix-csv", ExportOptions(by="year", rollup=1)))
-    counts = {(r["code"], r["value"]): int(r["count"]) for r in rows}
+    counts = {(r["code"], r["value"]): int(r["codings"]) for r in rows}
     assert counts == {
         ("Motives", "2021"): 2,  # interview-01 impact, report-03 summary
         ("Motives", "2022"): 2,
@@ -319,9 +319,25 @@ def test_matrix_counts_a_passage_once_per_row(consensus_project: Store) -> None:
     rolled = _csv(
         render_export(consensus_project, "matrix-csv", ExportOptions(by="year", rollup=1))
     )
-    assert {(r["code"], r["value"]): int(r["count"]) for r in rolled}[("Motives", "2022")] == 2
+    assert {(r["code"], r["value"]): int(r["codings"]) for r in rolled}[("Motives", "2022")] == 2
     flat = _csv(render_export(consensus_project, "matrix-csv", ExportOptions(by="year")))
-    assert {(r["code"], r["value"]): int(r["count"]) for r in flat}[("Motives/Impact", "2022")] == 1
+    flat_counts = {(r["code"], r["value"]): int(r["codings"]) for r in flat}
+    assert flat_counts[("Motives/Impact", "2022")] == 1
+    # The theme's row rolls up its codes: the passage under Impact and Credibility counts once.
+    assert flat_counts[("Motives", "2022")] == 2
+
+
+def test_matrix_theme_rows_roll_up_their_codes(consensus_project: Store) -> None:
+    """Without --rollup a theme's row is the union of its codes' rows, not 0."""
+    rows = _csv(render_export(consensus_project, "matrix-csv", MATRIX))
+    codings = {(r["code"], r["value"]): int(r["codings"]) for r in rows}
+    cases = {(r["code"], r["value"]): int(r["cases"]) for r in rows}
+    # Practicalities has no passage of its own: Funding (1) and Time (1) in interview-01.
+    assert codings[("Practicalities", "researcher")] == 2
+    assert cases[("Practicalities", "researcher")] == 1
+    # Motives: its own passage in report-03 and Credibility's two in interview-02.
+    assert codings[("Motives", "policy-maker")] == 3
+    assert cases[("Motives", "policy-maker")] == 2
 
 
 def test_matrix_needs_by(consensus_project: Store) -> None:
@@ -334,13 +350,26 @@ def test_matrix_needs_by(consensus_project: Store) -> None:
 def test_matrix_xlsx(consensus_project: Store) -> None:
     data = render_export(consensus_project, "matrix-xlsx", MATRIX)
     workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["Counts", "Quotes", "About"]
-    counts = workbook["Counts"]
-    assert [c.value for c in counts[1]] == ["code", "policy-maker", "researcher", "Total"]
+    assert workbook.sheetnames == ["Codings", "Cases", "Quotes", "About"]
+    counts = workbook["Codings"]
+    # The first header says what the sheet counts.
+    assert [c.value for c in counts[1]] == [
+        "coded passages (codings)",
+        "policy-maker",
+        "researcher",
+        "Total",
+    ]
     table = {row[0]: row[1:] for row in counts.iter_rows(min_row=2, values_only=True)}
     assert table["Motives / Credibility"] == (2, 0, 2)
     assert table["Practicalities / Time | timing"] == (1, 1, 2)
-    assert table["Total"] == (4, 3, 7)
+    assert table["Motives"] == (3, 1, 4)
+    assert table["Practicalities"] == (1, 2, 3)
+    assert table["All codes"] == (4, 3, 7)
+    cases = workbook["Cases"]
+    assert cases.cell(1, 1).value == "cases (documents)"
+    by_case = {row[0]: row[1:] for row in cases.iter_rows(min_row=2, values_only=True)}
+    assert by_case["Motives"] == (2, 1, 3)
+    assert by_case["All codes"] == (2, 1, 3)
     quotes = workbook["Quotes"]
     cell = quotes.cell(row=4, column=2)
     assert isinstance(cell.value, str)

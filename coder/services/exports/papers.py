@@ -201,7 +201,11 @@ def _matrix_rows(
 
 
 def load_matrix(store: Store, options: ExportOptions) -> FrameworkMatrix:
-    """Codes (or, with ``rollup``, their ancestors at that depth) by the values of ``by``."""
+    """Codes (or, with ``rollup``, their ancestors at that depth) by the values of ``by``.
+
+    Every row holds the passages of its code and of the codes under it, so a theme's row is
+    the union of its codes' rows (a passage counted once), never an empty row of its own.
+    """
     documents = list_documents(store, all_versions=True)
     by = _matrix_attribute(sorted({k for d in documents for k in d.attributes}), options.by)
     coder = quote_coder(store, options, what="the framework matrix")
@@ -214,15 +218,22 @@ def load_matrix(store: Store, options: ExportOptions) -> FrameworkMatrix:
         return CodePath(path.parts[:depth]) if depth and path.depth > depth else path
 
     rows = _matrix_rows(store, options, row_of)
+    codings = filtered_codings(store, replace(options, coders=(coder,)))
+    for c in codings:
+        if row_of(c.code_path) not in rows:
+            rows.append(row_of(c.code_path))
+    shown = set(rows)
     cells: dict[tuple[CodePath, str], dict[tuple[str, int, int], Quote]] = {}
-    for c in filtered_codings(store, replace(options, coders=(coder,))):
-        row = row_of(c.code_path)
-        if row not in rows:
-            rows.append(row)
-        cell = cells.setdefault((row, value_of[c.document_id]), {})
-        # A passage coded twice within one row (a code and its sub-code) counts once.
-        if (c.document, c.start, c.end) not in cell:
-            cell[(c.document, c.start, c.end)] = _quote(c, options)
+    for c in codings:
+        path = row_of(c.code_path)
+        # A row holds its own code's passages and its sub-codes' (a theme rolls up its codes).
+        for row in (CodePath(path.parts[:d]) for d in range(1, path.depth + 1)):
+            if row not in shown:
+                continue
+            cell = cells.setdefault((row, value_of[c.document_id]), {})
+            # A passage coded twice within one row (a code and its sub-code) counts once.
+            if (c.document, c.start, c.end) not in cell:
+                cell[(c.document, c.start, c.end)] = _quote(c, options)
     in_scope = (
         {d.id for d in list_documents(store, where=dict(options.where))}
         if options.where
