@@ -30,13 +30,24 @@ def overlap_rule(value: str) -> str:
     return value
 
 
-def register(app: typer.Typer) -> None:
-    app.command("agreement")(agreement)
+app = typer.Typer(
+    help="Measure agreement between coders (or: coder agreement plan, before coding).",
+    invoke_without_command=True,
+)
 
 
+def register(parent: typer.Typer) -> None:
+    from coder.cli.agreement_plan import plan
+
+    app.command("plan")(plan)
+    parent.add_typer(app, name="agreement")
+
+
+@app.callback()
 def agreement(
+    ctx: typer.Context,
     coders: list[str] = typer.Option(
-        ..., "--coders", "-c", help="Two or more coders (repeat the option or list them)."
+        None, "--coders", "-c", help="Two or more coders (repeat the option or list them)."
     ),
     project: ProjectOption = DEFAULT_PROJECT,
     unit: UnitKind = typer.Option(UnitKind.SENTENCE, "--unit", "-u", help="Unit of analysis."),
@@ -80,7 +91,12 @@ def agreement(
     output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
     force: ForceOption = False,
 ) -> None:
-    """Measure agreement between coders: per code, overall, per document and per pair."""
+    """Measure agreement between coders: per code, overall, per document and per pair.
+
+    [bold]coder agreement plan[/bold] answers how many units to double-code before coding.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from coder.reports.agreement import agreement_renderables, render_agreement
     from coder.services.agreement.compute import compute_project_agreement
 
@@ -95,6 +111,8 @@ def agreement(
     if fmt == "xlsx" and output is None:
         raise typer.BadParameter("xlsx needs a file: add -o report.xlsx", param_hint="--format")
     names = coder_names(coders)
+    if not names:
+        raise typer.BadParameter("name two or more coders: --coders A B", param_hint="--coders")
     request = AgreementRequest(
         coders=tuple(names),
         unit=unit,
