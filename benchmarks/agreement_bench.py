@@ -6,7 +6,12 @@ two coders with 100,000 codings each, sentence-sized units) and measures, in one
 1. the full per-code report at sentence level (with 95% bootstrap intervals, 1,000 resamples),
    at character level, and unitized alpha for every code: total seconds and peak memory;
 2. character-level kappa by interval arithmetic vs a naive per-character boolean computation;
-3. nominal alpha on 2 x 1,000,000 units, ours vs the ``krippendorff`` package.
+3. nominal alpha on 2 x 1,000,000 units, ours vs the ``krippendorff`` package;
+4. the 2016 alpha family (u-, |u-, cu-alpha per domain of 10 codes, |u- and (k)u-alpha per code,
+   Cu-alpha), as ``coder agreement --level span --coefficient u-alpha-2016`` computes it, in the
+   full report's total (the sentence level now includes the analytical precision and q);
+5. gamma against pygamma-agreement on the same continua, in the same run
+   (``benchmarks/gamma_bench.py``; skipped with a note when pygamma-agreement is missing).
 
 Prints a Markdown table with the machine and date.
 """
@@ -30,6 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coder.agreement import Codings, Units, character_kappa, compute_agreement, krippendorff_alpha
+from coder.services.agreement.span_family import span_figures
 
 
 def make_workload(
@@ -108,6 +114,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a 10x smaller workload")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
+    load = os.getloadavg()[0]
     n_chars = 20_000_000 // scale
     units, codings, lengths = make_workload(
         n_docs=2000 // scale, n_chars=n_chars, codings_per_coder=100_000 // scale
@@ -127,9 +134,13 @@ def main() -> None:
     t_span, span_result = timed(
         lambda: compute_agreement(None, codings, coders, codes, level="span", doc_lengths=lengths)
     )
+    per_domain = {f"theme{d}": list(range(d * 10, d * 10 + 10)) for d in range(10)}
+    t_family, family = timed(
+        lambda: span_figures(codings, lengths, 2, codes, per_domain, "u-alpha-2016")
+    )
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    total = t_unit + t_char + t_span
+    total = t_unit + t_char + t_span + t_family
     rows += [
         (
             "Workload",
@@ -138,7 +149,8 @@ def main() -> None:
             "",
         ),
         (
-            "Sentence level, per code + 95% bootstrap CI (1,000 resamples)",
+            "Sentence level, per code + 95% bootstrap CI (1,000 resamples), AC1, analytical "
+            "SE/CI/p of kappa and alpha, q = P(alpha < 0.667), P(alpha < 0.800)",
             f"{t_unit:.2f} s",
             f"overall alpha {unit_result.overall.alpha}, {len(unit_result.disagreements):,} "
             "disagreements",
@@ -152,6 +164,12 @@ def main() -> None:
             "Unitized alpha, every code",
             f"{t_span:.2f} s",
             f"pooled u-alpha {span_result.overall.alpha}",
+        ),
+        (
+            "Krippendorff 2016 family (u-alpha-2016): 10 domains x 10 codes, per domain and code, "
+            "Cu-alpha",
+            f"{t_family:.2f} s",
+            f"Cu-alpha {family[2]}",
         ),
         (
             "**Full report, total** (target < 10 s)",
@@ -206,12 +224,26 @@ def main() -> None:
     print(f"## Agreement benchmark ({dt.date.today().isoformat()})\n")
     print(
         f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, numpy {np.__version__}\n"
+        f"{os.cpu_count()} CPUs, numpy {np.__version__}, load average {load:.1f} at the start\n"
     )
     print("| Measure | Time / size | Result |")
     print("|---|---|---|")
     for measure, value, note in rows:
         print(f"| {measure} | {value} | {note} |")
+    print("\n### Gamma against pygamma-agreement (same continua, same run)\n")
+    try:
+        import gamma_bench
+    except ImportError as exc:  # pygamma-agreement is imported inside gamma_bench.main
+        print(f"skipped: {exc}")
+        return
+    saved = sys.argv
+    sys.argv = ["gamma_bench.py", "--n", "10" if args.quick else "30"]
+    try:
+        gamma_bench.main()
+    except ImportError as exc:
+        print(f"skipped: pygamma-agreement is not installed ({exc})")
+    finally:
+        sys.argv = saved
 
 
 if __name__ == "__main__":

@@ -41,10 +41,14 @@ from coder.services.codebook.codes import CodeTree
 from coder.services.project.coders import require_coder
 from coder.services.project.lifecycle import get_settings
 
-__all__ = ["compute_span_family"]
+__all__ = ["compute_span_family", "span_figures"]
 
 #: Chance samples for gamma's expected disorder (pygamma-agreement's default is 30).
 GAMMA_SAMPLES = 30
+
+_Figures = tuple[
+    tuple[SpanDomainFigures, ...], dict[int, dict[str, Coefficient]], Coefficient | None
+]
 
 
 def compute_span_family(
@@ -71,19 +75,16 @@ def compute_span_family(
     names = [str(p) for p in codes.paths]
     domain_of = _domain_of(codes.paths, domains, excluded)
     lengths = np.array([d.length for d in docs], dtype=np.int64)
-    spans, total = _continuum(codings, lengths)
     m = len(coders)
     per_domain: dict[str, list[int]] = {}
     for index, domain in domain_of.items():
         per_domain.setdefault(domain, []).append(index)
     counts = np.zeros((len(names), m), dtype=np.int64)
     np.add.at(counts, (codings.code, codings.coder), 1)
-    figures = (
-        _alphas(spans, total, m, names, per_domain)
-        if coefficient == "u-alpha-2016"
-        else _gammas(spans, total, m, names, per_domain, request.seed)
+    domain_rows, code_figures, overall = span_figures(
+        codings, lengths, m, names, per_domain, coefficient, request.seed
     )
-    domain_rows, code_figures, overall = figures
+    total = int(lengths.sum())
     code_rows = tuple(
         SpanCodeFigures(
             code=names[i],
@@ -110,6 +111,23 @@ def compute_span_family(
         gamma=overall if coefficient == "gamma" else None,
         gamma_samples=GAMMA_SAMPLES if coefficient == "gamma" else 0,
     )
+
+
+def span_figures(
+    codings: Codings,
+    lengths: np.ndarray,
+    n_coders: int,
+    names: list[str],
+    per_domain: dict[str, list[int]],
+    coefficient: SpanCoefficient,
+    seed: int = 0,
+) -> _Figures:
+    """Per domain, per code (index -> figures) and overall (Cu-alpha or gamma) figures of
+    ``codings`` on the documents of ``lengths`` laid end to end."""
+    spans, total = _continuum(codings, lengths)
+    if coefficient == "u-alpha-2016":
+        return _alphas(spans, total, n_coders, names, per_domain)
+    return _gammas(spans, total, n_coders, names, per_domain, seed)
 
 
 def _domain_of(
@@ -145,19 +163,20 @@ def _continuum(codings: Codings, lengths: np.ndarray) -> tuple[np.ndarray, int]:
     return spans[valid], int(lengths.sum())
 
 
-_Figures = tuple[
-    tuple[SpanDomainFigures, ...], dict[int, dict[str, Coefficient]], Coefficient | None
-]
-
-
 def _alphas(
     spans: np.ndarray, total: int, m: int, names: list[str], per_domain: dict[str, list[int]]
 ) -> _Figures:
     coders = list(range(m))
+    # Spans of other codes are ignored by each function: handing over only the code's (or the
+    # domain's) rows gives the same figures without parsing every span for every code.
+    order = np.argsort(spans[:, 3], kind="stable")
+    ordered = spans[order]
+    bounds = np.searchsorted(ordered[:, 3], np.arange(len(names) + 1))
     rows = []
     per_code: dict[int, dict[str, Coefficient]] = {}
     for domain, members in per_domain.items():
-        family = unitizing_alphas(spans, total, codes=members, coders=coders)
+        mine = np.concatenate([ordered[bounds[i] : bounds[i + 1]] for i in members])
+        family = unitizing_alphas(mine, total, codes=members, coders=coders)
         rows.append(
             SpanDomainFigures(
                 name=domain,
@@ -168,8 +187,9 @@ def _alphas(
             )
         )
         for i in members:
+            own = ordered[bounds[i] : bounds[i + 1]]
             per_code[i] = {
-                "binary_u_alpha": binary_u_alpha(spans, total, codes=[i], coders=coders),
+                "binary_u_alpha": binary_u_alpha(own, total, codes=[i], coders=coders),
                 "k_u_alpha": family.k_u_alpha[i],
             }
     domain_of = {i: domain for domain, members in per_domain.items() for i in members}
