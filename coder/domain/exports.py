@@ -156,9 +156,9 @@ class FrameworkMatrix:
     def description(self) -> list[tuple[str, str]]:
         """(item, value) lines saying what the matrix counts."""
         what = (
-            f"codes rolled up to level {self.rollup} (a row counts its sub-codes)"
+            f"codes rolled up to level {self.rollup}: a row holds its sub-codes' passages"
             if self.rollup
-            else "each code on its own (sub-codes have their own rows)"
+            else "each code, with the passages of the codes under it (a theme rolls up its codes)"
         )
         return [
             ("title", self.title),
@@ -167,7 +167,9 @@ class FrameworkMatrix:
             ("rows", what),
             (
                 "count",
-                "coded passages: a passage coded twice within one row counts once",
+                "sheet Codings: coded passages, a passage coded twice within one row counted"
+                " once; sheet Cases: documents with at least one such passage; 'All codes'"
+                " counts each passage or document once",
             ),
             ("selection", "; ".join(self.filters) or "all documents"),
         ]

@@ -113,23 +113,6 @@ def _count_sheet(workbook: Any, matrix: FrameworkMatrix, count: str) -> None:
     )
 
 
-def _about(matrix: FrameworkMatrix) -> list[tuple[str, str]]:
-    """What the matrix shows, with rows and counts said as this renderer counts them."""
-    rows = (
-        f"codes rolled up to level {matrix.rollup}: a row holds its sub-codes' passages"
-        if matrix.rollup
-        else "each code, with the passages of the codes under it (a theme rolls up its codes)"
-    )
-    counts = (
-        "sheet Codings: coded passages, a passage coded twice within one row counted once;"
-        " sheet Cases: documents with at least one such passage; 'All codes' counts each"
-        " passage or document once"
-    )
-    about = dict(matrix.description())
-    about.update(rows=rows, count=counts)
-    return list(about.items())
-
-
 def render_matrix_xlsx(matrix: FrameworkMatrix) -> bytes:
     """Sheets "Codings" and "Cases" (with totals), "Quotes" (wrapped text) and "About"."""
     workbook = new_workbook()
@@ -153,7 +136,7 @@ def render_matrix_xlsx(matrix: FrameworkMatrix) -> bytes:
         workbook,
         "About",
         ["item", "value"],
-        _about(matrix),
+        matrix.description(),
         widths={"item": 12, "value": 90},
         wrap=("value",),
     )
