@@ -140,3 +140,15 @@ def test_coefficient_needs_the_span_level(project: str, capsys: pytest.CaptureFi
     args = ["agreement", "-p", project, "--coders", "alex", "paul", "--coefficient", "gamma"]
     assert run(args) != 0
     assert "add --level span" in _words(capsys.readouterr().err)
+
+
+def test_domains_from_a_file_one_a_line(
+    project: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    listed = tmp_path / "domains.txt"
+    listed.write_text("# the book's values, two domains\nLow=v1,v2,v3,v4\nHigh=Book/v5,v6\n")
+    data = json.loads(
+        _agreement(project, capsys, "--coefficient", "u-alpha-2016", "--domains", str(listed))
+    )
+    assert [d["domain"] for d in data["per_domain"]] == ["Low", "High"]
+    assert data["per_domain"][1]["codes"] == ["Book/v5", "Book/v6"]
