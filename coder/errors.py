@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class CoderError(Exception):
     """Base class: ``str(error)`` is a complete, user-facing, one-line message."""
@@ -49,3 +51,35 @@ class MissingExtraError(CoderError):
         super().__init__(
             f"{feature} needs the optional '{extra}' extra: pip install 'coder[{extra}]'"
         )
+
+
+#: What an operating-system error means to a user, by errno (the rest use ``strerror``).
+_OS_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file grew past the largest size allowed (file system or ulimit -f)",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "the operation is not permitted (an immutable file?)",
+    errno.ENOENT: "no such file or folder",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "is a folder",
+    errno.ELOOP: "too many levels of symbolic links",
+    errno.ENAMETOOLONG: "the file name is too long",
+    errno.EIO: "input/output error (a failing disk or a lost network share?)",
+    errno.EMFILE: "too many open files",
+    errno.ENOMEM: "out of memory",
+}
+
+
+def describe_os_error(error: OSError, *, with_name: bool = True) -> str:
+    """One line for an operating-system error: ``<file>: <what it means>``.
+
+    ``with_name`` False leaves the file out (for a message that names it already).
+    """
+    reason = _OS_REASONS.get(error.errno or 0) or error.strerror or type(error).__name__
+    names = [n for n in (error.filename, error.filename2) if n is not None and with_name]
+    if not names:
+        return reason
+    shown = " -> ".join(str(n) for n in names)
+    return f"{shown}: {reason}"

@@ -66,6 +66,13 @@ def import_(
         " document's new version (keeping its attributes unless the file gives its own)"
         " instead of being refused.",
     ),
+    max_bytes: int = typer.Option(
+        100 * 1024 * 1024,
+        "--max-bytes",
+        min=1,
+        help="Largest file read, in bytes; a .docx, .xlsx or .odt may also unpack to no more"
+        " than this (default 100 MB).",
+    ),
 ) -> None:
     """Import documents; each file in one transaction (a bad file changes nothing).
 
@@ -116,6 +123,7 @@ def import_(
             progress=progress,
             spacy_model=get_settings(store).spacy_model,
             new_version=new_version,
+            max_bytes=max_bytes,
         )
     for name in report.imported:
         typer.echo(f"imported {name}")

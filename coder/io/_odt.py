@@ -16,7 +16,8 @@ from typing import Any
 from coder.domain.documents import AttributeValue
 from coder.errors import InputError
 from coder.io._common import FormatProblem
-from coder.io.refi.safety import SafeArchive, parse_xml
+from coder.io.inputs import RAISE_WITH_MAX_BYTES
+from coder.io.refi.safety import ArchiveRefused, SafeArchive, parse_xml
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -45,23 +46,27 @@ _SKIPPED = {
 }
 
 
-def read_odt_text(path: Path) -> tuple[str, dict[str, AttributeValue]]:
+def read_odt_text(path: Path, max_unpacked: int) -> tuple[str, dict[str, AttributeValue]]:
     """Text of an OpenDocument text file: headings, paragraphs, list items and table rows in
     document order, each a paragraph separated by a blank line (a table row is one paragraph,
     its cells separated by tabs), as :func:`coder.io._office.read_docx_text` gives a Word
     file. Footnotes, comments and tracked deletions are left out; the title and author from
-    ``meta.xml`` become attributes when set.
+    ``meta.xml`` become attributes when set. The archive may unpack to ``max_unpacked`` bytes.
     """
     if not zipfile.is_zipfile(path):
         raise FormatProblem("corrupt .odt: not a zip archive (is it an old .doc or .sxw file?)")
     try:
-        with SafeArchive.open(path) as archive:
+        with SafeArchive.open(
+            path, kind=".odt", max_unpacked=max_unpacked, hint=RAISE_WITH_MAX_BYTES
+        ) as archive:
             content = archive.find("content.xml")
             if content is None:
                 raise FormatProblem("corrupt .odt: the archive has no content.xml")
             body = parse_xml(archive.read(content), "content.xml")
             meta_member = archive.find("meta.xml")
             meta = parse_xml(archive.read(meta_member), "meta.xml") if meta_member else None
+    except ArchiveRefused as exc:
+        raise FormatProblem(exc.problem) from exc
     except InputError as exc:
         raise FormatProblem(f"corrupt .odt: {exc.problem}") from exc
     office_text = body.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text")

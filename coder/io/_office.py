@@ -8,24 +8,34 @@ from pathlib import Path
 from typing import Any
 
 from coder.domain.documents import AttributeValue
+from coder.errors import InputError
 from coder.io._common import FormatProblem, one_line
+from coder.io.inputs import RAISE_WITH_MAX_BYTES
+from coder.io.refi.safety import ArchiveRefused, SafeArchive
 
 
-def read_docx_text(path: Path) -> tuple[str, dict[str, AttributeValue]]:
+def read_docx_text(path: Path, max_unpacked: int) -> tuple[str, dict[str, AttributeValue]]:
     """Text of a Word document: body paragraphs and table rows in document order.
 
     Paragraphs are separated by a blank line so that each becomes a paragraph unit; a table
     row is one paragraph with its cells separated by tabs. Empty paragraphs are skipped. The
-    title and author from the document properties become attributes when set.
+    title and author from the document properties become attributes when set. The archive
+    is checked first (:class:`~coder.io.refi.safety.SafeArchive`: at most ``max_unpacked``
+    bytes once unpacked, no zip bomb).
     """
     if not zipfile.is_zipfile(path):
         raise FormatProblem("corrupt .docx: not a zip archive (is it an old .doc file?)")
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
-        raise FormatProblem(f"corrupt .docx: {exc}") from exc
-    if "word/document.xml" not in names:
+        with SafeArchive.open(
+            path, kind=".docx", max_unpacked=max_unpacked, hint=RAISE_WITH_MAX_BYTES
+        ) as archive:
+            hollow = archive.find("word/document.xml") is None
+            archive.refuse_declarations()
+    except ArchiveRefused as exc:
+        raise FormatProblem(exc.problem) from exc
+    except InputError as exc:
+        raise FormatProblem(f"corrupt .docx: {exc.problem}") from exc
+    if hollow:
         raise FormatProblem("corrupt .docx: the archive has no word/document.xml")
 
     import docx

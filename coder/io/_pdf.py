@@ -39,6 +39,7 @@ from typing import Any
 from coder.domain.documents import AttributeValue
 from coder.io._common import FormatProblem, one_line
 from coder.io._pdf_layout import Glyph, Line, layout_text, page_lines
+from coder.io._pdf_streams import refuse_stream_bombs
 from coder.io._speakers import SPEAKERS_AUTO
 from coder.io.normalise import strip_control_characters
 
@@ -60,15 +61,21 @@ _ERR_PASSWORD, _ERR_SECURITY = 4, 5
 
 
 def read_pdf_text(
-    path: Path, progress: Progress, speakers: str = SPEAKERS_AUTO
+    path: Path,
+    progress: Progress,
+    speakers: str = SPEAKERS_AUTO,
+    inflated_limit: int = 1024**3,
 ) -> tuple[str, dict[str, AttributeValue]]:
     """Text of a PDF: paragraphs separated by a blank line (see :mod:`coder.io._pdf_layout`).
 
     ``speakers`` is the ``--speakers`` option: lines that open with a label start paragraphs.
     A PDF encrypted with an empty user password (to set permissions) opens; one that needs a
     password, a damaged one and one without any text (scanned) are refused with a
-    :class:`FormatProblem`. Attributes: ``pages``, and ``title`` when the PDF has one.
+    :class:`FormatProblem`, and so is one whose compressed streams inflate like a bomb or to
+    more than ``inflated_limit`` bytes (:mod:`coder.io._pdf_streams`), before PDFium opens it.
+    Attributes: ``pages``, and ``title`` when the PDF has one.
     """
+    refuse_stream_bombs(path.read_bytes(), inflated_limit)
     with _PDFIUM:
         pages, width, attributes = _read_pages(path, progress)
     if not any(pages):

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from coder.domain.documents import AttributeValue
+from coder.errors import InputError
 from coder.io._cells import type_column
 from coder.io._common import FormatProblem, decode_text, normalise, one_line, require_text
 
@@ -131,10 +132,28 @@ def read_csv_table(
     return table_answers(header, raw_rows, options, progress)
 
 
-def read_xlsx_table(path: Path, options: TableOptions, progress: Progress) -> Table:
-    """Rows of the first worksheet of an Excel workbook; the first non-empty row is the header."""
+def read_xlsx_table(
+    path: Path, options: TableOptions, progress: Progress, max_unpacked: int
+) -> Table:
+    """Rows of the first worksheet of an Excel workbook; the first non-empty row is the header.
+
+    The archive is checked before openpyxl opens it (:class:`~coder.io.refi.safety.SafeArchive`:
+    at most ``max_unpacked`` bytes once unpacked, no zip bomb).
+    """
     import openpyxl
 
+    from coder.io.inputs import RAISE_WITH_MAX_BYTES
+    from coder.io.refi.safety import ArchiveRefused, SafeArchive
+
+    try:
+        with SafeArchive.open(
+            path, kind=".xlsx", max_unpacked=max_unpacked, hint=RAISE_WITH_MAX_BYTES
+        ) as archive:
+            archive.refuse_declarations()
+    except ArchiveRefused as exc:
+        raise FormatProblem(exc.problem) from exc
+    except InputError as exc:
+        raise FormatProblem(f"corrupt .xlsx workbook: {exc.problem}") from exc
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for damaged files

@@ -18,12 +18,12 @@ from coder.domain.documents import AttributeValue, DocumentDraft, Unit
 from coder.errors import InputError
 from coder.io._common import FormatProblem, decode_text, normalise, require_text
 from coder.io._speakers import SPEAKERS_AUTO, SPEAKERS_NONE, find_turns
+from coder.io.inputs import DEFAULT_MAX_BYTES, RAISE_WITH_MAX_BYTES, checked_input
 
 if TYPE_CHECKING:
     from coder.io._tabular import Table, TableOptions
 
-#: Files larger than this are refused unless a caller raises the limit.
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+__all__ = ["DEFAULT_MAX_BYTES", "ReadRequest", "ReadResult", "read_documents"]
 
 Progress = Callable[[int, int], None]
 
@@ -38,7 +38,8 @@ class ReadRequest:
     ``text_columns`` names the spreadsheet columns (or JSON fields) that hold text;
     ``name_column`` the one that names each document; ``speakers`` says how speaker turns
     are found in running text: ``auto``, ``none`` or a regular expression whose first group
-    is the speaker's name.
+    is the speaker's name. ``max_bytes`` bounds the file and, for a zip-based format (.docx,
+    .xlsx, .odt), what its archive unpacks to.
     """
 
     path: Path
@@ -46,6 +47,7 @@ class ReadRequest:
     progress: Progress | None = None
     name_column: str | None = None
     speakers: str = SPEAKERS_AUTO
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     @property
     def text_column(self) -> str | None:
@@ -101,13 +103,14 @@ def read_documents(
     win over attributes read from the file. ``progress(done, total)`` is called as the file is
     read (pages, rows).
 
+    Only a regular file is read (not a FIFO or a device), and only up to ``max_bytes``: a
+    larger file, or a .docx, .xlsx or .odt whose archive unpacks to more, is refused before
+    it is parsed.
+
     Raises :class:`~coder.errors.InputError` naming the file when it cannot be read.
     """
     source = str(path)
-    if not path.exists():
-        raise InputError(source, "no such file")
-    if path.is_dir():
-        raise InputError(source, "is a directory, not a file")
+    checked_input(path, what="a document file", max_bytes=max_bytes, hint=RAISE_WITH_MAX_BYTES)
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         what = f"extension {path.suffix!r}" if path.suffix else "no file extension"
@@ -117,14 +120,8 @@ def read_documents(
             " REFI-QDA projects: qdpx, qde; codebooks (coder codebook import): qdc",
         )
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                source,
-                f"file too large ({_megabytes(size)}; the limit is {_megabytes(max_bytes)})",
-            )
         columns = (text_column,) if isinstance(text_column, str) else tuple(text_column or ())
-        result = reader(ReadRequest(path, columns, progress, name_column, speakers))
+        result = reader(ReadRequest(path, columns, progress, name_column, speakers, max_bytes))
         _add_speaker_turns(result, speakers)
     except FormatProblem as problem:
         raise InputError(source, problem.problem, line=problem.line) from problem
@@ -148,12 +145,6 @@ def _add_speaker_turns(result: ReadResult, speakers: str) -> None:
         names = dict.fromkeys(turn.speaker for turn in document.turns if turn.speaker)
         if names:
             document.attributes.setdefault("speakers", ", ".join(names))
-
-
-def _megabytes(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{size} bytes"
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def _draft(
@@ -197,10 +188,12 @@ def _read_word_processor(request: ReadRequest) -> ReadResult:
     from coder.io._office import read_docx_text
     from coder.io._rtf import read_rtf_text
 
-    read = {".odt": read_odt_text, ".rtf": read_rtf_text}.get(
-        request.path.suffix.lower(), read_docx_text
-    )
-    raw, attributes = read(request.path)
+    suffix = request.path.suffix.lower()
+    if suffix == ".rtf":
+        raw, attributes = read_rtf_text(request.path)
+    else:
+        read_zipped = read_odt_text if suffix == ".odt" else read_docx_text
+        raw, attributes = read_zipped(request.path, request.max_bytes)
     text = require_text(normalise(raw), "document (no text in its paragraphs or tables)")
     _done(request)
     return ReadResult([_draft(request, text, attributes)])
@@ -210,7 +203,10 @@ def _read_pdf(request: ReadRequest) -> ReadResult:
     from coder.io._pdf import read_pdf_text
 
     _read_bytes(request.path)
-    raw, attributes = read_pdf_text(request.path, request.progress, request.speakers)
+    # Streams may inflate to ten times the file's own limit in all (pictures inflate too).
+    raw, attributes = read_pdf_text(
+        request.path, request.progress, request.speakers, 10 * request.max_bytes
+    )
     return ReadResult([_draft(request, normalise(raw), attributes)])
 
 
@@ -233,7 +229,7 @@ def _read_table(request: ReadRequest) -> ReadResult:
     _read_bytes(request.path)
     options = _table_options(request)
     if suffix == ".xlsx":
-        table = read_xlsx_table(request.path, options, request.progress)
+        table = read_xlsx_table(request.path, options, request.progress, request.max_bytes)
     else:
         delimiter = "\t" if suffix == ".tsv" else None
         table = read_csv_table(request.path, options, request.progress, delimiter)

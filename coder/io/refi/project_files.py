@@ -20,6 +20,7 @@ from typing import Protocol
 from lxml import etree
 
 from coder.errors import InputError
+from coder.io.inputs import checked_input, read_input
 from coder.io.refi._xml import local
 from coder.io.refi.safety import MAX_UNPACKED_BYTES, SafeArchive, parse_xml_file
 
@@ -119,13 +120,13 @@ class FolderFiles:
                 continue
             if not found.resolve().is_relative_to(base):
                 raise InputError(self.label, f"{owner}: {place} leads outside the project's folder")
-            self.total_bytes += found.stat().st_size
+            self.total_bytes += checked_input(found, what="a text file")
             if self.total_bytes > MAX_UNPACKED_BYTES:
                 raise InputError(
                     self.label,
                     f"the texts come to more than {MAX_UNPACKED_BYTES / 1024**3:.0f} GB: refused",
                 )
-            return TextFile(place, found.read_bytes())
+            return TextFile(place, read_input(found, what="a text file"))
         raise TextMissing(f"{places[0]} is not in {self.folder}")
 
 

@@ -24,6 +24,7 @@ from coder.domain.documents import AttributeValue
 from coder.errors import InputError
 from coder.io._common import FormatProblem, decode_text
 from coder.io._speakers import SPEAKERS_AUTO, find_turns
+from coder.io.inputs import checked_input
 from coder.io.normalise import normalise_text
 from coder.io.refi._xml import child, child_text, children, local, norm_guid
 from coder.io.refi.codebook import describe_sets, read_codes, read_sets
@@ -67,6 +68,7 @@ def read_qdpx(path: Path, *, speakers: str = SPEAKERS_AUTO) -> RefiProject:
     ``none`` or a pattern; see :func:`coder.io.documents.read_documents`).
     """
     label = str(path)
+    checked_input(path, what="a REFI-QDA project file")  # a FIFO or a device: never opened
     if path.suffix.lower() == ".qde" and not zipfile.is_zipfile(path):
         project = _Reader(label, FolderFiles(path.parent, label), bare_project_root(path)).read()
     else:

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from coder.errors import InputError
+from coder.io.inputs import checked_input, read_input, size_text
 
 #: Largest total unpacked size of an archive's members.
 MAX_UNPACKED_BYTES = 2 * 1024**3
@@ -69,19 +70,10 @@ def parse_xml_file(path: Path, what: str) -> etree._Element:
     """Parse an untrusted XML file (a ``.qdc``, a bare ``.qde``) as :func:`parse_xml` does.
 
     ``what`` names the kind of file in the messages ("a .qdc file"). Raises
-    :class:`InputError` naming ``path`` when it is missing, a folder or too large.
+    :class:`InputError` naming ``path`` when it is missing, not a regular file or too large.
     """
-    label = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_UNPACKED_BYTES:
-            raise InputError(label, f"file is {size:,} bytes: too large for {what}")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(label, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(label, f"is a folder, not {what}") from None
-    return parse_xml(data, label)
+    data = read_input(path, what=what, max_bytes=MAX_UNPACKED_BYTES)
+    return parse_xml(data, str(path))
 
 
 def _member_problem(name: str) -> str | None:
@@ -96,6 +88,11 @@ def _member_problem(name: str) -> str | None:
     return None
 
 
+class ArchiveRefused(InputError):
+    """An archive refused by a limit (size, ratio, members) or an unsafe member name, as
+    opposed to one that is damaged or not a zip file at all."""
+
+
 @dataclass
 class SafeArchive:
     """A zip archive whose member names, count and sizes have been checked.
@@ -108,29 +105,44 @@ class SafeArchive:
     by_folded_name: dict[str, zipfile.ZipInfo]
 
     @classmethod
-    def open(cls, path: Path) -> SafeArchive:
-        """Open and check ``path``; raises :class:`InputError` naming it and the problem."""
+    def open(
+        cls,
+        path: Path,
+        *,
+        kind: str = ".qdpx",
+        max_unpacked: int | None = None,
+        hint: str = "",
+    ) -> SafeArchive:
+        """Open and check ``path``, an archive of the format ``kind`` (".docx"), before any
+        member is read: a regular file, at most ``max_unpacked`` bytes in all once unpacked
+        (:data:`MAX_UNPACKED_BYTES` unless given),
+        no member compressed past :data:`MAX_COMPRESSION_RATIO`, safe member names.
+
+        Raises :class:`ArchiveRefused` for a limit passed (``hint`` says how to raise the size
+        limit) and :class:`InputError` for the rest, naming it and the problem. Every
+        zip-based input (.qdpx, .docx, .xlsx, .odt) is opened here first: a zip bomb is
+        refused by what the archive declares, in milliseconds; a member that inflates past
+        what it declares is cut off there by :mod:`zipfile` and fails its checksum.
+        """
         label = str(path)
+        checked_input(path, what=f"a {kind} file")
         try:
             zf = zipfile.ZipFile(path)
-        except FileNotFoundError:
-            raise InputError(label, "no such file") from None
-        except IsADirectoryError:
-            raise InputError(label, "is a folder, not a .qdpx archive") from None
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise InputError(label, "not a zip archive (a .qdpx is a zip file)") from None
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise InputError(label, f"not a zip archive (a {kind} file is a zip archive)") from None
         try:
-            return cls._checked(path, zf)
+            limit = MAX_UNPACKED_BYTES if max_unpacked is None else max_unpacked
+            return cls._checked(path, zf, limit, hint)
         except BaseException:
             zf.close()
             raise
 
     @classmethod
-    def _checked(cls, path: Path, zf: zipfile.ZipFile) -> SafeArchive:
+    def _checked(cls, path: Path, zf: zipfile.ZipFile, max_unpacked: int, hint: str) -> SafeArchive:
         label = str(path)
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise InputError(
+            raise ArchiveRefused(
                 label, f"archive has {len(infos):,} members (limit {MAX_MEMBERS:,}): refused"
             )
         total = 0
@@ -138,18 +150,19 @@ class SafeArchive:
         for info in infos:
             problem = _member_problem(info.filename)
             if problem is not None:
-                raise InputError(label, f"member {info.filename!r} {problem}: refused")
+                raise ArchiveRefused(label, f"member {info.filename!r} {problem}: refused")
             if info.flag_bits & 0x1:
                 raise InputError(label, f"member {info.filename!r} is encrypted")
             total += info.file_size
-            if total > MAX_UNPACKED_BYTES:
-                raise InputError(
+            if total > max_unpacked:
+                raise ArchiveRefused(
                     label,
-                    f"archive unpacks to more than {MAX_UNPACKED_BYTES / 1024**3:.0f} GB: refused",
+                    f"archive unpacks to more than {size_text(max_unpacked)}"
+                    f" ({'the limit, ' + hint if hint else 'the limit'}): refused",
                 )
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                raise InputError(
+                raise ArchiveRefused(
                     label,
                     f"member {info.filename!r} compresses {ratio:,.0f}:1"
                     f" (limit {MAX_COMPRESSION_RATIO}:1), a likely zip bomb: refused",
@@ -165,6 +178,28 @@ class SafeArchive:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def refuse_declarations(self) -> None:
+        """Refuse the archive when an XML member declares a DOCTYPE or entities (XXE, the
+        "billion laughs"), for formats whose XML another library parses (.docx, .xlsx).
+
+        A declaration comes before the root element, so the first 64 KB of each member tell.
+        """
+        for info in self.zf.infolist():
+            if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with self.zf.open(info) as member:
+                    head = member.read(64 * 1024)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+                raise InputError(
+                    str(self.path), f"member {info.filename!r} is damaged: {exc}"
+                ) from None
+            if _DECLARATION.search(head):
+                raise ArchiveRefused(
+                    str(self.path),
+                    f"member {info.filename!r} has a DOCTYPE or entity declarations: refused (XXE)",
+                )
 
     def find(self, name: str) -> zipfile.ZipInfo | None:
         """The member called ``name``, ignoring case, or None."""
