@@ -22,12 +22,18 @@ class CodebookProblem:
         return f"line {self.line}: {self.message}" if self.line is not None else self.message
 
 
+#: Further problems listed after the first before the rest are counted: a file built to fail
+#: (a million duplicate codes) gets a readable message, not a million lines.
+MAX_LISTED_PROBLEMS = 50
+
+
 class CodebookError(InputError):
     """A codebook file is invalid. ``problems`` lists every problem found, in line order.
 
     ``str(error)`` starts with ``FILE:LINE: first problem``; when there are more, that line
     ends with ``(first of N problems)`` and each further problem follows on its own line in
-    the same ``FILE:LINE: problem`` form. ``line`` is the first problem's line.
+    the same ``FILE:LINE: problem`` form (the first :data:`MAX_LISTED_PROBLEMS`, then a
+    count). ``line`` is the first problem's line.
     """
 
     def __init__(self, source: str, problems: Sequence[CodebookProblem]) -> None:
@@ -38,13 +44,16 @@ class CodebookError(InputError):
         first, rest = ordered[0], ordered[1:]
         problem = first.message
         if rest:
-            further = "\n".join(
+            lines = [
                 f"{source}:{p.line}: {p.message}"
                 if p.line is not None
                 else f"{source}: {p.message}"
-                for p in rest
-            )
-            problem = f"{problem} (first of {len(ordered)} problems)\n{further}"
+                for p in rest[:MAX_LISTED_PROBLEMS]
+            ]
+            if len(rest) > MAX_LISTED_PROBLEMS:
+                lines.append(f"{source}: ... and {len(rest) - MAX_LISTED_PROBLEMS:,} more")
+            further = "\n".join(lines)
+            problem = f"{problem} (first of {len(ordered):,} problems)\n{further}"
         super().__init__(source, problem, line=first.line)
 
 

@@ -59,6 +59,7 @@ from coder.io._codebook_csv import load_csv, render_csv
 from coder.io._codebook_markdown import render_markdown
 from coder.io._codebook_parse import codebook_from_data, codebook_to_data
 from coder.io._codebook_yaml import load_json, load_yaml, render_json, render_yaml
+from coder.io.inputs import read_input
 from coder.io.output import write_file_safely
 
 __all__ = [
@@ -153,16 +154,15 @@ def codebook_format_for_path(path: Path) -> str:
     )
 
 
+#: Largest codebook file read: a codebook of a thousand codes with long definitions is under
+#: a megabyte, and the YAML parser reads about 100-200 KB a second (a larger file would take
+#: minutes, and is more likely a mistake or an attack than a codebook).
+MAX_CODEBOOK_BYTES = 4 * 1024 * 1024
+
+
 def _read_text(path: Path) -> str:
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(source, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(source, "is a folder, not a codebook file") from None
-    except OSError as error:
-        raise InputError(source, f"cannot read the file: {error.strerror or error}") from None
+    raw = read_input(path, what="a codebook file", max_bytes=MAX_CODEBOOK_BYTES)
     if b"\x00" in raw:
         raise InputError(source, "is a binary file, not a codebook")
     try:
