@@ -1,4 +1,11 @@
-"""A folder of hostile and broken files: each gets a clear one-line message, nothing changes."""
+"""A folder of hostile and broken files: each gets a clear one-line message, nothing changes.
+
+The command-line tests run ``coder`` on every file as a user would (``coder import``, ``coder
+codebook import``), each in a forked child limited to 1 GiB more memory than it started with
+and to a time limit (:mod:`tests.clirun`), and check for each: a non-zero exit status, exactly
+one line on standard error naming the file and the problem, no traceback, the project's rows
+unchanged, and the time and memory the refusal took.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +14,29 @@ import resource
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import SCHEMA_0001
 
-from coder.db.engine import Store
+from coder.db.engine import Store, connect
 from coder.errors import CoderError, InputError
 from coder.services.coding.importing import import_codings
 from coder.services.documents.corpus import import_files
-from coder.services.project.lifecycle import open_project
-from tests.badfiles import BadInput, make_bad_inputs, pdf_bytes
+from coder.services.project.lifecycle import create_project, open_project
+from coder.text.pipeline import load_pipeline
+from tests.badfiles import (
+    BadInput,
+    make_bad_inputs,
+    make_hostile_codebooks,
+    make_hostile_inputs,
+    make_hostile_refi,
+    pdf_bytes,
+)
+from tests.clirun import CRASHED, Outcome, run_bounded
 from tests.dbdump import dump
-from tests.factories import code_named
+from tests.factories import code_named, team_project
 
 HUGE = 200 * 1024 * 1024
 
@@ -156,3 +173,144 @@ def test_a_database_from_the_first_schema_opens_by_upgrading(old_project: Path) 
         assert len(list_codings(store)) == 6
     finally:
         store.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# Through the command line, in bounded time and memory
+
+#: A refusal may take this long on a loaded machine (most take milliseconds).
+REFUSAL_SECONDS = 20.0
+#: ... and grow the process's resident memory by this much at most.
+REFUSAL_MEGABYTES = 300.0
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[BadInput]]:
+    """Every broken and hostile file by the command that reads it (built once for the module)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    broken = make_bad_inputs(folder / "broken") + extra_bad_inputs(folder / "broken")
+    return {
+        "broken": broken,
+        "documents": make_hostile_inputs(folder / "documents"),
+        "codebooks": make_hostile_codebooks(folder / "codebooks"),
+        "refi": make_hostile_refi(folder / "refi"),
+    }
+
+
+@pytest.fixture(scope="module")
+def project_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite project with documents, codes and codings (file input does not depend on the
+    backend), closed so that only the command under test has it open."""
+    path = tmp_path_factory.mktemp("project") / "study.db"
+    store = create_project(path)
+    team_project(store)
+    code_named(store, coder="ana", document="doc-0", start=0, end=10, code="Relationships/Trust")
+    store.dispose()
+    # Every import loads the text pipeline first; loaded here, each forked command inherits it
+    # and its time is what refusing the file costs (not three seconds of loading spaCy).
+    load_pipeline()
+    return path
+
+
+def rows_of(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    store = connect(path)
+    try:
+        return dump(store)
+    finally:
+        store.dispose()
+
+
+def refusal_problems(outcome: Outcome, case: BadInput) -> list[str]:
+    """What is wrong with how ``coder`` refused ``case`` (nothing when it did it right)."""
+    problems = []
+    if outcome.timed_out or outcome.killed_by is not None:
+        problems.append(f"killed (signal {outcome.killed_by}, timed out {outcome.timed_out})")
+    elif outcome.status in (0, CRASHED):
+        problems.append(f"exit status {outcome.status}")
+    lines = outcome.error_lines
+    if len(lines) != 1 or not lines[0].startswith("coder: error: "):
+        problems.append(f"{len(lines)} lines on stderr, not one 'coder: error:' line")
+    elif case.path.name not in lines[0] or case.fragment not in lines[0]:
+        problems.append(f"message lacks {case.path.name!r} or {case.fragment!r}")
+    if "Traceback" in outcome.stderr:
+        problems.append("a traceback")
+    if outcome.seconds > REFUSAL_SECONDS:
+        problems.append(f"took {outcome.seconds:.1f} s")
+    if outcome.rss_growth_mb > REFUSAL_MEGABYTES:
+        problems.append(f"grew by {outcome.rss_growth_mb:.0f} MB")
+    return problems
+
+
+def import_argv(case: BadInput, project: Path) -> list[str]:
+    argv = ["import", str(case.path), "-p", str(project)]
+    if case.kwargs.get("text_column"):
+        argv += ["--text-column", str(case.kwargs["text_column"])]
+    if case.kwargs.get("max_bytes"):
+        argv += ["--max-bytes", str(case.kwargs["max_bytes"])]
+    return argv
+
+
+def refuse_all(
+    cases: list[BadInput], project: Path, argv: Callable[[BadInput, Path], list[str]]
+) -> list[str]:
+    """Run ``coder`` on each case; the failures, each with what the command did."""
+    before = rows_of(project)
+    failures = []
+    for case in cases:
+        outcome = run_bounded(argv(case, project), timeout=60)
+        problems = refusal_problems(outcome, case)
+        if rows_of(project) != before:
+            problems.append("the project changed")
+            before = rows_of(project)
+        if problems:
+            failures.append(f"{case.path.name}: {'; '.join(problems)}\n{outcome.describe()}")
+    return failures
+
+
+def codebook_argv(case: BadInput, project: Path) -> list[str]:
+    return ["codebook", "import", str(case.path), "-p", str(project)]
+
+
+def test_there_are_at_least_sixty_hostile_cases(hostile: dict[str, list[BadInput]]) -> None:
+    assert sum(len(cases) for cases in hostile.values()) >= 60
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("group", "argv"),
+    [
+        ("broken", import_argv),
+        ("documents", import_argv),
+        ("codebooks", codebook_argv),
+        ("refi", import_argv),
+    ],
+)
+def test_every_hostile_file_is_refused_through_the_command_line(
+    hostile: dict[str, list[BadInput]],
+    project_file: Path,
+    group: str,
+    argv: Callable[[BadInput, Path], list[str]],
+) -> None:
+    failures = refuse_all(hostile[group], project_file, argv)
+    assert not failures, "\n\n".join(failures)
+
+
+def test_max_bytes_moves_the_size_limit_of_coder_import(tmp_path: Path) -> None:
+    import inspect
+
+    from coder.cli.import_ import import_
+    from coder.io import DEFAULT_MAX_BYTES
+
+    option = inspect.signature(import_).parameters["max_bytes"].default
+    assert option.default == DEFAULT_MAX_BYTES
+    project = tmp_path / "study.db"
+    create_project(project).dispose()
+    transcript = tmp_path / "long.txt"
+    transcript.write_text("A long answer about trust. " * 100)
+    refused = run_bounded(["import", str(transcript), "-p", str(project), "--max-bytes", "1000"])
+    assert refused.status == 1 and refused.error_lines == [
+        f"coder: error: {transcript}: file too large (2,700 bytes; the limit is 1,000 bytes,"
+        " raise it with --max-bytes)"
+    ]
+    imported = run_bounded(["import", str(transcript), "-p", str(project), "--max-bytes", "3000"])
+    assert imported.status == 0 and "imported long" in imported.stdout, imported.describe()
