@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from typing import TYPE_CHECKING, Annotated
 
@@ -82,6 +81,8 @@ def current_user(store: Store | None = None) -> str:
         if login is not None:
             return login
     try:
+        import getpass
+
         return os.environ.get("CODER_USER") or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"

@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.table import Table
 
 from coder.io.escaping import csv_text
-from coder.io.output import check_output, write_file_safely
 
 if TYPE_CHECKING:
     from coder.db.engine import Store
@@ -127,6 +126,8 @@ class Output:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
             return
+        from coder.io.output import write_file_safely
+
         write_file_safely(self.path, data, force=self.force, protect=self.protect)
         typer.echo(f"wrote {self.path}{note}", err=True)
 
@@ -134,6 +135,7 @@ class Output:
 def output_for(store: Store, path: Path | None, *, force: bool) -> Output:
     """The ``-o FILE`` of a command on ``store``: refused now if the file is the project's
     database or exists without ``--force``, so no long export runs for nothing."""
+    from coder.io.output import check_output
     from coder.services.exports.folder import project_files
 
     output = Output(path, force, project_files(store))
