@@ -5,7 +5,7 @@ the database spends storing the rows. :func:`insert_rows` sends them to the driv
 multi-row ``INSERT ... VALUES (...), (...) RETURNING`` statements (placeholders in the driver's
 own style) and notes each row, in full, in the operation's :class:`~coder.db.changeset.Changes`,
 so one audit entry holds the whole batch and undo restores it exactly. :func:`update_rows`
-does the same for changes to rows already loaded.
+and :func:`delete_rows` do the same for rows already loaded.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Table, bindparam, delete, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from coder.db.changeset import Changes, as_json, row_of
+from coder.db.changeset import KEYS_PER_STATEMENT, Changes, as_json, row_of
 from coder.db.models import Base, UTCDateTime
 
 Row = dict[str, Any]
@@ -126,18 +126,12 @@ def update_rows(
     changes: Changes | None,
     updates: Sequence[tuple[Any, dict[str, Any]]],
 ) -> None:
-    """Write new values to loaded rows (``(row, {attribute: value})``) in sets.
+    """Write new values to loaded rows (``(row, {attribute: value})``, of any tables) in sets.
 
-    Rows changing the same columns share one executemany; the loaded objects take the new
-    values as their committed state (nothing left for the session to flush). With
-    ``changes``, each row is noted as it was before.
+    Rows of one table changing the same columns share one executemany; the loaded objects
+    take the new values as their committed state (nothing left for the session to flush).
+    With ``changes``, each row is noted as it was before. Attribute names are column names.
     """
-    if not updates:
-        return
-    if changes is not None:
-        changes.note_updated_rows(
-            updates[0][0].__table__, [row_of(obj) for obj, values in updates if values]
-        )
     groups: dict[tuple[type[Any], tuple[str, ...]], list[tuple[Any, dict[str, Any]]]] = {}
     for obj, values in updates:
         if values:
@@ -145,6 +139,8 @@ def update_rows(
     conn = session.connection()
     for (model, fields), members in groups.items():
         table = model.__table__
+        if changes is not None:
+            changes.note_updated_rows(table, [row_of(obj) for obj, _values in members])
         statement = (
             update(table)
             .where(table.c.id == bindparam("row_id"))
@@ -158,3 +154,19 @@ def update_rows(
         for obj, values in members:
             for f, v in values.items():
                 set_committed_value(obj, f, v)
+
+
+def delete_rows(session: Session, changes: Changes | None, rows: Sequence[Any]) -> None:
+    """Delete loaded rows of one table in sets; they leave the session. With ``changes``,
+    each is noted in full as it was."""
+    if not rows:
+        return
+    table: Table = rows[0].__table__
+    if changes is not None:
+        changes.note_deleted_rows(table, [row_of(r) for r in rows])
+    conn = session.connection()
+    ids = [r.id for r in rows]
+    for first in range(0, len(ids), KEYS_PER_STATEMENT):
+        conn.execute(delete(table).where(table.c.id.in_(ids[first : first + KEYS_PER_STATEMENT])))
+    for row in rows:
+        session.expunge(row)

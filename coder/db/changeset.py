@@ -33,18 +33,33 @@ def as_json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
+_ATTRIBUTES: dict[type[Any], tuple[tuple[str, str], ...]] = {}
+
+
+def _attributes(cls: type[Any]) -> tuple[tuple[str, str], ...]:
+    """(column name, attribute name) of every column of a mapped class, in table order."""
+    if cls not in _ATTRIBUTES:
+        mapper = inspect(cls)
+        _ATTRIBUTES[cls] = tuple(
+            (column.name, mapper.get_property_by_column(column).key)
+            for column in _table(cls).columns
+        )
+    return _ATTRIBUTES[cls]
+
+
 def row_of(obj: Any, *, original: bool = False) -> Row:
     """The columns of a mapped object as JSON; with ``original``, the values before this flush."""
+    pairs = _attributes(type(obj))
+    if not original:
+        return {name: as_json(getattr(obj, key)) for name, key in pairs}
     state = inspect(obj)
     out: Row = {}
-    for column in _table(obj).columns:
-        attr = state.mapper.get_property_by_column(column)
-        value = getattr(obj, attr.key)
-        if original:
-            history = state.attrs[attr.key].history
-            if history.deleted:
-                value = history.deleted[0]
-        out[column.name] = as_json(value)
+    for name, key in pairs:
+        value = getattr(obj, key)
+        history = state.attrs[key].history
+        if history.deleted:
+            value = history.deleted[0]
+        out[name] = as_json(value)
     return out
 
 
@@ -135,6 +150,21 @@ class Changes:
                 and not self._has("updated", table, _key(table, r))
             ],
         )
+
+    def note_deleted_rows(self, table: Table, rows: list[Row]) -> None:
+        """Note rows about to be deleted in a set, each in full as it is now, as JSON.
+
+        A row this operation created is simply forgotten; one it changed is noted as it was
+        before the change.
+        """
+        for row in rows:
+            key = _key(table, row)
+            if self._has("created", table, key):
+                self._pop("created", table, key)
+                continue
+            if self._has("updated", table, key):
+                row = self._pop("updated", table, key)
+            self.deleted.setdefault(table.name, []).append(row)
 
     def to_audit(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(before, after) for the audit entry."""

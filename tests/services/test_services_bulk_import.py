@@ -249,3 +249,40 @@ def test_a_codebook_import_leaves_a_coder_s_private_code_alone(big: Store, tmp_p
         ("", "Shared."),
         ("alice", ""),
     ]
+
+
+def test_merging_a_code_with_thousands_of_codings_and_undoing_it(
+    big: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``coder codes merge`` of Funding (3,000 codings) into Trust, where one in ten of
+    Funding's passages also has Trust from the same coder: those fold into Trust's codings,
+    taking their memos; the rest move. ``coder codes undo`` puts every row back."""
+    passages = {(r["document"], r["start"], r["end"], r["coder"]): r for r in _rows(3_200, seed=5)}
+    rows = [dict(r, code="Practicalities/Funding") for r in list(passages.values())[:3_000]]
+    twins = [dict(r, code="Relationships/Trust", memo="") for r in rows[::10]]
+    path = _write(tmp_path / "merge.csv", rows + twins)
+    assert run(["codings", "import", str(path), "-p", big.url]) == 0
+    before = dump(big)
+    # The memo of each folded coding, by passage: it goes to the Trust coding there.
+    folded = {(r["document"], r["start"], r["end"], r["coder"]): r["memo"] for r in rows[::10]}
+    assert any(folded.values())
+    expected = set()
+    for document, start, end, code, coder, memo in _landed(big):
+        key = (document, start, end, coder)
+        if code == "Practicalities/Funding" and key not in folded:
+            expected.add((document, start, end, "Relationships/Trust", coder, memo))
+        elif code == "Relationships/Trust" and key in folded:
+            expected.add((document, start, end, code, coder, folded[key]))
+        elif code != "Practicalities/Funding":
+            expected.add((document, start, end, code, coder, memo))
+    argv = ["codes", "merge", "Practicalities/Funding", "Relationships/Trust", "-p", big.url]
+    assert run([*argv, "--as", "lead"]) == 0
+    assert "(2700 codings moved)" in capsys.readouterr().out
+    assert _landed(big) == expected
+    assert run(["codes", "undo", "-p", big.url, "--as", "lead"]) == 0
+    out = capsys.readouterr().out
+    assert "undid: merged Practicalities/Funding into Relationships/Trust" in out
+    after_undo = dump(big)
+    assert {t: r for t, r in after_undo.items() if t != "audit_log"} == {
+        t: r for t, r in before.items() if t != "audit_log"
+    }

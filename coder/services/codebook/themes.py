@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coder.db.audit import record_changes
-from coder.db.changeset import Changes, tracking
+from coder.db.bulk import delete_rows, update_rows
+from coder.db.changeset import KEYS_PER_STATEMENT, Changes, tracking
 from coder.db.engine import Store
 from coder.db.models import Code, CodeHistory, Coding, ConsensusSource, Memo
 from coder.domain.codebook import OperationResult
@@ -81,7 +82,6 @@ def merge_codes(store: Store, *, actor: str, source_id: int, target_id: int) -> 
         if target.id in {d.id for d in tree.walk(source.id)}:
             raise ConflictError(f"cannot merge {source.name!r} into its own sub-code")
         source_path, target_path = str(tree.path(source.id)), str(tree.path(target.id))
-        moved = 0
         with tracking(session) as changes:
             session.add(
                 CodeHistory(
@@ -92,21 +92,22 @@ def merge_codes(store: Store, *, actor: str, source_id: int, target_id: int) -> 
                     actor=actor,
                 )
             )
+            # Each coding of the source looks for its twin among the target's in one pass,
+            # and the codings that move are changed in sets.
+            twins = {
+                (c.document_id, c.coder_id, c.start, c.end): c
+                for c in session.scalars(select(Coding).where(Coding.code_id == target.id))
+            }
+            moving, folded = [], []
             for coding in list(session.scalars(select(Coding).where(Coding.code_id == source.id))):
-                twin = session.scalars(
-                    select(Coding).where(
-                        Coding.document_id == coding.document_id,
-                        Coding.coder_id == coding.coder_id,
-                        Coding.code_id == target.id,
-                        Coding.start == coding.start,
-                        Coding.end == coding.end,
-                    )
-                ).first()
+                twin = twins.get((coding.document_id, coding.coder_id, coding.start, coding.end))
                 if twin is None:
-                    coding.code_id = target.id
-                    moved += 1
-                    continue
-                _fold_into(session, coding, twin)
+                    moving.append(coding)
+                else:
+                    folded.append((coding, twin))
+            update_rows(session, changes, [(c, {"code_id": target.id}) for c in moving])
+            _fold_into(session, changes, folded)
+            moved = len(moving)
             for child in list(tree.children.get(source.id, [])):
                 reparent(session, child, target.id)
                 session.flush()
@@ -126,23 +127,36 @@ def merge_codes(store: Store, *, actor: str, source_id: int, target_id: int) -> 
         )
 
 
-def _fold_into(session: Session, coding: Coding, twin: Coding) -> None:
-    """Remove ``coding`` (a duplicate of ``twin``), moving what points at it to ``twin``."""
-    for memo in session.scalars(select(Memo).where(Memo.coding_id == coding.id)):
-        memo.coding_id = twin.id
-    for source in session.scalars(
-        select(ConsensusSource).where(
-            (ConsensusSource.coding_id == coding.id)
-            | (ConsensusSource.source_coding_id == coding.id)
+#: The columns by which a memo or a consensus source points at a coding.
+_POINTERS = ("coding_id", "source_coding_id")
+
+
+def _fold_into(session: Session, changes: Changes, pairs: list[tuple[Coding, Coding]]) -> None:
+    """Remove each coding of ``pairs`` (a duplicate of its twin), moving what points at it
+    (memos, consensus provenance) to the twin, in sets."""
+    if not pairs:
+        return
+    twin_of = {coding.id: twin.id for coding, twin in pairs}
+    ids = list(twin_of)
+    memos: list[Memo] = []
+    sources: list[ConsensusSource] = []
+    for i in range(0, len(ids), KEYS_PER_STATEMENT):
+        part = ids[i : i + KEYS_PER_STATEMENT]
+        memos += session.scalars(select(Memo).where(Memo.coding_id.in_(part)))
+        sources += session.scalars(
+            select(ConsensusSource).where(
+                ConsensusSource.coding_id.in_(part) | ConsensusSource.source_coding_id.in_(part)
+            )
         )
-    ):
-        if source.coding_id == coding.id:
-            source.coding_id = twin.id
-        if source.source_coding_id == coding.id:
-            source.source_coding_id = twin.id
-    session.flush()
-    session.delete(coding)
-    session.flush()
+    update_rows(
+        session,
+        changes,
+        [
+            (row, {k: twin_of[v] for k in _POINTERS if (v := getattr(row, k, None)) in twin_of})
+            for row in [*memos, *sources]
+        ],
+    )
+    delete_rows(session, changes, [coding for coding, _twin in pairs])
 
 
 def group_codes(
