@@ -17,14 +17,16 @@ from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from coder.db.audit import record
+from coder.db.bulk import insert_rows
 from coder.db.engine import Store, project_url, sqlite_path
 from coder.db.models import Code, Coding, Document, Unit
 from coder.domain.documents import ImportReport
 from coder.domain.project import DemoSummary
 from coder.services.codebook.codes import CodeTree, import_codebook
+from coder.services.coding.importing import CODING_KEY
 from coder.services.documents.corpus import store_drafts
 from coder.services.project.coders import get_or_create_coder
 from coder.services.project.lifecycle import create_project
@@ -169,8 +171,7 @@ def _example_codings(store: Store) -> dict[str, int]:
                     )
         for coder, rows in ((coder_a, rows_a), (coder_b, rows_b)):
             unique = list({tuple(sorted(r.items())): r for r in rows}.values())
-            if unique:
-                session.execute(insert(Coding), unique)
+            insert_rows(session, None, Coding, unique, key=CODING_KEY)
             record(
                 session,
                 "demo",
