@@ -142,7 +142,7 @@ def add_breakdown(
     lengths = np.asarray(doc_lengths, dtype=np.int64)
     n_docs = len(lengths)
     if result.level == "unit" and units is not None:
-        entries = _unit_entries(units, codings, n_codes, result.overlap)  # type: ignore[arg-type]
+        entries = unit_entries(units, codings, n_codes, result.overlap)  # type: ignore[arg-type]
         per_doc = np.bincount(units.doc, minlength=n_docs).astype(np.float64)
     elif result.level == "character":
         entries = _character_entries(codings, n_codes, n_docs, n_coders)
@@ -182,7 +182,7 @@ def add_breakdown(
 Entries = tuple[IntArray, IntArray, IntArray, FloatArray]
 
 
-def _unit_entries(units: Units, codings: Codings, n_codes: int, overlap: Overlap) -> Entries:
+def unit_entries(units: Units, codings: Codings, n_codes: int, overlap: Overlap) -> Entries:
     """One entry per (code, unit) some coder applied the code to: code, document, the set of
     coders (bit mask) and a weight of 1."""
     applied = codes_on_units(units, codings, n_codes, overlap=overlap)

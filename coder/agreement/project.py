@@ -34,7 +34,7 @@ import numpy as np
 
 from coder.agreement import binary
 from coder.agreement.binary_precision import alpha_q, binary_precision
-from coder.agreement.breakdown import _unit_entries, add_breakdown
+from coder.agreement.breakdown import add_breakdown, unit_entries
 from coder.agreement.continuum import character_level, span_level
 from coder.agreement.overlap import extent_lengths
 from coder.agreement.ratings import IntArray
@@ -123,7 +123,7 @@ def _with_precision(
     """Kappa's and alpha's analytical precision per code and, with ``ci``, q next to alpha's
     bootstrap interval (:mod:`.binary_precision`)."""
     n_coders, n_codes = len(result.coders), len(result.codes)
-    code, _, mask, weight = _unit_entries(units, codings, n_codes, result.overlap)  # type: ignore[arg-type]
+    code, _, mask, weight = unit_entries(units, codings, n_codes, result.overlap)  # type: ignore[arg-type]
     n_masks = 1 << n_coders
     h = np.bincount(code * n_masks + mask, weights=weight, minlength=n_codes * n_masks)
     h = h.reshape(n_codes, n_masks)

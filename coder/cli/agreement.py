@@ -157,7 +157,7 @@ def _span_family(
 ) -> None:
     """``--coefficient u-alpha-2016|gamma``: the ATLAS.ti-comparable report on coded segments."""
     from coder.domain.agreement_span import SPAN_COEFFICIENTS, parse_domains
-    from coder.reports._agreement_span import SPAN_FORMATS, render_span_family
+    from coder.reports.agreement_span import SPAN_FORMATS, render_span_family
     from coder.services.agreement.span_family import compute_span_family
 
     if coefficient not in SPAN_COEFFICIENTS:

@@ -23,7 +23,7 @@ def plan(
     """How many units to double-code for an interval of alpha of a given width, and
     Krippendorff's minimum sample to tell alpha from 0.667 and 0.800."""
     from coder.agreement import krippendorff_minimum_sample, plan_sample_size
-    from coder.reports._agreement_plan import render_plan
+    from coder.reports.agreement_plan import render_plan
 
     try:
         sized = plan_sample_size(expected_alpha, ci_width, confidence, prevalence)

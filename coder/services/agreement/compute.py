@@ -60,22 +60,22 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
     Raises a one-line error for one coder only, an unknown coder, document or code, or a
     selection with no codings.
     """
-    _check(request)
+    check_request(request)
     settings = get_settings(store)
     excluded: list[str] = []
     with store.read() as session:
         coders = [require_coder(session, name) for name in request.coders]
         tree = CodeTree.load(session)
-        docs = _documents(session, request, [c.id for c in coders], excluded)
-        codes = _codes(session, tree, request)
+        docs = selected_documents(session, request, [c.id for c in coders], excluded)
+        codes = selected_codes(session, tree, request)
         headings: tuple[CodePath, ...] = ()
         if request.rollup is None:
-            codes, headings = _without_headings(session, tree, codes, docs, coders)
+            codes, headings = without_headings(session, tree, codes, docs, coders)
             if headings:
-                excluded.append(_listed("heading code", "that nobody can apply", headings))
+                excluded.append(listed_names("heading code", "that nobody can apply", headings))
         if settings.blind:
             excluded.extend(_private_codes_note(tree, coders))
-        codings, per_coder = _codings(session, docs, coders, codes)
+        codings, per_coder = selected_codings(session, docs, coders, codes)
         excluded.extend(
             f"{name} has no codings in this selection" for name, n in per_coder.items() if n == 0
         )
@@ -110,7 +110,7 @@ def compute_project_agreement(store: Store, request: AgreementRequest) -> Agreem
     )
 
 
-def _check(request: AgreementRequest) -> None:
+def check_request(request: AgreementRequest) -> None:
     if len(request.coders) < 2:
         raise UsageError("agreement needs at least two coders (--coders A B)")
     if len({c.casefold() for c in request.coders}) != len(request.coders):
@@ -119,7 +119,7 @@ def _check(request: AgreementRequest) -> None:
         raise UsageError("--rollup is a depth of 1 (top-level themes) or more")
 
 
-def _listed(noun: str, what: str, names: Sequence[object], shown: int = 5) -> str:
+def listed_names(noun: str, what: str, names: Sequence[object], shown: int = 5) -> str:
     """``"3 documents not yet coded by every coder: a, b, c"``, naming at most ``shown`` and
     saying how many more there are."""
     count = f"{len(names):,} {noun if len(names) == 1 else noun + 's'} {what}"
@@ -128,7 +128,7 @@ def _listed(noun: str, what: str, names: Sequence[object], shown: int = 5) -> st
     return f"{count}: {listed}" + (f" and {rest:,} more" if rest > 0 else "")
 
 
-def _documents(
+def selected_documents(
     session: Session, request: AgreementRequest, coder_ids: list[int], excluded: list[str]
 ) -> list[Document]:
     """The selected documents; unless ``all_documents``, only those every coder worked on."""
@@ -139,7 +139,7 @@ def _documents(
         return docs
     docs, skipped = _coded_by_everyone(session, docs, coder_ids)
     if skipped:
-        excluded.append(_listed("document", "not yet coded by every coder", skipped))
+        excluded.append(listed_names("document", "not yet coded by every coder", skipped))
     if not docs:
         raise NotFoundError(
             "no document in the selection has been coded by every selected coder "
@@ -148,7 +148,7 @@ def _documents(
     return docs
 
 
-def _codes(session: Session, tree: CodeTree, request: AgreementRequest) -> _Codes:
+def selected_codes(session: Session, tree: CodeTree, request: AgreementRequest) -> _Codes:
     """The selected codes and, with ``rollup``, the ancestor each is reported under."""
     report_under: dict[int, int] = {}
     for row in _select_codes(session, tree, request):
@@ -162,7 +162,7 @@ def _codes(session: Session, tree: CodeTree, request: AgreementRequest) -> _Code
     return _Codes(report_under, reported, tuple(tree.path(cid) for cid in reported))
 
 
-def _without_headings(
+def without_headings(
     session: Session, tree: CodeTree, codes: _Codes, docs: list[Document], coders: list[Coder]
 ) -> tuple[_Codes, tuple[CodePath, ...]]:
     """``codes`` without those nobody can apply: folders and parents no coder applied here."""
@@ -205,7 +205,7 @@ def _private_codes_note(tree: CodeTree, coders: Sequence[Coder]) -> list[str]:
     return [f"{len(private):,} private {noun} not yet shared at reconciliation"]
 
 
-def _codings(
+def selected_codings(
     session: Session, docs: list[Document], coders: list[Coder], codes: _Codes
 ) -> tuple[Codings, dict[str, int]]:
     """The coders' codings of the codes on the documents, as arrays, and a count per coder."""
@@ -249,7 +249,7 @@ def _units(
     have_units = {r.document_id for r in rows}
     missing = [d.name for d in docs if d.id not in have_units]
     if missing:
-        excluded.append(_listed("document", f"without {request.unit} units", missing))
+        excluded.append(listed_names("document", f"without {request.unit} units", missing))
     if not rows:
         raise InputError(str(request.unit), "no document in the selection has units of this kind")
     u = np.array([tuple(r) for r in rows], dtype=np.int64)

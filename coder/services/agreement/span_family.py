@@ -30,12 +30,12 @@ from coder.domain.codebook import CodePath
 from coder.domain.coefficient import Coefficient
 from coder.errors import UsageError
 from coder.services.agreement.compute import (
-    _check,
-    _codes,
-    _codings,
-    _documents,
-    _listed,
-    _without_headings,
+    check_request,
+    listed_names,
+    selected_codes,
+    selected_codings,
+    selected_documents,
+    without_headings,
 )
 from coder.services.codebook.codes import CodeTree
 from coder.services.project.coders import require_coder
@@ -59,19 +59,19 @@ def compute_span_family(
 ) -> SpanFamilyReport:
     """uα, |uα, cuα per domain, Cuα across domains and |uα, (k)uα per code (``u-alpha-2016``),
     or γ and gamma-cat per domain, γ overall and gamma-k per code (``gamma``)."""
-    _check(request)
+    check_request(request)
     settings = get_settings(store)
     excluded: list[str] = []
     with store.read() as session:
         coders = [require_coder(session, name) for name in request.coders]
         tree = CodeTree.load(session)
-        docs = _documents(session, request, [c.id for c in coders], excluded)
-        codes = _codes(session, tree, request)
+        docs = selected_documents(session, request, [c.id for c in coders], excluded)
+        codes = selected_codes(session, tree, request)
         if request.rollup is None:
-            codes, headings = _without_headings(session, tree, codes, docs, coders)
+            codes, headings = without_headings(session, tree, codes, docs, coders)
             if headings:
-                excluded.append(_listed("heading code", "that nobody can apply", headings))
-        codings, _ = _codings(session, docs, coders, codes)
+                excluded.append(listed_names("heading code", "that nobody can apply", headings))
+        codings, _ = selected_codings(session, docs, coders, codes)
     names = [str(p) for p in codes.paths]
     domain_of = _domain_of(codes.paths, domains, excluded)
     lengths = np.array([d.length for d in docs], dtype=np.int64)
@@ -148,7 +148,7 @@ def _domain_of(
             domain_of[by_name[code]] = domain
     left = [str(p) for i, p in enumerate(paths) if i not in domain_of]
     if left:
-        excluded.append(_listed("code", "in no declared domain", left))
+        excluded.append(listed_names("code", "in no declared domain", left))
     return dict(sorted(domain_of.items()))
 
 
