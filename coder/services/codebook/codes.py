@@ -217,7 +217,8 @@ def store_codes(
     ``changes``; the ids of the new codes are returned (the tree is not told of them).
     """
     now = utcnow()
-    top = tree.path(parent.id) if parent is not None else None
+    # Paths travel as tuples of names; a CodePath is made only for a line of the report.
+    top = tree.path(parent.id).parts if parent is not None else ()
     level = [
         (parent.id if parent else None, top, position, code)
         for position, code in enumerate(codes, start=first_position)
@@ -226,14 +227,14 @@ def store_codes(
     created: list[int] = []
     while level:
         new: dict[tuple[int | None, str], dict[str, Any]] = {}
-        placed: list[tuple[int | tuple[int | None, str], CodePath, CodeDef]] = []
+        placed: list[tuple[int | tuple[int | None, str], tuple[str, ...], CodeDef]] = []
         for parent_id, parent_path, position, code in level:
             values = code_fields(code)
             row = next((r for r in tree.named(parent_id, code.name) if r.owner_id is None), None)
             key = (parent_id, code.name.casefold())
             target: int | tuple[int | None, str] = key
             if row is None and key not in new:
-                path = _child(parent_path, code.name)
+                path = (*parent_path, code.name)
                 new[key] = {
                     "name": code.name,
                     "parent_id": parent_id,
@@ -242,7 +243,7 @@ def store_codes(
                     "created_at": now,
                     **values,
                 }
-                report.added.append(str(path))
+                report.added.append(str(CodePath(path)))
             else:
                 # A name the book gives twice under one parent is one code, as if the second
                 # were already in the project.
@@ -250,17 +251,17 @@ def store_codes(
                     target, current = row.id, code_fields(row) | changed.get(row.id, {})
                 else:
                     current = new[key]
-                path = _child(parent_path, current["name"] if row is None else row.name)
+                path = (*parent_path, current["name"] if row is None else row.name)
                 # An empty field in the book never erases what the project already has.
                 fresh = {f: v for f, v in values.items() if v and v != current[f]}
                 if not fresh:
                     report.unchanged += 1
                 elif row is not None:
                     changed[row.id] = changed.get(row.id, {}) | fresh
-                    report.updated.append(str(path))
+                    report.updated.append(str(CodePath(path)))
                 else:
                     new[key].update(fresh)
-                    report.updated.append(str(path))
+                    report.updated.append(str(CodePath(path)))
             placed.append((target, path, code))
         ids = insert_rows(session, changes, Code, list(new.values()), key=("parent_id", "name"))
         created.extend(ids)
@@ -303,10 +304,6 @@ def import_code(
 
 def _order(row: Code) -> tuple[int, int]:
     return (row.position, row.id)
-
-
-def _child(parent: CodePath | None, name: str) -> CodePath:
-    return CodePath((*parent.parts, name) if parent else (name,))
 
 
 def export_codebook(
