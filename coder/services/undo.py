@@ -46,6 +46,9 @@ UNDOABLE = (
     ("decide", "reconcile_decision"),
     ("accept", "reconcile_decision"),
     ("join", "reconcile_decision"),
+    # Bulk imports written in sets with their rows noted (coder.db.bulk).
+    ("import", "coding"),
+    ("import", "code"),
     # Managing documents (services/documents/manage.py and sets.py).
     ("rename", "document"),
     ("remove", "document"),

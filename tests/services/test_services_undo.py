@@ -278,14 +278,8 @@ def test_every_undo_and_redo_is_in_the_audit_log(coded: Store) -> None:
 
 # Bulk imports: one audit entry for the whole file or book, undone as one. ---------------------
 
+
 #: Until services/undo.py lists the imports' entries, undo passes over them.
-IMPORTS_UNDOABLE = pytest.mark.xfail(
-    strict=True,
-    reason="services/undo.py must list ('import', 'coding') and ('import', 'code') in UNDOABLE "
-    "(outside helper 16B's files); remove this mark when it does",
-)
-
-
 def _import_codings_file(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """alice imports 120 codings of interview-1 with ``coder codings import``: some with memos,
     one by a new coder with a code path the project does not have yet."""
@@ -306,7 +300,6 @@ def _import_codings_file(store: Store, tmp_path: Path, monkeypatch: pytest.Monke
     assert run(argv) == 0
 
 
-@IMPORTS_UNDOABLE
 def test_a_codings_import_is_undone_exactly_and_redone(
     coded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -327,7 +320,6 @@ def test_a_codings_import_is_undone_exactly_and_redone(
     assert tables(coded) == before
 
 
-@IMPORTS_UNDOABLE
 def test_a_codebook_import_is_undone_exactly_and_redone(
     coded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
