@@ -37,6 +37,16 @@ class DatabaseUnavailableError(CoderError):
     """The database failed under an action (busy past patience, server gone); nothing changed."""
 
 
+class ReadOnlyProjectError(CoderError):
+    """The project's file (or its folder) cannot be written: it can be read, not changed."""
+
+    def __init__(self, project: str) -> None:
+        super().__init__(
+            f"{project}: the project is read-only (its file or folder cannot be written):"
+            " it can be listed, checked and exported elsewhere, not changed; nothing was changed"
+        )
+
+
 class UsageError(CoderError):
     """The command was called wrongly."""
 

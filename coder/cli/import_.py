@@ -88,7 +88,7 @@ def import_(
     from coder.services.project.lifecycle import get_settings
 
     attributes = parse_key_values(attr, "--attr")
-    store = open_store(project)
+    store = open_store(project, writes=True)
     projects = [f for f in files if f.suffix.lower().removeprefix(".") in REFI_PROJECT_FORMATS]
     if projects:
         _import_refi_projects(
@@ -135,12 +135,19 @@ def import_(
         typer.echo(f"warning: {line}", err=True)
     for line in report.errors:
         typer.echo(f"coder: error: {line}", err=True)
+    for name in report.not_attempted:
+        typer.echo(f"not attempted: {name}")
     total = len(report.imported) + len(report.new_versions)
+    stopped = (
+        f", {len(report.not_attempted)} not attempted (the import stopped: {report.stopped_by})"
+        if report.stopped_by
+        else ""
+    )
     typer.echo(
         f"{total} document(s) imported, {len(report.skipped)} skipped, "
-        f"{len(report.errors)} file(s) failed"
+        f"{len(report.errors)} file(s) failed{stopped}"
     )
-    if report.errors:
+    if not report.ok:
         raise typer.Exit(1)
 
 

@@ -44,7 +44,7 @@ import typer
 from typer.core import TyperGroup
 
 from coder import __version__
-from coder.errors import CoderError
+from coder.errors import CoderError, describe_os_error
 
 #: Every ``coder <name>`` and the module under ``coder/cli`` whose ``register(app)`` adds it, in
 #: the order of ``coder --help``. A command's module is imported when the command runs (or for
@@ -174,7 +174,8 @@ def run(argv: list[str] | None = None) -> int:
 
     Usage errors are reported by the command parser itself (exit status 2); a
     :class:`CoderError` becomes ``coder: error: <message>`` with its exit status, and so does
-    a failure of the database (a server that refuses a coder's login what needs the lead).
+    a failure of the machine under the command (:func:`failure_line`: the database, the disk,
+    a folder, a permission); only a bug shows a traceback.
     """
     command = typer.main.get_command(app)
     args = expand_multi_value_options(list(sys.argv[1:] if argv is None else argv))
@@ -191,7 +192,7 @@ def run(argv: list[str] | None = None) -> int:
         typer.echo("coder: interrupted", err=True)
         return 130
     except Exception as exc:
-        message = database_failure(exc)
+        message = failure_line(exc)
         if message is None:
             raise
         typer.echo(f"coder: error: {message}", err=True)
@@ -199,15 +200,22 @@ def run(argv: list[str] | None = None) -> int:
     return 0
 
 
-def database_failure(exc: Exception) -> str | None:
-    """The one line for a failure of the database under a command, None for anything else."""
-    if "sqlalchemy" not in sys.modules:  # nothing touched a database: not one of its errors
-        return None
-    from sqlalchemy.exc import SQLAlchemyError
+def failure_line(exc: Exception) -> str | None:
+    """The one line for a failure of the machine under a command, None for anything else.
 
-    from coder.services.failures import describe_failure
+    The operating system's errors (a full disk, a read-only file system, a missing folder, a
+    permission) name the file; the database's (busy, a full disk, a read-only project, a
+    refusal of a coder's login) say what happened; running out of memory says so.
+    """
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    if isinstance(exc, MemoryError):
+        return "out of memory: the command was stopped"
+    if "sqlalchemy" not in sys.modules and "sqlite3" not in sys.modules:
+        return None  # nothing touched a database: not one of its errors
+    from coder.services.failures import describe_failure, is_database_error
 
-    return describe_failure(exc) if isinstance(exc, SQLAlchemyError) else None
+    return describe_failure(exc) if is_database_error(exc) else None
 
 
 #: Container objects a command may allocate before the garbage collector first runs.

@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from coder.errors import InputError, MissingExtraError, NotFoundError
+from coder.db.sqlite_files import lost_wal_frames, read_only_uri
+from coder.errors import InputError, MissingExtraError, NotFoundError, ReadOnlyProjectError
 
 #: Execution option that marks a session as one that will write.
 WRITE_OPTION = "coder_write"
@@ -60,6 +61,14 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.close()
 
 
+def _on_read_only_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # A read-only file keeps the journal mode it has: switching to WAL would be a write.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
 def _on_sqlite_begin(conn: Any) -> None:
     # A write transaction takes the lock up front (BEGIN IMMEDIATE), so concurrent writers
     # queue on busy_timeout instead of failing with "database is locked" when a read
@@ -76,13 +85,27 @@ def _on_sqlite_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine with the project's connection settings."""
+def make_engine(url: str, *, echo: bool = False, read_only_uri: str | None = None) -> Engine:
+    """Create an engine with the project's connection settings.
+
+    ``read_only_uri`` (see :func:`coder.db.sqlite_files.read_only_uri`) opens a SQLite file
+    that cannot be written through that URI, read-only.
+    """
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(
-            url, echo=echo, connect_args={"isolation_level": None, "check_same_thread": False}
-        )
-        event.listen(engine, "connect", _on_sqlite_connect)
+        if read_only_uri is None:
+            engine = create_engine(
+                url, echo=echo, connect_args={"isolation_level": None, "check_same_thread": False}
+            )
+            event.listen(engine, "connect", _on_sqlite_connect)
+        else:
+            engine = create_engine(
+                url,
+                echo=echo,
+                creator=lambda: sqlite3.connect(
+                    read_only_uri, uri=True, isolation_level=None, check_same_thread=False
+                ),
+            )
+            event.listen(engine, "connect", _on_read_only_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     try:
@@ -141,19 +164,31 @@ def begin_write(session: Session) -> None:
 
 @dataclass
 class Store:
-    """An open project database: its URL, engine and session factory."""
+    """An open project database: its URL, engine and session factory.
+
+    ``read_only`` is set for a SQLite file this process cannot write (it is opened read-only);
+    ``lost_wal_frames`` counts the page writes a vanished write-ahead log took with it (see
+    :func:`coder.db.sqlite_files.lost_wal_frames`); ``notices`` are what opening it found or
+    did that the user should know.
+    """
 
     url: str
     engine: Engine
     session_factory: sessionmaker[Session]
+    read_only: bool = False
+    notices: tuple[str, ...] = ()
+    lost_wal_frames: int = 0
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work that changes the project: commits on success, rolls back on error.
 
         Taking the write lock is retried with backoff (see :func:`begin_write`), so a busy
-        database makes a coder wait rather than see "database is locked".
+        database makes a coder wait rather than see "database is locked". A read-only project
+        is refused here, before anything is done, in one line.
         """
+        if self.read_only:
+            raise ReadOnlyProjectError(self.display_name)
         with self.session_factory() as session:
             begin_write(session)
             try:
@@ -186,16 +221,27 @@ def connect(path_or_url: str | os.PathLike[str], *, must_exist: bool = True) -> 
     """
     url = project_url(path_or_url)
     path = sqlite_path(url)
+    uri: str | None = None
+    lost = 0
     if path is not None and must_exist:
         if not path.exists():
             raise NotFoundError(f"{path}: no such project (create it with 'coder init')")
         if path.is_dir():
             raise InputError(str(path), "is a directory, not a project database")
-        with path.open("rb") as fh:
-            header = fh.read(16)
+        if not path.is_file():
+            raise InputError(str(path), "is not a regular file, not a project database")
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(16)
+        except PermissionError:
+            raise InputError(str(path), "permission denied: cannot read the project") from None
         if header and header != b"SQLite format 3\x00":
             raise InputError(str(path), "is not a coder project (not a SQLite database)")
-    engine = make_engine(url)
+        uri = read_only_uri(path)
+        lost = lost_wal_frames(path)
+    elif path is not None and _cannot_create(path):
+        raise InputError(str(path), "cannot create a project here: the folder is read-only")
+    engine = make_engine(url, read_only_uri=uri)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -203,7 +249,25 @@ def connect(path_or_url: str | os.PathLike[str], *, must_exist: bool = True) -> 
         engine.dispose()
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         raise InputError(Store(url, engine, sessionmaker()).display_name, reason) from None
-    return Store(url, engine, sessionmaker(engine, expire_on_commit=False))
+    factory = sessionmaker(engine, expire_on_commit=False)
+    store = Store(url, engine, factory, read_only=uri is not None, lost_wal_frames=lost)
+    if lost:
+        store.notices += (f"warning: {store.display_name}: {lost_wal_problem(store)}",)
+    return store
+
+
+def _cannot_create(path: Path) -> bool:
+    return not path.exists() and path.parent.is_dir() and not os.access(path.parent, os.W_OK)
+
+
+def lost_wal_problem(store: Store) -> str:
+    """What a lost write-ahead log cost, in one line (read before SQLite forgot it)."""
+    return (
+        f"its -wal file is gone but its -shm says it held {store.lost_wal_frames} page"
+        " write(s) not yet in the database: what was committed since the last checkpoint is"
+        " lost (was the -wal file deleted, or left behind when the project was copied?);"
+        " restore a backup or check what is missing"
+    )
 
 
 def table_names(store: Store) -> set[str]:

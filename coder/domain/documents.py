@@ -65,11 +65,15 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     words: int = 0
+    #: Files not tried because the import stopped at a fault of the machine (a full disk, a
+    #: read-only project), and that fault.
+    not_attempted: list[str] = field(default_factory=list)
+    stopped_by: str | None = None
 
     @property
     def ok(self) -> bool:
-        """True when no file failed."""
-        return not self.errors
+        """True when no file failed and every file was tried."""
+        return not self.errors and not self.not_attempted
 
 
 @dataclass(frozen=True)

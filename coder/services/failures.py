@@ -13,13 +13,14 @@ On a PostgreSQL project a coder's own login is refused by the server what only t
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from coder.db.engine import is_transient
-from coder.errors import DatabaseUnavailableError
+from coder.errors import DatabaseUnavailableError, describe_os_error
 
 T = TypeVar("T")
 
@@ -44,19 +45,69 @@ def lead_only(message: str) -> str:
     return f"this needs the project lead ({what}); nothing was changed"
 
 
-def describe_failure(exc: SQLAlchemyError) -> str:
-    """One line for a database failure: busy, gone, or the driver's first line."""
+#: What SQLite's errors of the machine (not of the change) mean, by the start of its message.
+_SQLITE_FAULTS = {
+    "database or disk is full": "the disk is full (the database file could not grow)",
+    "attempt to write a readonly database": (
+        "the database is read-only (its file or folder cannot be written)"
+    ),
+    "unable to open database file": (
+        "a database file cannot be opened (its folder is missing or cannot be written)"
+    ),
+    "disk i/o error": (
+        "the disk failed to read or write (a full disk, a file size limit or a failing disk)"
+    ),
+}
+#: PostgreSQL's: disk full, out of memory, too many connections, read-only transaction.
+_SERVER_FAULTS = {
+    "53100": "the database server's disk is full",
+    "53200": "the database server is out of memory",
+    "53300": "the database server has too many connections",
+    "25006": "the database is read-only (a standby server?)",
+}
+
+
+def fault_of(exc: BaseException) -> str | None:
+    """What went wrong with the machine under an error (a full disk, a read-only file, a lost
+    connection: any error of the operating system), or None for an error of the change.
+
+    A batch (an import of many files) stops at such a fault: the next file would meet it too.
+    """
+    if isinstance(exc, OSError):
+        return describe_os_error(exc, with_name=False)
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.Error):
+        message = str(orig).lower()
+        return next((v for k, v in _SQLITE_FAULTS.items() if message.startswith(k)), None)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in _SERVER_FAULTS:
+        return _SERVER_FAULTS[sqlstate]
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return "the database connection was lost"
+    return None
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is an error of the database (SQLAlchemy's or the SQLite driver's)."""
+    return isinstance(exc, SQLAlchemyError | sqlite3.Error)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One line for a database failure (of SQLAlchemy or the driver itself): busy, a fault of
+    the machine (:func:`fault_of`), a refusal of a coder's login, or the driver's first line."""
     if is_transient(exc):
         return "the database is busy (another coder is writing); nothing was changed, try again"
-    if isinstance(exc, DBAPIError):
-        if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
-            return lead_only(str(exc.orig).strip().splitlines()[0])
-        if exc.connection_invalidated:
-            return "the database connection was lost; nothing was changed, try again"
-        first = str(exc.orig).strip().splitlines()[:1] if exc.orig else []
-        reason = first[0] if first else type(exc).__name__
-        return f"the database refused the change ({reason}); nothing was changed"
-    return f"the database refused the change ({type(exc).__name__}); nothing was changed"
+    fault = fault_of(exc)
+    if isinstance(exc, OSError):
+        return f"{describe_os_error(exc)}; nothing was changed"
+    if fault is not None:
+        return f"{fault}; nothing was changed"
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+        return lead_only(str(orig).strip().splitlines()[0])
+    first = str(orig).strip().splitlines()[:1]
+    reason = first[0] if first else type(exc).__name__
+    return f"the database refused the change ({reason}); nothing was changed"
 
 
 def refusing_failures(action: Callable[[], T]) -> T:

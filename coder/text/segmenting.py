@@ -18,7 +18,7 @@ import contextlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,7 +117,7 @@ def read_and_segment(
     read: FileReader,
     spacy_model: str | None = None,
     parallel: bool | None = None,
-) -> Iterator[SegmentedFile]:
+) -> Generator[SegmentedFile, None, None]:
     """Yield every file read with ``read`` and segmented, in the order given.
 
     With ``parallel`` (default: more than one file, more than one core, and a platform that

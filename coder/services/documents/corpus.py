@@ -6,10 +6,12 @@ import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, func, insert, literal, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from coder.db.audit import record
@@ -18,12 +20,19 @@ from coder.db.models import Document, DocumentAttribute, DocumentSet, DocumentSe
 from coder.domain.documents import AttributeValue, DocumentDraft, ImportReport
 from coder.domain.documents import Unit as UnitDraft
 from coder.domain.views import DocumentSummary, DocumentView, UnitView
-from coder.errors import CoderError, ConflictError, InputError, NotFoundError
+from coder.errors import (
+    CoderError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    ReadOnlyProjectError,
+)
 from coder.services.documents.attributes import (
     attributes_by_document as attributes_by_document,  # re-exported: other services import it here
 )
 from coder.services.documents.attributes import decode_attribute as decode_attribute
 from coder.services.documents.attributes import encode_attribute
+from coder.services.failures import describe_failure, fault_of
 from coder.text.segmenting import read_and_segment
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -52,11 +61,16 @@ def import_files(
     """Import files, each in its own transaction.
 
     A bad file is reported in ``errors`` (one line naming it and the problem) and leaves the
-    project as it was; the other files still import. Segmentation of the next files overlaps
+    project as it was; the other files still import. A fault of the machine while storing a
+    file (a full disk, a read-only project, a lost server: :func:`fault_of`) fails that file
+    and stops the import: the files after it are listed in ``not_attempted``, so the report
+    says exactly what was and was not imported. Segmentation of the next files overlaps
     with storing the previous ones (see :mod:`coder.text.segmenting`). A document whose name
     is taken by one with another text is refused unless ``new_version`` (see
     :func:`store_draft`).
     """
+    if store.read_only:
+        raise ReadOnlyProjectError(store.display_name)
     report = ImportReport()
     total = len(paths)
     read = functools.partial(
@@ -67,20 +81,29 @@ def import_files(
         attributes=attributes,
         max_bytes=max_bytes,
     )
+    store_file = functools.partial(
+        store_drafts, store, actor=actor, report=report, new_version=new_version
+    )
+    # Closed on the way out, so that an import stopped by a fault shuts its worker down.
     files = read_and_segment(paths, read=read, spacy_model=spacy_model, parallel=parallel)
-    for index, item in enumerate(files):
-        if progress:
-            progress(index, total, item.path.name)
-        report.warnings.extend(item.warnings)
-        if item.error is not None:
-            report.errors.append(item.error)
-            continue
-        try:
-            store_drafts(
-                store, item.drafts, item.units, actor=actor, report=report, new_version=new_version
-            )
-        except CoderError as exc:
-            report.errors.append(str(exc))
+    with closing(files):
+        for index, item in enumerate(files):
+            if progress:
+                progress(index, total, item.path.name)
+            report.warnings.extend(item.warnings)
+            if item.error is not None:
+                report.errors.append(item.error)
+                continue
+            try:
+                store_file(item.drafts, item.units)
+            except CoderError as exc:
+                report.errors.append(str(exc))
+            except (SQLAlchemyError, OSError) as exc:
+                report.errors.append(f"{item.path}: not imported: {describe_failure(exc)}")
+                report.stopped_by = fault_of(exc)
+                if report.stopped_by is not None:
+                    report.not_attempted = [str(p) for p in paths[index + 1 :]]
+                    break
     if progress:
         progress(total, total, "")
     return report

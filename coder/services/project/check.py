@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Table, func, select
 
-from coder.db.engine import Store, sqlite_path
+from coder.db.engine import Store, lost_wal_problem, sqlite_path
 from coder.db.models import Base, Code, Document, ProjectSettings
 from coder.domain.project import CheckReport
 from coder.services.documents.corpus import text_sha256
@@ -27,6 +27,9 @@ def check_project(store: Store) -> CheckReport:
     path = sqlite_path(store.url)
     if path is not None:
         _add(report, "sqlite", sqlite_integrity(path))
+    if store.lost_wal_frames:
+        # Found when the project was opened: SQLite has since rebuilt the index and forgotten.
+        report.problems.append(f"sqlite: {lost_wal_problem(store)}")
     with read_snapshot(store) as conn:
         for table in Base.metadata.sorted_tables:
             report.counts[table.name] = conn.execute(
