@@ -20,7 +20,7 @@ class Project:
     def open(cls, path_or_url: str) -> Project:
         from coder.services.project.lifecycle import open_project
 
-        return cls(open_project(path_or_url))
+        return cls(open_project(path_or_url, schema="current"))
 
     @property
     def store(self) -> Store:

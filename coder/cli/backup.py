@@ -23,7 +23,7 @@ def backup(
     """Write a consistent copy of the project to a SQLite file while coders keep working."""
     from coder.services.project.maintenance import backup_project
 
-    report = backup_project(open_store(project), output)
+    report = backup_project(open_store(project, any_schema=True), output)
     typer.echo(
         f"backed up {report.source} to {report.path} ({report.bytes:,} bytes, {report.method});"
         " integrity check passed"

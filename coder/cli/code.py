@@ -37,7 +37,7 @@ def open_tui(project: str, coder: str | None, *, served: bool = False) -> None:
     from coder.services.project.team import connected_coder
     from coder.tui.app import make_app
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     login = connected_coder(store)
     if login is not None and coder not in (None, login):
         raise ConflictError(

@@ -29,13 +29,13 @@ def import_(
     if file.suffix.lower() == ".qdc":
         from coder.services.exports.refi_import import import_refi_codebook
 
-        refi = import_refi_codebook(open_store(project), file, actor=current_user())
+        refi = import_refi_codebook(open_store(project, writes=True), file, actor=current_user())
         for line in refi.warnings:
             typer.echo(f"warning: {line}", err=True)
         report = refi.codebook
     else:
         book = read_codebook(file)
-        report = import_codebook(open_store(project), book, actor=current_user())
+        report = import_codebook(open_store(project, writes=True), book, actor=current_user())
     typer.echo(
         f"{file}: {len(report.added)} code(s) added, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged"

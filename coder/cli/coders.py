@@ -23,7 +23,7 @@ def add(
     """Register coders in the project."""
     from coder.services.project.coders import add_coder
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     for name in names:
         view = add_coder(store, name, actor=current_user())
         typer.echo(f"added coder {view.name}")

@@ -105,7 +105,7 @@ def merge(
     """Merge SOURCE into TARGET: every coding moves; SOURCE's definition goes into history."""
     from coder.services.codebook.themes import merge_codes
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     result = merge_codes(
         store,
         actor=actor or current_user(store),
@@ -130,7 +130,7 @@ def group(
     from coder.errors import NotFoundError
     from coder.services.codebook.themes import group_codes
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     try:
         existing: str | int = code_id(store, theme)
     except NotFoundError:
@@ -158,7 +158,7 @@ def split(
     """Split a code: move the chosen codings to a new code beside it."""
     from coder.services.codebook.themes import split_code
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     result = split_code(
         store,
         actor=actor or current_user(store),
@@ -180,7 +180,7 @@ def move(
     """Move a code under another parent, or to the top level."""
     from coder.services.codebook.edit import move_code
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     view = move_code(
         store,
         actor=_coder_actor(store, actor),
@@ -200,7 +200,7 @@ def rename(
     """Rename a code."""
     from coder.services.codebook.edit import rename_code
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     view = rename_code(
         store, actor=_coder_actor(store, actor), code_id=code_id(store, code), name=name
     )
@@ -216,7 +216,7 @@ def retire(
     """Retire a code: it keeps its codings but can no longer be applied."""
     from coder.services.codebook.edit import retire_code
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     view = retire_code(store, actor=_coder_actor(store, actor), code_id=code_id(store, code))
     typer.echo(f"retired {view.path}")
 
@@ -244,7 +244,7 @@ def undo(
     retire), a coding, a memo or a decision."""
     from coder.services.undo import undo_latest
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     done = undo_latest(store, actor=actor or current_user(store))
     typer.echo(done.description if done else "nothing to undo")
 

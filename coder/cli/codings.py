@@ -77,7 +77,7 @@ def import_(
     """Import codings made in a spreadsheet; the whole file or, on any error, nothing."""
     from coder.services.coding.importing import import_codings
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     report = import_codings(
         store,
         file,

@@ -63,11 +63,22 @@ def blind_listing_viewer(store: Store, *, lead: bool, asked: list[str]) -> str |
     return me
 
 
-def open_store(project: str) -> Store:
-    """Open the project named by ``--project`` (a SQLite file or a database URL)."""
+def open_store(project: str, *, writes: bool = False, any_schema: bool = False) -> Store:
+    """Open the project named by ``--project`` (a SQLite file or a database URL).
+
+    A command that ``writes`` upgrades a project an older coder made (after backing it up);
+    one that only reads refuses it in one line that says how to upgrade, and ``any_schema``
+    opens it as it is (``coder backup``). What opening found or did (an upgrade, a lost
+    write-ahead log) is said on standard error.
+    """
     from coder.services.project.lifecycle import open_project
 
-    return open_project(project)
+    store = open_project(
+        project, schema="any" if any_schema else "upgrade" if writes else "current"
+    )
+    for notice in store.notices:
+        typer.echo(f"coder: {notice}", err=True)
+    return store
 
 
 def current_user(store: Store | None = None) -> str:

@@ -219,7 +219,9 @@ def current(
     """Make an older version current again, with its codings (it becomes the newest number)."""
     from coder.services.documents.manage import make_current
 
-    change = make_current(open_store(project), actor=current_user(), name=name, version=version)
+    change = make_current(
+        open_store(project, writes=True), actor=current_user(), name=name, version=version
+    )
     typer.echo(change.description)
 
 
@@ -232,7 +234,9 @@ def rename(
     """Rename a document (all its versions)."""
     from coder.services.documents.manage import rename_document
 
-    change = rename_document(open_store(project), actor=current_user(), name=old, new_name=new)
+    change = rename_document(
+        open_store(project, writes=True), actor=current_user(), name=old, new_name=new
+    )
     typer.echo(change.description)
 
 
@@ -248,7 +252,7 @@ def remove(
     """Remove a document with its codings, memos and decisions ('coder docs undo' restores it)."""
     from coder.services.documents.manage import removal_preview, remove_document
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     preview = removal_preview(store, name, version)
     if not yes:
         typer.confirm(f"Remove {preview.what} with {preview.losses}?", abort=True)
@@ -266,7 +270,9 @@ def set_(
     from coder.services.documents.manage import edit_attributes
 
     values = parse_key_values(pairs, "set")
-    change = edit_attributes(open_store(project), actor=current_user(), name=name, values=values)
+    change = edit_attributes(
+        open_store(project, writes=True), actor=current_user(), name=name, values=values
+    )
     typer.echo(change.description)
 
 
@@ -279,7 +285,9 @@ def unset(
     """Remove attributes from a document."""
     from coder.services.documents.manage import edit_attributes
 
-    change = edit_attributes(open_store(project), actor=current_user(), name=name, unset=keys)
+    change = edit_attributes(
+        open_store(project, writes=True), actor=current_user(), name=name, unset=keys
+    )
     typer.echo(change.description)
 
 
@@ -297,7 +305,7 @@ def attributes(
     from coder.services.documents.manage import attributes_from_sheet
 
     report = attributes_from_sheet(
-        open_store(project), actor=current_user(), path=sheet, key_column=key_column
+        open_store(project, writes=True), actor=current_user(), path=sheet, key_column=key_column
     )
     for line in report.warnings:
         typer.echo(f"warning: {line}", err=True)
@@ -310,7 +318,7 @@ def undo(project: ProjectOption = DEFAULT_PROJECT) -> None:
     coding, memo, code or decision, whichever was last)."""
     from coder.services.undo import undo_latest
 
-    result = undo_latest(open_store(project), actor=current_user())
+    result = undo_latest(open_store(project, writes=True), actor=current_user())
     typer.echo(result.description if result else "nothing to undo")
 
 
@@ -343,7 +351,9 @@ def sets_create(
     """Create an empty document set."""
     from coder.services.documents.sets import create_set
 
-    create_set(open_store(project), actor=current_user(), name=name, description=description)
+    create_set(
+        open_store(project, writes=True), actor=current_user(), name=name, description=description
+    )
     typer.echo(f"created document set {name!r}")
 
 
@@ -355,7 +365,7 @@ def sets_delete(
     """Delete a document set (its documents stay)."""
     from coder.services.documents.sets import delete_set
 
-    held = delete_set(open_store(project), actor=current_user(), name=name)
+    held = delete_set(open_store(project, writes=True), actor=current_user(), name=name)
     typer.echo(f"deleted document set {name!r} ({held} document(s) stay in the project)")
 
 
@@ -368,7 +378,9 @@ def sets_add(
     """Add documents to a set."""
     from coder.services.documents.sets import add_to_set
 
-    added = add_to_set(open_store(project), actor=current_user(), name=name, documents=documents)
+    added = add_to_set(
+        open_store(project, writes=True), actor=current_user(), name=name, documents=documents
+    )
     typer.echo(f"added {len(added)} document(s) to {name!r}")
 
 
@@ -382,6 +394,6 @@ def sets_remove(
     from coder.services.documents.sets import remove_from_set
 
     removed = remove_from_set(
-        open_store(project), actor=current_user(), name=name, documents=documents
+        open_store(project, writes=True), actor=current_user(), name=name, documents=documents
     )
     typer.echo(f"took {len(removed)} document(s) out of {name!r}")

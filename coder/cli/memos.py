@@ -136,7 +136,7 @@ def add(
     no target a new entry of the project journal. Undo with 'coder memos undo'."""
     from coder.services.coding.memos import add_journal_entry, set_memo
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     me = actor or current_user(store)
     if sum(target is not None for target in (document, code, coding)) > 1:
         raise UsageError("a memo is on one thing: give at most one of --doc, --code, --coding")
@@ -164,7 +164,7 @@ def edit(
     """Rewrite one of your own memos (an empty text deletes it)."""
     from coder.services.coding.memos import edit_memo
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     done = edit_memo(store, coder=actor or current_user(store), memo_id=memo_id, text=text)
     typer.echo(f"memo {memo_id}: {done}")
 
@@ -174,7 +174,7 @@ def undo(project: ProjectOption = DEFAULT_PROJECT, actor: str | None = AS_OPTION
     """Undo your latest action (a memo, or whatever you did last)."""
     from coder.services.undo import undo_latest
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     done = undo_latest(store, actor=actor or current_user(store))
     typer.echo(done.description if done else "nothing to undo")
 

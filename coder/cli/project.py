@@ -1,4 +1,4 @@
-"""``coder project copy|login|logout``: whole projects and coders' server logins."""
+"""``coder project copy|migrate|login|logout``: whole projects and coders' server logins."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import typer
 from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
 
 project_app = typer.Typer(
-    help="Whole projects: copy between SQLite and PostgreSQL, coder logins on a server.",
+    help="Whole projects: copy between SQLite and PostgreSQL, upgrade an old one, coder logins"
+    " on a server.",
     no_args_is_help=True,
 )
 
@@ -37,6 +38,23 @@ def copy(
     )
 
 
+@project_app.command("migrate")
+def migrate(project: ProjectOption = DEFAULT_PROJECT) -> None:
+    """Upgrade a project an older coder made to this coder's schema, after a backup of the
+    file next to it (study-schema-0003.backup.db). Commands that change a project do this by
+    themselves; commands that only read refuse an old project until it is upgraded."""
+    from coder.services.project.lifecycle import migrate_project
+
+    store = open_store(project, any_schema=True)
+    try:
+        if migrate_project(store) is None and not store.notices:
+            typer.echo(f"{store.display_name}: the schema is current; nothing to do")
+        for notice in store.notices:
+            typer.echo(notice)
+    finally:
+        store.dispose()
+
+
 @project_app.command("login")
 def login(
     coder: str = typer.Argument(..., help="The coder who gets a login."),
@@ -59,7 +77,7 @@ def login(
         if not password:
             raise UsageError(f"--password-env: ${password_env} is not set")
     url = grant_login(
-        open_store(project), coder, role=role, password=password, actor=current_user()
+        open_store(project, writes=True), coder, role=role, password=password, actor=current_user()
     )
     typer.echo(f"{coder} connects as role {role}: CODER_PROJECT={url}")
 
@@ -72,5 +90,5 @@ def logout(
     """Revoke a coder's login role's access to this project."""
     from coder.services.project.team import revoke_login
 
-    revoke_login(open_store(project), coder, actor=current_user())
+    revoke_login(open_store(project, writes=True), coder, actor=current_user())
     typer.echo(f"revoked {coder}'s login on this project")

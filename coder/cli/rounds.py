@@ -39,7 +39,9 @@ def start(
     from coder.services.agreement.rounds import start_round
 
     names = coder_names(coders)
-    view = start_round(open_store(project), actor=current_user(), coders=names, name=name)
+    view = start_round(
+        open_store(project, writes=True), actor=current_user(), coders=names, name=name
+    )
     typer.echo(f"started round {view.number} ({view.name}): {_alpha(view.start)}")
 
 
@@ -48,7 +50,7 @@ def close(project: ProjectOption = DEFAULT_PROJECT) -> None:
     """Close the open round: snapshot the codebook and the agreement again."""
     from coder.services.agreement.rounds import close_round
 
-    view = close_round(open_store(project), actor=current_user())
+    view = close_round(open_store(project, writes=True), actor=current_user())
     typer.echo(f"closed round {view.number} ({view.name}): {_alpha(view.end)}")
 
 

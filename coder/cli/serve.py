@@ -103,7 +103,7 @@ def serve(
     # The sessions need neither: the token stays in this process.
     os.environ.pop(TOKEN_ENV, None)
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     name = coder or connected_coder(store) or current_user()
     ensure_coder(store, name, actor=name)
     store.dispose()

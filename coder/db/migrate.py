@@ -61,16 +61,21 @@ def upgrade(store: Store, revision: str = "head") -> None:
     so the project is left exactly as it was and the error says so.
     """
     from alembic import command
+
+    refuse_newer(store, current_revision(store))
+    _run(store, lambda config: command.upgrade(config, revision), f"upgrade to {revision}")
+
+
+def refuse_newer(store: Store, revision: str | None) -> None:
+    """Raise when ``revision`` is one this coder does not know: a newer coder made it."""
     from alembic.script import ScriptDirectory
 
-    current = current_revision(store)
     known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-    if current is not None and current not in known:
+    if revision is not None and revision not in known:
         raise CoderError(
-            f"{store.display_name}: schema revision {current} is newer than this version of "
+            f"{store.display_name}: schema revision {revision} is newer than this version of "
             "coder knows; upgrade coder"
         )
-    _run(store, lambda config: command.upgrade(config, revision), f"upgrade to {revision}")
 
 
 def downgrade(store: Store, revision: str) -> None:

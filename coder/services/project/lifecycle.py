@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import select
 
 from coder.db.audit import record
 from coder.db.engine import Store, connect, sqlite_path, table_names
-from coder.db.migrate import current_revision, head_revision, upgrade
+from coder.db.migrate import current_revision, head_revision, refuse_newer, upgrade
 from coder.db.models import ProjectSettings
+from coder.db.sqlite_files import backup_database
 from coder.domain.documents import UnitKind
 from coder.domain.project import Settings
 from coder.errors import ConflictError, InputError
+from coder.services.failures import fault_of
 
 
 def create_project(
@@ -50,19 +55,84 @@ def create_project(
     return store
 
 
-def open_project(path_or_url: str | os.PathLike[str], *, migrate: bool = True) -> Store:
-    """Open an existing project, upgrading an older schema to the current one."""
+#: What opening a project does with a schema an older coder made: ``"upgrade"`` it (a command
+#: that changes the project), refuse it unless ``"current"`` (a command that only reads), or
+#: take ``"any"`` as it is (a backup copies the file whatever its schema).
+SchemaPolicy = Literal["upgrade", "current", "any"]
+
+
+def open_project(path_or_url: str | os.PathLike[str], *, schema: SchemaPolicy = "upgrade") -> Store:
+    """Open an existing project; ``schema`` (:data:`SchemaPolicy`) says what is done with one
+    an older coder made: upgraded after a backup (:func:`migrate_project`), refused in one
+    line that says how to upgrade it, or opened as it is. A schema newer than this coder knows
+    is refused unless ``"any"``.
+    """
     store = connect(path_or_url, must_exist=True)
-    tables = table_names(store)
-    if "alembic_version" not in tables:
+    try:
+        if "alembic_version" not in table_names(store):
+            raise InputError(store.display_name, "is not a coder project (no schema version)")
+        current = current_revision(store)
+        if schema != "any" and current != head_revision():
+            refuse_newer(store, current)
+            if schema == "current":
+                raise ConflictError(
+                    f"{store.display_name}: the project's schema is revision {current}, older"
+                    f" than this coder's ({head_revision()}): upgrade it with 'coder project"
+                    " migrate' (it keeps a backup of the file) or any command that changes the"
+                    " project"
+                )
+            migrate_project(store)
+    except BaseException:
         store.dispose()
-        raise InputError(store.display_name, "is not a coder project (no schema version)")
-    if current_revision(store) != head_revision():
-        if not migrate:
-            store.dispose()
-            raise ConflictError(f"{store.display_name}: schema is out of date; open it to upgrade")
-        upgrade(store)
+        raise
     return store
+
+
+def migrate_project(store: Store) -> Path | None:
+    """Upgrade the project's schema to this coder's; the backup made first, or None.
+
+    A SQLite file is first backed up next to itself, named with the revision it had
+    (``study-schema-0003.backup.db``), and the upgrade runs in one transaction, so a failure
+    leaves the project as it was and the backup beside it. A PostgreSQL project is upgraded in
+    one transaction without a file backup (the server's own backups, ``pg_dump``, apply). A
+    read-only project is refused. What was done is added to ``store.notices``.
+    """
+    current = current_revision(store)
+    refuse_newer(store, current)
+    head = head_revision()
+    if current == head:
+        return None
+    if store.read_only:
+        raise ConflictError(
+            f"{store.display_name}: the project's schema is revision {current}, older than this"
+            f" coder's ({head}), and the project is read-only: copy it to a writable folder to"
+            " upgrade it"
+        )
+    path = sqlite_path(store.url)
+    backup = None
+    if path is not None:
+        backup = _free_name(path.with_name(f"{path.stem}-schema-{current}.backup.db"))
+        try:
+            backup_database(path, backup)
+        except (OSError, sqlite3.Error) as exc:
+            reason = fault_of(exc) or exc
+            raise InputError(str(backup), f"cannot back up before upgrading: {reason}") from exc
+    upgrade(store)
+    kept = f"; the file as it was is kept as {backup}" if backup is not None else ""
+    store.notices += (
+        f"upgraded the schema of {store.display_name} from revision {current} to {head}{kept}",
+    )
+    return backup
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or the first of ``name-2.backup.db``, ``name-3...`` that does not exist."""
+    number = 1
+    candidate = path
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(path.name.replace(".backup.db", f"-{number}.backup.db"))
+    return candidate
 
 
 def get_settings(store: Store) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -18,8 +19,10 @@ from sqlalchemy.engine import make_url
 from coder.db.engine import Store, connect, sqlite_path
 from coder.db.migrate import upgrade
 from coder.db.models import Base
+from coder.db.sqlite_files import backup_database, open_sqlite
 from coder.domain.project import BackupReport, CopyReport
-from coder.errors import CoderError, ConflictError
+from coder.errors import CoderError, ConflictError, InputError
+from coder.services.failures import fault_of
 
 #: Rows moved per INSERT statement while copying; keeps memory flat on large corpora.
 COPY_BATCH = 500
@@ -189,7 +192,7 @@ def copy_project(
     """
     from coder.services.project.lifecycle import open_project
 
-    src = open_project(source)
+    src = open_project(source, schema="current")
     try:
         refuse_coder_login(src, "a copy of the project")
         created = _new_sqlite_file(destination)
@@ -287,29 +290,27 @@ def backup_project(store: Store, output: Path | None = None) -> BackupReport:
     target = Path(output) if output is not None else default_backup_path(store)
     if target.exists():
         raise ConflictError(f"{target}: exists already; choose another backup file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
     source_path = sqlite_path(store.url)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
     method = "sqlite online backup" if source_path else "table copy from a repeatable-read snapshot"
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         if source_path is not None:
-            source = sqlite3.connect(source_path, timeout=15)
-            dest = sqlite3.connect(partial)
-            try:
-                # pages=-1: one step under a single read snapshot, so the copy is consistent
-                # even though other processes commit meanwhile (WAL lets them).
-                source.backup(dest, pages=-1)
-                dest.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dest.close()
-                source.close()
+            backup_database(source_path, target)
         else:
-            copy_project(store.url, partial)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(target)
+            partial = target.with_name(target.name + ".partial")
+            partial.unlink(missing_ok=True)
+            try:
+                copy_project(store.url, partial)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    partial.unlink(missing_ok=True)
+                raise
+            partial.replace(target)
+    except BaseException as exc:
+        fault = fault_of(exc)
+        if fault is None:
+            raise
+        raise InputError(str(target), f"cannot write the backup: {fault}") from exc
     problems = sqlite_integrity(target)
     if problems:
         raise CoderError(f"{target}: backup failed its integrity check: {problems[0]}")
@@ -320,7 +321,7 @@ def backup_project(store: Store, output: Path | None = None) -> BackupReport:
 
 def sqlite_integrity(path: Path) -> list[str]:
     """Problems PRAGMA integrity_check and foreign_key_check report for a SQLite file."""
-    conn = sqlite3.connect(path, timeout=15)
+    conn = open_sqlite(path)
     try:
         problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
