@@ -8,7 +8,8 @@ exit status, with the child's standard streams in files. The child gets:
   with*, so a case that tries to inflate a bomb dies of MemoryError instead of swapping;
 * optionally a file-size limit (``RLIMIT_FSIZE``) with ``SIGXFSZ`` ignored, so a write past it
   fails with ``EFBIG`` as a write to a full disk fails with ``ENOSPC``;
-* ``timeout`` seconds, after which its whole process group is killed.
+* ``timeout`` seconds, after which its whole process group is killed (and any process of the
+  group still there when the command ends, a worker it failed to stop, is killed too).
 
 Forking keeps the modules the test process has loaded, so a case costs what the command does,
 not a new interpreter's start-up (five seconds on a loaded machine). The result says how long
@@ -115,6 +116,8 @@ def _run(
             _, status, usage = os.wait4(pid, 0)
             break
         time.sleep(0.01)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)  # workers the command left behind: none should outlive it
     seconds = time.monotonic() - began
     out.seek(0)
     err.seek(0)
@@ -146,6 +149,9 @@ def _child(
         os.dup2(null, 0)
         os.dup2(out, 1)
         os.dup2(err, 2)
+        # Nothing else of the test process: not its database connections, and not the pipes
+        # of whoever reads pytest's output (a worker the command leaves behind would hold them).
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
         sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True)
         sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True)
