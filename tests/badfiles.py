@@ -585,3 +585,32 @@ def make_hostile_refi(folder: Path) -> list[BadInput]:
     os.mkfifo(folder / "pipe.qde")
     add("pipe.qde", "is a FIFO")
     return bad
+
+
+def make_hostile_codings(folder: Path) -> list[BadInput]:
+    """Codings tables (``coder codings import``) that are not files, or bombs."""
+    import os
+
+    folder.mkdir(parents=True, exist_ok=True)
+    bad: list[BadInput] = []
+
+    def add(name: str, fragment: str) -> None:
+        bad.append(BadInput(folder / name, fragment, {}))
+
+    os.mkfifo(folder / "pipe.csv")
+    add("pipe.csv", "is a FIFO")
+    os.symlink("/dev/zero", folder / "zero.csv")
+    add("zero.csv", "is a character device")
+    with (folder / "huge.csv").open("wb") as fh:
+        fh.truncate(300 * 1024 * 1024)
+    add("huge.csv", "too large")
+    parts = zip_members(xlsx_bytes())
+    sheet_name = next(m.name for m in parts if m.name.startswith("xl/worksheets/"))
+    row = b'<row><c t="inlineStr"><is><t>all work and no play</t></is></c></row>' * 20_000
+    ends = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+        b"</sheetData></worksheet>",
+    )
+    raw_zip(folder / "bomb.xlsx", replaced(parts, bomb_member(sheet_name, row, *ends, BOMB_BYTES)))
+    add("bomb.xlsx", "unpacks to more than")
+    return bad

@@ -73,6 +73,13 @@ def import_(
     create_codes: bool = typer.Option(
         False, "--create-codes", help="Add codes (and their parents) the codebook lacks."
     ),
+    max_bytes: int = typer.Option(
+        100 * 1024 * 1024,
+        "--max-bytes",
+        min=1,
+        help="Largest file read, in bytes; an .xlsx may also unpack to no more than this"
+        " (default 100 MB).",
+    ),
 ) -> None:
     """Import codings made in a spreadsheet; the whole file or, on any error, nothing."""
     from coder.services.coding.importing import import_codings
@@ -84,6 +91,7 @@ def import_(
         actor=current_user(store),
         create_coders=create_coders,
         create_codes=create_codes,
+        max_bytes=max_bytes,
     )
     typer.echo(f"{file}: {report.codings} coding(s) imported, {report.memos} memo(s)")
     if report.coders_created:

@@ -16,10 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coder.errors import InputError
+from coder.io._common import one_line
 from coder.io.escaping import csv_value
+from coder.io.inputs import DEFAULT_MAX_BYTES, checked_input, read_input
 
 REQUIRED_COLUMNS = ("document", "start", "end", "code", "coder")
 OPTIONAL_COLUMNS = ("memo", "text", "created_at")
+#: What a codings table is, in messages.
+_WHAT = "a CSV or XLSX file of codings"
 _HINTS = {
     "doc": "document",
     "name": "document",
@@ -42,19 +46,24 @@ class CodingsRow:
     values: dict[str, str]
 
 
-def read_codings_table(path: Path) -> Iterator[CodingsRow]:
-    """The data rows of the file, each with its row number and its cells by column name."""
+def read_codings_table(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, hint: str = ""
+) -> Iterator[CodingsRow]:
+    """The data rows of the file, each with its row number and its cells by column name.
+
+    The file is checked as every input is (:mod:`coder.io.inputs`: a regular file of at most
+    ``max_bytes``; ``hint`` says how to raise the limit), and a workbook's archive before
+    openpyxl opens it (:class:`~coder.io.refi.safety.SafeArchive`: it may unpack to no more
+    than ``max_bytes``, no zip bomb, no XML entity declarations).
+    """
     source = str(path)
-    if not path.exists():
-        raise InputError(source, "no such file")
-    if path.is_dir():
-        raise InputError(source, "is a folder, not a CSV or XLSX file")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table = _csv_table(path)
+        table = _csv_table(read_input(path, what=_WHAT, max_bytes=max_bytes, hint=hint), source)
     elif suffix in (".xlsx", ".xlsm"):
-        table = _xlsx_table(path)
+        table = _xlsx_table(path, max_bytes, hint)
     else:
+        checked_input(path, what=_WHAT)
         raise InputError(
             source, f"cannot read codings from '{suffix or '(none)'}'; use .csv or .xlsx"
         )
@@ -103,9 +112,7 @@ def _columns(source: str, number: int, header: list[str]) -> list[str | None]:
     return columns
 
 
-def _csv_table(path: Path) -> Iterator[tuple[int, list[str]]]:
-    source = str(path)
-    raw = path.read_bytes()
+def _csv_table(raw: bytes, source: str) -> Iterator[tuple[int, list[str]]]:
     if b"\x00" in raw:
         raise InputError(source, "is a binary file, not CSV text")
     try:
@@ -128,17 +135,33 @@ def _csv_table(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise InputError(source, f"row {line}: CSV error: {error}") from None
 
 
-def _xlsx_table(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_table(path: Path, max_bytes: int, hint: str) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    from coder.io.refi.safety import SafeArchive
+
     source = str(path)
+    checked_input(path, what=_WHAT, max_bytes=max_bytes, hint=hint)
+    with SafeArchive.open(path, kind=".xlsx", max_unpacked=max_bytes, hint=hint) as archive:
+        archive.refuse_declarations()
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise InputError(source, f"cannot open the workbook: {error}") from None
+        raise InputError(source, f"cannot open the workbook: {one_line(error)}") from None
     try:
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # a damaged sheet fails while it is read
+                raise InputError(
+                    source, f"row {number + 1}: cannot read the workbook: {one_line(error)}"
+                ) from None
+            number += 1
             yield number, [_xlsx_cell(v) for v in values]
     finally:
         workbook.close()

@@ -30,6 +30,7 @@ from tests.badfiles import (
     BadInput,
     make_bad_inputs,
     make_hostile_codebooks,
+    make_hostile_codings,
     make_hostile_inputs,
     make_hostile_refi,
     pdf_bytes,
@@ -194,6 +195,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[BadInput
         "documents": make_hostile_inputs(folder / "documents"),
         "codebooks": make_hostile_codebooks(folder / "codebooks"),
         "refi": make_hostile_refi(folder / "refi"),
+        "codings": make_hostile_codings(folder / "codings"),
     }
 
 
@@ -257,7 +259,7 @@ def refuse_all(
     before = rows_of(project)
     failures = []
     for case in cases:
-        outcome = run_bounded(argv(case, project), timeout=60)
+        outcome = run_bounded(argv(case, project), timeout=REFUSAL_SECONDS + 10)
         problems = refusal_problems(outcome, case)
         if rows_of(project) != before:
             problems.append("the project changed")
@@ -269,6 +271,10 @@ def refuse_all(
 
 def codebook_argv(case: BadInput, project: Path) -> list[str]:
     return ["codebook", "import", str(case.path), "-p", str(project)]
+
+
+def codings_argv(case: BadInput, project: Path) -> list[str]:
+    return ["codings", "import", str(case.path), "-p", str(project)]
 
 
 def test_there_are_at_least_sixty_hostile_cases(hostile: dict[str, list[BadInput]]) -> None:
@@ -283,6 +289,7 @@ def test_there_are_at_least_sixty_hostile_cases(hostile: dict[str, list[BadInput
         ("documents", import_argv),
         ("codebooks", codebook_argv),
         ("refi", import_argv),
+        ("codings", codings_argv),
     ],
 )
 def test_every_hostile_file_is_refused_through_the_command_line(

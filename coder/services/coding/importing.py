@@ -33,6 +33,7 @@ from coder.domain.codebook import CodePath
 from coder.domain.coding import CodingsImportReport
 from coder.errors import InputError
 from coder.io.codings_table import REQUIRED_COLUMNS, CodingsRow, read_codings_table
+from coder.io.inputs import DEFAULT_MAX_BYTES, RAISE_WITH_MAX_BYTES
 from coder.reports.xlsx import CUT_MARKER, XLSX_TEXT_CAP
 from coder.services.codebook.codes import CodeTree
 
@@ -56,15 +57,17 @@ def import_codings(
     actor: str,
     create_coders: bool = False,
     create_codes: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> CodingsImportReport:
     """Add the codings in a CSV/XLSX file to the project, all or nothing.
 
     Every row is checked first, in file order, against names resolved once for the whole
     file; the codings and memos are then written in sets, with one audit entry for the import
-    (undo takes the whole file back, with the coders and codes it created).
+    (undo takes the whole file back, with the coders and codes it created). A file larger
+    than ``max_bytes``, or a workbook that unpacks to more, is refused before it is read.
     """
     source = str(path)
-    rows = list(read_codings_table(path))
+    rows = list(read_codings_table(path, max_bytes=max_bytes, hint=RAISE_WITH_MAX_BYTES))
     report = CodingsImportReport()
     with store.write() as session:
         checker = _Checker(session, source, rows, create_coders, create_codes, report)
