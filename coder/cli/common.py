@@ -68,7 +68,8 @@ def open_store(project: str, *, writes: bool = False, any_schema: bool = False) 
 
     A command that ``writes`` upgrades a project an older coder made (after backing it up);
     one that only reads refuses it in one line that says how to upgrade, and ``any_schema``
-    opens it as it is (``coder backup``). What opening found or did (an upgrade, a lost
+    opens it as it is (``coder backup``). A command that ``writes`` is refused on a read-only
+    project before it starts. What opening found or did (an upgrade, a lost
     write-ahead log) is said on standard error.
     """
     from coder.services.project.lifecycle import open_project
@@ -76,6 +77,13 @@ def open_store(project: str, *, writes: bool = False, any_schema: bool = False) 
     store = open_project(
         project, schema="any" if any_schema else "upgrade" if writes else "current"
     )
+    if writes and store.read_only:
+        from coder.errors import ReadOnlyProjectError
+
+        # Refused before the command starts (the coding screen, a reconciliation), not at
+        # the first keystroke that would change something.
+        store.dispose()
+        raise ReadOnlyProjectError(store.display_name)
     for notice in store.notices:
         typer.echo(f"coder: {notice}", err=True)
     return store

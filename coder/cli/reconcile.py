@@ -81,7 +81,7 @@ def reconcile(
         raise typer.BadParameter(f"{order!r} (choose document or weakest)", param_hint="--order")
     if min_alpha is not None and not auto:
         raise typer.BadParameter("--min-alpha goes with --auto", param_hint="--min-alpha")
-    store = open_store(project)
+    store = open_store(project, writes=True)
     actor = reconciling_person(store, person)
     if auto:
         from coder.services.reconcile.decisions import auto_accept
@@ -200,7 +200,7 @@ def decide(
     from coder.services.reconcile.decisions import decide as decide_item
 
     first, second = coder_pair(coders)
-    store = open_store(project)
+    store = open_store(project, writes=True)
     code_ids = None
     if keep == "edit":
         from coder.services.codebook.codes import require_code
@@ -267,7 +267,7 @@ def join(
     'coder reconcile undo'."""
     from coder.services.reconcile.decisions import join_consensus
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     result = join_consensus(store, actor=reconciling_person(store, person), consensus=consensus)
     typer.echo(result.description if result else "nothing to join")
 
@@ -277,6 +277,6 @@ def undo(project: ProjectOption = DEFAULT_PROJECT, person: str | None = PERSON) 
     """Undo your latest action: a decision, a bulk acceptance, a join, a merge, a coding..."""
     from coder.services.undo import undo_latest
 
-    store = open_store(project)
+    store = open_store(project, writes=True)
     result = undo_latest(store, actor=reconciling_person(store, person))
     typer.echo(result.description if result else "nothing to undo")

@@ -207,6 +207,9 @@ WRITES = [
     ["docs", "rename", "doc-0", "doc-zero"],
     ["memos", "add", "a journal entry"],
     ["round", "start", "--coders", "ana", "ben"],
+    # Refused before the screen opens, not at the first key that would code.
+    ["code", "--coder", "ana"],
+    ["reconcile", "--coders", "ana", "ben", "--auto", "--as", "lee"],
 ]
 
 
