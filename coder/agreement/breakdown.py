@@ -27,8 +27,8 @@ from dataclasses import replace
 import numpy as np
 
 from coder.agreement import binary
-from coder.agreement.intervals import coverage_by_mask, merge_intervals
-from coder.agreement.overlap import codes_on_units
+from coder.agreement.intervals import coverage_by_mask, merge_intervals, sorted_unique
+from coder.agreement.overlap import AppliedCodes, codes_on_units
 from coder.agreement.ratings import FloatArray, IntArray
 from coder.domain.agreement import Overlap
 from coder.domain.agreement_results import (
@@ -42,6 +42,7 @@ from coder.domain.coefficient import NO_DATA, NO_UNITS_MARKED, ONE_UNIT, Coeffic
 __all__ = [
     "MAX_TABLE_CELLS",
     "add_breakdown",
+    "applied_entries",
     "gwet_ac1_binary",
     "positive_agreement",
     "units_by_coders",
@@ -129,6 +130,8 @@ def add_breakdown(
     units: Units | None,
     codings: Codings,
     doc_lengths: IntArray,
+    *,
+    entries: Entries | None = None,
 ) -> AgreementResult:
     """``result`` with AC1, positive agreement and units by coders per code, and the code x
     document table; unchanged at span level (unitizing has no such figures).
@@ -136,13 +139,15 @@ def add_breakdown(
     Pass the units, codings and document lengths ``result`` was computed from (its overlap
     rule is applied again). Characters are not independent units, so AC1's standard error is
     left NaN at character level. A code x document table larger than ``MAX_TABLE_CELLS``
-    (many coders) is left out, with a note.
+    (many coders) is left out, with a note. At unit level, ``entries`` are the
+    :func:`unit_entries` of these units and codings when the caller has them already.
     """
     n_coders, n_codes = len(result.coders), len(result.codes)
     lengths = np.asarray(doc_lengths, dtype=np.int64)
     n_docs = len(lengths)
     if result.level == "unit" and units is not None:
-        entries = unit_entries(units, codings, n_codes, result.overlap)  # type: ignore[arg-type]
+        if entries is None:
+            entries = unit_entries(units, codings, n_codes, result.overlap)  # type: ignore[arg-type]
         per_doc = np.bincount(units.doc, minlength=n_docs).astype(np.float64)
     elif result.level == "character":
         entries = _character_entries(codings, n_codes, n_docs, n_coders)
@@ -168,7 +173,7 @@ def add_breakdown(
         for i, figures in enumerate(result.per_code)
     ]
     key = code * n_docs + doc
-    present = np.unique(key)
+    present = sorted_unique(key)
     if len(present) * n_masks > MAX_TABLE_CELLS:
         note = (
             "The code x document table is left out: "
@@ -186,13 +191,19 @@ def unit_entries(units: Units, codings: Codings, n_codes: int, overlap: Overlap)
     """One entry per (code, unit) some coder applied the code to: code, document, the set of
     coders (bit mask) and a weight of 1."""
     applied = codes_on_units(units, codings, n_codes, overlap=overlap)
-    n_units = len(units)
+    return applied_entries(applied, units.doc)
+
+
+def applied_entries(applied: AppliedCodes, unit_doc: IntArray) -> Entries:
+    """:func:`unit_entries` from the codes already found on the units (``applied.unit`` indexes
+    ``unit_doc``, the document of each unit)."""
+    n_units = len(unit_doc)
     code_unit, inverse = np.unique(applied.code * n_units + applied.unit, return_inverse=True)
     mask = np.bincount(
         inverse.ravel(), weights=np.left_shift(1, applied.coder), minlength=len(code_unit)
     ).astype(np.int64)
     unit = code_unit % n_units
-    return code_unit // n_units, units.doc[unit], mask, np.ones(len(code_unit))
+    return code_unit // n_units, unit_doc[unit], mask, np.ones(len(code_unit))
 
 
 def _character_entries(codings: Codings, n_codes: int, n_docs: int, n_coders: int) -> Entries:

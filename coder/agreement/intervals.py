@@ -12,6 +12,22 @@ import numpy as np
 from coder.agreement.ratings import FloatArray, IntArray
 
 
+def sorted_unique(values: IntArray) -> IntArray:
+    """``np.unique(values)`` for integers, by one sort.
+
+    numpy 2.3+ answers a bare ``np.unique`` with a hash table and then sorts the result: on the
+    hundreds of thousands of span boundaries of a project that is 20-40x slower than sorting
+    once and keeping each first occurrence.
+    """
+    ordered = np.sort(np.asarray(values))
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def merge_intervals(
     group: IntArray, start: IntArray, end: IntArray, *, merge_touching: bool
 ) -> tuple[IntArray, IntArray, IntArray]:

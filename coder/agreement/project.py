@@ -34,9 +34,9 @@ import numpy as np
 
 from coder.agreement import binary
 from coder.agreement.binary_precision import alpha_q, binary_precision
-from coder.agreement.breakdown import add_breakdown, unit_entries
+from coder.agreement.breakdown import Entries, add_breakdown, applied_entries
 from coder.agreement.continuum import character_level, span_level
-from coder.agreement.overlap import extent_lengths
+from coder.agreement.overlap import LaidOutUnits, applied_codes, extent_lengths
 from coder.agreement.ratings import IntArray
 from coder.agreement.unit_level import unit_level
 from coder.domain.agreement import DEFAULT_OVERLAP, LEVELS, OVERLAP_RULES, Level, Overlap
@@ -90,9 +90,13 @@ def compute_agreement(
     if level == "unit":
         if units is None:
             raise ValueError("unit level needs the units of analysis")
+        # The codes on the units are found once, for the figures, the breakdown and precision.
+        laid = LaidOutUnits.of(units, lengths)
+        applied = applied_codes(laid, codings, n_codes, overlap)
+        entries = applied_entries(applied, laid.doc)
         result = unit_level(
-            units,
-            codings,
+            laid,
+            applied,
             tuple(coders),
             tuple(codes),
             lengths,
@@ -103,8 +107,8 @@ def compute_agreement(
             confidence=confidence,
             confusion_pair=confusion_pair,
         )
-        result = add_breakdown(result, units, codings, lengths)
-        return _with_precision(result, units, codings, ci, n_boot, seed, confidence)
+        result = add_breakdown(result, units, codings, lengths, entries=entries)
+        return _with_precision(result, entries, len(units), ci, n_boot, seed, confidence)
     if level == "character":
         result = character_level(codings, tuple(coders), tuple(codes), lengths, overlap)
         return add_breakdown(result, units, codings, lengths)
@@ -113,8 +117,8 @@ def compute_agreement(
 
 def _with_precision(
     result: AgreementResult,
-    units: Units,
-    codings: Codings,
+    entries: Entries,
+    n_units: int,
     ci: bool,
     n_boot: int,
     seed: int,
@@ -123,11 +127,11 @@ def _with_precision(
     """Kappa's and alpha's analytical precision per code and, with ``ci``, q next to alpha's
     bootstrap interval (:mod:`.binary_precision`)."""
     n_coders, n_codes = len(result.coders), len(result.codes)
-    code, _, mask, weight = unit_entries(units, codings, n_codes, result.overlap)  # type: ignore[arg-type]
+    code, _, mask, weight = entries
     n_masks = 1 << n_coders
     h = np.bincount(code * n_masks + mask, weights=weight, minlength=n_codes * n_masks)
     h = h.reshape(n_codes, n_masks)
-    h[:, 0] = len(units) - h[:, 1:].sum(axis=1)
+    h[:, 0] = n_units - h[:, 1:].sum(axis=1)
     kappa, alpha = binary_precision(h, n_coders, confidence)
     q = alpha_q(h, n_coders, n_boot, seed) if ci else [()] * n_codes
     per_code = [

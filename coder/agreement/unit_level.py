@@ -19,15 +19,14 @@ from coder.agreement.figures import (
     overall_figures,
     pair_figures,
 )
-from coder.agreement.overlap import AppliedCodes, LaidOutUnits, applied_codes
+from coder.agreement.intervals import sorted_unique
+from coder.agreement.overlap import AppliedCodes, LaidOutUnits
 from coder.agreement.ratings import FloatArray, IntArray
 from coder.domain.agreement import Overlap
 from coder.domain.agreement_results import (
     AgreementResult,
-    Codings,
     ConfusionTable,
     DisagreementTable,
-    Units,
 )
 from coder.domain.coefficient import BootstrapCI, Coefficient
 
@@ -35,8 +34,8 @@ __all__ = ["unit_level"]
 
 
 def unit_level(
-    units: Units,
-    codings: Codings,
+    laid: LaidOutUnits,
+    applied: AppliedCodes,
     coders: tuple[str, ...],
     codes: tuple[str, ...],
     lengths: IntArray,
@@ -48,11 +47,10 @@ def unit_level(
     confidence: float,
     confusion_pair: tuple[int, int],
 ) -> AgreementResult:
-    """The ``AgreementResult`` at unit level (see ``compute_agreement``, which validates)."""
+    """The ``AgreementResult`` at unit level (see ``compute_agreement``, which validates) from
+    the units laid out and the codes each coder applied to them (:mod:`.overlap`)."""
     n_coders, n_codes, n_docs = len(coders), len(codes), len(lengths)
-    laid = LaidOutUnits.of(units, lengths)
     n_units = len(laid)
-    applied = applied_codes(laid, codings, n_codes, overlap)
 
     # One entry per (code, unit) with the set of coders who applied the code.
     cu_key, inverse = np.unique(applied.code * n_units + applied.unit, return_inverse=True)
@@ -126,8 +124,8 @@ def _pooled_interval(
     if n_units < 2 or n_units * n_masks > _POOLED_MAX_CELLS:
         return None
     per_unit = mask_tables(cu_unit, mask, n_units, n_coders, np.full(n_units, float(n_codes)))
-    profiles, inverse = np.unique(per_unit, axis=0, return_inverse=True)
-    weights = np.bincount(inverse.ravel(), minlength=len(profiles)) / n_units
+    profiles, inverse = _unique_rows(per_unit)
+    weights = np.bincount(inverse, minlength=len(profiles)) / n_units
     rng = np.random.default_rng([seed, 1])  # a stream of its own, apart from the per-code one
     chunk = max(1, 4_000_000 // len(profiles))
     values = []
@@ -135,6 +133,18 @@ def _pooled_interval(
         draws = rng.multinomial(n_units, weights, size=min(chunk, n_boot - lo))
         values.append(binary.alpha(draws.astype(np.float64) @ profiles, n_coders).value)
     return percentile_interval(estimate, np.concatenate(values), n_boot, confidence)
+
+
+def _unique_rows(table: FloatArray) -> tuple[FloatArray, IntArray]:
+    """``np.unique(table, axis=0, return_inverse=True)``: the distinct rows in the same
+    (lexicographic) order, by one ``lexsort`` instead of numpy's sort of structured rows."""
+    order = np.lexsort(table.T[::-1])
+    ordered = table[order]
+    new = np.ones(len(table), dtype=bool)
+    new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    inverse = np.empty(len(table), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
 
 
 def _code_intervals(
@@ -187,7 +197,7 @@ def _confusion(
     )
     keys.append(none * size + b_code[~b_has_a])
     counts = np.bincount(np.concatenate(keys), minlength=size * size).reshape(size, size)
-    coded_units = np.union1d(a_unit, b_unit)
+    coded_units = sorted_unique(np.r_[a_unit, b_unit])
     counts[none, none] = n_units - len(coded_units)
     return ConfusionTable(first, second, counts.astype(np.int64))
 
@@ -197,7 +207,7 @@ def _disagreements(
 ) -> DisagreementTable:
     """Units where the coders' code sets differ (``split_units``: one entry per split code)."""
     e_code, e_unit, e_coder = applied.code, applied.unit, applied.coder
-    units = np.unique(split_units)
+    units = sorted_unique(split_units)
     keep = np.isin(e_unit, units)
     entry_order = np.lexsort((e_code[keep], e_coder[keep], e_unit[keep]))
     entry_unit = e_unit[keep][entry_order]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from coder.agreement.chance import chance_corrected
-from coder.agreement.intervals import coverage_by_mask, merge_intervals
+from coder.agreement.intervals import coverage_by_mask, merge_intervals, sorted_unique
 from coder.agreement.ratings import FloatArray, IntArray
 from coder.domain.coefficient import (
     NO_DATA,
@@ -75,7 +75,7 @@ def _sections(
 
     ``breaks`` are the segment (document) boundaries, always section boundaries.
     """
-    bounds = np.unique(np.r_[breaks, starts, ends])
+    bounds = sorted_unique(np.r_[breaks, starts, ends])
     first = bounds[:-1]
     if len(starts) == 0:
         return bounds, np.diff(bounds), np.zeros(len(first), dtype=bool)
@@ -121,7 +121,7 @@ def unitizing_disagreements(
         bounds_i, len_i, unit_i = sections[i]
         for j in range(i + 1, n_coders):
             bounds_j, len_j, unit_j = sections[j]
-            pieces = np.union1d(bounds_i, bounds_j)[:-1]
+            pieces = sorted_unique(np.r_[bounds_i, bounds_j])[:-1]
             gi = np.searchsorted(bounds_i, pieces, side="right") - 1
             hj = np.searchsorted(bounds_j, pieces, side="right") - 1
             # Each overlapping pair of sections is counted once, however many pieces it spans.
