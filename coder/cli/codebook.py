@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
+from coder.cli.common import (
+    DEFAULT_PROJECT,
+    LeadOption,
+    ProjectOption,
+    blind_listing_viewer,
+    current_user,
+    open_store,
+)
 from coder.cli.output import ForceOption, ListFormat, emit, output_for
 
 app = typer.Typer(help="Import and export the codebook.", no_args_is_help=True)
@@ -48,9 +55,16 @@ def export(
     fmt: str = typer.Option("yaml", "--format", "-f", help="yaml, json, md or csv"),
     output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
     counts: bool = typer.Option(True, "--counts/--no-counts", help="Include coding counts."),
+    memos: bool = typer.Option(
+        True, "--memos/--no-memos", help="Include the memos written on codes (for reading)."
+    ),
+    lead: LeadOption = False,
     force: ForceOption = False,
 ) -> None:
-    """Export the codebook for editing, sharing or a paper's appendix."""
+    """Export the codebook for editing, sharing or a paper's appendix.
+
+    While the project is blind, a coder's export holds their own counts, memos and private
+    codes (the lead adds --lead for everyone's counts and memos, shared codes only)."""
     from coder.io.codebook import render_codebook, supported_codebook_formats
     from coder.services.codebook.codes import coding_counts, export_codebook
 
@@ -61,8 +75,10 @@ def export(
         )
     store = open_store(project)
     target = output_for(store, output, force=force)
-    book = export_codebook(store)
-    target.write(render_codebook(book, fmt, counts=coding_counts(store) if counts else None))
+    viewer = blind_listing_viewer(store, lead=lead, asked=[])
+    book = export_codebook(store, viewer=viewer, memos=memos)
+    tally = coding_counts(store, coder=viewer) if counts else None
+    target.write(render_codebook(book, fmt, counts=tally))
 
 
 @app.command("diff")

@@ -83,6 +83,17 @@ def code_fields(code: Any) -> dict[str, Any]:
     return values
 
 
+@dataclass(frozen=True, slots=True)
+class CodeMemo:
+    """A memo on a code as a codebook export shows it: who wrote it and what."""
+
+    author: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.author})" if self.author else self.text
+
+
 @dataclass(slots=True)
 class CodeDef:
     """One code and, recursively, its children.
@@ -100,6 +111,9 @@ class CodeDef:
     colour: str | None = None
     keywords: list[str] = field(default_factory=list)
     children: list[CodeDef] = field(default_factory=list)
+    #: Memos written on the code (``coder memos``), for reading: exports write them, imports
+    #: leave them out (a memo has an author; it is added with ``coder memos add``).
+    memos: list[CodeMemo] = field(default_factory=list)
 
     def walk(self, parent: CodePath | None = None) -> Iterator[tuple[CodePath, CodeDef]]:
         """Depth-first (pre-order) pairs of path and code, this code first."""

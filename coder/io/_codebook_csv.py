@@ -2,7 +2,8 @@
 
 Columns: ``path`` (required; ``Theme/Code``, a ``/`` inside a name written ``\\/``),
 ``definition``, ``inclusion``, ``exclusion``, ``example``, ``colour``, ``keywords`` (separated
-by ``;``), and ``count`` (written by export for information, ignored on import). Rows may come
+by ``;``), and ``count`` and ``memos`` (written by export for information, ignored on
+import). Rows may come
 in any order, but every parent needs a row of its own. The codebook's name is the file's name.
 """
 
@@ -23,7 +24,7 @@ from coder.io._codebook_parse import (
 from coder.io.escaping import csv_text, csv_value
 
 COLUMNS = ("path", *CODE_FIELDS)
-_READ_COLUMNS = (*COLUMNS, "count")
+_READ_COLUMNS = (*COLUMNS, "count", "memos")
 _COLUMN_HINTS = {"code": "path", "name": "path", "description": "definition"}
 
 
@@ -119,7 +120,13 @@ def _row_to_code(
 def render_csv(codebook: Codebook, counts: Mapping[CodePath, int] | None) -> str:
     """One row per code, parents before children, with ``\\n`` line ends; formula-safe
     (:func:`coder.io.escaping.csv_text`)."""
-    rows: list[list[object]] = [[*COLUMNS, "count"] if counts is not None else list(COLUMNS)]
+    memos = any(code.memos for _path, code in codebook.walk())
+    header: list[object] = [
+        *COLUMNS,
+        *(["count"] if counts is not None else []),
+        *(["memos"] if memos else []),
+    ]
+    rows: list[list[object]] = [header]
     for path, code in codebook.walk():
         row: list[object] = [
             format_path(path),
@@ -132,5 +139,7 @@ def render_csv(codebook: Codebook, counts: Mapping[CodePath, int] | None) -> str
         ]
         if counts is not None:
             row.append(str(counts.get(path, 0)))
+        if memos:
+            row.append("\n".join(str(m) for m in code.memos))
         rows.append(row)
     return csv_text(rows)

@@ -70,6 +70,10 @@ def _section(number: str, depth: int, code: CodeDef, count: int | None) -> list[
         out += [f"**Keywords:** {', '.join(markdown_name(k) for k in code.keywords)}", ""]
     if count is not None:
         out += [f"**Count:** {count}", ""]
+    if code.memos:
+        out += ["**Memos:**", ""]
+        out += [f"- {markdown_text(' '.join(str(m).split()))}" for m in code.memos]
+        out.append("")
     if len(out) == 2:
         out += ["_No definition yet._", ""]
     return out

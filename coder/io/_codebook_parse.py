@@ -26,7 +26,7 @@ from coder.io._codebook_common import (
 from coder.io._codebook_parents import Entry, check_siblings, place_codes
 
 TOP_KEYS = ("codebook", "description", "codes")
-CODE_KEYS = ("name", *CODE_FIELDS, "children", "parent", "count")
+CODE_KEYS = ("name", *CODE_FIELDS, "children", "parent", "count", "memos")
 TEXT_FIELDS = CODE_TEXT_FIELDS
 KEY_ALIASES = {"color": "colour"}
 # Words people reach for that difflib would not map to the right key.
@@ -210,13 +210,19 @@ class _Builder:
             isinstance(count, bool) or not isinstance(count, int) or count < 0
         ):
             self.problem(count_line, f"'count' must be a whole number, found {describe(count)}")
+        # Memos are written by export for reading and left out on import, as counts are.
+        memos, memos_line = fields.get("memos", (None, line))
+        if memos is not None and not isinstance(memos, list):
+            self.problem(memos_line, f"'memos' must be a list, found {describe(memos)}")
         children = self._children(fields.get("children", (None, line)))
         entry_parent: tuple[CodePath | None, str, int | None] = (None, "", None)
         if "parent" in fields:
             entry_parent = self._parent(*fields["parent"], top_level=top_level)
         if name is None:
             return None
-        code = CodeDef(name=name, colour=colour, keywords=keywords, children=children, **texts)
+        code = CodeDef(name=name, colour=colour, keywords=keywords, children=children)
+        for key, value in texts.items():
+            setattr(code, key, value)
         self.code_lines[id(code)] = name_line
         return Entry(code, name_line, *entry_parent)
 
@@ -323,7 +329,8 @@ def codebook_to_data(
     """The codebook as the plain nested mapping the YAML and JSON formats use.
 
     Empty fields are left out so an exported file holds only what a person wrote. With
-    ``counts``, each code gets a ``count`` (0 when absent from the mapping).
+    ``counts``, each code gets a ``count`` (0 when absent from the mapping); a code's memos
+    are written as a ``memos`` list of author and text.
     """
 
     def one(code: CodeDef, path: CodePath) -> dict[str, object]:
@@ -337,6 +344,8 @@ def codebook_to_data(
             data["keywords"] = list(code.keywords)
         if counts is not None:
             data["count"] = counts.get(path, 0)
+        if code.memos:
+            data["memos"] = [{"author": m.author, "text": m.text} for m in code.memos]
         if code.children:
             data["children"] = [one(child, path.child(child.name)) for child in code.children]
         return data

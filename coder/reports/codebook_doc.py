@@ -68,6 +68,7 @@ def _fields(code: CodeDef) -> list[tuple[str, str]]:
     rows = [(label, " ".join(getattr(code, key).split())) for key, label in _FIELDS]
     if code.keywords:
         rows.append(("Keywords", ", ".join(code.keywords)))
+    rows += [("Memo", " ".join(str(memo).split())) for memo in code.memos]
     return [(label, value) for label, value in rows if value]
 
 
@@ -159,6 +160,9 @@ def render_codebook_xlsx(doc: CodebookDocument) -> bytes:
         *CODE_FIELDS,
         "count",
     ]
+    with_memos = any(code.memos for _number, _path, code in doc.numbered())
+    if with_memos:
+        headers.append("memos")
     with_examples = any(doc.examples.values())
     if with_examples:
         headers.append("examples")
@@ -176,10 +180,12 @@ def render_codebook_xlsx(doc: CodebookDocument) -> bytes:
             "; ".join(code.keywords),
             doc.counts.get(path, 0),
         ]
+        if with_memos:
+            row.append("\n\n".join(str(memo) for memo in code.memos))
         if with_examples:
             row.append("\n\n".join(_quote_line(q) for q in doc.examples.get(path, ())))
         rows.append(row)
-    text_columns = (*CODE_TEXT_FIELDS, "examples", "path")
+    text_columns = (*CODE_TEXT_FIELDS, "memos", "examples", "path")
     workbook = new_workbook()
     write_table(
         workbook,
@@ -197,6 +203,7 @@ def render_codebook_xlsx(doc: CodebookDocument) -> bytes:
             "colour": 10,
             "keywords": 22,
             "count": 8,
+            "memos": 50,
             "examples": 60,
         },
         wrap=(*text_columns, "keywords"),

@@ -182,3 +182,71 @@ def test_undo_of_an_add(project: str, capsys: Capture) -> None:
     assert "A second thought" not in [r["text"] for r in _list(capsys, project)]
     argv = ["memos", "add", "x", "--doc", "int-1", "--code", "Trust", "-p", project]
     assert "at most one of" in _out(capsys, argv, code=2)
+
+
+# Code memos in codebook exports (issue 14) -----------------------------------------------------
+
+
+def _bob_memo_on_money(url: str) -> None:
+    argv = ["memos", "add", "Bob: budgets only", "--code", "Risk/Money", "--as", "bob", "-p", url]
+    assert run(argv) == 0
+
+
+def test_codebook_exports_carry_code_memos_scoped_to_the_coder_while_blind(
+    project: str, tmp_path: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _bob_memo_on_money(project)
+    capsys.readouterr()
+    monkeypatch.setenv("CODER_USER", "alice")
+    assert run(["codebook", "export", "-f", "json", "-p", project]) == 0
+    book = json.loads(capsys.readouterr().out)
+    money = book["codes"][1]["children"][0]
+    assert money["name"] == "Money"
+    # alice sees her own memo, not bob's, nor bob's counts.
+    assert money["memos"] == [{"author": "alice", "text": "Money covers budgets"}]
+    assert money["count"] == 0
+    assert run(["codebook", "export", "-f", "md", "-p", project]) == 0
+    markdown = capsys.readouterr().out
+    assert "**Memos:**" in markdown and "- Money covers budgets (alice)" in markdown
+    assert "Bob" not in markdown
+    # The lead sees everyone's memos, oldest first, and everyone's counts.
+    assert run(["codebook", "export", "-f", "json", "--lead", "-p", project]) == 0
+    money = json.loads(capsys.readouterr().out)["codes"][1]["children"][0]
+    assert [m["author"] for m in money["memos"]] == ["alice", "bob"] and money["count"] == 1
+    assert run(["codebook", "export", "-f", "yaml", "--lead", "--no-memos", "-p", project]) == 0
+    assert "memos" not in capsys.readouterr().out
+
+
+def test_a_codebook_exported_with_memos_imports_back_without_them(
+    project: str, tmp_path: Path, capsys: Capture
+) -> None:
+    for fmt in ("yaml", "json", "csv"):
+        path = tmp_path / f"exported.{fmt}"
+        assert run(["codebook", "export", "-f", fmt, "-o", str(path), "-p", project]) == 0
+        assert "Money covers budgets" in path.read_text(encoding="utf-8-sig")
+        capsys.readouterr()
+        assert run(["codebook", "import", str(path), "-p", project]) == 0
+        assert "0 code(s) added, 0 updated" in capsys.readouterr().out
+
+
+def test_the_codebook_appendix_shows_code_memos_in_every_format(
+    project: str, tmp_path: Path
+) -> None:
+    from docx import Document as Docx
+    from openpyxl import load_workbook
+
+    _bob_memo_on_money(project)
+    files = {}
+    for fmt in ("codebook-md", "codebook-docx", "codebook-html", "codebook-xlsx", "codebook-csv"):
+        files[fmt] = tmp_path / f"book.{fmt.split('-')[1]}"
+        assert run(["export", "--format", fmt, "-o", str(files[fmt]), "-p", project]) == 0
+    for fmt in ("codebook-md", "codebook-html", "codebook-csv"):
+        text = files[fmt].read_text(encoding="utf-8-sig")
+        assert "Money covers budgets" in text and "Bob: budgets only" in text, fmt
+    cells = [c.text for t in Docx(str(files["codebook-docx"])).tables for c in t._cells]
+    assert "Money covers budgets (alice)" in cells and "Bob: budgets only (bob)" in cells
+    sheet = load_workbook(files["codebook-xlsx"]).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("memos")
+    money = next(r for r in rows if r[1] == "Risk/Money")
+    assert money[column] == "Money covers budgets (alice)\n\nBob: budgets only (bob)"

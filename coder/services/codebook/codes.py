@@ -307,19 +307,23 @@ def _order(row: Code) -> tuple[int, int]:
 
 
 def export_codebook(
-    store: Store, *, name: str | None = None, viewer: str | None = None
+    store: Store, *, name: str | None = None, viewer: str | None = None, memos: bool = True
 ) -> Codebook:
-    """The project's active shared codes (and the viewer's private ones) as a Codebook."""
+    """The project's active shared codes (and the viewer's private ones) as a Codebook, with
+    the memos written on each code (the viewer's own when given, else everyone's) unless
+    ``memos`` is False."""
+    from coder.services.coding.memos import memos_on_codes
     from coder.services.project.lifecycle import get_settings
 
     settings = get_settings(store)
     views = list_codes(store, viewer=viewer)
+    notes = memos_on_codes(store, author=viewer) if memos else {}
     by_id: dict[int, CodeDef] = {}
     roots: list[CodeDef] = []
     for v in views:
         if viewer is None and v.owner is not None:
             continue
-        node = CodeDef(name=v.name, **code_fields(v))
+        node = CodeDef(name=v.name, memos=notes.get(v.id, []), **code_fields(v))
         by_id[v.id] = node
         if v.parent_id is not None and v.parent_id in by_id:
             by_id[v.parent_id].children.append(node)
