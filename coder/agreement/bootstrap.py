@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from coder.agreement.ratings import FloatArray, as_matrix
+from coder.agreement.ratings import FloatArray, IntArray, as_matrix
 from coder.domain.coefficient import BootstrapCI, Coefficient
 
-__all__ = ["bootstrap_ci", "bootstrap_tables", "percentile_interval"]
+__all__ = ["bootstrap_ci", "bootstrap_tables", "distinct_rows", "percentile_interval"]
 
 
 def _check(n_boot: int, confidence: float) -> None:
@@ -89,3 +89,20 @@ def percentile_interval(
     """``BootstrapCI`` from precomputed resample values."""
     low, high, n_valid = _percentiles(np.asarray(values, dtype=np.float64), confidence)
     return BootstrapCI(estimate, low, high, n_boot, confidence, n_valid)
+
+
+def distinct_rows(table: FloatArray) -> tuple[FloatArray, IntArray]:
+    """``np.unique(table, axis=0, return_inverse=True)``: the distinct rows of a table in the
+    same (lexicographic) order and the row each row is, by one ``lexsort`` instead of numpy's
+    sort of structured rows (0.5 s for 200,000 units' decision profiles).
+
+    A bootstrap that resamples units draws over the distinct profiles (see
+    ``unit_level._pooled_interval``), so the order must be numpy's for the draws to reproduce.
+    """
+    order = np.lexsort(table.T[::-1])
+    ordered = table[order]
+    new = np.ones(len(table), dtype=bool)
+    new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    inverse = np.empty(len(table), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse

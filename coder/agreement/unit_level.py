@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from coder.agreement import binary
-from coder.agreement.bootstrap import bootstrap_tables, percentile_interval
+from coder.agreement.bootstrap import bootstrap_tables, distinct_rows, percentile_interval
 from coder.agreement.figures import (
     code_figures,
     document_figures,
@@ -124,7 +124,7 @@ def _pooled_interval(
     if n_units < 2 or n_units * n_masks > _POOLED_MAX_CELLS:
         return None
     per_unit = mask_tables(cu_unit, mask, n_units, n_coders, np.full(n_units, float(n_codes)))
-    profiles, inverse = _unique_rows(per_unit)
+    profiles, inverse = distinct_rows(per_unit)
     weights = np.bincount(inverse, minlength=len(profiles)) / n_units
     rng = np.random.default_rng([seed, 1])  # a stream of its own, apart from the per-code one
     chunk = max(1, 4_000_000 // len(profiles))
@@ -133,18 +133,6 @@ def _pooled_interval(
         draws = rng.multinomial(n_units, weights, size=min(chunk, n_boot - lo))
         values.append(binary.alpha(draws.astype(np.float64) @ profiles, n_coders).value)
     return percentile_interval(estimate, np.concatenate(values), n_boot, confidence)
-
-
-def _unique_rows(table: FloatArray) -> tuple[FloatArray, IntArray]:
-    """``np.unique(table, axis=0, return_inverse=True)``: the distinct rows in the same
-    (lexicographic) order, by one ``lexsort`` instead of numpy's sort of structured rows."""
-    order = np.lexsort(table.T[::-1])
-    ordered = table[order]
-    new = np.ones(len(table), dtype=bool)
-    new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
-    inverse = np.empty(len(table), dtype=np.int64)
-    inverse[order] = np.cumsum(new) - 1
-    return ordered[new], inverse
 
 
 def _code_intervals(
