@@ -83,19 +83,30 @@ def export(
 
 @app.command("diff")
 def diff(
-    first: int = typer.Argument(..., help="The earlier round's number."),
-    second: int = typer.Argument(..., help="The later round's number."),
+    first: int = typer.Argument(..., help="A round's number."),
+    second: int | None = typer.Argument(
+        None, help="A later round's number; without it, what changed during the first round."
+    ),
     project: ProjectOption = DEFAULT_PROJECT,
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+    lead: LeadOption = False,
 ) -> None:
-    """What changed in the codebook between two rounds (added, renamed, merged, ...)."""
+    """What changed in the codebook (added, renamed, merged, ...): during a round (the codebook
+    it started with against the one it closed with, or today's while it is open), or from one
+    round to another (the codebooks they started with)."""
     from coder.services.agreement.rounds import codebook_diff
 
-    entries = codebook_diff(open_store(project), first, second)
+    store = open_store(project)
+    viewer = blind_listing_viewer(store, lead=lead, asked=[])
+    entries = codebook_diff(store, first, second, viewer=viewer)
     rows = [{"change": e.kind, "code": e.code, "detail": e.detail} for e in entries]
-    emit(
-        rows,
-        fmt,
-        columns=["change", "code", "detail"],
-        title=f"Codebook: round {first} -> {second}",
+    title = (
+        f"Codebook: changes during round {first}"
+        if second is None
+        else f"Codebook: round {first} -> round {second}"
     )
+    if not rows and fmt is ListFormat.table:
+        what = f"during round {first}" if second is None else f"from round {first} to {second}"
+        typer.echo(f"no changes to the codebook {what}")
+        return
+    emit(rows, fmt, columns=["change", "code", "detail"], title=title)

@@ -128,6 +128,35 @@ def test_two_rounds_are_listed_with_a_chart_and_a_codebook_diff(cli):
     assert "no round is open" in error
 
 
+def test_codebook_diff_shows_what_changed_during_a_round(cli):
+    """Issue 14: `codebook diff 1 2` showed nothing of revisions made while round 1 was open."""
+    cli("round", "start", "--coders", "alice", "bob")
+    assert "no changes to the codebook during round 1" in cli("codebook", "diff", "1")
+    cli("codes", "rename", "Trust", "Confidence")
+    cli("codes", "merge", "Motives/Credibility", "Motives/Need for evidence")
+    during = json.loads(cli("codebook", "diff", "1", "--format", "json"))
+    expected = [
+        {"change": "renamed", "code": "Trust", "detail": "to Confidence"},
+        {
+            "change": "merged",
+            "code": "Motives/Credibility",
+            "detail": "into Motives/Need for evidence",
+        },
+    ]
+    assert during == expected  # the open round against today's codebook
+    cli("round", "close")
+    cli("codes", "retire", "Confidence")  # after the round closed: not in it
+    assert json.loads(cli("codebook", "diff", "1", "--format", "json")) == expected
+    cli("round", "start", "--coders", "alice", "bob")
+    between = json.loads(cli("codebook", "diff", "1", "2", "--format", "json"))
+    assert [(d["change"], d["code"]) for d in between] == [
+        ("renamed", "Trust"),
+        ("merged", "Motives/Credibility"),
+        ("retired", "Trust"),
+    ]
+    assert "no round 3" in cli("codebook", "diff", "3", ok=False)
+
+
 def test_align_lists_pairs_and_suggestions(cli):
     out = json.loads(cli("codes", "align", "--coders", "alice", "bob", "--format", "json"))
     top = out[0]

@@ -23,7 +23,7 @@ from coder.domain.agreement import AgreementRequest, DiffEntry, RoundFigures, Ro
 from coder.errors import CoderError, ConflictError, NotFoundError, UsageError
 from coder.services.agreement.compute import compute_project_agreement
 from coder.services.codebook.codes import CodeTree
-from coder.services.project.coders import require_coder
+from coder.services.project.coders import find_coder, require_coder
 
 
 def _clean(value: float) -> float | None:
@@ -146,22 +146,39 @@ def list_rounds(store: Store) -> list[RoundView]:
         return [_view(r) for r in session.scalars(select(Round).order_by(Round.number))]
 
 
-def _codebook_of(session: Session, number: int) -> list[dict[str, Any]]:
+def _round(session: Session, number: int) -> Round:
     row = session.scalars(select(Round).where(Round.number == number)).first()
     if row is None:
         raise NotFoundError(f"no round {number} (see 'coder rounds')")
-    return row.codebook_end if row.codebook_end is not None else row.codebook_start
+    return row
 
 
-def codebook_diff(store: Store, first: int, second: int) -> list[DiffEntry]:
-    """What changed in the codebook from round ``first`` to round ``second``.
+def codebook_diff(
+    store: Store, first: int, second: int | None = None, *, viewer: str | None = None
+) -> list[DiffEntry]:
+    """What changed in the codebook: during round ``first`` when ``second`` is None (the
+    codebook it started with against the one it closed with, or today's while it is open),
+    else from round ``first`` to round ``second`` (the codebook each started with: the one its
+    coders coded with, so the revisions made during and after ``first`` show).
 
-    Each round's codebook is the one it closed with (the one it started with while open).
     Codes are matched by identity, so a rename is a rename, not a removal and an addition.
+    With a ``viewer`` (a blind project's coder), other coders' private codes are left out.
     """
     with store.read() as session:
-        old = {c["id"]: c for c in _codebook_of(session, first)}
-        new = {c["id"]: c for c in _codebook_of(session, second)}
+        start = _round(session, first)
+        me = find_coder(session, viewer) if viewer is not None else None
+        hidden = viewer is not None
+        if second is None:
+            after = start.codebook_end if start.codebook_end is not None else _snapshot(session)
+        else:
+            after = _round(session, second).codebook_start
+        mine = me.id if me is not None else None
+
+        def shown(code: dict[str, Any]) -> bool:
+            return not hidden or code.get("owner_id") in (None, mine)
+
+        old = {c["id"]: c for c in start.codebook_start if shown(c)}
+        new = {c["id"]: c for c in after if shown(c)}
     out: list[DiffEntry] = []
     for code_id, now in new.items():
         was = old.get(code_id)
