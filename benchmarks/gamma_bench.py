@@ -104,6 +104,11 @@ def main() -> None:
         f"| coder.agreement.gamma | {args.n} | {our_a.sum():.2f} s | "
         f"{np.median(our_a) * 1e3:.1f} ms | {ref_a.sum() / our_a.sum():.1f}x faster |"
     )
+    ratio = ref_a.sum() / our_a.sum()
+    print(
+        f"\nGamma {ratio:.1f}x faster than pygamma-agreement (target >= 10x): "
+        f"{'PASS' if ratio >= 10 else 'FAIL'}; load average {os.getloadavg()[0]:.1f} at the end."
+    )
     print(
         f"\nBest-alignment disorder, largest difference: {worst:.1e} "
         "(pygamma computes in float32). "
