@@ -52,7 +52,11 @@ def list_(
         None, "--code", help="Only memos on this code or its sub-codes, or on their codings."
     ),
     search: str | None = typer.Option(
-        None, "--search", "-s", help="Only memos holding every one of these words (any case)."
+        None,
+        "--search",
+        "-s",
+        help="Only memos mentioning every one of these words (by lemma, as document"
+        " search: 'partner' finds 'partnerships').",
     ),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
     lead: LeadOption = False,

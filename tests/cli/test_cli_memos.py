@@ -121,6 +121,11 @@ def test_filters_and_search(project: str, capsys: Capture) -> None:
     found = _list(capsys, project, "--search", "risk FUNDING")  # every word, any case
     assert [r["text"] for r in found] == ["Bob thinks funding is the RISK"]
     assert _list(capsys, project, "--search", "risk partnering") == []
+    # By lemma, as the document search: "partners" finds "partnering", "budget" "budgets".
+    found = _list(capsys, project, "--search", "partners")
+    assert [r["text"] for r in found] == ["Alice on early partnering"]
+    found = _list(capsys, project, "--search", "budget")
+    assert [r["text"] for r in found] == ["Money covers budgets"]
     said = _out(capsys, ["memos", "list", "--kind", "nope", "-p", project], code=1)
     assert "unknown memo kind 'nope'" in said
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from coder.db.audit import recorded
 from coder.db.engine import Store
-from coder.db.models import Coder, Coding, Document, Memo
+from coder.db.models import Coder, Coding, Document, Memo, ProjectSettings
 from coder.domain.codebook import CodeMemo
 from coder.errors import InputError, NotFoundError
 from coder.services.codebook.codes import CodeTree
@@ -244,24 +244,30 @@ def list_memos(
     search: str | None = None,
 ) -> list[MemoView]:
     """Every memo of the project, oldest first, narrowed by kind, author, document name, code
-    (the code and its sub-codes; a coding's memo counts under its code) and ``search``: each
-    word of it must occur in the memo's text, any case (a plain substring match, no stemming)."""
+    (the code and its sub-codes; a coding's memo counts under its code) and ``search``: the
+    memo must mention each of its words as the document search finds them (by lemma and word
+    family, any case: ``partner`` finds "partnerships")."""
     for kind in kinds:
         if kind not in MEMO_KINDS:
             raise InputError("kind", f"unknown memo kind {kind!r} (one of {', '.join(MEMO_KINDS)})")
-    words = [w.casefold() for w in (search or "").split()]
     authors = {c.casefold() for c in coders}
     with store.read() as session:
         views = _views(session, list(session.scalars(select(Memo).order_by(Memo.id))))
-    return [
+        model = session.scalars(select(ProjectSettings.spacy_model)).first()
+    chosen = [
         v
         for v in views
         if (not kinds or v.kind in kinds)
         and (not authors or v.author.casefold() in authors)
         and (document is None or v.document == document)
         and (code is None or _under(v.code, code))
-        and all(w in v.text.casefold() for w in words)
     ]
+    if search is None or not search.split():
+        return chosen
+    from coder.services.documents.search import mentioning_every_word
+
+    found = mentioning_every_word(search, [v.text for v in chosen], model)
+    return [v for v, hit in zip(chosen, found, strict=True) if hit]
 
 
 def memo_by_id(store: Store, memo_id: int) -> MemoView:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -66,6 +67,21 @@ def _context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
     before = text[max(0, start - width) : start].replace("\n", " ")
     after = text[end : end + width].replace("\n", " ")
     return before, after
+
+
+def mentioning_every_word(query: str, texts: Sequence[str], model: str | None) -> list[bool]:
+    """For each of ``texts`` (memos, notes), whether it mentions every word of ``query`` as
+    the document search finds a word: by lemma and word family, any case (``partner`` finds
+    "partnerships"), the words anywhere and in any order."""
+    nlp = load_pipeline(model)
+    wanted = [lemmas for word in query.split() if (lemmas := _query_lemmas(word, nlp))]
+    if not wanted:
+        return [True] * len(texts)
+    out = []
+    for text in texts:
+        words = tuple(lemmatise(text, nlp=nlp))
+        out.append(all(find_in_text(lemmas, text, words) for lemmas in wanted))
+    return out
 
 
 def search_project(
