@@ -55,6 +55,11 @@ def export(
         400, "--max-chars", help="Cut quotes longer than this (with a note of the length)."
     ),
     title: str | None = typer.Option(None, "--title", help="Document title."),
+    memos: bool = typer.Option(
+        True,
+        "--memos/--no-memos",
+        help="Quote book: each coding's memo with its quote; codebook: the memos on each code.",
+    ),
     force: ForceOption = False,
 ) -> None:
     """Export codings, the codebook, a quote book or a framework matrix."""
@@ -86,6 +91,7 @@ def export(
         examples=examples,
         max_quote_chars=max_chars,
         title=title,
+        memos=memos,
     )
     store = open_store(project)
     target = output_for(store, output, force=force)

@@ -23,6 +23,7 @@ class ExportOptions:
     ``coders`` filters the codings table (several allowed) and names the one coder whose
     codings the quote book, matrix and codebook examples show. ``codes`` include their
     sub-codes. ``where`` keeps documents whose attribute equals the value (as text).
+    ``memos`` False leaves memos out of quote books and codebooks.
     """
 
     coders: tuple[str, ...] = ()
@@ -35,6 +36,8 @@ class ExportOptions:
     examples: int = 0
     max_quote_chars: int = 400
     title: str | None = None
+    #: Quote books show each coding's memo, codebooks each code's memos.
+    memos: bool = True
 
 
 @dataclass(frozen=True)

@@ -255,3 +255,19 @@ def test_the_codebook_appendix_shows_code_memos_in_every_format(
     column = rows[0].index("memos")
     money = next(r for r in rows if r[1] == "Risk/Money")
     assert money[column] == "Money covers budgets (alice)\n\nBob: budgets only (bob)"
+
+
+def test_quote_books_and_codebooks_leave_memos_out_when_asked(project: str, tmp_path: Path) -> None:
+    quotes, bare = tmp_path / "quotes.md", tmp_path / "bare.md"
+    argv = ["export", "--format", "quotes-md", "--coder", "alice", "-p", project]
+    assert run([*argv, "-o", str(quotes)]) == 0
+    assert run([*argv, "--no-memos", "-o", str(bare)]) == 0
+    assert "Alice on early partnering" in quotes.read_text()
+    assert "We partnered early." in bare.read_text()
+    assert "Alice on early partnering" not in bare.read_text()
+    book = tmp_path / "book.md"
+    assert (
+        run(["export", "--format", "codebook-md", "--no-memos", "-o", str(book), "-p", project])
+        == 0
+    )
+    assert "Money" in book.read_text() and "Money covers budgets" not in book.read_text()

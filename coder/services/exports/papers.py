@@ -92,8 +92,11 @@ def _quotes_by_code(
     return grouped, codes
 
 
-def _citations(store: Store, codings: list[CodingView]) -> dict[CitationKey, Citation]:
-    """Each coding's speaker, paragraph and turn numbers, turn time and memo, by quote key."""
+def _citations(
+    store: Store, codings: list[CodingView], *, memos: bool = True
+) -> dict[CitationKey, Citation]:
+    """Each coding's speaker, paragraph and turn numbers, turn time and (with ``memos``) memo,
+    by quote key."""
     where = load_locations(store, {c.document_id for c in codings})
     found: dict[CitationKey, Citation] = {}
     for c in codings:
@@ -104,7 +107,7 @@ def _citations(store: Store, codings: list[CodingView]) -> dict[CitationKey, Cit
             paragraph=doc.paragraph_at(c.start) if doc else None,
             turn=turn[0] if turn else None,
             time_start=turn[2] if turn else None,
-            memo=c.memo or None,
+            memo=(c.memo or None) if memos else None,
         )
     return found
 
@@ -113,7 +116,8 @@ def load_quote_book(store: Store, options: ExportOptions) -> CitedQuoteBook:
     """The quote book of one coder (the consensus coder by default), filtered by the options.
 
     Each quote carries its citation: speaker, paragraph and turn numbers, the turn's timestamp
-    where the source had one, and the coding's memo where it has one.
+    where the source had one, and the coding's memo where it has one (unless
+    ``options.memos`` is False).
     """
     coder = quote_coder(store, options, what="the quote book")
     codings = filtered_codings(store, replace(options, coders=(coder,)))
@@ -130,7 +134,7 @@ def load_quote_book(store: Store, options: ExportOptions) -> CitedQuoteBook:
         attributes=options.attributes,
         sections=sections,
     )
-    return CitedQuoteBook(book, _citations(store, codings))
+    return CitedQuoteBook(book, _citations(store, codings, memos=options.memos))
 
 
 def load_codebook_document(store: Store, options: ExportOptions) -> CodebookDocument:
@@ -161,7 +165,11 @@ def load_codebook_document(store: Store, options: ExportOptions) -> CodebookDocu
         examples_coder = quote_coder(store, options, what="--examples")
         grouped, _ = _quotes_by_code(store, replace(options, codes=()), examples_coder, ())
         examples = {path: tuple(quotes[: options.examples]) for path, quotes in grouped.items()}
-    book = export_codebook(store, name=options.title or f"Codebook: {get_settings(store).name}")
+    book = export_codebook(
+        store,
+        name=options.title or f"Codebook: {get_settings(store).name}",
+        memos=options.memos,
+    )
     return CodebookDocument(book, dict(counts), note, examples, examples_coder)
 
 
