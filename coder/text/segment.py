@@ -2,6 +2,11 @@
 
 Offsets are Unicode code points into the normalised document text, end exclusive. Every
 sentence and paragraph unit starts and ends on a non-space character, and none is empty.
+
+:func:`segment_rows` gives the units of many texts as plain tuples (:data:`UnitRow`), the form
+an import sends from its worker process and stores: building, pickling and unpickling a
+``Unit`` object for each of a document's hundreds of sentences cost an import more than the
+database's own insert. :func:`segment` and :func:`segment_many` give ``Unit`` objects.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ if TYPE_CHECKING:
 WRAP_WIDTH = 100
 
 Bounds = tuple[int, int]
+
+#: One unit as stored: kind (a :class:`UnitKind` value), start, end, speaker, time_start and
+#: time_end (the last three None but for speaker turns).
+UnitRow = tuple[str, int, int, str | None, float | None, float | None]
 
 
 def paragraph_spans(text: str) -> list[Bounds]:
@@ -89,6 +98,25 @@ def segment_many(
     the blank pipeline) are switched off for the duration: lemmas are computed on demand by
     :func:`coder.text.lemmatise`.
     """
+    rows = segment_rows(texts, nlp=nlp, turns=turns, batch_size=batch_size, progress=progress)
+    return [
+        [
+            Unit(UnitKind(kind), start, end, speaker, t0, t1)
+            for kind, start, end, speaker, t0, t1 in r
+        ]
+        for r in rows
+    ]
+
+
+def segment_rows(
+    texts: Sequence[str],
+    *,
+    nlp: Language | None = None,
+    turns: Sequence[Iterable[Unit]] | None = None,
+    batch_size: int = 32,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[list[UnitRow]]:
+    """The units of :func:`segment_many` as :data:`UnitRow` tuples, in the same order."""
     if nlp is None:
         nlp = load_pipeline()
     if turns is not None and len(turns) != len(texts):
@@ -101,7 +129,7 @@ def segment_many(
             for start, end in bounds:
                 yield text[start:end]
 
-    results: list[list[Unit]] = []
+    results: list[list[UnitRow]] = []
     total = len(texts)
     with nlp.select_pipes(enable=sentence_pipes(nlp)):
         docs = iter(nlp.pipe(chunk_texts(), batch_size=batch_size))
@@ -110,7 +138,7 @@ def segment_many(
             for offset, _ in chunks[i]:
                 sentences.extend(_sentence_bounds(next(docs), offset))
             given = [] if turns is None else list(turns[i])
-            results.append(_units(text, paragraphs[i], sentences, given))
+            results.append(_unit_rows(text, paragraphs[i], sentences, given))
             if progress is not None:
                 progress(i + 1, total)
     return results
@@ -133,19 +161,28 @@ def segment_drafts(
     )
 
 
-def _units(
+_DOCUMENT = UnitKind.DOCUMENT.value
+_PARAGRAPH = UnitKind.PARAGRAPH.value
+_SENTENCE = UnitKind.SENTENCE.value
+_TURN = UnitKind.TURN.value
+
+
+def _unit_rows(
     text: str, paragraphs: list[Bounds], sentences: list[Bounds], turns: list[Unit]
-) -> list[Unit]:
-    units = [Unit(UnitKind.DOCUMENT, 0, len(text))]
-    units.extend(Unit(UnitKind.PARAGRAPH, s, e) for s, e in paragraphs)
-    units.extend(
-        Unit(UnitKind.SENTENCE, s, e) for s, e in _cut_at_paragraphs(text, sentences, paragraphs)
+) -> list[UnitRow]:
+    rows: list[UnitRow] = [(_DOCUMENT, 0, len(text), None, None, None)]
+    rows.extend([(_PARAGRAPH, s, e, None, None, None) for s, e in paragraphs])
+    rows.extend(
+        [
+            (_SENTENCE, s, e, None, None, None)
+            for s, e in _cut_at_paragraphs(text, sentences, paragraphs)
+        ]
     )
     for turn in sorted(turns, key=lambda u: (u.start, u.end)):
         if turn.kind is not UnitKind.TURN or turn.end > len(text):
             raise ValueError(f"turn {turn} does not fit a text of length {len(text)}")
-        units.append(turn)
-    return units
+        rows.append((_TURN, turn.start, turn.end, turn.speaker, turn.time_start, turn.time_end))
+    return rows
 
 
 def _sentence_bounds(doc: Doc, offset: int) -> Iterator[Bounds]:
@@ -195,6 +232,8 @@ def _chunk_bounds(text: str, limit: int, paragraphs: list[Bounds]) -> list[Bound
 
 
 def _trim(text: str, start: int, end: int) -> Bounds:
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return start, end  # the usual case: spaCy's sentences start and end on a word
     piece = text[start:end]
     head = len(piece) - len(piece.lstrip())
     if head == len(piece):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from coder.db.engine import Store
+from coder.db.models import AuditEntry
+from coder.domain.documents import DocumentDraft, ImportReport
+from coder.services.documents import corpus
 from coder.services.documents.corpus import get_document, import_files, list_documents
 from tests.badfiles import BadInput, make_bad_inputs
 from tests.dbdump import dump
@@ -132,3 +139,90 @@ def test_parallel_and_sequential_imports_store_the_same(tmp_path: Path, empty_db
             store.dispose()
     assert outcomes[0] == outcomes[1]
     assert len(outcomes[0][0]) == 6 and len(outcomes[0][1]) == 2
+
+
+def _interviews(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"doc-{i:02}.txt"
+        path.write_text(f"Interview {i}. We met often.\n\nTrust grew over {i + 2} years. Slowly.\n")
+        paths.append(path)
+    return paths
+
+
+def _outcome(store: Store, report: ImportReport) -> tuple[Any, ...]:
+    docs = [get_document(store, d.name) for d in list_documents(store)]
+    with store.read() as session:
+        audit = session.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "import"))
+        audited = sorted(i for i in audit if i is not None)
+    return (
+        report.imported,
+        report.errors,
+        report.skipped,
+        report.words,
+        report.stopped_by,
+        report.not_attempted,
+        [(d.summary.name, d.text, [(u.kind, u.start, u.end) for u in d.units]) for d in docs],
+        len(audited),
+    )
+
+
+def _import_in_groups(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, group_files: int
+) -> tuple[Any, ...]:
+    """Import doc-03 and doc-06 first, then doc-00..doc-09 (doc-03 with a changed text, so
+    refused; doc-06 unchanged, so skipped), ``group_files`` files to a transaction."""
+    from coder.services.project.lifecycle import create_project
+
+    monkeypatch.setattr(corpus, "GROUP_FILES", group_files)
+    first = _interviews(tmp_path / "first", 10)
+    paths = _interviews(tmp_path / "second", 10)
+    paths[3].write_text("Interview 3, revised. Nothing was as before.\n")
+    store = create_project(url)
+    try:
+        assert import_files(store, [first[3], first[6]], actor="t").imported == ["doc-03", "doc-06"]
+        return _outcome(store, import_files(store, paths, actor="t"))
+    finally:
+        store.dispose()
+
+
+def test_files_stored_in_groups_are_stored_as_file_by_file(
+    tmp_path: Path, empty_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _import_in_groups(f"sqlite:///{tmp_path / 'alone.db'}", tmp_path, monkeypatch, 1)
+    grouped = _import_in_groups(empty_db_url, tmp_path, monkeypatch, 4)
+    assert grouped == alone
+    imported, errors, skipped = grouped[:3]
+    assert imported == [f"doc-{i:02}" for i in range(10) if i not in (3, 6)]
+    assert len(errors) == 1 and "doc-03.txt" in errors[0] and "already exists" in errors[0]
+    assert len(skipped) == 1 and "doc-06" in skipped[0]
+    assert grouped[-1] == 2 + 8  # one audit entry a stored document
+
+
+def test_a_fault_inside_a_group_keeps_the_files_before_it(
+    project: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk met at the sixth file of a group of ten: the group is rolled back and
+    stored again file by file, so the five files before it are imported and said to be."""
+    paths = _interviews(tmp_path / "docs", 10)
+    store_document = corpus._store_document
+
+    def full_at_doc_05(session: Any, draft: DocumentDraft, **kwargs: Any) -> int | None:
+        if draft.name == "doc-05":
+            raise OperationalError(
+                "INSERT", {}, sqlite3.OperationalError("database or disk is full")
+            )
+        return store_document(session, draft, **kwargs)
+
+    monkeypatch.setattr(corpus, "GROUP_FILES", 10)
+    monkeypatch.setattr(corpus, "_store_document", full_at_doc_05)
+    before = {d.name for d in list_documents(project)}
+    report = import_files(project, paths, actor="t")
+    assert report.imported == [f"doc-{i:02}" for i in range(5)]
+    assert (
+        len(report.errors) == 1 and "doc-05.txt: not imported: the disk is full" in report.errors[0]
+    )
+    assert report.stopped_by is not None and report.stopped_by.startswith("the disk is full")
+    assert report.not_attempted == [str(p) for p in paths[6:]]
+    assert {d.name for d in list_documents(project)} - before == set(report.imported)
