@@ -4,6 +4,8 @@ Coefficients return ``Coefficient`` (a value, or NaN with the reason it is undef
 ``compute_agreement`` turns a project's units and codings into a full ``AgreementResult``;
 ``codes_on_units`` is its overlap rule on its own. The result types are plain values in
 :mod:`coder.domain.coefficient` and :mod:`coder.domain.agreement_results`, re-exported here.
+Units that carry sets of codes: ``mv_alpha``, or ``krippendorff_alpha(data,
+distance=masi_distance)`` (``distance`` takes any difference function).
 """
 
 from coder.agreement.alpha import krippendorff_alpha
@@ -30,6 +32,7 @@ from coder.agreement.planning import (
     probability_below,
 )
 from coder.agreement.project import compute_agreement
+from coder.agreement.sets import jaccard_distance, masi_distance, multi_valued_alpha, mv_alpha
 from coder.agreement.specific import (
     SpecificAgreement,
     holsti_from_counts,
@@ -96,10 +99,14 @@ __all__ = [
     "gwet_ac2",
     "holsti_from_counts",
     "holsti_index",
+    "jaccard_distance",
     "k_u_alpha",
     "krippendorff_alpha",
     "krippendorff_minimum_sample",
     "light_kappa",
+    "masi_distance",
+    "multi_valued_alpha",
+    "mv_alpha",
     "negative_agreement",
     "pabak",
     "percent_agreement",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -12,12 +13,18 @@ from coder.domain.coefficient import NO_PAIRABLE, NO_VARIATION, ONE_UNIT, Coeffi
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
+Distance = Callable[[Any, Any], float]
+"""A difference function ``delta^2(c, k)`` between two values, already squared (see below)."""
 
-__all__ = ["krippendorff_alpha"]
+__all__ = ["Distance", "krippendorff_alpha"]
 
 
 def krippendorff_alpha(
-    data: Any, level: Level = "nominal", categories: Sequence[Any] | None = None
+    data: Any,
+    level: Level = "nominal",
+    categories: Sequence[Any] | None = None,
+    *,
+    distance: Distance | None = None,
 ) -> Coefficient:
     """Krippendorff's alpha for any number of coders, with missing ratings.
 
@@ -37,8 +44,23 @@ def krippendorff_alpha(
     ``categories`` fixes the ordered value set (ordinal data given as labels need it); interval
     and ratio need numeric ratings. Undefined: "no unit rated by two or more coders" (nothing
     pairable, e.g. all missing), "one unit only", "no variation" (``D_e == 0``: every pairable
-    value is the same).
+    value is the same, or every pair of values is 0 apart).
+
+    ``distance``: a custom difference function ``distance(c, k) -> float`` in place of the
+    level's, as DKPro Agreement (``IDistanceFunction``), the ``krippendorff`` package (a
+    callable ``level_of_measurement``) and nltk (``AnnotationTask(distance=...)``) accept. It is
+    used *as* ``delta^2_ck``, nothing is squared: interval alpha is ``distance=lambda c, k:
+    (c - k) ** 2``, and a set distance such as :func:`coder.agreement.masi_distance` plugs in
+    directly, as Passonneau (2006) and nltk use it. It must give a finite number >= 0 for every
+    pair of observed values, and 0 for a value and itself (else perfect agreement is below 1).
+    Values may be anything hashable (a ``set`` is taken as a ``frozenset``); ``None``/NaN is a
+    missing rating. It is called for every pair of distinct observed values, ``V^2`` calls.
+    ``level`` stays "nominal" and ``categories`` unset with a distance.
     """
+    if distance is not None:
+        if level != "nominal" or categories is not None:
+            raise ValueError("a custom distance replaces the level and its categories: give one")
+        return _alpha_with_distance(data, distance)
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}: use one of {', '.join(LEVELS)}")
     enc = encode(data, categories)
@@ -48,11 +70,11 @@ def krippendorff_alpha(
             values = np.asarray(enc.categories, dtype=np.float64)
         except (TypeError, ValueError) as error:
             raise ValueError(f"{level} alpha needs numeric ratings") from error
-    unit, value, count = _sparse_unit_counts(enc.codes, enc.n_categories)
+    unit, value, count = sparse_unit_counts(enc.codes, enc.n_categories)
     return alpha_from_sparse_counts(unit, value, count, enc.n_categories, level, values)
 
 
-def _sparse_unit_counts(codes: IntArray, n_categories: int) -> tuple[IntArray, IntArray, IntArray]:
+def sparse_unit_counts(codes: IntArray, n_categories: int) -> tuple[IntArray, IntArray, IntArray]:
     """Non-zero entries ``(unit, value, count)`` of the units x values count matrix, by unit."""
     n_units = codes.shape[1]
     present = codes >= 0
@@ -67,6 +89,53 @@ def _sparse_unit_counts(codes: IntArray, n_categories: int) -> tuple[IntArray, I
     return flat // n_categories, flat % n_categories, count.astype(np.int64)
 
 
+def _alpha_with_distance(data: Any, distance: Distance) -> Coefficient:
+    codes, values = encode_hashable(data)
+    delta = np.array([[float(distance(c, k)) for k in values] for c in values], dtype=np.float64)
+    if delta.size and (not np.all(np.isfinite(delta)) or float(delta.min()) < 0.0):
+        raise ValueError("a distance must be a finite number >= 0 for every pair of values")
+    unit, value, count = sparse_unit_counts(codes, len(values))
+    return alpha_from_sparse_counts(unit, value, count, len(values), delta=delta)
+
+
+def encode_hashable(data: Any) -> tuple[IntArray, list[Hashable]]:
+    """A coders x units matrix of hashable values as ``(codes, values)``, -1 for missing.
+
+    ``values`` is in order of first appearance (no sorting: sets, tuples and mixed types have no
+    total order). A ``set`` or ``list`` cell is taken as a ``frozenset``; ``None``/NaN is missing.
+    """
+    if isinstance(data, np.ndarray):
+        rows: list[Any] = [list(row) for row in data] if data.ndim == 2 else []
+        if data.ndim != 2:
+            raise ValueError(f"reliability data must be 2-D (coders x units), got {data.ndim}-D")
+    elif isinstance(data, Sequence) and not isinstance(data, str):
+        rows = [row for row in data]
+    else:
+        raise ValueError("reliability data must be a coders x units matrix (list of lists)")
+    if any(not isinstance(row, Sequence) or isinstance(row, str) for row in rows):
+        raise ValueError("reliability data must be a coders x units matrix (list of lists)")
+    lengths = {len(row) for row in rows}
+    if len(lengths) > 1:
+        raise ValueError(
+            f"reliability data rows are ragged: every coder needs one rating (or None) per "
+            f"unit, got row lengths {sorted(lengths)}"
+        )
+    if len(rows) < 2:
+        raise ValueError(f"reliability data needs at least 2 coders (rows), got {len(rows)}")
+    index: dict[Hashable, int] = {}
+    codes = np.full((len(rows), lengths.pop() if lengths else 0), -1, dtype=np.int64)
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+                continue
+            key = frozenset(cell) if isinstance(cell, set | list) else cell
+            try:
+                codes[i, j] = index.setdefault(key, len(index))
+            except TypeError as error:
+                raise ValueError(f"ratings must be hashable values: {error}") from error
+    return codes, list(index)
+
+
 def alpha_from_sparse_counts(
     unit: IntArray,
     value: IntArray,
@@ -74,8 +143,14 @@ def alpha_from_sparse_counts(
     n_values: int,
     level: Level = "nominal",
     values: FloatArray | None = None,
+    *,
+    delta: FloatArray | None = None,
 ) -> Coefficient:
-    """Alpha from the non-zero entries of the units x values count matrix, sorted by unit."""
+    """Alpha from the non-zero entries of the units x values count matrix, sorted by unit.
+
+    ``delta``, when given, is the ``n_values x n_values`` matrix of ``delta^2`` (the level is
+    then not used).
+    """
     count = np.asarray(count, dtype=np.float64)
     n_units_total = int(unit.max()) + 1 if len(unit) else 0
     m_u = np.bincount(unit, weights=count, minlength=n_units_total)
@@ -93,11 +168,13 @@ def alpha_from_sparse_counts(
     n_c = np.bincount(value, weights=count * m_u[unit] * scale - count * scale, minlength=n_values)
     # n_c = sum_u n_uc (m_u - 1) / (m_u - 1), written so it reuses `scale`.
     n = float(n_c.sum())
-    if level == "nominal":
+    if delta is None and level == "nominal":
         d_o = (n - float(o_diag.sum())) / n
         d_e = (n * n - float(n_c @ n_c)) / (n * (n - 1.0))
     else:
-        delta = _delta_squared(level, n_c, values if values is not None else np.arange(n_values))
+        if delta is None:
+            points = values if values is not None else np.arange(n_values)
+            delta = _delta_squared(level, n_c, points)
         o = _coincidences(unit, value, count, scale, n_values)
         d_o = float((o * delta).sum()) / n
         d_e = float(n_c @ delta @ n_c) / (n * (n - 1.0))
@@ -110,6 +187,21 @@ def _coincidences(
     unit: IntArray, value: IntArray, count: FloatArray, scale: FloatArray, n_values: int
 ) -> FloatArray:
     """Full coincidence matrix from sparse counts sorted by unit (pairs formed within units)."""
+    left, right, weight = unit_pairs(unit, count, scale)
+    o = np.bincount(
+        value[left] * n_values + value[right], weights=weight, minlength=n_values * n_values
+    )
+    return o.reshape(n_values, n_values)
+
+
+def unit_pairs(
+    unit: IntArray, count: FloatArray, scale: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Every ordered pair ``(left, right)`` of sparse entries within a unit, and its weight.
+
+    The weight is the pair's contribution to the coincidence matrix: ``n_uc n_uk / (m_u - 1)``,
+    ``n_uc (n_uc - 1) / (m_u - 1)`` on the diagonal (``scale`` is ``1 / (m_u - 1)``).
+    """
     starts = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]])
     sizes = np.diff(np.r_[starts, len(unit)])
     # Every entry is paired with every entry of its unit (sizes^2 pairs per unit, small).
@@ -120,10 +212,7 @@ def _coincidences(
     right = np.repeat(first_of_group, per_entry) + offsets
     weight = count[left] * count[right] * scale[left]
     weight = np.where(left == right, count[left] * (count[left] - 1.0) * scale[left], weight)
-    o = np.bincount(
-        value[left] * n_values + value[right], weights=weight, minlength=n_values * n_values
-    )
-    return o.reshape(n_values, n_values)
+    return left, right, weight
 
 
 def _delta_squared(level: str, n_c: FloatArray, values: FloatArray) -> FloatArray:

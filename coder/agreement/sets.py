@@ -1,0 +1,197 @@
+"""Agreement on sets of codes per unit: MASI and Jaccard distances, and multi-valued alpha.
+
+A coder may give a unit several codes (a set), one, or none (the empty set, a decision in
+itself, distinct from a missing rating). Two published answers:
+
+* Krippendorff's alpha with a distance between sets (Passonneau 2006): every distinct set is a
+  value, and ``krippendorff_alpha(data, distance=masi_distance)`` (or ``jaccard_distance``)
+  gives partial credit to overlapping sets. Expected disagreement pairs the observed *sets*.
+* Multi-valued alpha, ``mv_alpha`` (Krippendorff & Craggs 2016): the same observed
+  disagreement over sets, but the expected disagreement pairs sets drawn from the pooled
+  *codes*, so chance is what coders would agree on by picking codes, not whole sets.
+
+A ``set`` or ``list`` cell is a set of codes, ``None`` (or NaN) a missing rating; in
+``mv_alpha`` any other value is a set of that one code, so single-valued data is accepted as
+is. Data is a coders x units matrix, as everywhere in :mod:`coder.agreement`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable
+from typing import Any, cast
+
+import numpy as np
+
+from coder.agreement.alpha import encode_hashable, sparse_unit_counts, unit_pairs
+from coder.agreement.ratings import FloatArray
+from coder.domain.coefficient import NO_PAIRABLE, NO_VARIATION, ONE_UNIT, Coefficient
+
+__all__ = ["jaccard_distance", "masi_distance", "multi_valued_alpha", "mv_alpha"]
+
+
+def _as_set(codes: Iterable[Any]) -> frozenset[Any] | set[Any]:
+    return codes if isinstance(codes, set | frozenset) else frozenset(codes)
+
+
+def jaccard_distance(a: Iterable[Any], b: Iterable[Any]) -> float:
+    """Jaccard distance between two sets of codes: ``1 - |A & B| / |A | B|``.
+
+    Jaccard (1912); the set distance Passonneau (2006) starts from. Two empty sets are 0 apart
+    (the same decision: no code), an empty and a non-empty set 1 (nltk divides by zero there).
+    """
+    a, b = _as_set(a), _as_set(b)
+    union = len(a | b)
+    return 0.0 if union == 0 else 1.0 - len(a & b) / union
+
+
+def masi_distance(a: Iterable[Any], b: Iterable[Any]) -> float:
+    """MASI distance, ``1 - J * M`` (Passonneau 2006, "Measuring agreement on set-valued items
+    (MASI) for semantic and pragmatic annotation", LREC).
+
+    ``J`` is the Jaccard similarity ``|A & B| / |A | B|`` and ``M`` the monotonicity: 1 when
+    ``A == B``, 2/3 when one is a subset of the other, 1/3 when they overlap and each has codes
+    the other lacks, 0 when they are disjoint. So ``{a, b}`` against ``{a, b, c, d}`` is
+    ``1 - 1/2 * 2/3 = 2/3`` (nltk's doctest). Exact thirds, as nltk >= 3.9 computes it (older
+    nltk rounded them to 0.67 and 0.33). Two empty sets are 0 apart, as in ``jaccard_distance``.
+    """
+    a, b = _as_set(a), _as_set(b)
+    union = len(a | b)
+    if union == 0:
+        return 0.0
+    shared = len(a & b)
+    if shared == len(a) == len(b):
+        monotonicity = 1.0
+    elif shared == min(len(a), len(b)):
+        monotonicity = 2.0 / 3.0
+    elif shared > 0:
+        monotonicity = 1.0 / 3.0
+    else:
+        monotonicity = 0.0
+    return 1.0 - shared / union * monotonicity
+
+
+def mv_alpha(data: Any) -> Coefficient:
+    """Multi-valued alpha, ``mv-alpha = 1 - mvD_o / mvD_e``, nominal (Krippendorff & Craggs 2016,
+    "The reliability of multi-valued coding of data", *Communication Methods and Measures*
+    10(4): 181-198).
+
+    Values are the sets ``C, K`` of codes coders give a unit (the empty set included). Between
+    two sets, with the nominal metric on codes, the difference is
+    ``delta(C, K) = (|K - C| + |C - K|) / (|C| + |K|) = 1 - 2 |C & K| / (|C| + |K|)``, 0 for two
+    empty sets and 1 for an empty and a non-empty one.
+
+    * ``mvD_o = (1/n) sum_u 1/(m_u - 1) sum_C sum_K n_uC n_uK delta(C, K)``: alpha's observed
+      disagreement over the units rated by ``m_u >= 2`` coders, ``n_uC`` coders giving set C to
+      unit u, ``n`` the number of pairable sets.
+    * ``mvD_e = sum_i sum_j P_i P_j E_ij``: ``P_i`` is the share of the n sets that have ``i``
+      codes, and ``E_ij`` the mean of ``delta(C, K)`` over every pair of sets with ``|C| = i``
+      and ``|K| = j`` drawn from the pooled codes without replacement, the pair weighted by
+      ``prod_{x in C | K} n_x * prod_{x in C & K} (n_x - 1)``, ``n_x`` the number of pairable
+      sets containing code x. A pair of sizes that cannot be drawn (no weight) adds 0, as the
+      mvalpha R package has it.
+
+    ``E_ij`` depends on the sets only through ``|C & K|``, so it is computed from a generating
+    polynomial over the codes (each code in neither set, in C, in K, or in both), not by
+    enumerating every pair of subsets: ``O(codes * s^3)`` for sets of up to ``s`` codes.
+
+    When every coder gives every unit exactly one code this is nominal Krippendorff's alpha.
+    Reproduces the paper's worked examples (Tables 3, 8 and 9, as transcribed with their
+    printed values in Drake's mvalpha R package; the paper itself was not available here).
+    Only the nominal metric is implemented (the paper also defines others over ordered codes).
+
+    Undefined: "no unit rated by two or more coders", "one unit only" (one pairable unit), "no
+    variation" (``mvD_e == 0``, e.g. every pairable set the same).
+    """
+    codes, sets = encode_hashable(_cells_as_sets(data))
+    unit, value, count = sparse_unit_counts(codes, len(sets))
+    count = count.astype(np.float64)
+    m_u = np.bincount(unit, weights=count, minlength=codes.shape[1])
+    pairable = m_u >= 2
+    if not pairable.any():
+        return Coefficient.undefined(NO_PAIRABLE)
+    if pairable.sum() < 2:
+        return Coefficient.undefined(ONE_UNIT)
+    keep = pairable[unit]
+    unit, value, count = unit[keep], value[keep], count[keep]
+    labels: dict[Hashable, int] = {}
+    members = [
+        [labels.setdefault(code, len(labels)) for code in cast(frozenset[Any], s)] for s in sets
+    ]
+    incidence = np.zeros((len(sets), max(len(labels), 1)), dtype=bool)
+    for row, columns in enumerate(members):
+        incidence[row, columns] = True
+    size = incidence.sum(axis=1).astype(np.float64)
+    bits = np.packbits(incidence, axis=1)  # |C & K| by popcount, 8 codes a byte
+
+    left, right, weight = unit_pairs(unit, count, 1.0 / (m_u[unit] - 1.0))
+    c, k = value[left], value[right]
+    shared = np.bitwise_count(bits[c] & bits[k]).sum(axis=1, dtype=np.float64)
+    total = size[c] + size[k]
+    pair_delta = np.where(total > 0, 1.0 - 2.0 * shared / np.where(total > 0, total, 1.0), 0.0)
+    n = float(count.sum())
+    d_o = float(weight @ pair_delta) / n
+
+    n_set = np.bincount(value, weights=count, minlength=len(sets))  # pairable count of each set
+    n_code = n_set @ incidence.astype(np.float64)  # n_x: pairable sets containing code x
+    p_size = np.bincount(size.astype(np.int64), weights=n_set) / n
+    d_e = _expected_disagreement(n_code, p_size)
+    if d_e <= 0.0:
+        return Coefficient.undefined(NO_VARIATION, d_o, d_e)
+    return Coefficient(1.0 - d_o / d_e, None, d_o, d_e)
+
+
+multi_valued_alpha = mv_alpha
+"""``mv_alpha`` under its long name."""
+
+
+def _cells_as_sets(data: Any) -> list[list[frozenset[Any] | None]]:
+    rows = [list(row) for row in data] if isinstance(data, np.ndarray) else data
+    if not isinstance(rows, list | tuple):
+        raise ValueError("reliability data must be a coders x units matrix (list of lists)")
+    result: list[list[frozenset[Any] | None]] = []
+    for row in rows:
+        if not isinstance(row, list | tuple | np.ndarray):
+            raise ValueError("reliability data must be a coders x units matrix (list of lists)")
+        result.append([_cell_as_set(cell) for cell in row])
+    return result
+
+
+def _cell_as_set(cell: Any) -> frozenset[Any] | None:
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return None
+    if isinstance(cell, set | frozenset | list | tuple):
+        return frozenset(cell)
+    return frozenset([cell])
+
+
+def _expected_disagreement(n_code: FloatArray, p_size: FloatArray) -> float:
+    """``sum_ij P_i P_j E_ij`` from a generating polynomial over the codes.
+
+    ``g[i, j, t]`` sums the pair weights of every (C, K) with ``|C| = i``, ``|K| = j``,
+    ``|C & K| = t``; a code multiplies it by 1 (in neither), ``n_x`` (in C only or K only) or
+    ``n_x (n_x - 1)`` (in both). Weights are divided by the total code count so a polynomial of
+    high degree stays within floating point range (every term of ``g[i, j]`` has ``i + j``
+    factors, so ``E_ij``, a ratio within ``g[i, j]``, is unchanged).
+    """
+    sizes = np.flatnonzero(p_size)
+    top = int(sizes.max())
+    total = float(n_code.sum())
+    g = np.zeros((top + 1, top + 1, top + 1))
+    g[0, 0, 0] = 1.0
+    for n_x in n_code[n_code > 0]:
+        one, both = n_x / total, n_x * (n_x - 1.0) / (total * total)
+        step = g.copy()
+        step[1:, :, :] += one * g[:-1, :, :]
+        step[:, 1:, :] += one * g[:, :-1, :]
+        step[1:, 1:, 1:] += both * g[:-1, :-1, :-1]
+        g = step
+    t = np.arange(top + 1, dtype=np.float64)
+    i, j = np.meshgrid(t, t, indexing="ij")
+    total_size = (i + j)[:, :, None]
+    delta = np.where(total_size > 0, 1.0 - 2.0 * t / np.where(total_size > 0, total_size, 1.0), 0)
+    weight = g.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(weight > 0, (g * delta).sum(axis=2) / np.where(weight > 0, weight, 1), 0)
+    p = p_size[: top + 1]
+    return float(p @ mean @ p)
