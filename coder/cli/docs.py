@@ -47,7 +47,7 @@ def list_(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List documents with their attributes and unit counts."""
-    from coder.services.documents.corpus import list_documents
+    from coder.services.documents.listing import list_documents
 
     filters = parse_key_values(where, "--where")
     docs = list_documents(
@@ -169,19 +169,28 @@ def show(
             ],
         )
         return
+    from rich.text import Text
+
+    from coder.io.escaping import terminal_text
+
+    def shown(*parts: tuple[object, str]) -> Text:
+        # Names, attribute values and texts as they are: never Rich markup, no control codes.
+        return Text.assemble(*((terminal_text(str(part)), style) for part, style in parts))
+
     console = Console()
     s = doc.summary
-    console.rule(f"[bold]{s.name}[/bold] (version {s.version}, {s.length} characters)")
+    console.rule(shown((s.name, "bold"), (f" (version {s.version}, {s.length} characters)", "")))
     for key, value in s.attributes.items():
-        console.print(f"[bold]{key}[/bold]: {value}", highlight=False)
-    console.print(f"[dim]source: {s.source_path} ({s.source_format}); sha256 {doc.sha256}[/dim]")
+        console.print(shown((key, "bold"), (f": {value}", "")), highlight=False)
+    source = f"source: {s.source_path} ({s.source_format}); sha256 {doc.sha256}"
+    console.print(shown((source, "dim")), highlight=False)
     console.rule()
-    console.print(doc.text, highlight=False, markup=False)
+    console.print(shown((doc.text, "")), highlight=False)
     if memos:
         console.rule(f"memos ({len(memos)})")
         for m in memos:
-            console.print(f"[bold]#{m.id} {m.author}[/bold] on {m.target}:", highlight=False)
-            console.print(m.text, highlight=False, markup=False)
+            console.print(shown((f"#{m.id} {m.author}", "bold"), (f" on {m.target}:", "")))
+            console.print(shown((m.text, "")), highlight=False)
 
 
 @docs_app.command("versions")

@@ -119,12 +119,14 @@ def show(
     memo = memo_by_id(store, memo_id)
     if viewer is not None and memo.author.casefold() != viewer.casefold():
         raise NotFoundError(f"{viewer} has no memo with id {memo_id} (the project is blind)")
-    typer.echo(f"memo {memo.id} ({memo.kind}) by {memo.author} on {memo.target}")
+    from coder.io.escaping import terminal_text
+
+    typer.echo(terminal_text(f"memo {memo.id} ({memo.kind}) by {memo.author} on {memo.target}"))
     typer.echo(
         f"written {memo.created_at:%Y-%m-%d %H:%M}, changed {memo.updated_at:%Y-%m-%d %H:%M}"
     )
     typer.echo("")
-    typer.echo(memo.text)
+    typer.echo(terminal_text(memo.text))
 
 
 @app.command("add")

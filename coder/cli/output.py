@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from coder.io.escaping import csv_text
+from coder.io.escaping import csv_text, terminal_text
 
 if TYPE_CHECKING:
     from coder.db.engine import Store
@@ -82,7 +83,11 @@ def emit(
         sys.stdout.write(csv_text([columns, *([_cell(r.get(c)) for c in columns] for r in rows)]))
         return
     console = console or Console()
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(
+        title=Text(terminal_text(title), style="italic") if title else None,
+        show_lines=False,
+        header_style="bold",
+    )
     numeric = {c for c in columns if rows and all(isinstance(r.get(c), int | float) for r in rows)}
     for c in columns:
         table.add_column(
@@ -93,7 +98,9 @@ def emit(
             min_width=None if c in numeric or c in no_wrap else min(24, len(c) + 12),
         )
     for r in rows:
-        table.add_row(*(_cell(r.get(c)) for c in columns))
+        # Text, not str: a value is shown as it is, never read as Rich markup ("[/]" would
+        # stop the listing, "[link=...]" make a link), and without control characters.
+        table.add_row(*(Text(terminal_text(_cell(r.get(c)))) for c in columns))
     console.print(table)
     if not rows:
         console.print("[dim](none)[/dim]")

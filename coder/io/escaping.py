@@ -41,6 +41,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _ESCAPE = re.compile(r"'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"'+[=+\-@\t\r]")
 # Characters XML 1.0 cannot hold (tab, LF and CR are allowed).
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # What starts HTML or an autolink (<), a character reference (&name;), a code span (`), a link,
 # image or reference definition (a ] followed by "(", "[" or ":"), and the escape itself.
@@ -76,6 +77,13 @@ def csv_text(rows: Iterable[Sequence[object]]) -> str:
     for row in rows:
         writer.writerow(["" if v is None else csv_cell(v) for v in row])
     return buffer.getvalue()
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe to print to a terminal: every control character but tab and line feed
+    (C0, DEL and C1, among them ESC and CSI, which start escape sequences that could retitle,
+    clear or rewrite the screen) shown as U+FFFD."""
+    return _TERMINAL_CONTROL.sub("\ufffd", text)
 
 
 def xml_text(text: str) -> str:

@@ -271,3 +271,20 @@ def test_quote_books_and_codebooks_leave_memos_out_when_asked(project: str, tmp_
         == 0
     )
     assert "Money" in book.read_text() and "Money covers budgets" not in book.read_text()
+
+
+def test_memos_are_plain_text_and_listed_as_they_are(project: str, capsys: Capture) -> None:
+    """A memo cannot carry terminal escape sequences to whoever lists it, and text that looks
+    like Rich markup is shown as written, not read as markup (``[/]`` stopped the listing)."""
+    before = _list(capsys, project)
+    for text in ("a\x1b]0;pwned\x07b", "clear\x1b[2J", "csi\x9b2J"):
+        said = _out(capsys, ["memos", "add", text, "--as", "alice", "-p", project], code=1)
+        assert said.count("\n") == 1 and "control character U+" in said, said
+    assert _list(capsys, project) == before
+    odd = "odd [/] closing and [link=http://evil]click[/link] [bold]b"
+    assert _out(capsys, ["memos", "add", odd, "--as", "alice", "-p", project]).startswith("added")
+    table = _out(capsys, ["memos", "list", "-p", project])
+    assert "Traceback" not in table and "[bold]b" in table and "\x1b]8" not in table
+    assert _list(capsys, project)[-1]["text"] == odd
+    shown = _out(capsys, ["docs", "show", "int-1", "-p", project])
+    assert "Traceback" not in shown and "We partnered early." in shown

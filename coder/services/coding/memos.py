@@ -4,6 +4,7 @@ delete). Memos are per author: each coder reads and writes only their own."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -26,6 +27,25 @@ class MemoTarget:
 
     where: str
     document_id: int | None
+
+
+#: Control characters a memo may not hold: C0 but tab and line feed, DEL, C1 (ESC and CSI
+#: among them, which would rewrite the terminal of whoever lists the memo).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def memo_text(text: str) -> str:
+    """A memo's text as stored: line ends made LF, outer whitespace trimmed; InputError when it
+    holds a control character."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise InputError(
+            "memo",
+            f"holds the control character U+{ord(bad.group()):04X} at position {bad.start()}:"
+            " a memo is plain text",
+        )
+    return text
 
 
 def get_memo(
@@ -120,7 +140,7 @@ def set_memo(
     Returns the action taken: ``create``, ``update``, ``delete`` or ``none``; each but ``none``
     is undoable.
     """
-    text = text.strip()
+    text = memo_text(text)
     with store.write() as session:
         me = require_coder(session, coder)
         row, target = _find_memo(session, me, coding_id, document_id, code_id)
@@ -281,7 +301,7 @@ def memo_by_id(store: Store, memo_id: int) -> MemoView:
 
 def add_journal_entry(store: Store, *, coder: str, text: str) -> int:
     """A new entry of the project journal (a memo on nothing) by the coder; its id. Undoable."""
-    text = text.strip()
+    text = memo_text(text)
     if not text:
         raise InputError("memo", "a journal entry needs some text")
     with store.write() as session:
@@ -298,7 +318,7 @@ def add_journal_entry(store: Store, *, coder: str, text: str) -> int:
 def edit_memo(store: Store, *, coder: str, memo_id: int, text: str) -> str:
     """Rewrite one of the coder's own memos by id (empty text deletes it); the action taken,
     as :func:`set_memo` answers. Another coder's memo is as good as missing."""
-    text = text.strip()
+    text = memo_text(text)
     with store.write() as session:
         me = require_coder(session, coder)
         row = session.get(Memo, memo_id)
