@@ -1,11 +1,12 @@
 """Reading and segmenting the files of an import, overlapped with storing them.
 
-Segmenting a document with spaCy and storing its units cost about the same. Done one after the
-other, an import runs at well under half of spaCy's own speed; so when there is more than one
-file and more than one core, a worker process reads and segments the next files (in batches,
-so spaCy's ``pipe`` batches too) while the caller stores the previous ones, each file still in
-its own transaction. The worker is forked after the pipeline is loaded, so it starts at once
-with the same pipeline.
+Segmenting a document with spaCy costs more than storing it. Done one after the other, an
+import runs at well under spaCy's own speed; so when there is more than one file and more than
+one core, a worker process reads and segments the next files (in batches, so spaCy's ``pipe``
+batches too) while the caller stores the previous ones. The worker is forked after the pipeline
+is loaded, so it starts at once with the same pipeline. Storing takes about half the time of
+segmenting, so rather than wait for the worker the caller reads and segments a later batch
+itself whenever the worker's next batch is not ready: both processes stay busy.
 
 Reading a file is the caller's: it passes a ``read`` function (the importers live in
 :mod:`coder.io`, a layer beside this one). The function travels to the worker by reference, so
@@ -31,8 +32,11 @@ from coder.text.segment import UnitRow, segment_rows
 #: A batch of files for the worker ends after this many files or this many bytes.
 BATCH_FILES = 8
 BATCH_BYTES = 1_000_000
-#: Batches handed to the worker ahead of the one being stored (bounds the memory held).
+#: Batches handed to the worker beyond the one it is segmenting.
 BATCHES_AHEAD = 2
+#: Batches segmented or being segmented and not yet handed to the caller, the worker's and
+#: the caller's own together (bounds the memory held).
+BATCHES_HELD = 6
 
 
 @dataclass
@@ -131,7 +135,8 @@ def read_and_segment(
     """Yield every file read with ``read`` and segmented, in the order given.
 
     With ``parallel`` (default: more than one file, more than one core, and a platform that
-    can fork) reading and segmentation run in one worker process, ahead of the caller.
+    can fork) reading and segmentation run in one worker process, ahead of the caller, and
+    in the caller while the worker's next batch is not ready.
     """
     load_pipeline(spacy_model)  # load once here: the forked worker inherits it
     if not (_use_worker(len(paths)) if parallel is None else parallel):
@@ -139,11 +144,29 @@ def read_and_segment(
             yield from _process(batch, read, spacy_model)
         return
     context = multiprocessing.get_context("fork")
+    batches = _batches(paths)
+    # In the order of ``paths``: a batch the worker segments, or one the caller segmented.
+    slots: deque[Future[list[SegmentedFile]] | list[SegmentedFile]] = deque()
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pending: deque[Future[list[SegmentedFile]]] = deque()
-        for batch in _batches(paths):
-            pending.append(pool.submit(_process, batch, read, spacy_model))
-            while len(pending) > BATCHES_AHEAD or (pending and pending[0].done()):
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        while True:
+            busy = sum(isinstance(slot, Future) and not slot.done() for slot in slots)
+            if (
+                busy <= BATCHES_AHEAD
+                and len(slots) < BATCHES_HELD
+                and (following := next(batches, None)) is not None
+            ):
+                slots.append(pool.submit(_process, following, read, spacy_model))
+                continue
+            if not slots:
+                return
+            head = slots[0]
+            if (
+                isinstance(head, Future)
+                and not head.done()
+                and len(slots) < BATCHES_HELD
+                and (following := next(batches, None)) is not None
+            ):
+                slots.append(_process(following, read, spacy_model))  # rather than wait
+                continue
+            slots.popleft()
+            yield from head if isinstance(head, list) else head.result()

@@ -109,8 +109,16 @@ def test_subtitle_speaker_turns_are_stored(project: Store, tmp_path: Path) -> No
     ]
 
 
-def test_parallel_and_sequential_imports_store_the_same(tmp_path: Path, empty_db_url: str) -> None:
+@pytest.mark.parametrize("batch_files", [8, 1])
+def test_parallel_and_sequential_imports_store_the_same(
+    tmp_path: Path, empty_db_url: str, monkeypatch: pytest.MonkeyPatch, batch_files: int
+) -> None:
+    """One batch for the worker, or one a file (the worker and the caller each segment some:
+    the caller segments a later batch while the worker's is not ready)."""
     from coder.services.project.lifecycle import create_project
+    from coder.text import segmenting
+
+    monkeypatch.setattr(segmenting, "BATCH_FILES", batch_files)
 
     files = []
     for i in range(6):
