@@ -1,7 +1,9 @@
-"""SQLAlchemy models: one project is one database.
+"""The ORM classes: one per table of :mod:`coder.db.tables`, mapped onto it.
 
-Offsets (``start``, ``end``) are Unicode code points into ``Document.text``, end exclusive.
-Nothing here is SQLite-specific: the same models run on PostgreSQL.
+The schema is defined once, as Core tables in :mod:`coder.db.tables`; each class here maps
+one of them (``__table__``) and declares its columns' Python types (``Mapped[...]``) for the
+services that read and write objects. A read that needs no object queries the tables with
+Core and does not load this module (nor ``sqlalchemy.orm``).
 """
 
 from __future__ import annotations
@@ -9,133 +11,66 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-    true,
-)
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Timestamps stored as UTC and always returned timezone-aware.
-
-    SQLite has no time zones, so values are normalised to UTC before they are written and
-    marked UTC when read back; PostgreSQL stores them as ``timestamp with time zone``.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given where a UTC-aware one is required")
-        return value.astimezone(dt.UTC)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        moment: dt.datetime = value
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=dt.UTC)
-        return moment.astimezone(dt.UTC)
+from coder.db import tables
+from coder.db.tables import NAMING_CONVENTION as NAMING_CONVENTION
+from coder.db.tables import UTCDateTime as UTCDateTime
+from coder.db.tables import utcnow as utcnow
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}  # noqa: RUF012
+    metadata = tables.metadata
 
 
 class ProjectSettings(Base):
     """The single row of project-wide settings."""
 
     __tablename__ = "project_settings"
+    __table__ = tables.project_settings
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    blind: Mapped[bool] = mapped_column(Boolean, default=True)
-    default_unit: Mapped[str] = mapped_column(String(20), default="sentence")
-    spacy_model: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (
-        CheckConstraint("id = 1", name="single_row"),
-        CheckConstraint(
-            "default_unit IN ('sentence', 'paragraph', 'turn', 'document')", name="default_unit"
-        ),
-    )
+    id: Mapped[int]
+    name: Mapped[str]
+    blind: Mapped[bool]
+    default_unit: Mapped[str]
+    spacy_model: Mapped[str | None]
+    created_at: Mapped[dt.datetime]
 
 
 class Coder(Base):
     """A person (or the consensus layer) who codes."""
 
     __tablename__ = "coders"
+    __table__ = tables.coders
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), default="human")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    #: The PostgreSQL login role this coder connects as on a team server (row-level security
-    #: shows that role only this coder's codings while the project is blind); None on SQLite.
-    db_role: Mapped[str | None] = mapped_column(String(63), unique=True)
-
-    __table_args__ = (CheckConstraint("kind IN ('human', 'consensus')", name="kind"),)
+    id: Mapped[int]
+    name: Mapped[str]
+    kind: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    db_role: Mapped[str | None]
 
 
 class Document(Base):
     """An imported document; ``text`` never changes after import (see ``sha256``)."""
 
     __tablename__ = "documents"
+    __table__ = tables.documents
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    previous_id: Mapped[int | None] = mapped_column(
-        ForeignKey("documents.id", ondelete="SET NULL"), index=True
-    )
-    text: Mapped[str] = mapped_column(Text)
-    length: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    source_format: Mapped[str] = mapped_column(String(20))
-    source_path: Mapped[str] = mapped_column(Text)
-    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    imported_by: Mapped[str | None] = mapped_column(String(100))
-    #: The GUID of the source in the REFI-QDA project it was imported from (kept for export).
-    guid: Mapped[str | None] = mapped_column(String(36), index=True)
+    id: Mapped[int]
+    name: Mapped[str]
+    version: Mapped[int]
+    previous_id: Mapped[int | None]
+    text: Mapped[str]
+    length: Mapped[int]
+    sha256: Mapped[str]
+    source_format: Mapped[str]
+    source_path: Mapped[str]
+    imported_at: Mapped[dt.datetime]
+    imported_by: Mapped[str | None]
+    guid: Mapped[str | None]
 
     attributes: Mapped[list[DocumentAttribute]] = relationship(
         back_populates="document", cascade="all, delete-orphan", lazy="raise"
-    )
-
-    __table_args__ = (
-        UniqueConstraint("name", "version"),
-        CheckConstraint("length >= 0", name="length"),
     )
 
 
@@ -143,43 +78,31 @@ class DocumentAttribute(Base):
     """A typed attribute of a document (role=policy-maker, year=2021)."""
 
     __tablename__ = "document_attributes"
+    __table__ = tables.document_attributes
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
-    )
-    key: Mapped[str] = mapped_column(String(100), index=True)
-    value_type: Mapped[str] = mapped_column(String(10))
-    value: Mapped[str] = mapped_column(Text)
+    id: Mapped[int]
+    document_id: Mapped[int]
+    key: Mapped[str]
+    value_type: Mapped[str]
+    value: Mapped[str]
 
     document: Mapped[Document] = relationship(back_populates="attributes", lazy="raise")
-
-    __table_args__ = (
-        UniqueConstraint("document_id", "key"),
-        CheckConstraint("value_type IN ('str', 'int', 'float', 'bool', 'date')", name="value_type"),
-    )
 
 
 class Unit(Base):
     """A unit of analysis computed at import: sentence, paragraph, speaker turn or document."""
 
     __tablename__ = "units"
+    __table__ = tables.units
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    speaker: Mapped[str | None] = mapped_column(String(200))
-    #: A turn's start and end time in seconds, when the source had timestamps.
-    time_start: Mapped[float | None] = mapped_column(Float)
-    time_end: Mapped[float | None] = mapped_column(Float)
-
-    __table_args__ = (
-        Index("ix_units_document_kind_start", "document_id", "kind", "start"),
-        CheckConstraint('start >= 0 AND "end" >= start', name="offsets"),
-        CheckConstraint("kind IN ('sentence', 'paragraph', 'turn', 'document')", name="kind"),
-    )
+    id: Mapped[int]
+    document_id: Mapped[int]
+    kind: Mapped[str]
+    start: Mapped[int]
+    end: Mapped[int]
+    speaker: Mapped[str | None]
+    time_start: Mapped[float | None]
+    time_end: Mapped[float | None]
 
 
 class Code(Base):
@@ -190,141 +113,95 @@ class Code(Base):
     """
 
     __tablename__ = "codes"
+    __table__ = tables.codes
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("codes.id", ondelete="RESTRICT"), index=True
-    )
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    definition: Mapped[str] = mapped_column(Text, default="")
-    inclusion: Mapped[str] = mapped_column(Text, default="")
-    exclusion: Mapped[str] = mapped_column(Text, default="")
-    example: Mapped[str] = mapped_column(Text, default="")
-    colour: Mapped[str | None] = mapped_column(String(7))
-    keywords: Mapped[list[Any]] = mapped_column(default=list)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(10), default="active", index=True)
-    merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("codes.id", ondelete="SET NULL"), index=True
-    )
-    owner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("coders.id", ondelete="RESTRICT"), index=True
-    )
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("coders.id", ondelete="SET NULL"), index=True
-    )
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    #: The GUID of the code in the REFI-QDA project it was imported from (kept for export).
-    guid: Mapped[str | None] = mapped_column(String(36), index=True)
-    #: False for a folder-like code that is not applied to text (NVivo, MAXQDA).
-    codable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-
-    __table_args__ = (
-        CheckConstraint("status IN ('active', 'merged', 'retired')", name="status"),
-        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
-    )
+    id: Mapped[int]
+    parent_id: Mapped[int | None]
+    name: Mapped[str]
+    definition: Mapped[str]
+    inclusion: Mapped[str]
+    exclusion: Mapped[str]
+    example: Mapped[str]
+    colour: Mapped[str | None]
+    keywords: Mapped[list[Any]]
+    position: Mapped[int]
+    status: Mapped[str]
+    merged_into_id: Mapped[int | None]
+    owner_id: Mapped[int | None]
+    created_by_id: Mapped[int | None]
+    created_at: Mapped[dt.datetime]
+    guid: Mapped[str | None]
+    codable: Mapped[bool]
 
 
 class Coding(Base):
     """One coder's application of one code to ``[start, end)`` of one document."""
 
     __tablename__ = "codings"
+    __table__ = tables.codings
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
-    )
-    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="RESTRICT"), index=True)
-    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"), index=True)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (
-        UniqueConstraint("document_id", "coder_id", "code_id", "start", "end"),
-        Index("ix_codings_document_coder_start", "document_id", "coder_id", "start"),
-        CheckConstraint('start >= 0 AND "end" > start', name="offsets"),
-    )
+    id: Mapped[int]
+    document_id: Mapped[int]
+    code_id: Mapped[int]
+    coder_id: Mapped[int]
+    start: Mapped[int]
+    end: Mapped[int]
+    created_at: Mapped[dt.datetime]
 
 
 class DocumentStatus(Base):
     """Whether a coder has marked a document done."""
 
     __tablename__ = "document_status"
+    __table__ = tables.document_status
 
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
-    )
-    coder_id: Mapped[int] = mapped_column(
-        ForeignKey("coders.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    done: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    document_id: Mapped[int]
+    coder_id: Mapped[int]
+    done: Mapped[bool]
+    updated_at: Mapped[dt.datetime]
 
 
 class CodePin(Base):
     """A code a coder has put on a number key (1-9) of the coding screen."""
 
     __tablename__ = "code_pins"
-    __table_args__ = (
-        UniqueConstraint("coder_id", "code_id"),
-        CheckConstraint("slot BETWEEN 1 AND 9", name="slot"),
-    )
+    __table__ = tables.code_pins
 
-    coder_id: Mapped[int] = mapped_column(
-        ForeignKey("coders.id", ondelete="CASCADE"), primary_key=True
-    )
-    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    coder_id: Mapped[int]
+    slot: Mapped[int]
+    code_id: Mapped[int]
 
 
 class Memo(Base):
     """A memo on the project (no target), a document, a code or a coding."""
 
     __tablename__ = "memos"
+    __table__ = tables.memos
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("coders.id", ondelete="SET NULL"), index=True
-    )
-    document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
-    )
-    code_id: Mapped[int | None] = mapped_column(
-        ForeignKey("codes.id", ondelete="CASCADE"), index=True
-    )
-    coding_id: Mapped[int | None] = mapped_column(
-        ForeignKey("codings.id", ondelete="CASCADE"), index=True
-    )
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (
-        CheckConstraint(
-            "(CASE WHEN document_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN code_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN coding_id IS NULL THEN 0 ELSE 1 END) <= 1",
-            name="one_target",
-        ),
-    )
+    id: Mapped[int]
+    author_id: Mapped[int | None]
+    document_id: Mapped[int | None]
+    code_id: Mapped[int | None]
+    coding_id: Mapped[int | None]
+    text: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
 
 
 class AuditEntry(Base):
     """Append-only log of every change: who, when, what, before and after."""
 
     __tablename__ = "audit_log"
+    __table__ = tables.audit_log
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(100), index=True)
-    action: Mapped[str] = mapped_column(String(50), index=True)
-    entity: Mapped[str] = mapped_column(String(30))
-    entity_id: Mapped[int | None] = mapped_column(Integer)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+    id: Mapped[int]
+    at: Mapped[dt.datetime]
+    actor: Mapped[str]
+    action: Mapped[str]
+    entity: Mapped[str]
+    entity_id: Mapped[int | None]
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
 
 
 class ReconcileDecision(Base):
@@ -336,34 +213,20 @@ class ReconcileDecision(Base):
     """
 
     __tablename__ = "reconcile_decisions"
+    __table__ = tables.reconcile_decisions
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    consensus_id: Mapped[int] = mapped_column(
-        ForeignKey("coders.id", ondelete="CASCADE"), index=True
-    )
-    first_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"), index=True)
-    second_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"), index=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
-    )
-    unit_start: Mapped[int] = mapped_column(Integer)
-    unit_end: Mapped[int] = mapped_column(Integer)
-    choice: Mapped[str] = mapped_column(String(10))
-    code_ids: Mapped[list[Any]] = mapped_column(default=list)
-    rationale: Mapped[str] = mapped_column(Text, default="")
-    decided_by: Mapped[str] = mapped_column(String(100))
-    decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (
-        UniqueConstraint(
-            "consensus_id",
-            "document_id",
-            "unit_start",
-            "unit_end",
-            name="uq_reconcile_decisions_unit",
-        ),
-        CheckConstraint("choice IN ('a', 'b', 'both', 'shared', 'edit', 'agree')", name="choice"),
-    )
+    id: Mapped[int]
+    consensus_id: Mapped[int]
+    first_id: Mapped[int]
+    second_id: Mapped[int]
+    document_id: Mapped[int]
+    unit_start: Mapped[int]
+    unit_end: Mapped[int]
+    choice: Mapped[str]
+    code_ids: Mapped[list[Any]]
+    rationale: Mapped[str]
+    decided_by: Mapped[str]
+    decided_at: Mapped[dt.datetime]
 
 
 class ConsensusSource(Base):
@@ -374,74 +237,67 @@ class ConsensusSource(Base):
     """
 
     __tablename__ = "consensus_sources"
+    __table__ = tables.consensus_sources
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
-    decision_id: Mapped[int] = mapped_column(
-        ForeignKey("reconcile_decisions.id", ondelete="CASCADE"), index=True
-    )
-    source_coder_id: Mapped[int | None] = mapped_column(
-        ForeignKey("coders.id", ondelete="SET NULL"), index=True
-    )
-    source_coding_id: Mapped[int | None] = mapped_column(
-        ForeignKey("codings.id", ondelete="SET NULL"), index=True
-    )
+    id: Mapped[int]
+    coding_id: Mapped[int]
+    decision_id: Mapped[int]
+    source_coder_id: Mapped[int | None]
+    source_coding_id: Mapped[int | None]
 
 
 class CodeHistory(Base):
     """What a code absorbed: the name and definition of a code merged into it, and when."""
 
     __tablename__ = "code_history"
+    __table__ = tables.code_history
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
-    source_code_id: Mapped[int | None] = mapped_column(
-        ForeignKey("codes.id", ondelete="SET NULL"), index=True
-    )
-    event: Mapped[str] = mapped_column(String(20))
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    actor: Mapped[str] = mapped_column(String(100))
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    id: Mapped[int]
+    code_id: Mapped[int]
+    source_code_id: Mapped[int | None]
+    event: Mapped[str]
+    snapshot: Mapped[dict[str, Any]]
+    actor: Mapped[str]
+    at: Mapped[dt.datetime]
 
 
 class Round(Base):
     """A round of coding: the codebook and agreement figures when it started and closed."""
 
     __tablename__ = "rounds"
+    __table__ = tables.rounds
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
-    name: Mapped[str] = mapped_column(String(200), default="")
-    coders: Mapped[list[Any]] = mapped_column(default=list)
-    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    started_by: Mapped[str] = mapped_column(String(100))
-    codebook_start: Mapped[list[Any]] = mapped_column(default=list)
-    figures_start: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    closed_at: Mapped[dt.datetime | None] = mapped_column()
-    closed_by: Mapped[str | None] = mapped_column(String(100))
-    codebook_end: Mapped[list[Any] | None] = mapped_column(JSON)
-    figures_end: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    id: Mapped[int]
+    number: Mapped[int]
+    name: Mapped[str]
+    coders: Mapped[list[Any]]
+    started_at: Mapped[dt.datetime]
+    started_by: Mapped[str]
+    codebook_start: Mapped[list[Any]]
+    figures_start: Mapped[dict[str, Any] | None]
+    closed_at: Mapped[dt.datetime | None]
+    closed_by: Mapped[str | None]
+    codebook_end: Mapped[list[Any] | None]
+    figures_end: Mapped[dict[str, Any] | None]
 
 
 class DocumentSet(Base):
     """A named set of documents (REFI-QDA ``Set``; NVivo's and MAXQDA's document sets)."""
 
     __tablename__ = "document_sets"
+    __table__ = tables.document_sets
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    description: Mapped[str] = mapped_column(Text, default="", server_default="")
-    guid: Mapped[str | None] = mapped_column(String(36))
+    id: Mapped[int]
+    name: Mapped[str]
+    description: Mapped[str]
+    guid: Mapped[str | None]
 
 
 class DocumentSetMember(Base):
     """A document in a set."""
 
     __tablename__ = "document_set_members"
+    __table__ = tables.document_set_members
 
-    set_id: Mapped[int] = mapped_column(
-        ForeignKey("document_sets.id", ondelete="CASCADE"), primary_key=True
-    )
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    set_id: Mapped[int]
+    document_id: Mapped[int]
