@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coder.agreement.intervals import merge_intervals
+from coder.agreement.intervals import group_start_order, merge_intervals
 from coder.agreement.ratings import IntArray
 from coder.domain.agreement import OVERLAP_RULES, Overlap
 from coder.domain.agreement_results import Codings, Units
@@ -40,7 +40,8 @@ class LaidOutUnits:
     def of(cls, units: Units, lengths: IntArray) -> LaidOutUnits:
         """Lay ``units`` out over documents of ``lengths``; ``ValueError`` if two overlap."""
         offset = np.r_[0, np.cumsum(lengths)].astype(np.int64)
-        order = np.lexsort((units.start, units.doc))
+        stride = int(units.start.max(initial=0)) + 1
+        order = group_start_order(units.doc, units.start, units.end, stride)
         doc, start, end = units.doc[order], units.start[order], units.end[order]
         g_start, g_end = offset[doc] + start, offset[doc] + end
         if np.any(g_start[1:] < g_end[:-1]):

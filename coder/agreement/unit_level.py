@@ -170,8 +170,9 @@ def _confusion(
     size = n_codes + 1
     a = e_coder == first
     b = e_coder == second
-    a_order = np.argsort(e_unit[a], kind="stable")
-    b_order = np.argsort(e_unit[b], kind="stable")
+    # Within a unit the codes may come in any order: every pair of them is counted.
+    a_order = np.argsort(e_unit[a])
+    b_order = np.argsort(e_unit[b])
     a_unit, a_code = e_unit[a][a_order], e_code[a][a_order]
     b_unit, b_code = e_unit[b][b_order], e_code[b][b_order]
     lo = np.searchsorted(b_unit, a_unit, side="left")

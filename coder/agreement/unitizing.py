@@ -113,7 +113,7 @@ def unitizing_disagreements(
     sections = []
     for i in range(n_coders):
         mine = span_coder == i
-        order = np.argsort(g_start[mine], kind="stable")
+        order = np.argsort(g_start[mine])  # a coder's units are disjoint: no ties
         sections.append(_sections(g_start[mine][order], g_end[mine][order], breaks))
 
     observed = np.zeros(len(segment_length))
@@ -168,7 +168,7 @@ def unitizing_disagreements(
     gap_len = np.concatenate(gap_len_parts).astype(np.int64)
     gap_r = np.concatenate(gap_r_parts).astype(np.int64)
     stride = int(max(gap_len.max(initial=0), unit_len.max(initial=0))) + 2
-    order = np.argsort(gap_r * stride + gap_len, kind="stable")
+    order = np.argsort(gap_r * stride + gap_len)  # tied gaps have the same length
     gap_key = (gap_r * stride + gap_len)[order]
     gap_sum = np.r_[0.0, np.cumsum(gap_len[order].astype(float))]
     lo = np.searchsorted(gap_key, unit_r * stride + unit_len.astype(np.int64), side="left")

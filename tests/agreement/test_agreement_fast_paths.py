@@ -1,7 +1,8 @@
 """The engine's faster replacements give exactly what they replace: distinct integers by one sort
 (``np.unique``), distinct rows by one lexsort (``np.unique(axis=0)``, whose order the pooled
 bootstrap's draws depend on), and the unit-level report finding the codes on the units once
-(its breakdown and precision equal those computed from scratch)."""
+(its breakdown and precision equal those computed from scratch); spans merged and covered
+after an unstable sort equal a naive union and a per-position count."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from coder.agreement import compute_agreement
 from coder.agreement.bootstrap import distinct_rows
 from coder.agreement.breakdown import add_breakdown, unit_entries
-from coder.agreement.intervals import sorted_unique
+from coder.agreement.intervals import coverage_by_mask, merge_intervals, sorted_unique
 from coder.domain.agreement_results import Codings, Units
 
 
@@ -78,3 +79,52 @@ def test_unit_level_breakdown_and_precision_as_computed_alone() -> None:
             coded = np.bincount(code * (1 << n_coders) + mask, minlength=len(codes) << n_coders)
             cells = coded.reshape(len(codes), -1)[:, 1:].sum(axis=1)
             assert [sum(c.units_by_coders[1:]) for c in result.per_code] == cells.tolist()
+
+
+def _naive_union(
+    group: np.ndarray, start: np.ndarray, end: np.ndarray, touching: bool
+) -> list[tuple[int, int, int]]:
+    out: list[tuple[int, int, int]] = []
+    for g in sorted(set(group.tolist())):
+        spans = sorted(zip(start[group == g].tolist(), end[group == g].tolist(), strict=True))
+        s0, e0 = spans[0]
+        for s, e in spans[1:]:
+            if s < e0 or (touching and s == e0):
+                e0 = max(e0, e)
+            else:
+                out.append((g, s0, e0))
+                s0, e0 = s, e
+        out.append((g, s0, e0))
+    return out
+
+
+def test_merge_intervals_with_ties_is_the_union() -> None:
+    rng = np.random.default_rng(15)
+    for _ in range(200):
+        n = int(rng.integers(1, 60))
+        group = rng.integers(0, 4, n)
+        start = rng.integers(0, 30, n)  # few positions: many spans share group and start
+        end = start + rng.integers(1, 8, n)
+        for touching in (False, True):
+            g, s, e = merge_intervals(group, start, end, merge_touching=touching)
+            got = list(zip(g.tolist(), s.tolist(), e.tolist(), strict=True))
+            assert got == _naive_union(group, start, end, touching)
+
+
+def test_coverage_by_mask_counts_positions() -> None:
+    rng = np.random.default_rng(15)
+    for _ in range(100):
+        n_coders, n = int(rng.integers(1, 4)), int(rng.integers(1, 40))
+        group, coder = rng.integers(0, 3, n), rng.integers(0, n_coders, n)
+        start = rng.integers(0, 40, n)
+        end = start + rng.integers(1, 10, n)
+        g, s, e = merge_intervals(group * n_coders + coder, start, end, merge_touching=True)
+        cover = coverage_by_mask(g // n_coders, g % n_coders, s, e, 3, n_coders)
+        masks = np.zeros((3, 60), dtype=np.int64)
+        for gi, ci, si, ei in zip(group, coder, start, end, strict=True):
+            masks[gi, si:ei] |= 1 << ci
+        expected = np.zeros_like(cover)
+        for gi in range(3):
+            expected[gi] = np.bincount(masks[gi], minlength=1 << n_coders)
+        expected[:, 0] = 0
+        assert np.array_equal(cover, expected)
