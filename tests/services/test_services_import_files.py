@@ -234,3 +234,28 @@ def test_a_fault_inside_a_group_keeps_the_files_before_it(
     assert report.stopped_by is not None and report.stopped_by.startswith("the disk is full")
     assert report.not_attempted == [str(p) for p in paths[6:]]
     assert {d.name for d in list_documents(project)} - before == set(report.imported)
+
+
+def test_an_interrupted_import_leaves_whole_documents_only(
+    project: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during the 11th file (groups of 4): the two whole groups stay, each document
+    with its units and its audit entry; the group being gathered is not stored."""
+    monkeypatch.setattr(corpus, "GROUP_FILES", 4)
+    paths = _interviews(tmp_path / "docs", 14)
+    before = {d.name for d in list_documents(project)}
+
+    def interrupt_at_the_11th(done: int, total: int, label: str) -> None:
+        if done == 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_files(project, paths, actor="t", progress=interrupt_at_the_11th)
+    stored = sorted({d.name for d in list_documents(project)} - before)
+    assert stored == [f"doc-{i:02}" for i in range(8)]
+    for name in stored:
+        doc = get_document(project, name)
+        assert [u.kind for u in doc.units].count("sentence") == 4
+    with project.read() as session:
+        audited = session.scalars(select(AuditEntry.after).where(AuditEntry.action == "import"))
+        assert sorted(a.get("name") for a in audited if a.get("name") in stored) == stored
