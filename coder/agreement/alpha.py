@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -15,8 +15,22 @@ Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
 Distance = Callable[[Any, Any], float]
 """A difference function ``delta^2(c, k)`` between two values, already squared (see below)."""
+PairKernel = Callable[["IntArray", "IntArray"], "FloatArray"]
+"""``delta^2(values[i], values[j])`` for equal-length index arrays ``i``, ``j``, pair by pair."""
 
-__all__ = ["Distance", "krippendorff_alpha"]
+
+@runtime_checkable
+class VectorisedDistance(Protocol):
+    """A ``Distance`` that can also compute many pairs at once (the set distances can)."""
+
+    def __call__(self, a: Any, b: Any) -> float: ...
+
+    def kernel(self, values: Sequence[Any]) -> PairKernel:
+        """The distance between ``values[i]`` and ``values[j]`` for index arrays."""
+        ...
+
+
+__all__ = ["Distance", "VectorisedDistance", "krippendorff_alpha"]
 
 
 def krippendorff_alpha(
@@ -52,10 +66,13 @@ def krippendorff_alpha(
     used *as* ``delta^2_ck``, nothing is squared: interval alpha is ``distance=lambda c, k:
     (c - k) ** 2``, and a set distance such as :func:`coder.agreement.masi_distance` plugs in
     directly, as Passonneau (2006) and nltk use it. It must give a finite number >= 0 for every
-    pair of observed values, and 0 for a value and itself (else perfect agreement is below 1).
+    pair of observed values, the same for ``(c, k)`` and ``(k, c)`` (``D_e`` evaluates each
+    pair once), and 0 for a value and itself (else perfect agreement is below 1).
     Values may be anything hashable (a ``set`` is taken as a ``frozenset``); ``None``/NaN is a
-    missing rating. It is called for every pair of distinct observed values, ``V^2`` calls.
-    ``level`` stays "nominal" and ``categories`` unset with a distance.
+    missing rating. A plain function is called once for every pair of the ``V`` distinct
+    pairable values (``V (V + 1) / 2`` calls, for ``D_e``); a ``VectorisedDistance`` (MASI,
+    Jaccard) computes them in numpy blocks. Memory stays ``O(V)`` either way. ``level`` stays
+    "nominal" and ``categories`` unset with a distance.
     """
     if distance is not None:
         if level != "nominal" or categories is not None:
@@ -91,11 +108,16 @@ def sparse_unit_counts(codes: IntArray, n_categories: int) -> tuple[IntArray, In
 
 def _alpha_with_distance(data: Any, distance: Distance) -> Coefficient:
     codes, values = encode_hashable(data)
-    delta = np.array([[float(distance(c, k)) for k in values] for c in values], dtype=np.float64)
-    if delta.size and (not np.all(np.isfinite(delta)) or float(delta.min()) < 0.0):
-        raise ValueError("a distance must be a finite number >= 0 for every pair of values")
+    if isinstance(distance, VectorisedDistance):
+        kernel = distance.kernel(values)
+    else:
+
+        def kernel(i: IntArray, j: IntArray) -> FloatArray:
+            pairs = zip(i.tolist(), j.tolist(), strict=True)
+            return np.array([distance(values[a], values[b]) for a, b in pairs], dtype=np.float64)
+
     unit, value, count = sparse_unit_counts(codes, len(values))
-    return alpha_from_sparse_counts(unit, value, count, len(values), delta=delta)
+    return alpha_from_sparse_counts(unit, value, count, len(values), kernel=kernel)
 
 
 def encode_hashable(data: Any) -> tuple[IntArray, list[Hashable]]:
@@ -144,12 +166,12 @@ def alpha_from_sparse_counts(
     level: Level = "nominal",
     values: FloatArray | None = None,
     *,
-    delta: FloatArray | None = None,
+    kernel: PairKernel | None = None,
 ) -> Coefficient:
     """Alpha from the non-zero entries of the units x values count matrix, sorted by unit.
 
-    ``delta``, when given, is the ``n_values x n_values`` matrix of ``delta^2`` (the level is
-    then not used).
+    ``kernel``, when given, gives ``delta^2`` between values by index (the level is then not
+    used); it is asked only for the pairs alpha needs, in blocks.
     """
     count = np.asarray(count, dtype=np.float64)
     n_units_total = int(unit.max()) + 1 if len(unit) else 0
@@ -168,19 +190,59 @@ def alpha_from_sparse_counts(
     n_c = np.bincount(value, weights=count * m_u[unit] * scale - count * scale, minlength=n_values)
     # n_c = sum_u n_uc (m_u - 1) / (m_u - 1), written so it reuses `scale`.
     n = float(n_c.sum())
-    if delta is None and level == "nominal":
+    if kernel is not None:
+        d_o, d_e = _disagreements_by_kernel(unit, value, count, scale, n_c, kernel)
+    elif level == "nominal":
         d_o = (n - float(o_diag.sum())) / n
         d_e = (n * n - float(n_c @ n_c)) / (n * (n - 1.0))
     else:
-        if delta is None:
-            points = values if values is not None else np.arange(n_values)
-            delta = _delta_squared(level, n_c, points)
+        delta = _delta_squared(level, n_c, values if values is not None else np.arange(n_values))
         o = _coincidences(unit, value, count, scale, n_values)
         d_o = float((o * delta).sum()) / n
         d_e = float(n_c @ delta @ n_c) / (n * (n - 1.0))
     if d_e <= 0.0:
         return Coefficient.undefined(NO_VARIATION, d_o, d_e)
     return Coefficient(1.0 - d_o / d_e, None, d_o, d_e)
+
+
+_PAIRS_A_BLOCK = 1 << 21
+
+
+def _disagreements_by_kernel(
+    unit: IntArray,
+    value: IntArray,
+    count: FloatArray,
+    scale: FloatArray,
+    n_c: FloatArray,
+    kernel: PairKernel,
+) -> tuple[float, float]:
+    """``(D_o, D_e)`` with ``delta^2`` from ``kernel``: each pair of values that meets in a unit
+    once for ``D_o``, every pair of pairable values for ``D_e``, a block at a time."""
+    n_values = len(n_c)
+    n = float(n_c.sum())
+    left, right, weight = unit_pairs(unit, count, scale)
+    key, where = np.unique(value[left] * n_values + value[right], return_inverse=True)
+    observed = np.bincount(where.reshape(-1), weights=weight)
+    d_o = float(observed @ _checked(kernel(key // n_values, key % n_values))) / n
+    # D_e over the upper triangle (a difference function is symmetric), each pair twice.
+    present = np.flatnonzero(n_c)
+    rows = max(1, _PAIRS_A_BLOCK // max(len(present), 1))
+    total = 0.0
+    for start in range(0, len(present), rows):
+        row_at = np.arange(start, min(start + rows, len(present)))
+        i_at = np.repeat(row_at, len(present) - start)
+        j_at = np.tile(np.arange(start, len(present)), len(row_at))
+        keep = j_at >= i_at
+        i, j = present[i_at[keep]], present[j_at[keep]]
+        twice = np.where(i == j, 1.0, 2.0)
+        total += float((twice * n_c[i] * n_c[j]) @ _checked(kernel(i, j)))
+    return d_o, total / (n * (n - 1.0))
+
+
+def _checked(delta: FloatArray) -> FloatArray:
+    if delta.size and (not np.all(np.isfinite(delta)) or float(delta.min()) < 0.0):
+        raise ValueError("a distance must be a finite number >= 0 for every pair of values")
+    return delta
 
 
 def _coincidences(

@@ -18,57 +18,125 @@ is. Data is a coders x units matrix, as everywhere in :mod:`coder.agreement`.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, cast
 
 import numpy as np
 
-from coder.agreement.alpha import encode_hashable, sparse_unit_counts, unit_pairs
-from coder.agreement.ratings import FloatArray
+from coder.agreement.alpha import PairKernel, encode_hashable, sparse_unit_counts, unit_pairs
+from coder.agreement.ratings import FloatArray, IntArray
 from coder.domain.coefficient import NO_PAIRABLE, NO_VARIATION, ONE_UNIT, Coefficient
 
-__all__ = ["jaccard_distance", "masi_distance", "multi_valued_alpha", "mv_alpha"]
+__all__ = [
+    "SetDistance",
+    "jaccard_distance",
+    "masi_distance",
+    "multi_valued_alpha",
+    "mv_alpha",
+]
+
+
+class SetDistance:
+    """A distance between two sets of codes that depends only on ``|A & B|``, ``|A|``, ``|B|``.
+
+    Called on two sets (any iterables of codes) like a function, nltk's signature; ``kernel``
+    computes it for many pairs at once, which ``krippendorff_alpha(data, distance=...)`` uses
+    (a :class:`coder.agreement.alpha.VectorisedDistance`). One formula serves both.
+    """
+
+    def __init__(self, name: str, formula: _Formula, doc: str) -> None:
+        self.__name__ = name
+        self.__doc__ = doc
+        self._formula = formula
+
+    def __repr__(self) -> str:
+        return f"<set distance {self.__name__}>"
+
+    def __call__(self, a: Iterable[Any], b: Iterable[Any]) -> float:
+        a, b = _as_set(a), _as_set(b)
+        return float(self._formula(np.float64(len(a & b)), np.float64(len(a)), np.float64(len(b))))
+
+    def kernel(self, values: Sequence[Any]) -> PairKernel:
+        """The distance between ``values[i]`` and ``values[j]`` (sets) for index arrays."""
+        bits, size = _packed_incidence([_as_set(v) for v in values])
+
+        def between(i: IntArray, j: IntArray) -> FloatArray:
+            shared = np.bitwise_count(bits[i] & bits[j]).sum(axis=1, dtype=np.float64)
+            return self._formula(shared, size[i], size[j])
+
+        return between
+
+
+_Formula = Callable[[Any, Any, Any], FloatArray]
 
 
 def _as_set(codes: Iterable[Any]) -> frozenset[Any] | set[Any]:
     return codes if isinstance(codes, set | frozenset) else frozenset(codes)
 
 
-def jaccard_distance(a: Iterable[Any], b: Iterable[Any]) -> float:
+def _packed_incidence(sets: Sequence[Iterable[Any]]) -> tuple[np.ndarray, FloatArray]:
+    """Each set as a row of bits over the codes (8 codes a byte), and its size."""
+    index: dict[Hashable, int] = {}
+    members = [[index.setdefault(code, len(index)) for code in codes] for codes in sets]
+    incidence = np.zeros((len(members), max(len(index), 1)), dtype=bool)
+    for row, columns in enumerate(members):
+        incidence[row, columns] = True
+    return np.packbits(incidence, axis=1), incidence.sum(axis=1).astype(np.float64)
+
+
+def _safe(x: Any) -> Any:
+    return np.where(x > 0, x, 1.0)
+
+
+def _jaccard(shared: Any, a: Any, b: Any) -> FloatArray:
+    union = a + b - shared
+    return np.where(union > 0, 1.0 - shared / _safe(union), 0.0)
+
+
+def _masi(shared: Any, a: Any, b: Any) -> FloatArray:
+    union = a + b - shared
+    monotonicity = np.where(
+        (shared == a) & (shared == b),
+        1.0,
+        np.where(shared == np.minimum(a, b), 2.0 / 3.0, np.where(shared > 0, 1.0 / 3.0, 0.0)),
+    )
+    return np.where(union > 0, 1.0 - shared / _safe(union) * monotonicity, 0.0)
+
+
+def _dice(shared: Any, a: Any, b: Any) -> FloatArray:
+    total = a + b
+    return np.where(total > 0, 1.0 - 2.0 * shared / _safe(total), 0.0)
+
+
+jaccard_distance = SetDistance(
+    "jaccard_distance",
+    _jaccard,
     """Jaccard distance between two sets of codes: ``1 - |A & B| / |A | B|``.
 
     Jaccard (1912); the set distance Passonneau (2006) starts from. Two empty sets are 0 apart
     (the same decision: no code), an empty and a non-empty set 1 (nltk divides by zero there).
-    """
-    a, b = _as_set(a), _as_set(b)
-    union = len(a | b)
-    return 0.0 if union == 0 else 1.0 - len(a & b) / union
+    """,
+)
 
-
-def masi_distance(a: Iterable[Any], b: Iterable[Any]) -> float:
+masi_distance = SetDistance(
+    "masi_distance",
+    _masi,
     """MASI distance, ``1 - J * M`` (Passonneau 2006, "Measuring agreement on set-valued items
     (MASI) for semantic and pragmatic annotation", LREC).
 
     ``J`` is the Jaccard similarity ``|A & B| / |A | B|`` and ``M`` the monotonicity: 1 when
     ``A == B``, 2/3 when one is a subset of the other, 1/3 when they overlap and each has codes
     the other lacks, 0 when they are disjoint. So ``{a, b}`` against ``{a, b, c, d}`` is
-    ``1 - 1/2 * 2/3 = 2/3`` (nltk's doctest). Exact thirds, as nltk >= 3.9 computes it (older
-    nltk rounded them to 0.67 and 0.33). Two empty sets are 0 apart, as in ``jaccard_distance``.
-    """
-    a, b = _as_set(a), _as_set(b)
-    union = len(a | b)
-    if union == 0:
-        return 0.0
-    shared = len(a & b)
-    if shared == len(a) == len(b):
-        monotonicity = 1.0
-    elif shared == min(len(a), len(b)):
-        monotonicity = 2.0 / 3.0
-    elif shared > 0:
-        monotonicity = 1.0 / 3.0
-    else:
-        monotonicity = 0.0
-    return 1.0 - shared / union * monotonicity
+    ``1 - 1/2 * 2/3 = 2/3`` (nltk's doctest). Exact thirds, as nltk 3.10 computes it (older nltk
+    releases rounded them to 0.67 and 0.33). Two empty sets are 0 apart, as in
+    ``jaccard_distance``.
+    """,
+)
+
+# mv-alpha's difference between two sets under the nominal metric (Krippendorff & Craggs 2016).
+_mv_nominal_delta = SetDistance(
+    "mv_nominal_delta", _dice, "``1 - 2 |C & K| / (|C| + |K|)``, 0 for two empty sets."
+)
 
 
 def mv_alpha(data: Any) -> Coefficient:
@@ -114,28 +182,18 @@ def mv_alpha(data: Any) -> Coefficient:
         return Coefficient.undefined(ONE_UNIT)
     keep = pairable[unit]
     unit, value, count = unit[keep], value[keep], count[keep]
-    labels: dict[Hashable, int] = {}
-    members = [
-        [labels.setdefault(code, len(labels)) for code in cast(frozenset[Any], s)] for s in sets
-    ]
-    incidence = np.zeros((len(sets), max(len(labels), 1)), dtype=bool)
-    for row, columns in enumerate(members):
-        incidence[row, columns] = True
-    size = incidence.sum(axis=1).astype(np.float64)
-    bits = np.packbits(incidence, axis=1)  # |C & K| by popcount, 8 codes a byte
-
     left, right, weight = unit_pairs(unit, count, 1.0 / (m_u[unit] - 1.0))
-    c, k = value[left], value[right]
-    shared = np.bitwise_count(bits[c] & bits[k]).sum(axis=1, dtype=np.float64)
-    total = size[c] + size[k]
-    pair_delta = np.where(total > 0, 1.0 - 2.0 * shared / np.where(total > 0, total, 1.0), 0.0)
     n = float(count.sum())
-    d_o = float(weight @ pair_delta) / n
+    d_o = float(weight @ _mv_nominal_delta.kernel(sets)(value[left], value[right])) / n
 
     n_set = np.bincount(value, weights=count, minlength=len(sets))  # pairable count of each set
-    n_code = n_set @ incidence.astype(np.float64)  # n_x: pairable sets containing code x
-    p_size = np.bincount(size.astype(np.int64), weights=n_set) / n
-    d_e = _expected_disagreement(n_code, p_size)
+    n_code: dict[Hashable, float] = {}  # n_x: pairable sets containing code x
+    for set_id in np.flatnonzero(n_set).tolist():
+        for code in cast(frozenset[Any], sets[set_id]):
+            n_code[code] = n_code.get(code, 0.0) + float(n_set[set_id])
+    size = np.array([len(cast(frozenset[Any], c)) for c in sets], dtype=np.int64)
+    p_size = np.bincount(size, weights=n_set) / n
+    d_e = _expected_disagreement(np.array(list(n_code.values())), p_size)
     if d_e <= 0.0:
         return Coefficient.undefined(NO_VARIATION, d_o, d_e)
     return Coefficient(1.0 - d_o / d_e, None, d_o, d_e)

@@ -29,6 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coder.agreement as agreement
+import coder.agreement.alpha as alpha_module
 from coder.agreement import (
     jaccard_distance,
     krippendorff_alpha,
@@ -164,6 +165,21 @@ def test_set_alpha_matches_nltk_on_random_data(name: str) -> None:
         assert result.value == pytest.approx(nltk_alpha(rows, theirs), abs=EPS)
         compared += 1
     assert compared >= 100
+
+
+@pytest.mark.parametrize("name", ["masi_distance", "jaccard_distance"])
+def test_vectorised_set_distance_equals_calling_it_pair_by_pair(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distance = getattr(agreement, name)
+    monkeypatch.setattr(alpha_module, "_PAIRS_A_BLOCK", 7)  # many blocks for D_e
+    rng = np.random.default_rng(6)
+    for _ in range(40):
+        rows = random_sets(rng, empty=True)
+        vectorised = krippendorff_alpha(rows, distance=distance)
+        one_by_one = krippendorff_alpha(rows, distance=lambda a, b: distance(a, b))
+        assert same(vectorised.value, one_by_one.value)
+        assert same(vectorised.expected, one_by_one.expected)
 
 
 def test_custom_distance_matches_the_krippendorff_package_on_random_data() -> None:
