@@ -24,6 +24,7 @@ very resamples the report's interval is taken from (:mod:`.unit_level`'s chunks 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -38,11 +39,17 @@ from coder.domain.agreement_results import Analytical
 __all__ = ["alpha_q", "binary_precision"]
 
 
+@functools.lru_cache(maxsize=256)
+def _t_quantile(probability: float, df: float) -> float:
+    """Student's t quantile, once per (probability, df): every code of a report shares them."""
+    return student_t_ppf(probability, df)
+
+
 def _precision(value: float, se: float, n: float, confidence: float) -> Analytical | None:
     if math.isnan(value) or math.isnan(se) or n < 2:
         return None
     df = n - 1.0
-    margin = student_t_ppf(1.0 - (1.0 - confidence) / 2.0, df) * se
+    margin = _t_quantile(1.0 - (1.0 - confidence) / 2.0, float(df)) * se
     t = value / se if se > 0 else math.copysign(math.inf, value) if value != 0 else math.nan
     p = 2.0 * student_t_cdf(-abs(t), df) if not math.isnan(t) else math.nan
     return Analytical(se, value - margin, min(1.0, value + margin), p, confidence)

@@ -27,6 +27,7 @@ from dataclasses import replace
 import numpy as np
 
 from coder.agreement import binary
+from coder.agreement.bootstrap import distinct_rows
 from coder.agreement.intervals import coverage_by_mask, merge_intervals, sorted_unique
 from coder.agreement.overlap import AppliedCodes, codes_on_units
 from coder.agreement.ratings import FloatArray, IntArray
@@ -238,25 +239,28 @@ def _code_document_rows(
     h = np.bincount(row * n_masks + mask, weights=weight, minlength=len(present) * n_masks)
     h = h.reshape(len(present), n_masks)
     h[:, 0] = per_doc[present % n_docs] - h[:, 1:].sum(axis=1)
-    kappa = _coefficients(binary.kappa(h, n_coders))
-    alpha = _coefficients(binary.alpha(h, n_coders))
-    agreement = _coefficients(binary.percent_agreement(h, n_coders))
+    # Rows with the same cells have the same figures: each distinct row is computed and built
+    # once (at unit level a third of the rows are distinct) and its immutable values shared.
+    distinct, row_of = distinct_rows(h)
+    kappa = _coefficients(binary.kappa(distinct, n_coders))
+    alpha = _coefficients(binary.alpha(distinct, n_coders))
+    agreement = _coefficients(binary.percent_agreement(distinct, n_coders))
     bits = (np.arange(n_masks)[None, :] >> np.arange(n_coders)[:, None]) & 1
-    coded = h @ bits.T
-    cells = np.rint(h).astype(np.int64).tolist()
-    coded_int = np.rint(coded).astype(np.int64).tolist()
+    cells = [tuple(row) for row in np.rint(distinct).astype(np.int64).tolist()]
+    coded = [tuple(row) for row in np.rint(distinct @ bits.T).astype(np.int64).tolist()]
+    n_units = per_doc[present % n_docs].astype(np.int64).tolist()
     return [
         CodeDocumentAgreement(
-            code=int(k // n_docs),
-            doc=int(k % n_docs),
-            n_units=int(per_doc[k % n_docs]),
-            coded=tuple(coded_int[i]),
-            cells=tuple(cells[i]),
-            kappa=kappa[i],
-            alpha=alpha[i],
-            percent_agreement=agreement[i],
+            code=k // n_docs,
+            doc=k % n_docs,
+            n_units=units,
+            coded=coded[r],
+            cells=cells[r],
+            kappa=kappa[r],
+            alpha=alpha[r],
+            percent_agreement=agreement[r],
         )
-        for i, k in enumerate(present.tolist())
+        for k, units, r in zip(present.tolist(), n_units, row_of.tolist(), strict=True)
     ]
 
 
