@@ -40,8 +40,9 @@ class SetDistance:
     """A distance between two sets of codes that depends only on ``|A & B|``, ``|A|``, ``|B|``.
 
     Called on two sets (any iterables of codes) like a function, nltk's signature; ``kernel``
-    computes it for many pairs at once, which ``krippendorff_alpha(data, distance=...)`` uses
-    (a :class:`coder.agreement.alpha.VectorisedDistance`). One formula serves both.
+    and ``pair_total`` compute it for many pairs at once, which ``krippendorff_alpha(data,
+    distance=...)`` uses (a :class:`coder.agreement.alpha.VectorisedDistance`). One formula
+    serves all three.
     """
 
     def __init__(self, name: str, formula: _Formula, doc: str) -> None:
@@ -66,6 +67,37 @@ class SetDistance:
 
         return between
 
+    def pair_total(self, values: Sequence[Any], weights: FloatArray) -> float:
+        """``sum_c sum_k w_c w_k distance(values[c], values[k])`` over every ordered pair.
+
+        The pairs are counted by ``(|C|, |K|, |C & K|)`` (intersections by matrix product, a
+        block of rows at a time) and the formula is applied once per count, so the cost is a
+        few passes over ``V^2`` small integers however costly the formula.
+        """
+        used = np.flatnonzero(weights)
+        sets = [_as_set(values[i]) for i in used.tolist()]
+        index: dict[Hashable, int] = {}
+        members = [[index.setdefault(code, len(index)) for code in codes] for codes in sets]
+        incidence = np.zeros((len(sets), max(len(index), 1)), dtype=np.float32)
+        for row, columns in enumerate(members):
+            incidence[row, columns] = 1.0  # float32 sums of 0/1 are exact up to 2^24 codes
+        size = np.array([len(c) for c in sets], dtype=np.int64)
+        w = np.asarray(weights, dtype=np.float64)[used]
+        side = int(size.max(initial=0)) + 1
+        counts = np.zeros(side**3)
+        rows = max(1, _PAIRS_A_BLOCK // max(len(sets), 1))
+        for start in range(0, len(sets), rows):
+            block = slice(start, start + rows)
+            shared = (incidence[block] @ incidence.T).astype(np.int64)
+            key = (size[block, None] * side + size[None, :]) * side + shared
+            pair_weight = w[block, None] * w[None, :]
+            counts += np.bincount(key.ravel(), weights=pair_weight.ravel(), minlength=side**3)
+        a, b, t = (g.astype(np.float64) for g in np.indices((side, side, side)))
+        possible = (t <= np.minimum(a, b)).ravel()
+        return float(counts[possible] @ self._formula(t, a, b).ravel()[possible])
+
+
+_PAIRS_A_BLOCK = 1 << 21
 
 _Formula = Callable[[Any, Any, Any], FloatArray]
 
