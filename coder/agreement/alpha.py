@@ -113,10 +113,10 @@ def sparse_unit_counts(codes: IntArray, n_categories: int) -> tuple[IntArray, In
 
 def _alpha_with_distance(data: Any, distance: Distance) -> Coefficient:
     codes, values = encode_hashable(data)
-    pair_total: Callable[[FloatArray], float] | None = None
+    expected: Callable[[FloatArray], float] | None = None
     if isinstance(distance, VectorisedDistance):
         kernel = distance.kernel(values)
-        pair_total = functools.partial(distance.pair_total, values)
+        expected = functools.partial(_expected_from_pair_total, distance, values)
     else:
 
         def kernel(i: IntArray, j: IntArray) -> FloatArray:
@@ -125,8 +125,15 @@ def _alpha_with_distance(data: Any, distance: Distance) -> Coefficient:
 
     unit, value, count = sparse_unit_counts(codes, len(values))
     return alpha_from_sparse_counts(
-        unit, value, count, len(values), kernel=kernel, pair_total=pair_total
+        unit, value, count, len(values), kernel=kernel, expected=expected
     )
+
+
+def _expected_from_pair_total(
+    distance: VectorisedDistance, values: Sequence[Any], n_c: FloatArray
+) -> float:
+    n = float(n_c.sum())
+    return distance.pair_total(values, n_c) / (n * (n - 1.0))
 
 
 def encode_hashable(data: Any) -> tuple[IntArray, list[Hashable]]:
@@ -176,13 +183,14 @@ def alpha_from_sparse_counts(
     values: FloatArray | None = None,
     *,
     kernel: PairKernel | None = None,
-    pair_total: Callable[[FloatArray], float] | None = None,
+    expected: Callable[[FloatArray], float] | None = None,
 ) -> Coefficient:
     """Alpha from the non-zero entries of the units x values count matrix, sorted by unit.
 
     ``kernel``, when given, gives ``delta^2`` between values by index (the level is then not
-    used); it is asked only for the pairs alpha needs, in blocks. ``pair_total(n_c)``, when
-    given with it, is ``sum_c sum_k n_c n_k delta^2_ck`` computed in one go (for ``D_e``).
+    used); it is asked only for the pairs alpha needs, in blocks. ``expected(n_c)``, when given
+    with it, computes ``D_e`` from the pairable value totals in its own way (the set distances
+    in one go, multi-valued alpha from the pooled codes).
     """
     count = np.asarray(count, dtype=np.float64)
     n_units_total = int(unit.max()) + 1 if len(unit) else 0
@@ -202,7 +210,7 @@ def alpha_from_sparse_counts(
     # n_c = sum_u n_uc (m_u - 1) / (m_u - 1), written so it reuses `scale`.
     n = float(n_c.sum())
     if kernel is not None:
-        d_o, d_e = _disagreements_by_kernel(unit, value, count, scale, n_c, kernel, pair_total)
+        d_o, d_e = _disagreements_by_kernel(unit, value, count, scale, n_c, kernel, expected)
     elif level == "nominal":
         d_o = (n - float(o_diag.sum())) / n
         d_e = (n * n - float(n_c @ n_c)) / (n * (n - 1.0))
@@ -226,7 +234,7 @@ def _disagreements_by_kernel(
     scale: FloatArray,
     n_c: FloatArray,
     kernel: PairKernel,
-    pair_total: Callable[[FloatArray], float] | None,
+    expected: Callable[[FloatArray], float] | None,
 ) -> tuple[float, float]:
     """``(D_o, D_e)`` with ``delta^2`` from ``kernel``: each pair of values that meets in a unit
     once for ``D_o``, every pair of pairable values for ``D_e``, a block at a time."""
@@ -236,8 +244,8 @@ def _disagreements_by_kernel(
     key, where = np.unique(value[left] * n_values + value[right], return_inverse=True)
     observed = np.bincount(where.reshape(-1), weights=weight)
     d_o = float(observed @ _checked(kernel(key // n_values, key % n_values))) / n
-    if pair_total is not None:
-        return d_o, pair_total(n_c) / (n * (n - 1.0))
+    if expected is not None:
+        return d_o, expected(n_c)
     # D_e over the upper triangle (a difference function is symmetric), each pair twice.
     present = np.flatnonzero(n_c)
     rows = max(1, _PAIRS_A_BLOCK // max(len(present), 1))

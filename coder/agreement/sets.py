@@ -17,15 +17,21 @@ is. Data is a coders x units matrix, as everywhere in :mod:`coder.agreement`.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, cast
 
 import numpy as np
 
-from coder.agreement.alpha import PairKernel, encode_hashable, sparse_unit_counts, unit_pairs
+from coder.agreement.alpha import (
+    PairKernel,
+    alpha_from_sparse_counts,
+    encode_hashable,
+    sparse_unit_counts,
+)
 from coder.agreement.ratings import FloatArray, IntArray
-from coder.domain.coefficient import NO_PAIRABLE, NO_VARIATION, ONE_UNIT, Coefficient
+from coder.domain.coefficient import Coefficient
 
 __all__ = [
     "SetDistance",
@@ -59,7 +65,8 @@ class SetDistance:
 
     def kernel(self, values: Sequence[Any]) -> PairKernel:
         """The distance between ``values[i]`` and ``values[j]`` (sets) for index arrays."""
-        bits, size = _packed_incidence([_as_set(v) for v in values])
+        incidence, size = _incidence(values, bool)
+        bits = np.packbits(incidence, axis=1)  # |C & K| by popcount, 8 codes a byte
 
         def between(i: IntArray, j: IntArray) -> FloatArray:
             shared = np.bitwise_count(bits[i] & bits[j]).sum(axis=1, dtype=np.float64)
@@ -75,18 +82,14 @@ class SetDistance:
         few passes over ``V^2`` small integers however costly the formula.
         """
         used = np.flatnonzero(weights)
-        sets = [_as_set(values[i]) for i in used.tolist()]
-        index: dict[Hashable, int] = {}
-        members = [[index.setdefault(code, len(index)) for code in codes] for codes in sets]
-        incidence = np.zeros((len(sets), max(len(index), 1)), dtype=np.float32)
-        for row, columns in enumerate(members):
-            incidence[row, columns] = 1.0  # float32 sums of 0/1 are exact up to 2^24 codes
-        size = np.array([len(c) for c in sets], dtype=np.int64)
+        # float32 products of 0/1 rows are exact integers up to 2^24 codes.
+        incidence, size_float = _incidence([values[i] for i in used.tolist()], np.float32)
+        size = size_float.astype(np.int64)
         w = np.asarray(weights, dtype=np.float64)[used]
         side = int(size.max(initial=0)) + 1
         counts = np.zeros(side**3)
-        rows = max(1, _PAIRS_A_BLOCK // max(len(sets), 1))
-        for start in range(0, len(sets), rows):
+        rows = max(1, _PAIRS_A_BLOCK // max(len(used), 1))
+        for start in range(0, len(used), rows):
             block = slice(start, start + rows)
             shared = (incidence[block] @ incidence.T).astype(np.int64)
             key = (size[block, None] * side + size[None, :]) * side + shared
@@ -106,14 +109,14 @@ def _as_set(codes: Iterable[Any]) -> frozenset[Any] | set[Any]:
     return codes if isinstance(codes, set | frozenset) else frozenset(codes)
 
 
-def _packed_incidence(sets: Sequence[Iterable[Any]]) -> tuple[np.ndarray, FloatArray]:
-    """Each set as a row of bits over the codes (8 codes a byte), and its size."""
+def _incidence(sets: Sequence[Iterable[Any]], dtype: Any) -> tuple[np.ndarray, FloatArray]:
+    """The sets x codes incidence matrix (1 where the set holds the code), and each set's size."""
     index: dict[Hashable, int] = {}
-    members = [[index.setdefault(code, len(index)) for code in codes] for codes in sets]
-    incidence = np.zeros((len(members), max(len(index), 1)), dtype=bool)
+    members = [[index.setdefault(code, len(index)) for code in _as_set(s)] for s in sets]
+    incidence = np.zeros((len(members), max(len(index), 1)), dtype=dtype)
     for row, columns in enumerate(members):
-        incidence[row, columns] = True
-    return np.packbits(incidence, axis=1), incidence.sum(axis=1).astype(np.float64)
+        incidence[row, columns] = 1
+    return incidence, np.array([len(m) for m in members], dtype=np.float64)
 
 
 def _safe(x: Any) -> Any:
@@ -198,37 +201,22 @@ def mv_alpha(data: Any) -> Coefficient:
     When every coder gives every unit exactly one code this is nominal Krippendorff's alpha.
     Reproduces the paper's worked examples (Tables 3, 8 and 9, as transcribed with their
     printed values in Drake's mvalpha R package; the paper itself was not available here).
-    Only the nominal metric is implemented (the paper also defines others over ordered codes).
+    Only the nominal metric on codes is implemented (the paper's difference function also takes
+    the codes' metric; the mvalpha package offers ordinal, interval and ratio).
 
     Undefined: "no unit rated by two or more coders", "one unit only" (one pairable unit), "no
     variation" (``mvD_e == 0``, e.g. every pairable set the same).
     """
     codes, sets = encode_hashable(_cells_as_sets(data))
     unit, value, count = sparse_unit_counts(codes, len(sets))
-    count = count.astype(np.float64)
-    m_u = np.bincount(unit, weights=count, minlength=codes.shape[1])
-    pairable = m_u >= 2
-    if not pairable.any():
-        return Coefficient.undefined(NO_PAIRABLE)
-    if pairable.sum() < 2:
-        return Coefficient.undefined(ONE_UNIT)
-    keep = pairable[unit]
-    unit, value, count = unit[keep], value[keep], count[keep]
-    left, right, weight = unit_pairs(unit, count, 1.0 / (m_u[unit] - 1.0))
-    n = float(count.sum())
-    d_o = float(weight @ _mv_nominal_delta.kernel(sets)(value[left], value[right])) / n
-
-    n_set = np.bincount(value, weights=count, minlength=len(sets))  # pairable count of each set
-    n_code: dict[Hashable, float] = {}  # n_x: pairable sets containing code x
-    for set_id in np.flatnonzero(n_set).tolist():
-        for code in cast(frozenset[Any], sets[set_id]):
-            n_code[code] = n_code.get(code, 0.0) + float(n_set[set_id])
-    size = np.array([len(cast(frozenset[Any], c)) for c in sets], dtype=np.int64)
-    p_size = np.bincount(size, weights=n_set) / n
-    d_e = _expected_disagreement(np.array(list(n_code.values())), p_size)
-    if d_e <= 0.0:
-        return Coefficient.undefined(NO_VARIATION, d_o, d_e)
-    return Coefficient(1.0 - d_o / d_e, None, d_o, d_e)
+    return alpha_from_sparse_counts(
+        unit,
+        value,
+        count,
+        len(sets),
+        kernel=_mv_nominal_delta.kernel(sets),
+        expected=functools.partial(_mv_expected_disagreement, sets),
+    )
 
 
 multi_valued_alpha = mv_alpha
@@ -253,6 +241,17 @@ def _cell_as_set(cell: Any) -> frozenset[Any] | None:
     if isinstance(cell, set | frozenset | list | tuple):
         return frozenset(cell)
     return frozenset([cell])
+
+
+def _mv_expected_disagreement(sets: Sequence[Any], n_set: FloatArray) -> float:
+    """``mvD_e`` from the pairable count of each set (``n_set``, indexed like ``sets``)."""
+    n_code: dict[Hashable, float] = {}  # n_x: pairable sets containing code x
+    for set_id in np.flatnonzero(n_set).tolist():
+        for code in cast(frozenset[Any], sets[set_id]):
+            n_code[code] = n_code.get(code, 0.0) + float(n_set[set_id])
+    size = np.array([len(cast(frozenset[Any], c)) for c in sets], dtype=np.int64)
+    p_size = np.bincount(size, weights=n_set) / float(n_set.sum())
+    return _expected_disagreement(np.array(list(n_code.values())), p_size)
 
 
 def _expected_disagreement(n_code: FloatArray, p_size: FloatArray) -> float:
