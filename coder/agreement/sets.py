@@ -87,20 +87,29 @@ class SetDistance:
         size = size_float.astype(np.int64)
         w = np.asarray(weights, dtype=np.float64)[used]
         side = int(size.max(initial=0)) + 1
-        counts = np.zeros(side**3)
+        counted = side**3 <= _MAX_SIZE_BINS  # else sets so large the formula goes pair by pair
+        counts = np.zeros(side**3 if counted else 0)
+        direct = 0.0
         rows = max(1, _PAIRS_A_BLOCK // max(len(used), 1))
         for start in range(0, len(used), rows):
             block = slice(start, start + rows)
             shared = (incidence[block] @ incidence.T).astype(np.int64)
-            key = (size[block, None] * side + size[None, :]) * side + shared
             pair_weight = w[block, None] * w[None, :]
+            if not counted:
+                pairs = self._formula(shared, size[block, None], size[None, :])
+                direct += float((pair_weight * pairs).sum())
+                continue
+            key = (size[block, None] * side + size[None, :]) * side + shared
             counts += np.bincount(key.ravel(), weights=pair_weight.ravel(), minlength=side**3)
+        if not counted:
+            return direct
         a, b, t = (g.astype(np.float64) for g in np.indices((side, side, side)))
         possible = (t <= np.minimum(a, b)).ravel()
         return float(counts[possible] @ self._formula(t, a, b).ravel()[possible])
 
 
 _PAIRS_A_BLOCK = 1 << 21
+_MAX_SIZE_BINS = 1 << 21  # (|C|, |K|, |C & K|) bins: sets of up to 127 codes
 
 _Formula = Callable[[Any, Any, Any], FloatArray]
 

@@ -181,6 +181,9 @@ def test_vectorised_set_distance_equals_calling_it_pair_by_pair(
         one_by_one = krippendorff_alpha(rows, distance=lambda a, b: distance(a, b))
         assert same(vectorised.value, one_by_one.value)
         assert same(vectorised.expected, one_by_one.expected)
+        with monkeypatch.context() as patch:  # sets too large to count by size: pair by pair
+            patch.setattr(sets_module, "_MAX_SIZE_BINS", 20)
+            assert same(krippendorff_alpha(rows, distance=distance).value, one_by_one.value)
 
 
 def test_custom_distance_matches_the_krippendorff_package_on_random_data(
