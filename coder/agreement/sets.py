@@ -10,9 +10,10 @@ itself, distinct from a missing rating). Two published answers:
   disagreement over sets, but the expected disagreement pairs sets drawn from the pooled
   *codes*, so chance is what coders would agree on by picking codes, not whole sets.
 
-A ``set`` or ``list`` cell is a set of codes, ``None`` (or NaN) a missing rating; in
-``mv_alpha`` any other value is a set of that one code, so single-valued data is accepted as
-is. Data is a coders x units matrix, as everywhere in :mod:`coder.agreement`.
+A ``set``, ``frozenset`` or ``list`` cell is a set of codes, ``None`` (or NaN) a missing
+rating; in ``mv_alpha`` a ``tuple`` is a set of codes too and any other value a set of that one
+code, so single-valued data is accepted as is. Data is a coders x units matrix, as everywhere
+in :mod:`coder.agreement`.
 """
 
 from __future__ import annotations
