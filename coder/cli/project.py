@@ -69,17 +69,23 @@ def login(
 ) -> None:
     """Give a coder their own PostgreSQL login: the server then enforces blind coding."""
     from coder.errors import UsageError
-    from coder.services.project.team import grant_login
+    from coder.services.project.team import grant_login, hide_table_statistics
 
     password = None
     if password_env is not None:
         password = os.environ.get(password_env)
         if not password:
             raise UsageError(f"--password-env: ${password_env} is not set")
-    url = grant_login(
-        open_store(project, writes=True), coder, role=role, password=password, actor=current_user()
-    )
+    store = open_store(project, writes=True)
+    url = grant_login(store, coder, role=role, password=password, actor=current_user())
     typer.echo(f"{coder} connects as role {role}: CODER_PROJECT={url}")
+    if not hide_table_statistics(store):
+        typer.echo(
+            "coder: note: table sizes and row counters stay visible to every login (only a"
+            " superuser can hide them: run this command once as one); see the README's"
+            ' "Blind coding"',
+            err=True,
+        )
 
 
 @project_app.command("logout")

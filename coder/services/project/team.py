@@ -18,9 +18,8 @@ import re
 from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.engine import make_url
 
-from coder.db.audit import record
 from coder.db.engine import Store
-from coder.db.models import Coder
+from coder.db.tables import coders
 from coder.errors import ConflictError, InputError
 from coder.services.project.coders import require_coder
 
@@ -54,6 +53,9 @@ def grant_login(
     Must be run by the project owner with the CREATEROLE privilege. Idempotent (migrations
     that add tables re-grant every login themselves).
     """
+    from coder.db.audit import record
+    from coder.db.models import Coder
+
     _require_postgresql(store)
     if not _ROLE.match(role):
         raise InputError(repr(role), "a login role is 1-63 lower-case letters, digits or _")
@@ -100,8 +102,73 @@ def grant_login(
     return url.render_as_string(hide_password=True)
 
 
+#: Columns of pg_class that give a table's size: hidden from the project's database users
+#: but its owner by :func:`hide_table_statistics`.
+_SIZE_COLUMNS = ("reltuples", "relpages", "relallvisible")
+#: Functions that give a table's size on disk.
+_SIZE_FUNCTIONS = (
+    "pg_relation_size(regclass)",
+    "pg_relation_size(regclass, text)",
+    "pg_table_size(regclass)",
+    "pg_indexes_size(regclass)",
+    "pg_total_relation_size(regclass)",
+)
+
+
+def hide_table_statistics(store: Store) -> bool:
+    """Hide from every role of the project's database but its owner (and superusers) what
+    PostgreSQL shows anyone about a table's size: ``pg_class.reltuples``, ``relpages`` and
+    ``relallvisible``, the size functions, and the row counters of the cumulative statistics
+    (``pg_stat_get_*`` of a table or an index, which ``pg_stat_user_tables`` and its kin
+    call). A coder's login could otherwise count the rows it cannot read.
+
+    Privileges on the system catalogs are a superuser's: returns False, changing nothing,
+    when the connected role is not one. Idempotent. It does not hide the planner's estimates
+    in ``EXPLAIN`` (no privilege does): see the README's "Blind coding".
+    """
+    _require_postgresql(store)
+    with store.write() as session:
+        conn = session.connection()
+        if not conn.execute(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        ).scalar():
+            return False
+        owner = conn.execute(
+            text(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+            )
+        ).scalar_one()
+        lead = _quote(conn, owner)
+        visible = conn.execute(
+            text(
+                "SELECT attname FROM pg_attribute WHERE attrelid = 'pg_catalog.pg_class'::regclass"
+                " AND attnum > 0 AND NOT attisdropped AND attname <> ALL(:hidden) ORDER BY attnum"
+            ),
+            {"hidden": list(_SIZE_COLUMNS)},
+        ).scalars()
+        columns = ", ".join(_quote(conn, c) for c in visible)
+        conn.execute(text("REVOKE SELECT ON pg_catalog.pg_class FROM PUBLIC"))
+        conn.execute(text(f"GRANT SELECT ({columns}) ON pg_catalog.pg_class TO PUBLIC"))
+        conn.execute(text(f"GRANT SELECT ON pg_catalog.pg_class TO {lead}"))
+        counters = conn.execute(
+            text(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p"
+                " WHERE p.pronamespace = 'pg_catalog'::regnamespace"
+                " AND p.proname LIKE 'pg\\_stat\\_get\\_%'"
+                " AND p.pronargs = 1 AND p.proargtypes[0] = 'oid'::regtype"
+            )
+        ).scalars()
+        for function in (*_SIZE_FUNCTIONS, *counters):
+            conn.execute(text(f"REVOKE EXECUTE ON FUNCTION {function} FROM PUBLIC"))
+            conn.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {lead}"))
+    return True
+
+
 def revoke_login(store: Store, coder: str, *, actor: str = "system") -> None:
     """Take the coder's login role off this project (the role itself is left to the admin)."""
+    from coder.db.audit import record
+    from coder.db.models import Coder
+
     _require_postgresql(store)
     with store.write() as session:
         conn = session.connection()
@@ -127,7 +194,7 @@ def connected_coder(store: Store) -> str | None:
     """The coder this connection logs in as (by its PostgreSQL role), or None."""
     if store.engine.dialect.name != "postgresql":
         return None
-    with store.read() as session:
-        return session.scalars(
-            select(Coder.name).where(Coder.db_role == func.current_user())
+    with store.read_tables() as connection:
+        return connection.scalars(
+            select(coders.c.name).where(coders.c.db_role == func.current_user())
         ).first()
