@@ -9,16 +9,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from coder.db.sqlite_files import lost_wal_frames, read_only_uri
 from coder.errors import InputError, MissingExtraError, NotFoundError, ReadOnlyProjectError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 #: Execution option that marks a session as one that will write.
 WRITE_OPTION = "coder_write"
@@ -164,7 +167,7 @@ def begin_write(session: Session) -> None:
 
 @dataclass
 class Store:
-    """An open project database: its URL, engine and session factory.
+    """An open project database: its URL and engine, and the ORM sessions made from it.
 
     ``read_only`` is set for a SQLite file this process cannot write (it is opened read-only);
     ``lost_wal_frames`` counts the page writes a vanished write-ahead log took with it (see
@@ -174,10 +177,17 @@ class Store:
 
     url: str
     engine: Engine
-    session_factory: sessionmaker[Session]
     read_only: bool = False
     notices: tuple[str, ...] = ()
     lost_wal_frames: int = 0
+
+    @cached_property
+    def session_factory(self) -> sessionmaker[Session]:
+        """The ORM's sessions, made on first use: a command that only reads tables with Core
+        (:meth:`read_tables`) never loads ``sqlalchemy.orm``."""
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -203,6 +213,14 @@ class Store:
         """A read-only unit of work (closed, never committed, when the block ends)."""
         with self.session_factory() as session:
             yield session
+
+    @contextmanager
+    def read_tables(self) -> Iterator[Connection]:
+        """A read-only unit of work over the Core tables (:mod:`coder.db.tables`): one
+        connection and its transaction, rolled back when the block ends, as :meth:`read`'s
+        session is. Listings read this way and so never load the ORM."""
+        with self.engine.connect() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -248,9 +266,8 @@ def connect(path_or_url: str | os.PathLike[str], *, must_exist: bool = True) -> 
     except (OperationalError, DatabaseError) as exc:
         engine.dispose()
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-        raise InputError(Store(url, engine, sessionmaker()).display_name, reason) from None
-    factory = sessionmaker(engine, expire_on_commit=False)
-    store = Store(url, engine, factory, read_only=uri is not None, lost_wal_frames=lost)
+        raise InputError(Store(url, engine).display_name, reason) from None
+    store = Store(url, engine, read_only=uri is not None, lost_wal_frames=lost)
     if lost:
         store.notices += (f"warning: {store.display_name}: {lost_wal_problem(store)}",)
     return store

@@ -84,6 +84,20 @@ def test_listing_and_reporting_load_no_heavy_package(project: str, argv: list[st
     assert "numpy" in packages(modules) or argv[0] != "agreement"  # the report did run
 
 
+@pytest.mark.parametrize(
+    "argv", [["docs", "list"], ["codes", "list"], ["coders", "list"]], ids=" ".join
+)
+@pytest.mark.parametrize("user", ["ana", "lead"])  # blind: a coder's own work, or everyone's
+def test_listings_read_with_core_and_never_load_the_orm(
+    project: str, argv: list[str], user: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CODER_USER", user)
+    modules = imported_by(*argv, "-p", project)
+    assert "coder.db.tables" in modules  # the listing did read the project
+    assert not {name for name in modules if name.split(".")[:2] == ["sqlalchemy", "orm"]}
+    assert "coder.db.models" not in modules
+
+
 def test_each_command_is_built_from_the_module_that_registers_it() -> None:
     folder = Path(coder.cli.__file__).parent
     modules = {

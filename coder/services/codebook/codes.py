@@ -1,22 +1,31 @@
-"""Codes and the codebook: importing, exporting and listing the tree."""
+"""Codes and the codebook: importing, exporting and listing the tree.
+
+Listing (:func:`list_codes`, :func:`coding_counts`) reads the tables with Core
+(``Store.read_tables``), so ``coder codes list`` never loads the ORM; what writes codes or
+hands back mapped ones imports the ORM where it runs.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select
 
-from coder.db.audit import record, record_changes
-from coder.db.bulk import insert_rows, update_rows
-from coder.db.changeset import KEYS_PER_STATEMENT, Changes
+from coder.db import tables
 from coder.db.engine import Store
-from coder.db.models import Code, Coder, Coding, utcnow
+from coder.db.tables import utcnow
 from coder.domain.codebook import Codebook, CodebookImportReport, CodeDef, CodePath, code_fields
 from coder.domain.views import CodeView
 from coder.errors import NotFoundError
+from coder.services.project.coders import require_coder_id
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coder.db.changeset import Changes
+    from coder.db.models import Code
 
 
 def code_snapshot(row: Code) -> dict[str, object]:
@@ -45,7 +54,17 @@ class CodeTree:
 
     @classmethod
     def load(cls, session: Session) -> CodeTree:
+        """Every code as a mapped object, for a service that changes them."""
+        from coder.db.models import Code
+
         return cls(list(session.scalars(select(Code))))
+
+    @classmethod
+    def read(cls, connection: Connection) -> CodeTree:
+        """Every code as a Core row, for a listing: a row has each column a tree and a view
+        read (``id``, ``parent_id``, ``name``, ``position``, ...) as an attribute, as a
+        :class:`~coder.db.models.Code` has, and nothing here writes it."""
+        return cls(cast("list[Code]", connection.execute(select(tables.codes)).all()))
 
     def add(self, row: Code) -> None:
         """A code written since the tree was loaded, placed after its siblings."""
@@ -112,8 +131,12 @@ def _view(tree: CodeTree, row: Code, coder_names: dict[int, str]) -> CodeView:
 def code_view(session: Session, row: Code) -> CodeView:
     """The plain view of one code (path computed over the whole tree)."""
     tree = CodeTree.load(session)
-    names = dict(session.execute(select(Coder.id, Coder.name)).all())
-    return _view(tree, tree.rows[row.id], names)
+    return _view(tree, tree.rows[row.id], coder_names(session))
+
+
+def coder_names(session: Session | Connection) -> dict[int, str]:
+    """Every coder's name by id."""
+    return {i: n for i, n in session.execute(select(tables.coders.c.id, tables.coders.c.name))}
 
 
 def list_codes(
@@ -126,14 +149,13 @@ def list_codes(
 
     With ``viewer`` on a blind project, other coders' private codes are left out.
     """
-    from coder.services.project.coders import require_coder
     from coder.services.project.lifecycle import get_settings
 
     blind = get_settings(store).blind
-    with store.read() as session:
-        viewer_id = require_coder(session, viewer).id if viewer else None
-        tree = CodeTree.load(session)
-        names = {i: n for i, n in session.execute(select(Coder.id, Coder.name))}
+    with store.read_tables() as connection:
+        viewer_id = require_coder_id(connection, viewer) if viewer else None
+        tree = CodeTree.read(connection)
+        names = coder_names(connection)
         out = []
         for row in tree.walk():
             if not include_inactive and row.status != "active":
@@ -146,14 +168,25 @@ def list_codes(
 
 def coding_counts(store: Store, *, coder: str | None = None) -> dict[CodePath, int]:
     """Number of codings per code (for one coder, or everyone)."""
-    with store.read() as session:
-        query = select(Coding.code_id, func.count()).group_by(Coding.code_id)
+    with store.read_tables() as connection:
+        query = select(tables.codings.c.code_id, func.count()).group_by(tables.codings.c.code_id)
         if coder:
-            from coder.services.project.coders import require_coder
+            query = query.where(tables.codings.c.coder_id == require_coder_id(connection, coder))
+        tree = CodeTree.read(connection)
+        return {tree.path(code_id): n for code_id, n in connection.execute(query)}
 
-            query = query.where(Coding.coder_id == require_coder(session, coder).id)
-        tree = CodeTree.load(session)
-        return {tree.path(code_id): n for code_id, n in session.execute(query)}
+
+def with_sub_codes(counts: Mapping[CodePath, int]) -> dict[CodePath, int]:
+    """Each code's count with those of every code under it, at any depth: a theme's total.
+
+    Every coding is of one code, so a total counts distinct codings. Codes under a theme count
+    whatever their status (a retired sub-code keeps its codings; a merged one has none left).
+    """
+    totals: dict[CodePath, int] = defaultdict(int)
+    for path, count in counts.items():
+        for depth in range(1, len(path.parts) + 1):
+            totals[CodePath(path.parts[:depth])] += count
+    return dict(totals)
 
 
 def require_code(
@@ -178,6 +211,9 @@ def import_codebook(store: Store, codebook: Codebook, *, actor: str) -> Codebook
     Codes are matched by path (case-insensitively): new paths are added, existing ones get the
     book's definition fields. Nothing is deleted.
     """
+    from coder.db.audit import record_changes
+    from coder.db.changeset import Changes
+
     report = CodebookImportReport()
     with store.write() as session:
         changes = Changes()
@@ -216,6 +252,9 @@ def store_codes(
     the book never erases what the project already has. Every row written is noted in
     ``changes``; the ids of the new codes are returned (the tree is not told of them).
     """
+    from coder.db.bulk import insert_rows, update_rows
+    from coder.db.models import Code
+
     now = utcnow()
     # Paths travel as tuples of names; a CodePath is made only for a line of the report.
     top = tree.path(parent.id).parts if parent is not None else ()
@@ -287,6 +326,10 @@ def import_code(
     """Add ``code`` and its sub-codes under ``parent`` in the caller's transaction, as
     :func:`store_codes` does, logging each code added or changed on its own, and tell the
     tree of the new codes."""
+    from coder.db.audit import record
+    from coder.db.changeset import KEYS_PER_STATEMENT, Changes
+    from coder.db.models import Code
+
     changes = Changes()
     ids = store_codes(
         session, tree, [code], changes, report, parent=parent, first_position=position

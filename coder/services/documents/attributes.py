@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
-from coder.db.models import DocumentAttribute
+from coder.db.tables import document_attributes
 from coder.domain.documents import AttributeValue
 from coder.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 #: What each stored type is called in a refusal.
 TYPE_NAMES = {"int": "a whole number", "float": "a number", "bool": "true or false",
@@ -51,26 +53,29 @@ def decode_attribute(value_type: str, value: str) -> AttributeValue:
     return value
 
 
-def attributes_by_document(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Typed attributes of each of the given documents, keyed by document id."""
+def attributes_by_document(
+    session: Session | Connection, ids: Iterable[int]
+) -> dict[int, dict[str, Any]]:
+    """Typed attributes of each of the given documents, keyed by document id (read with Core,
+    in an ORM session or a listing's connection)."""
     ids = list(ids)
     out: dict[int, dict[str, Any]] = defaultdict(dict)
     if not ids:
         return out
     rows = session.execute(
         select(
-            DocumentAttribute.document_id,
-            DocumentAttribute.key,
-            DocumentAttribute.value_type,
-            DocumentAttribute.value,
-        ).where(DocumentAttribute.document_id.in_(ids))
+            document_attributes.c.document_id,
+            document_attributes.c.key,
+            document_attributes.c.value_type,
+            document_attributes.c.value,
+        ).where(document_attributes.c.document_id.in_(ids))
     )
     for doc_id, key, value_type, value in rows:
         out[doc_id][key] = decode_attribute(value_type, value)
     return out
 
 
-def key_types(session: Session, keys: Iterable[str]) -> dict[str, str]:
+def key_types(session: Session | Connection, keys: Iterable[str]) -> dict[str, str]:
     """The stored type of each of ``keys`` that the project's documents have (the most used
     one, should documents differ)."""
     keys = list(keys)
@@ -78,8 +83,8 @@ def key_types(session: Session, keys: Iterable[str]) -> dict[str, str]:
         return {}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = session.execute(
-        select(DocumentAttribute.key, DocumentAttribute.value_type).where(
-            DocumentAttribute.key.in_(keys)
+        select(document_attributes.c.key, document_attributes.c.value_type).where(
+            document_attributes.c.key.in_(keys)
         )
     )
     for key, value_type in rows:

@@ -1,17 +1,26 @@
-"""Coders: the people (and the consensus layer) who code."""
+"""Coders: the people (and the consensus layer) who code.
+
+Finding a coder by name reads the ``coders`` table with Core (:func:`find_coder_id`), in an
+ORM session or a listing's connection; the functions that hand back or write mapped objects
+import the ORM where they run, so a listing never loads it.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, select
 
-from coder.db.audit import record
 from coder.db.engine import Store
-from coder.db.models import Coder
+from coder.db.tables import coders
 from coder.domain.views import CoderView
 from coder.errors import ConflictError, InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coder.db.models import Coder
 
 _NAME = re.compile(r"^[\w][\w .@'-]{0,99}$")
 
@@ -21,7 +30,7 @@ def is_valid_coder_name(name: str) -> bool:
     return _NAME.match(name) is not None
 
 
-def _view(row: Coder) -> CoderView:
+def _view(row: Coder | Row[Any]) -> CoderView:
     return CoderView(id=row.id, name=row.name, kind=row.kind, created_at=row.created_at)
 
 
@@ -32,6 +41,9 @@ def add_coder(store: Store, name: str, *, kind: str = "human", actor: str = "sys
         raise InputError(repr(name), "a coder name is 1-100 letters, digits, spaces or . @ ' -")
     if kind not in ("human", "consensus"):
         raise InputError(kind, "coder kind must be 'human' or 'consensus'")
+    from coder.db.audit import record
+    from coder.db.models import Coder
+
     with store.write() as session:
         existing = find_coder(session, name)
         if existing is not None:
@@ -44,30 +56,51 @@ def add_coder(store: Store, name: str, *, kind: str = "human", actor: str = "sys
 
 
 def list_coders(store: Store) -> list[CoderView]:
-    with store.read() as session:
-        return [_view(c) for c in session.scalars(select(Coder).order_by(Coder.name))]
+    with store.read_tables() as connection:
+        return [_view(c) for c in connection.execute(select(coders).order_by(coders.c.name))]
+
+
+def find_coder_id(session: Session | Connection, name: str) -> int | None:
+    """The id of the coder with this name, ignoring case, or None."""
+    wanted = name.strip().casefold()
+    for coder_id, coder_name in session.execute(select(coders.c.id, coders.c.name)):
+        if coder_name.casefold() == wanted:
+            return int(coder_id)
+    return None
+
+
+def require_coder_id(session: Session | Connection, name: str) -> int:
+    """The id of the coder with this name, ignoring case; NotFoundError naming the coders."""
+    coder_id = find_coder_id(session, name)
+    if coder_id is None:
+        names = session.execute(select(coders.c.name)).scalars()
+        known = ", ".join(sorted(names)) or "none yet"
+        raise NotFoundError(
+            f"unknown coder {name!r} (coders: {known}; add one with 'coder coders add')"
+        )
+    return coder_id
 
 
 def find_coder(session: Session, name: str) -> Coder | None:
     """The coder with this name, ignoring case, or None."""
-    wanted = name.strip().casefold()
-    for row in session.scalars(select(Coder)):
-        if row.name.casefold() == wanted:
-            return row
-    return None
+    from coder.db.models import Coder
+
+    coder_id = find_coder_id(session, name)
+    return None if coder_id is None else session.get(Coder, coder_id)
 
 
 def require_coder(session: Session, name: str) -> Coder:
-    row = find_coder(session, name)
-    if row is None:
-        known = ", ".join(sorted(c.name for c in session.scalars(select(Coder)))) or "none yet"
-        raise NotFoundError(
-            f"unknown coder {name!r} (coders: {known}; add one with 'coder coders add')"
-        )
+    from coder.db.models import Coder
+
+    row = session.get(Coder, require_coder_id(session, name))
+    assert row is not None  # found in this transaction
     return row
 
 
 def get_or_create_coder(session: Session, name: str, *, actor: str = "system") -> Coder:
+    from coder.db.audit import record
+    from coder.db.models import Coder
+
     row = find_coder(session, name)
     if row is None:
         row = Coder(name=name.strip(), kind="human")

@@ -1,4 +1,9 @@
-"""Creating and opening projects."""
+"""Creating and opening projects.
+
+Opening a project and reading its settings use Core alone (``Store.read_tables``), so a
+listing command never loads the ORM; creating a project and changing its settings write
+through the ORM and the audit log, imported where they are used.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,10 @@ from typing import Literal
 
 from sqlalchemy import select
 
-from coder.db.audit import record
 from coder.db.engine import Store, connect, sqlite_path, table_names
 from coder.db.migrate import current_revision, head_revision, refuse_newer, upgrade
-from coder.db.models import ProjectSettings
 from coder.db.sqlite_files import backup_database
+from coder.db.tables import project_settings
 from coder.domain.documents import UnitKind
 from coder.domain.project import Settings
 from coder.errors import ConflictError, InputError
@@ -30,6 +34,9 @@ def create_project(
     exist_ok: bool = False,
 ) -> Store:
     """Create a project database at the head schema with its settings row."""
+    from coder.db.audit import record
+    from coder.db.models import ProjectSettings
+
     store = connect(path_or_url, must_exist=False)
     path = sqlite_path(store.url)
     if path is not None:
@@ -136,8 +143,8 @@ def _free_name(path: Path) -> Path:
 
 
 def get_settings(store: Store) -> Settings:
-    with store.read() as session:
-        row = session.scalars(select(ProjectSettings)).one()
+    with store.read_tables() as connection:
+        row = connection.execute(select(project_settings)).one()
         return Settings(
             name=row.name,
             blind=row.blind,
@@ -155,6 +162,9 @@ def update_settings(
     spacy_model: str | None = None,
     name: str | None = None,
 ) -> Settings:
+    from coder.db.audit import record
+    from coder.db.models import ProjectSettings
+
     with store.write() as session:
         row = session.scalars(select(ProjectSettings)).one()
         before = {
