@@ -64,15 +64,17 @@ def list_(
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
     lead: LeadOption = False,
 ) -> None:
-    """List codes as a tree with definitions and the number of codings (on a blind project,
-    the shared codes and your own, with your counts, unless --lead)."""
+    """List codes as a tree with definitions and the number of codings: a code's own
+    ("codings") and with those of the codes under it ("with sub-codes", a theme's total). On a
+    blind project, the shared codes and your own, with your counts, unless --lead."""
     from coder.domain.codebook import CODE_FIELDS, code_fields
-    from coder.services.codebook.codes import coding_counts, list_codes
+    from coder.services.codebook.codes import coding_counts, list_codes, with_sub_codes
 
     store = open_store(project)
     coder = blind_listing_viewer(store, lead=lead, asked=[coder] if coder else []) or coder
     codes = list_codes(store, viewer=coder, include_inactive=all_)
     counts = coding_counts(store, coder=coder)
+    totals = with_sub_codes(counts)
     rows = []
     for c in codes:
         label = str(c.path) if fmt is not ListFormat.table else "  " * (c.path.depth - 1) + c.name
@@ -83,16 +85,13 @@ def list_(
                 **code_fields(c),
                 "status": c.status,
                 "codings": counts.get(c.path, 0),
+                "with_sub_codes": totals.get(c.path, 0),
             }
         )
     if fmt is ListFormat.table:
-        emit(rows, fmt, columns=["code", "codings", "definition"], title="Codes")
+        emit(rows, fmt, columns=["code", "codings", "with_sub_codes", "definition"], title="Codes")
     else:
-        emit(
-            rows,
-            fmt,
-            columns=["path", *CODE_FIELDS, "status", "codings"],
-        )
+        emit(rows, fmt, columns=["path", *CODE_FIELDS, "status", "codings", "with_sub_codes"])
 
 
 @app.command("merge")
