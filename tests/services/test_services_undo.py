@@ -279,7 +279,6 @@ def test_every_undo_and_redo_is_in_the_audit_log(coded: Store) -> None:
 # Bulk imports: one audit entry for the whole file or book, undone as one. ---------------------
 
 
-#: Until services/undo.py lists the imports' entries, undo passes over them.
 def _import_codings_file(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """alice imports 120 codings of interview-1 with ``coder codings import``: some with memos,
     one by a new coder with a code path the project does not have yet."""
