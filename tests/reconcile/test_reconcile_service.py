@@ -222,6 +222,29 @@ def test_a_private_code_kept_in_consensus_becomes_shared(project, built):
         assert s.get(Code, private.id).owner_id is None
 
 
+def test_a_private_sub_code_kept_in_consensus_shares_its_private_parents(project, built):
+    """Keeping alice's private Hunches/Gut left Gut shared under a private Hunches: bob's
+    listing of the codes then failed (no path for a code whose parent he may not see)."""
+    from coder.services.codebook.codes import list_codes
+
+    parent = add_code(project, actor="alice", name="Hunches")
+    child = add_code(project, actor="alice", name="Gut", parent_id=parent.id)
+    assert (parent.owner, child.owner) == ("alice", "alice")
+    assert "Hunches/Gut" not in {str(c.path) for c in list_codes(project, viewer="bob")}
+    queue = load_queue(project, **PAIR)
+    decide(
+        project, **PAIR, item=queue.find("2").key, choice="edit", code_ids=[child.id],
+        actor="lead",
+    )  # fmt: skip
+    with project.read() as s:
+        assert s.get(Code, child.id).owner_id is None
+        assert s.get(Code, parent.id).owner_id is None
+    assert "Hunches/Gut" in {str(c.path) for c in list_codes(project, viewer="bob")}
+    undo_latest(project, actor="lead")
+    with project.read() as s:
+        assert s.get(Code, parent.id).owner_id is not None
+
+
 def test_decisions_and_bulk_acceptance_undo_exactly(project):
     before = _state(project)
     queue = load_queue(project, **PAIR)

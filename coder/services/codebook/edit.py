@@ -109,6 +109,18 @@ def reparent(session: Session, row: Code, parent_id: int | None) -> None:
     row.position = next_position(session, parent_id)
 
 
+def share_code(session: Session, row: Code) -> None:
+    """Make ``row`` a shared code, and its private parents with it: a shared code under a
+    private one would have a path nobody else can read (what reconciliation keeps in consensus
+    and what a merge of two coders' codes makes is shared)."""
+    while row.owner_id is not None:
+        row.owner_id = None
+        parent = session.get(Code, row.parent_id) if row.parent_id is not None else None
+        if parent is None:
+            return
+        row = parent
+
+
 def add_code_in(
     session: Session,
     *,

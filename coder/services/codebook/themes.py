@@ -28,7 +28,13 @@ from coder.db.models import Code, CodeHistory, Coding, ConsensusSource, Memo
 from coder.domain.codebook import OperationResult
 from coder.errors import ConflictError, InputError, NotFoundError
 from coder.services.codebook.codes import CodeTree, code_snapshot
-from coder.services.codebook.edit import check_name, next_colour, next_position, reparent
+from coder.services.codebook.edit import (
+    check_name,
+    next_colour,
+    next_position,
+    reparent,
+    share_code,
+)
 
 
 def _code(session: Session, code_id: int) -> Code:
@@ -112,7 +118,7 @@ def merge_codes(store: Store, *, actor: str, source_id: int, target_id: int) -> 
                 reparent(session, child, target.id)
                 session.flush()
             if source.owner_id != target.owner_id:
-                target.owner_id = None  # two coders' codes become one shared code
+                share_code(session, target)  # two coders' codes become one shared code
             source.status = "merged"
             source.merged_into_id = target.id
         return finish_operation(

@@ -50,6 +50,7 @@ from coder.domain.reconcile import (
     ReconcileQueue,
 )
 from coder.errors import InputError, NotFoundError, UsageError
+from coder.services.codebook.edit import share_code
 from coder.services.codebook.themes import finish_operation
 from coder.services.reconcile.coders import coder_pair, consensus_coder, reconciler
 from coder.services.reconcile.consensus import drop_decisions, sync_document
@@ -292,8 +293,8 @@ def _decision(
         found = tuple(sources or [(None, None)])
         pieces.append(Piece(code_id, item.start, item.end, decision.id, found, memo))
         code = session.get(Code, code_id)
-        if code is not None and code.owner_id is not None:
-            code.owner_id = None  # a code kept in consensus is shared from now on
+        if code is not None:
+            share_code(session, code)  # a code kept in consensus is shared from now on
     session.flush()
     return pieces
 
