@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,6 +30,7 @@ __all__ = [
     "unitized_alpha",
     "unitized_coefficient",
     "unitizing_disagreements",
+    "unitizing_disagreements_by",
 ]
 
 
@@ -101,6 +102,58 @@ def unitizing_disagreements(
     one document. Gaps never run across a segment boundary. Spans are positions within their
     segment, one code, already checked. See ``unitized_alpha`` for the formulas.
     """
+    (pooled,) = unitizing_disagreements_by(
+        segment,
+        coder,
+        start,
+        end,
+        segment_length,
+        n_coders,
+        [(result_of_segment, n_results)],
+    )
+    return pooled
+
+
+def unitizing_disagreements_by(
+    segment: IntArray,
+    coder: IntArray,
+    start: IntArray,
+    end: IntArray,
+    segment_length: IntArray,
+    n_coders: int,
+    poolings: Sequence[tuple[IntArray, int]],
+) -> list[tuple[FloatArray, FloatArray]]:
+    """:func:`unitizing_disagreements` for several poolings of the same segments at once
+    (``(result_of_segment, n_results)`` each: per code and per code in each document, say),
+    cutting the coders' sections and comparing them once."""
+    parts = _segment_parts(segment, coder, start, end, segment_length, n_coders)
+    return [
+        _pooled(parts, np.asarray(result_of_segment, dtype=np.int64), n_results, n_coders)
+        for result_of_segment, n_results in poolings
+    ]
+
+
+class _SegmentParts(NamedTuple):
+    """What every pooling of the segments needs: per segment, its length and the observed
+    disagreement (summed over coder pairs); per unit, its segment and length; per gap, its
+    segment and length."""
+
+    segment_length: IntArray
+    observed: FloatArray
+    unit_segment: IntArray
+    unit_len: FloatArray
+    gap_segment: IntArray
+    gap_len: IntArray
+
+
+def _segment_parts(
+    segment: IntArray,
+    coder: IntArray,
+    start: IntArray,
+    end: IntArray,
+    segment_length: IntArray,
+    n_coders: int,
+) -> _SegmentParts:
     segment_length = np.asarray(segment_length, dtype=np.int64)
     offset = np.r_[0, np.cumsum(segment_length)]
     breaks = offset
@@ -147,26 +200,38 @@ def unitizing_disagreements(
                 piece_segment, weights=delta, minlength=len(segment_length)
             )
 
-    result_of_segment = np.asarray(result_of_segment, dtype=np.int64)
-    length_r = np.bincount(
-        result_of_segment, weights=segment_length.astype(float), minlength=n_results
+    gap_len_parts, gap_segment_parts = [], []
+    for bounds, lens, is_unit in sections:
+        gaps = ~is_unit
+        gap_len_parts.append(lens[gaps])
+        gap_segment_parts.append(np.searchsorted(offset, bounds[:-1][gaps], side="right") - 1)
+    return _SegmentParts(
+        segment_length,
+        observed,
+        span_segment,
+        (g_end - g_start).astype(float),
+        np.concatenate(gap_segment_parts).astype(np.int64),
+        np.concatenate(gap_len_parts).astype(np.int64),
     )
-    observed_r = np.bincount(result_of_segment, weights=observed, minlength=n_results)
+
+
+def _pooled(
+    parts: _SegmentParts, result_of_segment: IntArray, n_results: int, n_coders: int
+) -> tuple[FloatArray, FloatArray]:
+    """``(D_o, D_e)`` per result from the segments' parts."""
+    length_r = np.bincount(
+        result_of_segment, weights=parts.segment_length.astype(float), minlength=n_results
+    )
+    observed_r = np.bincount(result_of_segment, weights=parts.observed, minlength=n_results)
     m = float(n_coders)
     with np.errstate(divide="ignore", invalid="ignore"):
         d_o = observed_r / (m * (m - 1.0) * length_r**2)
 
     # Expected disagreement: units and gaps of every coder, grouped by result.
-    unit_len = (g_end - g_start).astype(float)
-    unit_r = result_of_segment[span_segment]
-    gap_len_parts, gap_r_parts = [], []
-    for bounds, lens, is_unit in sections:
-        gaps = ~is_unit
-        gap_len_parts.append(lens[gaps])
-        gap_seg = np.searchsorted(offset, bounds[:-1][gaps], side="right") - 1
-        gap_r_parts.append(result_of_segment[gap_seg])
-    gap_len = np.concatenate(gap_len_parts).astype(np.int64)
-    gap_r = np.concatenate(gap_r_parts).astype(np.int64)
+    unit_len = parts.unit_len
+    unit_r = result_of_segment[parts.unit_segment]
+    gap_len = parts.gap_len
+    gap_r = result_of_segment[parts.gap_segment]
     stride = int(max(gap_len.max(initial=0), unit_len.max(initial=0))) + 2
     order = np.argsort(gap_r * stride + gap_len)  # tied gaps have the same length
     gap_key = (gap_r * stride + gap_len)[order]

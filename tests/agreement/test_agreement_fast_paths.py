@@ -2,7 +2,8 @@
 (``np.unique``), distinct rows by one lexsort (``np.unique(axis=0)``, whose order the pooled
 bootstrap's draws depend on), and the unit-level report finding the codes on the units once
 (its breakdown and precision equal those computed from scratch); spans merged and covered
-after an unstable sort equal a naive union and a per-position count."""
+after an unstable sort equal a naive union and a per-position count; unitizing disagreements
+pooled several ways at once equal each pooling alone."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from coder.agreement import compute_agreement
 from coder.agreement.bootstrap import distinct_rows
 from coder.agreement.breakdown import add_breakdown, unit_entries
 from coder.agreement.intervals import coverage_by_mask, merge_intervals, sorted_unique
+from coder.agreement.unitizing import unitizing_disagreements, unitizing_disagreements_by
 from coder.domain.agreement_results import Codings, Units
 
 
@@ -128,3 +130,26 @@ def test_coverage_by_mask_counts_positions() -> None:
             expected[gi] = np.bincount(masks[gi], minlength=1 << n_coders)
         expected[:, 0] = 0
         assert np.array_equal(cover, expected)
+
+
+def test_unitizing_poolings_at_once_equal_one_at_a_time() -> None:
+    rng = np.random.default_rng(15)
+    for _ in range(50):
+        n_coders, n_docs, n_codes = int(rng.integers(2, 4)), 3, 4
+        lengths = np.tile(rng.integers(20, 200, n_docs), n_codes)
+        n = int(rng.integers(0, 60))
+        segment = rng.integers(0, n_docs * n_codes, n)
+        start = (rng.random(n) * (lengths[segment] - 1)).astype(np.int64)
+        end = np.minimum(start + rng.integers(1, 30, n), lengths[segment])
+        coder = rng.integers(0, n_coders, n)
+        ids = np.arange(n_docs * n_codes)
+        poolings = [(ids // n_docs, n_codes), (ids, n_docs * n_codes), (ids % 2, 2)]
+        together = unitizing_disagreements_by(
+            segment, coder, start, end, lengths, n_coders, poolings
+        )
+        for (result_of_segment, n_results), (d_o, d_e) in zip(poolings, together, strict=True):
+            alone = unitizing_disagreements(
+                segment, coder, start, end, lengths, n_coders, result_of_segment, n_results
+            )
+            np.testing.assert_array_equal(d_o, alone[0])
+            np.testing.assert_array_equal(d_e, alone[1])
