@@ -338,6 +338,14 @@ def test_mv_alpha_perfect_agreement_bounds_and_symmetry() -> None:
     assert mv_alpha([[s("a", "b"), s(), s("c")], [s("b", "a"), s(), s("c")]]).value == 1.0
 
 
+def test_set_coefficients_take_a_bootstrap_interval() -> None:
+    rows = random_sets(np.random.default_rng(3), empty=True)
+    for statistic in (mv_alpha, lambda d: krippendorff_alpha(d, distance=masi_distance)):
+        interval = agreement.bootstrap_ci(statistic, rows, n_boot=50)
+        assert interval.estimate.is_defined
+        assert interval.low <= interval.estimate.value <= interval.high
+
+
 def test_mv_alpha_undefined_cases() -> None:
     assert mv_alpha([[None, s("a")], [s("b"), None]]).reason == NO_PAIRABLE
     assert mv_alpha([[s("a"), s("b")], [s("a", "b"), None]]).reason == ONE_UNIT
