@@ -11,7 +11,7 @@ import sys
 import typer
 
 from coder.cli.common import DEFAULT_PROJECT, ProjectOption, current_user, open_store
-from coder.errors import MissingExtraError, UsageError
+from coder.errors import ConflictError, MissingExtraError, UsageError
 
 #: Hosts that only this machine can reach.
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -104,7 +104,13 @@ def serve(
     os.environ.pop(TOKEN_ENV, None)
 
     store = open_store(project, writes=True)
-    name = coder or connected_coder(store) or current_user()
+    login = connected_coder(store)
+    if login is not None and coder is not None and coder.casefold() != login.casefold():
+        store.dispose()
+        raise ConflictError(
+            f"this is {login}'s login to the project: it serves {login}, not {coder}"
+        )
+    name = login or coder or current_user()
     ensure_coder(store, name, actor=name)
     store.dispose()
     os.environ["CODER_PROJECT"] = project

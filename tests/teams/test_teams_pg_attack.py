@@ -652,6 +652,10 @@ def test_the_cli_over_ana_s_login(team: Team, tmp_path: Path) -> None:
     ]
     for args in said:
         cli(team, tmp_path, *args)
+    # Coding (or serving) as someone else over ana's login is refused before anything starts.
+    for args in (("code", "--coder", "ben"), ("serve", "--coder", "ben", "--port", "18765")):
+        code, _, err = cli(team, tmp_path, *args)
+        assert code != 0 and "this is ana's login" in err, (args, err)
 
 
 def test_a_login_made_before_revision_0006_is_narrowed_by_the_upgrade(empty_db_url: str) -> None:
