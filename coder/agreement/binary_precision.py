@@ -36,7 +36,10 @@ from coder.agreement.distributions import student_t_cdf, student_t_ppf
 from coder.agreement.ratings import FloatArray
 from coder.domain.agreement_results import Analytical
 
-__all__ = ["alpha_q", "binary_precision"]
+__all__ = ["Q_THRESHOLDS", "alpha_q", "binary_precision", "q_below"]
+
+#: The thresholds q is reported for: Krippendorff's 0.667 and 0.800.
+Q_THRESHOLDS = (0.667, 0.8)
 
 
 @functools.lru_cache(maxsize=256)
@@ -112,7 +115,11 @@ def binary_precision(
 
 
 def alpha_q(
-    h: FloatArray, n_coders: int, n_boot: int, seed: int, thresholds: Sequence[float] = (0.667, 0.8)
+    h: FloatArray,
+    n_coders: int,
+    n_boot: int,
+    seed: int,
+    thresholds: Sequence[float] = Q_THRESHOLDS,
 ) -> list[tuple[tuple[float, float], ...]]:
     """Per code, ``((threshold, q), ...)``: the share of bootstrapped alphas below each threshold.
 
@@ -127,12 +134,16 @@ def alpha_q(
         values = binary.alpha(
             bootstrap_tables(h[lo : lo + chunk], n_boot, seed + lo), n_coders
         ).value
-        for k in range(values.shape[1]):
-            finite = values[:, k][np.isfinite(values[:, k])]
-            out.append(
-                tuple(
-                    (float(t), float(np.mean(finite < t)) if finite.size else math.nan)
-                    for t in thresholds
-                )
-            )
+        out.extend(q_below(values[:, k], thresholds) for k in range(values.shape[1]))
     return out
+
+
+def q_below(
+    values: FloatArray, thresholds: Sequence[float] = Q_THRESHOLDS
+) -> tuple[tuple[float, float], ...]:
+    """``((threshold, q), ...)`` of one code's bootstrapped alphas: the share of the defined
+    ones below each threshold (NaN when none is defined)."""
+    finite = values[np.isfinite(values)]
+    return tuple(
+        (float(t), float(np.mean(finite < t)) if finite.size else math.nan) for t in thresholds
+    )

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from coder.agreement import binary
-from coder.agreement.binary_precision import alpha_q, binary_precision
+from coder.agreement.binary_precision import binary_precision
 from coder.agreement.breakdown import Entries, add_breakdown, applied_entries
 from coder.agreement.continuum import character_level, span_level
 from coder.agreement.overlap import LaidOutUnits, applied_codes, extent_lengths
@@ -108,7 +108,7 @@ def compute_agreement(
             confusion_pair=confusion_pair,
         )
         result = add_breakdown(result, units, codings, lengths, entries=entries)
-        return _with_precision(result, entries, len(units), ci, n_boot, seed, confidence)
+        return _with_precision(result, entries, len(units), confidence)
     if level == "character":
         result = character_level(codings, tuple(coders), tuple(codes), lengths, overlap)
         return add_breakdown(result, units, codings, lengths)
@@ -116,16 +116,10 @@ def compute_agreement(
 
 
 def _with_precision(
-    result: AgreementResult,
-    entries: Entries,
-    n_units: int,
-    ci: bool,
-    n_boot: int,
-    seed: int,
-    confidence: float,
+    result: AgreementResult, entries: Entries, n_units: int, confidence: float
 ) -> AgreementResult:
-    """Kappa's and alpha's analytical precision per code and, with ``ci``, q next to alpha's
-    bootstrap interval (:mod:`.binary_precision`)."""
+    """Kappa's and alpha's analytical precision per code (:mod:`.binary_precision`); q, next to
+    alpha's bootstrap interval, comes with the interval from ``unit_level``."""
     n_coders, n_codes = len(result.coders), len(result.codes)
     code, _, mask, weight = entries
     n_masks = 1 << n_coders
@@ -133,9 +127,8 @@ def _with_precision(
     h = h.reshape(n_codes, n_masks)
     h[:, 0] = n_units - h[:, 1:].sum(axis=1)
     kappa, alpha = binary_precision(h, n_coders, confidence)
-    q = alpha_q(h, n_coders, n_boot, seed) if ci else [()] * n_codes
     per_code = [
-        replace(figures, kappa_se=kappa[i], alpha_se=alpha[i], alpha_q=q[i])
+        replace(figures, kappa_se=kappa[i], alpha_se=alpha[i])
         for i, figures in enumerate(result.per_code)
     ]
     return replace(result, per_code=per_code)

@@ -11,6 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from coder.agreement import binary
+from coder.agreement.binary_precision import q_below
 from coder.agreement.bootstrap import bootstrap_tables, distinct_rows, percentile_interval
 from coder.agreement.figures import (
     code_figures,
@@ -67,8 +68,9 @@ def unit_level(
 
     alpha_ci = kappa_ci = None
     pooled_ci = None
+    q: list[tuple[tuple[float, float], ...]] = [()] * n_codes
     if ci:
-        alpha_ci, kappa_ci = _code_intervals(h, n_coders, n_boot, seed, confidence)
+        alpha_ci, kappa_ci, q = _code_intervals(h, n_coders, n_boot, seed, confidence)
         estimate = overall_figures(h.sum(axis=0), [], n_coders).alpha
         pooled_ci = _pooled_interval(
             cu_unit, mask, n_units, n_codes, n_coders, estimate, n_boot, seed, confidence
@@ -82,6 +84,7 @@ def unit_level(
         alpha_ci=alpha_ci,
         kappa_ci=kappa_ci,
     )
+    per_code = [replace(figures, alpha_q=q[i]) for i, figures in enumerate(per_code)]
     return AgreementResult(
         level="unit",
         overlap=overlap,
@@ -137,11 +140,17 @@ def _pooled_interval(
 
 def _code_intervals(
     h: FloatArray, n_coders: int, n_boot: int, seed: int, confidence: float
-) -> tuple[list[BootstrapCI | None], list[BootstrapCI | None]]:
+) -> tuple[
+    list[BootstrapCI | None], list[BootstrapCI | None], list[tuple[tuple[float, float], ...]]
+]:
+    """Per code, the percentile intervals of alpha and kappa and, from the same resamples of
+    alpha, q = P(alpha < 0.667), P(alpha < 0.800) (``binary_precision.alpha_q``'s chunks and
+    seeds, so the two agree)."""
     if n_boot < 1:
         raise ValueError(f"n_boot must be >= 1, got {n_boot}")
     alpha_ci: list[BootstrapCI | None] = []
     kappa_ci: list[BootstrapCI | None] = []
+    q: list[tuple[tuple[float, float], ...]] = []
     alpha, kappa = binary.alpha(h, n_coders), binary.kappa(h, n_coders)
     # Chunks of codes keep the (n_boot, codes, 2^m) array small.
     chunk = max(1, 4_000_000 // (n_boot * h.shape[1]))
@@ -157,7 +166,8 @@ def _code_intervals(
             kappa_ci.append(
                 percentile_interval(kappa.coefficient(code), boot_kappa[:, k], n_boot, confidence)
             )
-    return alpha_ci, kappa_ci
+            q.append(q_below(boot_alpha[:, k]))
+    return alpha_ci, kappa_ci, q
 
 
 def _confusion(
