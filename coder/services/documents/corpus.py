@@ -10,14 +10,14 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, insert, literal, select
+from sqlalchemy import Select, insert, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from coder.db.audit import record
 from coder.db.engine import Store
-from coder.db.models import Document, DocumentAttribute, DocumentSet, DocumentSetMember, Unit
+from coder.db.models import Document, DocumentAttribute, DocumentSetMember, Unit
 from coder.domain.documents import AttributeValue, DocumentDraft, ImportReport
 from coder.domain.documents import Unit as UnitDraft
 from coder.domain.views import DocumentSummary, DocumentView, UnitView
@@ -33,6 +33,10 @@ from coder.services.documents.attributes import (
 )
 from coder.services.documents.attributes import decode_attribute as decode_attribute
 from coder.services.documents.attributes import encode_attribute
+from coder.services.documents.listing import is_latest
+from coder.services.documents.listing import (
+    list_documents as list_documents,  # re-exported: one implementation, in listing
+)
 from coder.services.failures import describe_failure, fault_of
 
 if TYPE_CHECKING:
@@ -417,21 +421,6 @@ def _insert_units(connection: Connection, units: Sequence[tuple[int, Sequence[Un
         first += size
 
 
-def _unit_counts(session: Session, ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    ids = list(ids)
-    out: dict[int, dict[str, int]] = defaultdict(dict)
-    if not ids:
-        return out
-    rows = session.execute(
-        select(Unit.document_id, Unit.kind, func.count())
-        .where(Unit.document_id.in_(ids))
-        .group_by(Unit.document_id, Unit.kind)
-    )
-    for doc_id, kind, count in rows:
-        out[doc_id][kind] = count
-    return out
-
-
 def document_summary(
     row: Document, *, attributes: Mapping[str, Any], unit_counts: Mapping[str, int]
 ) -> DocumentSummary:
@@ -455,53 +444,7 @@ def latest_documents(*columns: Any) -> Select[Any]:
     Selects whole rows, or only ``columns`` (e.g. ``Document.id, Document.name``) where the
     text is not needed.
     """
-    newer = select(Document.previous_id).where(Document.previous_id.is_not(None))
-    return select(*(columns or (Document,))).where(Document.id.not_in(newer))
-
-
-def list_documents(
-    store: Store,
-    *,
-    name_contains: str | None = None,
-    where: Mapping[str, str] | None = None,
-    all_versions: bool = False,
-    in_set: str | None = None,
-) -> list[DocumentSummary]:
-    """Documents (latest versions unless ``all_versions``), filtered by name and attributes.
-
-    ``where`` compares attribute values as text, e.g. ``{"role": "policy-maker"}``;
-    ``in_set`` keeps the members of the named document set.
-    """
-    with store.read() as session:
-        query = select(Document) if all_versions else latest_documents()
-        if in_set is not None:
-            query = query.where(Document.id.in_(set_members(session, in_set)))
-        if name_contains:
-            query = query.where(Document.name.icontains(name_contains, autoescape=True))
-        for key, value in (where or {}).items():
-            query = query.where(
-                Document.id.in_(
-                    select(DocumentAttribute.document_id).where(
-                        DocumentAttribute.key == key, DocumentAttribute.value == value
-                    )
-                )
-            )
-        rows = list(session.scalars(query.order_by(Document.id)))
-        ids = [r.id for r in rows]
-        attrs = attributes_by_document(session, ids)
-        counts = _unit_counts(session, ids)
-        return [
-            document_summary(r, attributes=attrs.get(r.id, {}), unit_counts=counts.get(r.id, {}))
-            for r in rows
-        ]
-
-
-def set_members(session: Session, name: str) -> Select[Any]:
-    """The ids of the documents in the named set (NotFoundError for an unknown set)."""
-    set_id = session.scalars(select(DocumentSet.id).where(DocumentSet.name == name)).first()
-    if set_id is None:
-        raise NotFoundError(f"unknown document set {name!r} (see 'coder docs sets list')")
-    return select(DocumentSetMember.document_id).where(DocumentSetMember.set_id == set_id)
+    return select(*(columns or (Document,))).where(is_latest())
 
 
 def require_document(session: Session, name: str, version: int | None = None) -> Document:
