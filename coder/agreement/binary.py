@@ -44,6 +44,23 @@ class Figures:
             float(self.value[i]), None, float(self.observed[i]), float(self.expected[i])
         )
 
+    def coefficients(self) -> list[Coefficient]:
+        """``coefficient(i)`` for every i, reading each array once (100,000 tables in a
+        fraction of a second instead of seconds)."""
+        rows = zip(
+            self.value.tolist(),
+            self.observed.tolist(),
+            self.expected.tolist(),
+            self.reason.tolist(),
+            strict=True,
+        )
+        return [
+            Coefficient(value, None, observed, expected)
+            if reason is None
+            else Coefficient.undefined(str(reason), observed, expected)
+            for value, observed, expected, reason in rows
+        ]
+
 
 def _figures(
     value: FloatArray,

@@ -124,9 +124,7 @@ def document_figures(
     h_doc: FloatArray, n_coders: int, units_per_doc: FloatArray
 ) -> list[DocumentAgreement]:
     """Pooled alpha and percent agreement per document, from ``h_doc[document, mask]``."""
-    alpha = binary.alpha(h_doc, n_coders)
-    pa = binary.percent_agreement(h_doc, n_coders)
-    return [
-        DocumentAgreement(d, int(units_per_doc[d]), alpha.coefficient(d), pa.coefficient(d))
-        for d in range(len(h_doc))
-    ]
+    alpha = binary.alpha(h_doc, n_coders).coefficients()
+    pa = binary.percent_agreement(h_doc, n_coders).coefficients()
+    units = np.asarray(units_per_doc).astype(np.int64).tolist()
+    return [DocumentAgreement(d, units[d], alpha[d], pa[d]) for d in range(len(h_doc))]
