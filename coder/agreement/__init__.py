@@ -6,6 +6,22 @@ Coefficients return ``Coefficient`` (a value, or NaN with the reason it is undef
 :mod:`coder.domain.coefficient` and :mod:`coder.domain.agreement_results`, re-exported here.
 Units that carry sets of codes: ``mv_alpha``, or ``krippendorff_alpha(data,
 distance=masi_distance)`` (``distance`` takes any difference function).
+
+Input: the multi-coder coefficients take Krippendorff's reliability data matrix, a row per
+coder and a column per unit (list of lists or numpy array; ``None``/NaN is a missing rating);
+the two-coder ones (``cohen_kappa``, ``scott_pi``, ``pabak``, the weighted Cohen/Scott) two
+sequences, one per coder. Other layouts (:mod:`coder.agreement.layouts`): a table with a row
+per unit and a column per coder, or a pandas DataFrame with a column per coder, through
+``reliability_data(table, rows="units")`` (``krippendorff_alpha``, ``mv_alpha`` and the
+weighted coefficients also take ``rows=`` themselves); a units x categories table of counts
+(Fleiss 1971) through ``ratings_from_counts``; a two-coder contingency table through
+``cohen_kappa(*ratings_from_table(table))``.
+
+Names are the literature's; a few are also under the other name the literature uses (the same
+function): ``cohens_kappa``, ``scotts_pi``, ``krippendorffs_alpha``, ``bennett_s``
+(Brennan-Prediger's kappa_n is Bennett, Alpert & Goldstein's 1954 S), ``weighted_kappa``
+(Cohen's 1968 weighted kappa), ``unitizing_alpha`` (the 1995/2004 unitized alpha),
+``multi_valued_alpha``.
 """
 
 from coder.agreement.alpha import krippendorff_alpha
@@ -22,6 +38,7 @@ from coder.agreement.coefficients import (
     scott_pi,
 )
 from coder.agreement.gamma import GammaResult, gamma
+from coder.agreement.layouts import ratings_from_counts, ratings_from_table, reliability_data
 from coder.agreement.overlap import codes_on_units
 from coder.agreement.pairwise import light_kappa, weighted_cohen_kappa, weighted_scott_pi
 from coder.agreement.planning import (
@@ -63,6 +80,14 @@ from coder.agreement.weights import WEIGHT_SCHEMES, agreement_weights
 from coder.domain.agreement_results import AgreementResult, Codings, Units
 from coder.domain.coefficient import NVIVO_CAVEAT, BootstrapCI, CharacterAgreement, Coefficient
 
+# The literature's other names for the same coefficients (aliases, not second implementations).
+cohens_kappa = cohen_kappa
+scotts_pi = scott_pi
+krippendorffs_alpha = krippendorff_alpha
+bennett_s = brennan_prediger
+weighted_kappa = weighted_cohen_kappa
+unitizing_alpha = unitized_alpha
+
 __all__ = [
     "BENCHMARK_SCALES",
     "NVIVO_CAVEAT",
@@ -84,12 +109,14 @@ __all__ = [
     "agreement_precision",
     "agreement_weights",
     "benchmark",
+    "bennett_s",
     "binary_u_alpha",
     "bootstrap_ci",
     "brennan_prediger",
     "character_kappa",
     "codes_on_units",
     "cohen_kappa",
+    "cohens_kappa",
     "compute_agreement",
     "conger_kappa",
     "cu_alpha",
@@ -103,6 +130,7 @@ __all__ = [
     "k_u_alpha",
     "krippendorff_alpha",
     "krippendorff_minimum_sample",
+    "krippendorffs_alpha",
     "light_kappa",
     "masi_distance",
     "multi_valued_alpha",
@@ -114,14 +142,20 @@ __all__ = [
     "positive_agreement",
     "probabilistic_benchmark",
     "probability_below",
+    "ratings_from_counts",
+    "ratings_from_table",
+    "reliability_data",
     "scott_pi",
+    "scotts_pi",
     "specific_agreement",
     "u_alpha",
     "unitized_alpha",
+    "unitizing_alpha",
     "unitizing_alphas",
     "weighted_brennan_prediger",
     "weighted_cohen_kappa",
     "weighted_fleiss_kappa",
+    "weighted_kappa",
     "weighted_krippendorff_alpha",
     "weighted_scott_pi",
 ]

@@ -9,6 +9,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
+from coder.agreement.layouts import Rows, reliability_data
 from coder.agreement.ratings import FloatArray, IntArray, encode
 from coder.domain.coefficient import NO_PAIRABLE, NO_VARIATION, ONE_UNIT, Coefficient
 
@@ -44,8 +45,14 @@ def krippendorff_alpha(
     categories: Sequence[Any] | None = None,
     *,
     distance: Distance | None = None,
+    rows: Rows = None,
 ) -> Coefficient:
     """Krippendorff's alpha for any number of coders, with missing ratings.
+
+    ``data`` is Krippendorff's reliability data matrix, a row per coder and a column per unit
+    (list of lists or array, ``None``/NaN missing); ``rows="units"`` takes a table with a row
+    per unit and a column per coder instead, and a pandas DataFrame is read as a column per
+    coder unless ``rows="coders"`` (:func:`coder.agreement.reliability_data`).
 
     ``alpha = 1 - D_o / D_e`` (Krippendorff 2011, "Computing Krippendorff's alpha-reliability",
     Annenberg School for Communication, University of Pennsylvania; Krippendorff 2004,
@@ -79,6 +86,7 @@ def krippendorff_alpha(
     Jaccard) computes them in numpy blocks. Memory stays ``O(V)`` either way. ``level`` stays
     "nominal" and ``categories`` unset with a distance.
     """
+    data = reliability_data(data, rows=rows)
     if distance is not None:
         if level != "nominal" or categories is not None:
             raise ValueError("a custom distance replaces the level and its categories: give one")

@@ -13,7 +13,8 @@ itself, distinct from a missing rating). Two published answers:
 A ``set``, ``frozenset`` or ``list`` cell is a set of codes, ``None`` (or NaN) a missing
 rating; in ``mv_alpha`` a ``tuple`` is a set of codes too and any other value a set of that one
 code, so single-valued data is accepted as is. Data is a coders x units matrix, as everywhere
-in :mod:`coder.agreement`.
+in :mod:`coder.agreement` (``rows="units"`` for a row per unit and a column per coder; a pandas
+DataFrame is read as a column per coder: :func:`.layouts.reliability_data`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from coder.agreement.alpha import (
     encode_hashable,
     sparse_unit_counts,
 )
+from coder.agreement.layouts import Rows, reliability_data
 from coder.agreement.ratings import FloatArray, IntArray
 from coder.domain.coefficient import Coefficient
 
@@ -184,7 +186,7 @@ _mv_nominal_delta = SetDistance(
 )
 
 
-def mv_alpha(data: Any) -> Coefficient:
+def mv_alpha(data: Any, *, rows: Rows = None) -> Coefficient:
     """Multi-valued alpha, ``mv-alpha = 1 - mvD_o / mvD_e``, nominal (Krippendorff & Craggs 2016,
     "The reliability of multi-valued coding of data", *Communication Methods and Measures*
     10(4): 181-198).
@@ -217,7 +219,7 @@ def mv_alpha(data: Any) -> Coefficient:
     Undefined: "no unit rated by two or more coders", "one unit only" (one pairable unit), "no
     variation" (``mvD_e == 0``, e.g. every pairable set the same).
     """
-    codes, sets = encode_hashable(_cells_as_sets(data))
+    codes, sets = encode_hashable(_cells_as_sets(reliability_data(data, rows=rows)))
     unit, value, count = sparse_unit_counts(codes, len(sets))
     return alpha_from_sparse_counts(
         unit,

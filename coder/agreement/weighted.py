@@ -10,6 +10,8 @@ nobody rated are dropped), q categories and agreement weights ``w_kl`` (:mod:`.w
 * ``pi_k = mean over the n units of r_ik / r_i``;
 * ``coefficient = (p_a - p_e) / (1 - p_e)`` with each coefficient's own ``p_e``.
 
+``data`` is a coders x units matrix (``rows="units"`` for a row per unit and a column per coder;
+a pandas DataFrame is read as a column per coder: :func:`.layouts.reliability_data`).
 Each coefficient is returned as a ``Coefficient`` (``observed`` = p_a, ``expected`` = p_e);
 ``linearised`` gives the per-unit terms its analytical variance is computed from
 (:mod:`.variance`). Undefined: "no unit rated by two or more coders", "one unit only" (one such
@@ -26,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from coder.agreement.chance import chance_corrected
+from coder.agreement.layouts import Rows, reliability_data
 from coder.agreement.ratings import FloatArray, IntArray, encode
 from coder.agreement.weights import Weights, weight_matrix
 from coder.domain.coefficient import NO_PAIRABLE, ONE_CATEGORY, ONE_UNIT, Coefficient
@@ -259,12 +262,17 @@ def _estimate(
     data: Any,
     weights: Weights,
     categories: Sequence[Any] | None,
+    rows: Rows,
 ) -> Coefficient:
-    return engine(rater_counts(data, weights, categories)).coefficient
+    return engine(rater_counts(reliability_data(data, rows=rows), weights, categories)).coefficient
 
 
 def gwet_ac2(
-    data: Any, weights: Weights = "quadratic", categories: Sequence[Any] | None = None
+    data: Any,
+    weights: Weights = "quadratic",
+    categories: Sequence[Any] | None = None,
+    *,
+    rows: Rows = None,
 ) -> Coefficient:
     """Gwet's AC2: AC1 with agreement weights, any number of coders, missing ratings allowed.
 
@@ -274,11 +282,15 @@ def gwet_ac2(
     ("identity" gives AC1) or a q x q matrix. ``categories`` fixes the category set (list every
     point of the scale, used or not: q enters ``p_e``). Undefined cases in the module docstring.
     """
-    return _estimate(linearised_gwet, data, weights, categories)
+    return _estimate(linearised_gwet, data, weights, categories, rows)
 
 
 def conger_kappa(
-    data: Any, weights: Weights = "identity", categories: Sequence[Any] | None = None
+    data: Any,
+    weights: Weights = "identity",
+    categories: Sequence[Any] | None = None,
+    *,
+    rows: Rows = None,
 ) -> Coefficient:
     """Conger's kappa: Fleiss-type ``p_a``, chance agreement averaged over coder pairs.
 
@@ -287,31 +299,43 @@ def conger_kappa(
     for multiple raters", *Psychological Bulletin* 88:322-328; Gwet 2014, ch. 2, with missing
     ratings). With two coders and no missing rating it is Cohen's (weighted) kappa.
     """
-    return _estimate(linearised_conger, data, weights, categories)
+    return _estimate(linearised_conger, data, weights, categories, rows)
 
 
 def weighted_fleiss_kappa(
-    data: Any, weights: Weights = "quadratic", categories: Sequence[Any] | None = None
+    data: Any,
+    weights: Weights = "quadratic",
+    categories: Sequence[Any] | None = None,
+    *,
+    rows: Rows = None,
 ) -> Coefficient:
     """Fleiss' kappa with agreement weights: ``p_e = sum_kl w_kl pi_k pi_l`` (Gwet 2014, ch. 3).
 
     With "identity" it equals ``fleiss_kappa``.
     """
-    return _estimate(linearised_fleiss, data, weights, categories)
+    return _estimate(linearised_fleiss, data, weights, categories, rows)
 
 
 def weighted_brennan_prediger(
-    data: Any, weights: Weights = "quadratic", categories: Sequence[Any] | None = None
+    data: Any,
+    weights: Weights = "quadratic",
+    categories: Sequence[Any] | None = None,
+    *,
+    rows: Rows = None,
 ) -> Coefficient:
     """Brennan-Prediger with agreement weights: ``p_e = sum_kl w_kl / q^2`` (Gwet 2014, ch. 3).
 
     With "identity" it equals ``brennan_prediger``.
     """
-    return _estimate(linearised_brennan_prediger, data, weights, categories)
+    return _estimate(linearised_brennan_prediger, data, weights, categories, rows)
 
 
 def weighted_krippendorff_alpha(
-    data: Any, weights: Weights = "quadratic", categories: Sequence[Any] | None = None
+    data: Any,
+    weights: Weights = "quadratic",
+    categories: Sequence[Any] | None = None,
+    *,
+    rows: Rows = None,
 ) -> Coefficient:
     """Krippendorff's alpha with agreement weights, in Gwet's (2014, ch. 3) formulation.
 
@@ -320,4 +344,4 @@ def weighted_krippendorff_alpha(
     alphas Krippendorff did not define (his ordinal alpha is ``krippendorff_alpha(...,
     "ordinal")``, not "ordinal" weights). Formula in ``linearised_krippendorff``.
     """
-    return _estimate(linearised_krippendorff, data, weights, categories)
+    return _estimate(linearised_krippendorff, data, weights, categories, rows)
