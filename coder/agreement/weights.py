@@ -69,8 +69,10 @@ def agreement_weights(scheme: WeightScheme, categories: Sequence[Any] | np.ndarr
     """The q x q agreement weights of ``scheme`` over ``categories`` (in their given order).
 
     Numeric categories are used as values (so 1, 2, 5 are not equally spaced); other
-    categories by rank in the order given. "ratio" needs positive values (a 0 category divides
-    by zero), as in irrCAC. Formulas in the module docstring.
+    categories by rank in the order given. "ratio" needs values >= 0 (two categories summing to
+    0 divide by zero); a 0 category has weight 1 with itself, where irrCAC's formula gives
+    0/0 (NaN), so ratio weights on a scale with a true zero match Krippendorff's ratio alpha.
+    Formulas in the module docstring.
     """
     x = category_values(categories)
     q = len(x)
@@ -92,9 +94,14 @@ def agreement_weights(scheme: WeightScheme, categories: Sequence[Any] | np.ndarr
         return result
     if scheme == "ratio":
         total = x[:, None] + x[None, :]
-        if np.any(total == 0) or float(x.max() + x.min()) == 0:
+        same = np.eye(q, dtype=bool)
+        if np.any(total[~same] == 0) or float(x.max() + x.min()) == 0:
             raise ValueError("ratio weights need categories whose pairwise sums are not 0")
-        result = 1.0 - (diff / total) ** 2 / (span / float(x.max() + x.min())) ** 2
+        # A 0 category (a ratio scale's true zero) agrees fully with itself: 0/0 on the
+        # diagonal is taken as no difference, as Krippendorff's ratio metric takes it.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(same, 0.0, diff / np.where(same, 1.0, total))
+        result = 1.0 - ratio**2 / (span / float(x.max() + x.min())) ** 2
         return result
     if scheme == "ordinal":
         rank = np.arange(q, dtype=np.float64)

@@ -506,6 +506,21 @@ def test_set_distances_through_alpha() -> None:
     assert masi.is_defined and masi.value == same.value
 
 
+def test_ratio_weights_on_a_scale_with_a_true_zero() -> None:
+    # A ratio scale has a true zero (counts, durations): Krippendorff's ratio alpha takes it,
+    # and so do the ratio weights (a 0 category agrees fully with itself; weighted alpha with
+    # ratio weights is ratio alpha, Gwet 2014 ch. 3). It used to be a ValueError.
+    data = [[0, 1, 2, 3, 0, 2, 5], [0, 1, 3, 3, 1, 2, 4], [0, 2, 2, 3, 0, N, 5]]
+    ratio = agreement.krippendorff_alpha(data, "ratio")
+    assert ratio.is_defined
+    assert agreement.weighted_krippendorff_alpha(data, "ratio").value == pytest.approx(ratio.value)
+    assert agreement.gwet_ac2(data, "ratio").is_defined
+    weights = agreement.agreement_weights("ratio", [0, 1, 2])
+    assert weights[0].tolist() == [1.0, 0.0, 0.0] and np.all(np.diag(weights) == 1.0)
+    with pytest.raises(ValueError, match="sums"):
+        agreement.agreement_weights("ratio", [-1, 0, 1])
+
+
 @pytest.mark.parametrize(
     "call",
     [
