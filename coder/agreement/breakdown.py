@@ -181,7 +181,9 @@ def add_breakdown(
             f"{len(present):,} rows x {n_masks:,} coder subsets is too large."
         )
         return replace(result, per_code=per_code, notes=(*result.notes, note))
-    rows = _code_document_rows(present, key, mask, weight, n_docs, n_coders, per_doc)
+    rows = _code_document_rows(
+        present, key, mask, weight, n_docs, n_coders, per_doc, share_rows=result.level == "unit"
+    )
     return replace(result, per_code=per_code, per_code_document=rows)
 
 
@@ -232,6 +234,8 @@ def _code_document_rows(
     n_docs: int,
     n_coders: int,
     per_doc: FloatArray,
+    *,
+    share_rows: bool,
 ) -> list[CodeDocumentAgreement]:
     """Kappa, alpha, percent agreement and coder cells of each (code, document) present."""
     n_masks = 1 << n_coders
@@ -240,8 +244,12 @@ def _code_document_rows(
     h = h.reshape(len(present), n_masks)
     h[:, 0] = per_doc[present % n_docs] - h[:, 1:].sum(axis=1)
     # Rows with the same cells have the same figures: each distinct row is computed and built
-    # once (at unit level a third of the rows are distinct) and its immutable values shared.
-    distinct, row_of = distinct_rows(h)
+    # once and its immutable values shared. Counts of units repeat (a third of the rows are
+    # distinct on the bench workload); counts of characters hardly do, so they are not sought.
+    if share_rows:
+        distinct, row_of = distinct_rows(h)
+    else:
+        distinct, row_of = h, np.arange(len(h))
     kappa = binary.kappa(distinct, n_coders).coefficients()
     alpha = binary.alpha(distinct, n_coders).coefficients()
     agreement = binary.percent_agreement(distinct, n_coders).coefficients()
