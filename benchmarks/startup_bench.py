@@ -12,12 +12,14 @@ The ratios are what to compare across machines and loads; the absolute times fol
 Beside the wall-clock time the table gives the CPU time of the process (user + system, from
 ``getrusage``), which a loaded machine stretches less; the targets are judged on wall time.
 
-``--baseline DIR`` runs each ``coder`` command a second time in every round with another copy
+``--baseline DIR`` runs each ``coder`` command once more in every round with another copy
 of the package first on ``PYTHONPATH`` (``git archive REV coder | tar -x -C DIR``), so an
-earlier revision is measured in the same run, under the same load.
+earlier revision is measured in the same run, under the same load; the rows are labelled with
+the folder's name. Give it several times to compare several copies (a folder may also hold
+another version of a dependency, ``pip install --target DIR --no-deps ...``, to measure it).
 
     PYTHONPATH=. .venv/bin/python benchmarks/startup_bench.py [--rounds 15] [--project PATH]
-        [--baseline DIR]
+        [--baseline DIR ...]
 
 Builds the demo project (``coder demo --no-tui``) in a temporary folder unless ``--project``
 names one. Prints a Markdown table with the machine, the date and the load average.
@@ -143,9 +145,7 @@ def report(times: Timings, load_before: str, load_after: str) -> str:
         )
     lines += ["", "| Target | wall | CPU | limit | |", "|---|---|---|---|---|"]
     for command, reference, kind, limit in TARGETS:
-        for label in (command, f"{command} (baseline)"):
-            if label not in times:
-                continue
+        for label in (label for label in times if label.split(" (")[0] == command):
             value, shown = compare(wall[label], wall[reference], kind)
             _, shown_cpu = compare(cpu[label], cpu[reference], kind)
             bound = f"{limit:.1f}x" if kind == "ratio" else f"{limit:.1f} s"
@@ -165,14 +165,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default 15)")
     parser.add_argument("--project", type=Path, help="an existing project (default: a new demo)")
     parser.add_argument(
-        "--baseline", type=Path, help="a folder holding another revision's coder/ to compare"
+        "--baseline",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder holding another revision's coder/ to compare (repeatable)",
     )
     args = parser.parse_args()
     commands = [*REFERENCES, *CODER]
-    if args.baseline:
-        source = str(args.baseline.resolve())
+    for folder in args.baseline:
+        source = str(folder.resolve())
         commands += [
-            Command(f"{command.label} (baseline)", command.argv, source) for command in CODER
+            Command(f"{command.label} ({folder.name})", command.argv, source) for command in CODER
         ]
     load_before = load_average()
     with tempfile.TemporaryDirectory() as folder:
