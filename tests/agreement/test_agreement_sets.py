@@ -56,7 +56,7 @@ def s(*codes: str) -> frozenset[str]:
 
 # Krippendorff & Craggs (2016) Table 3: observers F, G, H on four units. None is a unit the
 # observer did not code; s() is an observer coding the unit with no value (the empty set).
-TABLE_3 = [
+TABLE_3: list[list[Any]] = [
     [s("b", "d"), s("d"), None],
     [s("a", "b", "d"), s("b"), s("b", "d")],
     [s(), s("a"), s("a")],
@@ -200,7 +200,8 @@ def test_custom_distance_matches_the_krippendorff_package_on_random_data(
         if not ours.is_defined:
             continue
         theirs = krippendorff.alpha(
-            reliability_data=data, level_of_measurement=lambda v1, v2, **_: np.abs(v1 - v2)
+            reliability_data=data,
+            level_of_measurement=lambda v1, v2, **_: np.abs(v1 - v2),  # type: ignore[arg-type]
         )
         assert ours.value == pytest.approx(float(theirs), abs=EPS)
 
