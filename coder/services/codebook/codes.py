@@ -355,7 +355,7 @@ def export_codebook(
     """The project's active shared codes (and the viewer's private ones) as a Codebook, with
     the memos written on each code (the viewer's own when given, else everyone's) unless
     ``memos`` is False."""
-    from coder.services.coding.memos import memos_on_codes
+    from coder.services.codebook.code_memos import memos_on_codes
     from coder.services.project.lifecycle import get_settings
 
     settings = get_settings(store)

@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 from coder.db.audit import recorded
 from coder.db.engine import Store
 from coder.db.models import Coder, Coding, Document, Memo, ProjectSettings
-from coder.domain.codebook import CodeMemo
 from coder.errors import InputError, NotFoundError
 from coder.services.codebook.codes import CodeTree
 from coder.services.codebook.edit import visible_code
 from coder.services.coding.rows import document_by_id, own_coding
-from coder.services.project.coders import find_coder, require_coder
+from coder.services.project.coders import require_coder
 
 
 @dataclass(frozen=True)
@@ -74,28 +73,6 @@ def code_memos(store: Store, *, coder: str) -> dict[int, str]:
         )
         # Newest first: the oldest memo on a code, the one set_memo edits, is the one kept.
         return {code_id: text for code_id, text in rows if code_id is not None}
-
-
-def memos_on_codes(store: Store, *, author: str | None = None) -> dict[int, list[CodeMemo]]:
-    """Memos on codes by code id, oldest first, each with its author's name: ``author``'s
-    alone when given (a blind project's coder), else everyone's. What codebook exports show."""
-    with store.read() as session:
-        query = (
-            select(Memo.code_id, Coder.name, Memo.text)
-            .outerjoin(Coder, Coder.id == Memo.author_id)
-            .where(Memo.code_id.is_not(None), Memo.coding_id.is_(None), Memo.document_id.is_(None))
-            .order_by(Memo.id)
-        )
-        if author is not None:
-            me = find_coder(session, author)
-            if me is None:
-                return {}
-            query = query.where(Memo.author_id == me.id)
-        out: dict[int, list[CodeMemo]] = {}
-        for code_id, name, text in session.execute(query):
-            if code_id is not None and text.strip():
-                out.setdefault(code_id, []).append(CodeMemo(name or "", text))
-        return out
 
 
 def _find_memo(
