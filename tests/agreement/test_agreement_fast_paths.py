@@ -3,7 +3,8 @@
 bootstrap's draws depend on), and the unit-level report finding the codes on the units once
 (its breakdown and precision equal those computed from scratch); spans merged and covered
 after an unstable sort equal a naive union and a per-position count; unitizing disagreements
-pooled several ways at once equal each pooling alone."""
+pooled several ways at once equal each pooling alone; ``Figures.coefficients()`` equals
+``coefficient(i)`` for every table, undefined ones included."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coder.agreement import compute_agreement
+from coder.agreement import binary, compute_agreement
 from coder.agreement.bootstrap import distinct_rows
 from coder.agreement.breakdown import add_breakdown, unit_entries
 from coder.agreement.intervals import coverage_by_mask, merge_intervals, sorted_unique
@@ -153,3 +154,16 @@ def test_unitizing_poolings_at_once_equal_one_at_a_time() -> None:
             )
             np.testing.assert_array_equal(d_o, alone[0])
             np.testing.assert_array_equal(d_e, alone[1])
+
+
+def test_figures_coefficients_equal_coefficient_by_index() -> None:
+    rng = np.random.default_rng(15)
+    for n_coders in (2, 3):
+        h = rng.integers(0, 4, size=(300, 1 << n_coders)).astype(np.float64)
+        h[:20] = 0.0  # no data
+        h[20:40, 1:] = 0.0  # nobody applied the code: no variation
+        h[40:50] = 0.0
+        h[40:50, 0] = 1.0  # one unit
+        for figures in (binary.kappa(h, n_coders), binary.alpha(h, n_coders)):
+            expected = [figures.coefficient(i) for i in range(len(h))]
+            assert repr(figures.coefficients()) == repr(expected)
