@@ -88,7 +88,7 @@ def insert_rows(
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         sent.append(values if process is None else _processed(values, process))
     ids: dict[tuple[Any, ...], int] = {}
-    write = _unnest if dialect.name == "postgresql" and _uniform(sent) else _values
+    write = _unnest if dialect.driver == "psycopg" and _uniform(sent) else _values
     for returned in write(conn, table, names, sent, key):
         ids[tuple(returned[1:])] = returned[0]
     if len(ids) != len(rows):
@@ -153,12 +153,14 @@ def _array_type(column: Any, dialect: Any) -> str:
 def _unnest(
     conn: Any, table: Table, names: list[str], sent: list[list[Any]], key: Sequence[str]
 ) -> Iterator[Any]:
-    """PostgreSQL: ``INSERT ... SELECT * FROM unnest(%s::type[], ...) RETURNING``, one array
+    """PostgreSQL: ``INSERT ... SELECT * FROM unnest(%b::type[], ...) RETURNING``, one array
     a column, so that the driver handles a few parameters rather than one a value (psycopg
-    rewrites a statement's placeholders on every execution: a second for 600,000 of them)."""
+    rewrites a statement's placeholders on every execution: a second for 600,000 of them).
+    The arrays go in binary (``%b``): psycopg quotes every element of a text-format array
+    through a regular expression, 1.4 s for 100,000 strings against 0.24 s in binary."""
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
-    arrays = ", ".join(f"%s::{_array_type(table.c[n], dialect)}[]" for n in names)
+    arrays = ", ".join(f"%b::{_array_type(table.c[n], dialect)}[]" for n in names)
     statement = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)})"
         f" SELECT * FROM unnest({arrays})"
