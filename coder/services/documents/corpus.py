@@ -237,7 +237,9 @@ def _store_files(
     Each document's units are inserted at the end, all documents' in a few statements.
     """
     done = ImportReport()
-    with store.write() as session:
+    # No autoflush: the audit entries go in one flush at the commit, not one before each
+    # document's query for its earlier versions (which reads only rows inserted with Core).
+    with store.write() as session, session.no_autoflush:
         units: list[tuple[int, Sequence[UnitRow]]] = []
         for drafts, unit_lists in files:
             texts: dict[str, str] = {}
