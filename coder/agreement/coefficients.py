@@ -1,8 +1,10 @@
 """Agreement coefficients for categorical ratings: percent agreement and the kappa family.
 
 Reliability data is a coders x units matrix (list of lists or 2-D array); ``None`` or NaN is a
-missing rating. Every function returns a ``Coefficient``: a value, or NaN with the reason it is
-undefined (see ``coder.domain.coefficient``). Decisions common to all functions:
+missing rating. ``rows="units"`` takes a table with a row per unit and a column per coder, and
+a pandas DataFrame is read as a column per coder (:func:`.layouts.reliability_data`). Every
+function returns a ``Coefficient``: a value, or NaN with the reason it is undefined (see
+``coder.domain.coefficient``). Decisions common to all functions:
 
 * A unit counts toward observed agreement only when at least two coders rated it.
 * Fewer than two such units: "one unit only" (a chance-corrected coefficient from a single
@@ -20,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from coder.agreement.chance import chance_corrected
+from coder.agreement.layouts import Rows, reliability_data
 from coder.agreement.ratings import FloatArray, encode, encode_pair
 from coder.domain.coefficient import NO_PAIRABLE, ONE_CATEGORY, ONE_UNIT, Coefficient
 
@@ -55,8 +58,10 @@ class _MultiRater:
     n_categories: int
 
 
-def _multi_rater(data: Any, categories: Sequence[Any] | None = None) -> _MultiRater:
-    enc = encode(data, categories)
+def _multi_rater(
+    data: Any, categories: Sequence[Any] | None = None, rows: Rows = None
+) -> _MultiRater:
+    enc = encode(reliability_data(data, rows=rows), categories)
     counts = enc.unit_counts()
     ratings = counts.sum(axis=1)
     pairable = ratings >= 2
@@ -75,7 +80,7 @@ def _multi_rater(data: Any, categories: Sequence[Any] | None = None) -> _MultiRa
     return _MultiRater(observed, pi, n_pairable, enc.n_categories)
 
 
-def percent_agreement(data: Any) -> Coefficient:
+def percent_agreement(data: Any, *, rows: Rows = None) -> Coefficient:
     """Proportion of agreeing coder pairs, averaged over units (mean pairwise agreement).
 
     For a unit rated by ``r_i >= 2`` coders, ``r_ik`` of whom chose category k, the share of
@@ -85,7 +90,7 @@ def percent_agreement(data: Any) -> Coefficient:
     units on which the coders agree). Units with fewer than two ratings are skipped. Undefined
     ("no unit rated by two or more coders") when no unit has two ratings; a single unit is fine.
     """
-    m = _multi_rater(data)
+    m = _multi_rater(data, rows=rows)
     if m.n_pairable_units == 0:
         return Coefficient.undefined(NO_PAIRABLE)
     return Coefficient(m.observed, None, m.observed, math.nan)
@@ -156,7 +161,7 @@ def scott_pi(a: Sequence[Any] | np.ndarray, b: Sequence[Any] | np.ndarray) -> Co
     return chance_corrected(observed, float(pooled @ pooled))
 
 
-def fleiss_kappa(data: Any) -> Coefficient:
+def fleiss_kappa(data: Any, *, rows: Rows = None) -> Coefficient:
     """Fleiss' kappa for any number of coders, missing ratings allowed.
 
     ``kappa = (p_a - p_e) / (1 - p_e)``; ``p_a`` is the mean over units rated by ``r_i >= 2``
@@ -166,14 +171,16 @@ def fleiss_kappa(data: Any) -> Coefficient:
     missing ratings is Gwet's 2014 *Handbook of Inter-Rater Reliability*, 4th ed., ch. 2; with
     no missing rating it is exactly Fleiss' formula). Undefined as for ``cohen_kappa``.
     """
-    m = _multi_rater(data)
+    m = _multi_rater(data, rows=rows)
     problem = _pairs_check(m.n_pairable_units)
     if problem:
         return problem
     return chance_corrected(m.observed, float(m.pi @ m.pi))
 
 
-def gwet_ac1(data: Any, categories: Sequence[Any] | None = None) -> Coefficient:
+def gwet_ac1(
+    data: Any, categories: Sequence[Any] | None = None, *, rows: Rows = None
+) -> Coefficient:
     """Gwet's AC1 for any number of coders, missing ratings allowed.
 
     ``AC1 = (p_a - p_e) / (1 - p_e)`` with ``p_a`` as in ``fleiss_kappa`` and
@@ -183,7 +190,7 @@ def gwet_ac1(data: Any, categories: Sequence[Any] | None = None) -> Coefficient:
     ``categories`` when given, else the number of distinct ratings observed. Undefined: "only
     one category" when q < 2, plus the cases of ``cohen_kappa``.
     """
-    m = _multi_rater(data, categories)
+    m = _multi_rater(data, categories, rows)
     problem = _pairs_check(m.n_pairable_units)
     if problem:
         return problem
@@ -193,7 +200,9 @@ def gwet_ac1(data: Any, categories: Sequence[Any] | None = None) -> Coefficient:
     return chance_corrected(m.observed, float(m.pi @ (1.0 - m.pi)) / (q - 1))
 
 
-def brennan_prediger(data: Any, categories: Sequence[Any] | None = None) -> Coefficient:
+def brennan_prediger(
+    data: Any, categories: Sequence[Any] | None = None, *, rows: Rows = None
+) -> Coefficient:
     """Brennan and Prediger's kappa_n (Bennett et al.'s S) for any number of coders.
 
     ``(p_a - 1/q) / (1 - 1/q)`` with ``p_a`` as in ``fleiss_kappa`` and chance agreement 1/q for
@@ -202,7 +211,7 @@ def brennan_prediger(data: Any, categories: Sequence[Any] | None = None) -> Coef
     of ``categories`` when given, else of distinct ratings observed. Undefined: "only one
     category" when q < 2, and the cases of ``cohen_kappa``.
     """
-    m = _multi_rater(data, categories)
+    m = _multi_rater(data, categories, rows)
     problem = _pairs_check(m.n_pairable_units)
     if problem:
         return problem

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from coder.agreement.chance import chance_corrected
+from coder.agreement.layouts import Rows, reliability_data
 from coder.agreement.ratings import IntArray, encode
 from coder.agreement.weighted import Linearised
 from coder.agreement.weights import Weights, weight_matrix
@@ -115,10 +116,13 @@ def weighted_scott_pi(
 
 
 def linearised_light(
-    data: Any, weights: Weights = "identity", categories: Sequence[Any] | None = None
+    data: Any,
+    weights: Weights = "identity",
+    categories: Sequence[Any] | None = None,
+    rows: Rows = None,
 ) -> Linearised:
     """Light's kappa with per-unit terms: each unit's Cohen terms averaged over coder pairs."""
-    enc = encode(data, categories)
+    enc = encode(reliability_data(data, rows=rows), categories)
     complete = (enc.codes >= 0).all(axis=0)
     codes = enc.codes[:, complete]
     w = weight_matrix(weights, enc.categories)
@@ -141,7 +145,11 @@ def linearised_light(
 
 
 def light_kappa(
-    data: Any, weights: Weights = "identity", categories: Sequence[Any] | None = None
+    data: Any,
+    weights: Weights = "identity",
+    categories: Sequence[Any] | None = None,
+    *,
+    rows: Rows = None,
 ) -> Coefficient:
     """Light's kappa: the mean of Cohen's kappa over every pair of coders.
 
@@ -151,4 +159,4 @@ def light_kappa(
     pairs' mean ``p_o``/``p_e``. Undefined when any pair's kappa is (that pair's reason: one
     coder pair using a single category makes the mean undefined).
     """
-    return linearised_light(data, weights, categories).coefficient
+    return linearised_light(data, weights, categories, rows).coefficient

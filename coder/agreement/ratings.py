@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from coder.agreement.layouts import reliability_data
 from coder.domain.agreement_results import IntArray
 
 __all__ = ["Encoded", "FloatArray", "IntArray", "as_matrix", "encode", "encode_pair"]
@@ -59,7 +60,9 @@ def as_matrix(data: Any, *, min_coders: int = 2) -> np.ndarray:
     """A 2-D array (float with NaN for missing when numeric, else object with None).
 
     Raises ``ValueError`` for ragged rows, a non-2-D shape or fewer than ``min_coders`` rows.
+    A pandas DataFrame is read as a column per coder (:func:`.layouts.reliability_data`).
     """
+    data = reliability_data(data)
     if isinstance(data, np.ndarray):
         matrix = data
     else:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from coder.agreement.layouts import Rows, reliability_data
 from coder.agreement.ratings import IntArray, encode
 from coder.domain.agreement_results import Codings
 from coder.domain.coefficient import NO_DATA, NO_PAIRABLE, Coefficient
@@ -43,7 +44,9 @@ class SpecificAgreement:
         return {str(c): v.to_dict() for c, v in zip(self.categories, self.values, strict=True)}
 
 
-def specific_agreement(data: Any, categories: Sequence[Any] | None = None) -> SpecificAgreement:
+def specific_agreement(
+    data: Any, categories: Sequence[Any] | None = None, *, rows: Rows = None
+) -> SpecificAgreement:
     """Proportion of specific agreement ``p_s(k)`` for every category k, any number of coders.
 
     ``p_s(k) = sum_i r_ik (r_ik - 1) / sum_i r_ik (r_i - 1)`` over units rated by ``r_i >= 2``
@@ -56,7 +59,7 @@ def specific_agreement(data: Any, categories: Sequence[Any] | None = None) -> Sp
     never rated on a unit rated twice"); no pairable unit at all, "no unit rated by two or more
     coders".
     """
-    enc = encode(data, categories)
+    enc = encode(reliability_data(data, rows=rows), categories)
     counts = enc.unit_counts()
     ratings = counts.sum(axis=1)
     pairable = ratings >= 2
@@ -73,8 +76,8 @@ def specific_agreement(data: Any, categories: Sequence[Any] | None = None) -> Sp
     return SpecificAgreement(tuple(enc.categories.tolist()), tuple(values))
 
 
-def _binary(data: Any, positive: Any) -> tuple[SpecificAgreement, Any, Any]:
-    result = specific_agreement(data)
+def _binary(data: Any, positive: Any, rows: Rows) -> tuple[SpecificAgreement, Any, Any]:
+    result = specific_agreement(data, rows=rows)
     cats = list(result.categories)
     if len(cats) > 2:
         raise ValueError(f"positive/negative agreement needs binary ratings, got {len(cats)}")
@@ -86,24 +89,24 @@ def _binary(data: Any, positive: Any) -> tuple[SpecificAgreement, Any, Any]:
     return result, positive, negatives[0] if negatives else None
 
 
-def positive_agreement(data: Any, positive: Any = None) -> Coefficient:
+def positive_agreement(data: Any, positive: Any = None, *, rows: Rows = None) -> Coefficient:
     """Positive specific agreement ``2a / (2a + b + c)`` of binary ratings (any number of coders).
 
     ``positive`` names the positive value; by default the larger of the two (1 of 0/1, True of
     False). Defined as ``specific_agreement`` for that category.
     """
-    result, pos, _ = _binary(data, positive)
+    result, pos, _ = _binary(data, positive, rows)
     if pos is None or pos not in result.categories:
         return Coefficient.undefined(CATEGORY_UNUSED if result.categories else NO_PAIRABLE)
     return result[pos]
 
 
-def negative_agreement(data: Any, positive: Any = None) -> Coefficient:
+def negative_agreement(data: Any, positive: Any = None, *, rows: Rows = None) -> Coefficient:
     """Negative specific agreement ``2d / (2d + b + c)`` of binary ratings (any number of coders).
 
     The negative value is the one that is not ``positive`` (default: the smaller of the two).
     """
-    result, _, neg = _binary(data, positive)
+    result, _, neg = _binary(data, positive, rows)
     if neg is None:
         return Coefficient.undefined(CATEGORY_UNUSED if result.categories else NO_PAIRABLE)
     return result[neg]

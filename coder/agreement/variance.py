@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 
 from coder.agreement.distributions import student_t_cdf, student_t_ppf
+from coder.agreement.layouts import Rows, reliability_data
 from coder.agreement.pairwise import linearised_cohen, linearised_light, linearised_scott
 from coder.agreement.ratings import as_matrix
 from coder.agreement.weighted import (
@@ -166,6 +167,7 @@ def agreement_precision(
     categories: Sequence[Any] | None = None,
     confidence: float = 0.95,
     population_size: float = math.inf,
+    rows: Rows = None,
 ) -> Precision:
     """A coefficient of a coders x units matrix with its analytical SE, interval and p-value.
 
@@ -173,14 +175,17 @@ def agreement_precision(
     :mod:`.weights` or a q x q matrix ("identity": unweighted; "gwet_ac2" defaults to
     "quadratic" when left at "identity"; "gwet_ac1" accepts identity only).
     ``population_size`` is the number of units the coded sample was drawn from (e.g. every
-    unit of the project), for the finite-population correction. Cohen's kappa and Scott's pi
-    need exactly two coders and use the units both rated; Light's kappa the units every coder
-    rated; the rest use every rating (Gwet's treatment of missing ratings). Formulas in the
-    module docstring; the coefficients themselves as ``gwet_ac2``, ``conger_kappa``,
-    ``light_kappa``, ``weighted_*`` and the unweighted functions of :mod:`.coefficients`.
+    unit of the project), for the finite-population correction. ``rows="units"``: a table with
+    a row per unit and a column per coder (a DataFrame is read so by default). Cohen's kappa
+    and Scott's pi need exactly two coders and use the units both rated; Light's kappa the
+    units every coder rated; the rest use every rating (Gwet's treatment of missing ratings).
+    Formulas in the module docstring; the coefficients themselves as ``gwet_ac2``,
+    ``conger_kappa``, ``light_kappa``, ``weighted_*`` and the unweighted functions of
+    :mod:`.coefficients`.
     """
     if coefficient not in COEFFICIENT_NAMES:
         raise ValueError(f"unknown coefficient {coefficient!r}: use one of {COEFFICIENT_NAMES}")
+    data = reliability_data(data, rows=rows)
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
     if not population_size > 1:

@@ -541,11 +541,6 @@ def test_undefined_is_nan_with_a_reason_not_an_exception(call: Any) -> None:
     assert math.isnan(result.value) and result.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="requests-H15b.md: coder/agreement/ratings.py as_matrix does not read a DataFrame; "
-    "remove this mark when the request is applied",
-)
 def test_every_multi_coder_coefficient_takes_a_data_frame_directly() -> None:
     data, _ = EXAMPLE_C_LAYOUTS["DataFrame, a column per coder"]
     assert printed(agreement.fleiss_kappa(data), 5) == "0.76117"
@@ -554,13 +549,8 @@ def test_every_multi_coder_coefficient_takes_a_data_frame_directly() -> None:
     assert printed(agreement.brennan_prediger(data), 5) == "0.77273"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="requests-H15b.md: rows= on the coefficients in coefficients.py, pairwise.py, "
-    "specific.py; remove this mark when the request is applied",
-)
 def test_every_multi_coder_coefficient_takes_rows() -> None:
     units = units_by_coders(EXAMPLE_C)
-    assert printed(agreement.fleiss_kappa(units, rows="units"), 5) == "0.76117"  # type: ignore[call-arg]
-    assert printed(agreement.gwet_ac1(units, rows="units"), 5) == "0.77544"  # type: ignore[call-arg]
-    assert printed(agreement.light_kappa(DIAGNOSES, rows="units"), 3) == "0.459"  # type: ignore[call-arg]
+    assert printed(agreement.fleiss_kappa(units, rows="units"), 5) == "0.76117"
+    assert printed(agreement.gwet_ac1(units, rows="units"), 5) == "0.77544"
+    assert printed(agreement.light_kappa(DIAGNOSES, rows="units"), 3) == "0.459"
