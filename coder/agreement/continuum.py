@@ -18,7 +18,7 @@ from coder.agreement.ratings import IntArray
 from coder.agreement.unitizing import (
     character_table,
     unitized_coefficient,
-    unitizing_disagreements,
+    unitizing_disagreements_by,
 )
 from coder.domain.agreement_results import (
     AgreementResult,
@@ -108,25 +108,15 @@ def span_level(
     segment = codings.code * n_docs + codings.doc
     segment_length = np.tile(lengths, n_codes)
     seg_ids = np.arange(n_codes * n_docs)
-    d_o, d_e = unitizing_disagreements(
+    # One comparison of the coders' sections, pooled per code and per code in each document.
+    (d_o, d_e), (d_o_doc, d_e_doc) = unitizing_disagreements_by(
         segment,
         codings.coder,
         codings.start,
         codings.end,
         segment_length,
         n_coders,
-        seg_ids // n_docs,
-        n_codes,
-    )
-    d_o_doc, d_e_doc = unitizing_disagreements(
-        segment,
-        codings.coder,
-        codings.start,
-        codings.end,
-        segment_length,
-        n_coders,
-        seg_ids,
-        n_codes * n_docs,
+        [(seg_ids // n_docs, n_codes), (seg_ids, n_codes * n_docs)],
     )
     n_marked = np.bincount(codings.code, minlength=n_codes)
     coded = np.bincount(
