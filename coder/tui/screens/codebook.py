@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static, Tree
 
 from coder.domain.views import CodeView
 from coder.errors import CoderError
+from coder.reports._common import plural
 from coder.services.codebook import edit as codebook_edit
 from coder.services.codebook import themes
 from coder.services.codebook.codes import coding_counts, list_codes
@@ -80,7 +81,8 @@ class CodebookScreen(Screen[None]):
         tree.show_codes(self.codes, slots=self.slots, counts=counts, keep=keep)
         total = sum(counts.values())
         self.query_one("#codebook-title", Static).update(
-            f"Codebook · {len(self.codes)} codes · {total} codings by {ctx.coder}"
+            f"Codebook · {plural(len(self.codes), 'code')} · {plural(total, 'coding')}"
+            f" by {ctx.coder}"
             + (" · private codes stay yours until reconciliation" if ctx.settings.blind else "")
         )
         self.query_one(DefinitionPanel).show_code(

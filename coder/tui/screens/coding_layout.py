@@ -25,6 +25,7 @@ from textual.widgets import Static, Tree
 from coder.domain.coding import CodingDocument
 from coder.domain.documents import AttributeValue
 from coder.domain.views import CodeView, CodingView
+from coder.reports._common import plural
 from coder.services.codebook.codes import list_codes
 from coder.services.coding.loading import coding_document, document_codings
 from coder.services.coding.memos import code_memos, get_memo
@@ -305,7 +306,7 @@ class CodingLayout(Screen[None]):
         # One line of fixed height: no layout pass needed (it would repaint the whole screen).
         self.query_one("#coding-title", Static).update(
             f"{self.document.summary.name}{key_attributes(self.document.summary.attributes)} · "
-            f"{len(self.codings)} codings · "
+            f"{plural(len(self.codings), 'coding')} · "
             f"by {text.unit_kind} · {done} · {self.context.coder}",
             layout=False,
         )

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from coder.domain.coding import DocumentProgress
 from coder.domain.document_admin import DocumentRemoval
 from coder.errors import CoderError
+from coder.reports._common import plural
 from coder.services.coding.progress import document_progress
 from coder.services.documents.manage import (
     edit_attributes,
@@ -155,7 +156,7 @@ class DocumentsScreen(Screen[None]):
         share = f"{100 * coded / units:.0f}%" if units else "-"
         self.query_one("#progress", Static).update(
             f"{ctx.project_name} · {ctx.coder}: {done}/{len(self.rows)} "
-            f"documents done · {codings} codings · {share} of sentences coded"
+            f"documents done · {plural(codings, 'coding')} · {share} of sentences coded"
             + (" · blind" if ctx.settings.blind else "")
         )
         self._fill()
