@@ -39,7 +39,8 @@ class Project:
         """One row per document: name, text, attributes (a dict), and one column per attribute."""
         import pandas as pd
 
-        from coder.services.documents.corpus import get_document, list_documents
+        from coder.services.documents.corpus import list_documents
+        from coder.services.documents.reading import get_document
 
         rows = []
         for summary in list_documents(self._store):

@@ -27,12 +27,8 @@ from coder.domain.views import CodingView
 from coder.services.codebook.codes import import_codebook, list_codes, require_code
 from coder.services.coding.edits import apply_code
 from coder.services.coding.memos import set_memo
-from coder.services.documents.corpus import (
-    get_document,
-    list_documents,
-    require_document,
-    store_drafts,
-)
+from coder.services.documents.corpus import list_documents, store_drafts
+from coder.services.documents.reading import get_document, require_document
 from coder.services.project.coders import add_coder
 
 # -- names to ids ---------------------------------------------------------------------------

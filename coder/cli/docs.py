@@ -110,7 +110,7 @@ def show(
     """Show a document's attributes, text and memos (or its units); its current version by
     default. On a blind project the memos are your own unless --lead."""
     from coder.services.coding.memos import list_memos
-    from coder.services.documents.corpus import get_document
+    from coder.services.documents.reading import get_document
 
     store = open_store(project)
     doc = get_document(store, name, version)

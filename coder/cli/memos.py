@@ -186,7 +186,7 @@ def undo(project: ProjectOption = DEFAULT_PROJECT, actor: str | None = AS_OPTION
 
 
 def _document_id(store: Store, name: str) -> int:
-    from coder.services.documents.corpus import require_document
+    from coder.services.documents.reading import require_document
 
     with store.read() as session:
         return require_document(session, name).id

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from coder.cli.main import run
-from coder.services.documents.corpus import get_document, list_documents
+from coder.services.documents.corpus import list_documents
+from coder.services.documents.reading import get_document
 from coder.services.project.lifecycle import open_project
 from tests.dbdump import dump
 from tests.factories import code_named

@@ -27,7 +27,7 @@ from coder.io._pdf_layout import (
     layout_text,
     page_lines,
 )
-from coder.services.documents.corpus import get_document
+from coder.services.documents.reading import get_document
 from coder.services.project.lifecycle import open_project
 from tests.badfiles import pdf_bytes
 

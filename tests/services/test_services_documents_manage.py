@@ -20,12 +20,7 @@ from coder.domain.documents import ImportReport
 from coder.errors import ConflictError, InputError, NotFoundError
 from coder.services.coding.memos import set_memo
 from coder.services.coding.status import set_done
-from coder.services.documents.corpus import (
-    get_document,
-    import_files,
-    list_documents,
-    store_drafts,
-)
+from coder.services.documents.corpus import import_files, list_documents, store_drafts
 from coder.services.documents.manage import (
     attributes_from_sheet,
     document_versions,
@@ -35,6 +30,7 @@ from coder.services.documents.manage import (
     remove_document,
     rename_document,
 )
+from coder.services.documents.reading import get_document
 from coder.services.documents.sets import (
     add_to_set,
     create_set,

@@ -14,7 +14,8 @@ from coder.db.engine import Store
 from coder.db.models import AuditEntry
 from coder.domain.documents import DocumentDraft, ImportReport
 from coder.services.documents import corpus
-from coder.services.documents.corpus import get_document, import_files, list_documents
+from coder.services.documents.corpus import import_files, list_documents
+from coder.services.documents.reading import get_document
 from tests.badfiles import BadInput, make_bad_inputs
 from tests.dbdump import dump
 

@@ -16,7 +16,8 @@ from coder.cli.main import run
 from coder.db.engine import Store
 from coder.domain.views import DocumentView, UnitView
 from coder.io import read_documents
-from coder.services.documents.corpus import get_document, import_files
+from coder.services.documents.corpus import import_files
+from coder.services.documents.reading import get_document
 from coder.services.project.lifecycle import open_project
 from tests.factories import code_named
 from tests.fixtures.transcripts.make_office_fixtures import (

@@ -14,7 +14,8 @@ import pytest
 from coder.cli.main import run
 from coder.db.engine import Store
 from coder.io import read_seed_corpus
-from coder.services.documents.corpus import get_document, list_documents
+from coder.services.documents.corpus import list_documents
+from coder.services.documents.reading import get_document
 from coder.services.project.lifecycle import open_project
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "surveys"

@@ -14,7 +14,8 @@ from coder.domain import Codebook, CodeDef, DocumentDraft
 from coder.domain.documents import ImportReport
 from coder.errors import ConflictError, InputError, NotFoundError
 from coder.services.codebook.codes import export_codebook, import_codebook, list_codes
-from coder.services.documents.corpus import get_document, list_documents, store_drafts
+from coder.services.documents.corpus import list_documents, store_drafts
+from coder.services.documents.reading import get_document
 from coder.services.project.coders import add_coder, list_coders
 from coder.services.project.lifecycle import create_project, get_settings, open_project
 from tests.factories import SERVICES_BOOK, sentence_units

@@ -21,7 +21,8 @@ from coder.domain import Codebook, CodeDef
 from coder.errors import CoderError, ConflictError
 from coder.services.codebook.codes import import_codebook
 from coder.services.coding.codings import list_codings
-from coder.services.documents.corpus import get_document, list_documents
+from coder.services.documents.corpus import list_documents
+from coder.services.documents.reading import get_document
 from coder.services.project.check import check_project
 from coder.services.project.lifecycle import open_project
 from coder.services.project.maintenance import (

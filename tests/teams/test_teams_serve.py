@@ -19,7 +19,7 @@ import pytest
 from coder.db.engine import Store
 from coder.domain.views import CodingView
 from coder.services.coding.codings import list_codings
-from coder.services.documents.corpus import get_document
+from coder.services.documents.reading import get_document
 from tests.factories import TURNS_INTERVIEW, turns_project
 from tests.teams.serving import free_port, running_serve, wait_http
 

@@ -19,7 +19,7 @@ from coder.db.engine import Store, sqlite_path
 from coder.services.codebook.edit import retire_code
 from coder.services.coding.codings import list_codings
 from coder.services.coding.edits import apply_code, remove_coding
-from coder.services.documents.corpus import get_document
+from coder.services.documents.reading import get_document
 from coder.tui import screens
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen

@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Input, Label
 
 from coder.domain.documents import DocumentDraft
 from coder.services.coding.codings import list_codings
-from coder.services.documents.corpus import get_document, list_documents
+from coder.services.documents.corpus import list_documents
+from coder.services.documents.reading import get_document
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.document_dialogs import AttributesDialog, ConfirmDialog, RenameDialog

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from coder.db.models import Code, Memo
 from coder.services.coding.loading import document_codings
 from coder.services.coding.status import is_done
-from coder.services.documents.corpus import get_document
+from coder.services.documents.reading import get_document
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.screens.search import SearchScreen

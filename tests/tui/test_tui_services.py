@@ -20,7 +20,7 @@ from coder.services.coding.loading import document_codings
 from coder.services.coding.memos import set_memo
 from coder.services.coding.progress import document_progress
 from coder.services.coding.status import is_done, set_done
-from coder.services.documents.corpus import get_document
+from coder.services.documents.reading import get_document
 from coder.services.documents.search import search_project
 from coder.services.project.lifecycle import open_project, update_settings
 from coder.services.undo import undo_latest

@@ -9,7 +9,7 @@ from textual.widgets import Input, TextArea
 
 from coder.services.codebook.codes import list_codes
 from coder.services.coding.edits import apply_code
-from coder.services.documents.corpus import get_document
+from coder.services.documents.reading import get_document
 from coder.tui.app import make_app
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from coder.db.engine import Store
-from coder.services.documents.corpus import get_document
+from coder.services.documents.reading import get_document
 from coder.tui.app import make_app
 from coder.tui.screens.coding import CodingScreen
 from coder.tui.widgets.coded_lines import column_of, drawable, offset_at_column, wrap_lines

@@ -32,7 +32,7 @@ from coder.domain.agreement_results import Codings, IntArray, Units
 from coder.domain.codebook import CodePath
 from coder.errors import InputError, NotFoundError, UsageError
 from coder.services.codebook.codes import CodeTree, require_code
-from coder.services.documents.corpus import latest_documents, require_document
+from coder.services.documents.reading import latest_documents, require_document
 from coder.services.project.coders import require_coder
 from coder.services.project.lifecycle import get_settings
 

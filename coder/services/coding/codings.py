@@ -13,7 +13,7 @@ from coder.domain.views import CodingView
 from coder.services.codebook.codes import CodeTree, require_code
 from coder.services.codebook.edit import is_blind
 from coder.services.coding.rows import coding_view
-from coder.services.documents.corpus import require_document
+from coder.services.documents.reading import require_document
 from coder.services.project.coders import require_coder
 
 

@@ -12,11 +12,8 @@ from coder.domain.coding import CodingDocument, UnitSpans
 from coder.domain.views import CodingView
 from coder.services.codebook.codes import CodeTree
 from coder.services.coding.rows import coding_view, document_by_id
-from coder.services.documents.corpus import (
-    attributes_by_document,
-    document_summary,
-    verified_document,
-)
+from coder.services.documents.corpus import attributes_by_document
+from coder.services.documents.reading import document_summary, verified_document
 from coder.services.project.coders import require_coder
 
 

@@ -8,7 +8,8 @@ from sqlalchemy.orm import aliased
 from coder.db.engine import Store
 from coder.db.models import Coding, Document, DocumentStatus, Unit
 from coder.domain.coding import DocumentProgress
-from coder.services.documents.corpus import attributes_by_document, latest_documents
+from coder.services.documents.corpus import attributes_by_document
+from coder.services.documents.reading import latest_documents
 from coder.services.project.coders import require_coder
 
 

@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, insert, literal, select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from coder.db.audit import record
 from coder.db.engine import Store
-from coder.db.models import Document, DocumentAttribute, DocumentSetMember, Unit
+from coder.db.models import Document, DocumentAttribute, DocumentSetMember
 from coder.domain.documents import AttributeValue, DocumentDraft, ImportReport
 from coder.domain.documents import Unit as UnitDraft
-from coder.domain.views import DocumentSummary, DocumentView, UnitView
 from coder.errors import (
     CoderError,
     ConflictError,
-    InputError,
-    NotFoundError,
     ReadOnlyProjectError,
 )
 from coder.services.documents.attributes import (
@@ -33,10 +28,10 @@ from coder.services.documents.attributes import (
 )
 from coder.services.documents.attributes import decode_attribute as decode_attribute
 from coder.services.documents.attributes import encode_attribute
-from coder.services.documents.listing import is_latest
 from coder.services.documents.listing import (
     list_documents as list_documents,  # re-exported: one implementation, in listing
 )
+from coder.services.documents.reading import text_sha256
 from coder.services.failures import describe_failure, fault_of
 
 if TYPE_CHECKING:
@@ -55,11 +50,6 @@ UNITS_PER_STATEMENT = 512
 
 #: The documents of one source file and, for each, its units as rows.
 FileRows = tuple[Sequence[DocumentDraft], Sequence[Sequence["UnitRow"]]]
-
-
-def text_sha256(text: str) -> str:
-    """The hex sha256 of a text's UTF-8 bytes, as ``documents.sha256`` stores it."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def import_files(
@@ -421,81 +411,3 @@ def _insert_units(connection: Connection, units: Sequence[tuple[int, Sequence[Un
         statement = f"{_UNIT_COLUMNS} VALUES {', '.join([row] * size)}"
         connection.exec_driver_sql(statement, tuple(flat[first * 7 : (first + size) * 7]))
         first += size
-
-
-def document_summary(
-    row: Document, *, attributes: Mapping[str, Any], unit_counts: Mapping[str, int]
-) -> DocumentSummary:
-    """The summary of a document row: its name, version, source, attributes and unit counts."""
-    return DocumentSummary(
-        id=row.id,
-        name=row.name,
-        version=row.version,
-        length=row.length,
-        source_format=row.source_format,
-        source_path=row.source_path,
-        imported_at=row.imported_at,
-        attributes=dict(attributes),
-        unit_counts=dict(unit_counts),
-    )
-
-
-def latest_documents(*columns: Any) -> Select[Any]:
-    """Documents that have no newer version (what users see by default).
-
-    Selects whole rows, or only ``columns`` (e.g. ``Document.id, Document.name``) where the
-    text is not needed.
-    """
-    return select(*(columns or (Document,))).where(is_latest())
-
-
-def require_document(session: Session, name: str, version: int | None = None) -> Document:
-    """The latest version of the named document (or the given version of it)."""
-    query = select(Document).where(Document.name == name)
-    if version is not None:
-        query = query.where(Document.version == version)
-    row = session.scalars(query.order_by(Document.version.desc())).first()
-    if row is None and version is not None and require_document(session, name):
-        raise NotFoundError(
-            f"document {name!r} has no version {version} (see 'coder docs versions')"
-        )
-    if row is None:
-        raise NotFoundError(f"unknown document {name!r} (see 'coder docs list')")
-    return row
-
-
-def verified_document(session: Session, document_id: int) -> Document:
-    """The document with this id, its text checked against the sha256 stored at import.
-
-    Raises :class:`~coder.errors.NotFoundError` for an unknown id, and
-    :class:`~coder.errors.InputError` when the text no longer matches its hash (the database
-    was changed behind the project's back).
-    """
-    row = session.get(Document, document_id)
-    if row is None:
-        raise NotFoundError(f"no document with id {document_id}")
-    if text_sha256(row.text) != row.sha256:
-        raise InputError(row.name, "stored text does not match its sha256: the project is damaged")
-    return row
-
-
-def get_document(store: Store, name: str, version: int | None = None) -> DocumentView:
-    """A document's text and units (its latest version unless ``version``); the text is
-    checked against its stored hash."""
-    with store.read() as session:
-        row = verified_document(session, require_document(session, name, version).id)
-        units = tuple(
-            UnitView(u.id, u.kind, u.start, u.end, u.speaker, u.time_start, u.time_end)
-            for u in session.scalars(
-                select(Unit).where(Unit.document_id == row.id).order_by(Unit.kind, Unit.start)
-            )
-        )
-        counts: dict[str, int] = defaultdict(int)
-        for u in units:
-            counts[u.kind] += 1
-        summary = document_summary(
-            row,
-            attributes=attributes_by_document(session, [row.id]).get(row.id, {}),
-            unit_counts=counts,
-        )
-        return DocumentView(summary=summary, text=row.text, sha256=row.sha256, units=units)

@@ -51,11 +51,8 @@ from coder.services.documents.attributes import (
     key_types,
     typed_attribute,
 )
-from coder.services.documents.corpus import (
-    document_summary,
-    read_document_file,
-    require_document,
-)
+from coder.services.documents.corpus import read_document_file
+from coder.services.documents.reading import document_summary, require_document
 from coder.services.project.coders import find_coder
 
 

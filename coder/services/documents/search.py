@@ -18,7 +18,7 @@ from sqlalchemy import select
 from coder.db.engine import Store
 from coder.db.models import Document, ProjectSettings
 from coder.domain.documents import SearchHit
-from coder.services.documents.corpus import latest_documents
+from coder.services.documents.reading import latest_documents
 from coder.services.documents.turns import load_turns
 from coder.text import in_family, lemmatise, load_pipeline
 

@@ -18,8 +18,8 @@ from coder.db.engine import Store
 from coder.db.models import Document, DocumentSet, DocumentSetMember
 from coder.domain.document_admin import DocumentSetSummary
 from coder.errors import ConflictError, InputError, NotFoundError
-from coder.services.documents.corpus import latest_documents
 from coder.services.documents.manage import acting
+from coder.services.documents.reading import latest_documents
 
 
 def _require_set(session: Session, name: str) -> DocumentSet:

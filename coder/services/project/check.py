@@ -7,7 +7,7 @@ from sqlalchemy import Connection, Table, func, select
 from coder.db.engine import Store, lost_wal_problem, sqlite_path
 from coder.db.models import Base, Code, Document, ProjectSettings
 from coder.domain.project import CheckReport
-from coder.services.documents.corpus import text_sha256
+from coder.services.documents.reading import text_sha256
 from coder.services.project.maintenance import read_snapshot, refuse_coder_login, sqlite_integrity
 
 #: Problems listed per kind before the rest are summarised as a count.

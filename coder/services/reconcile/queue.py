@@ -40,7 +40,7 @@ from coder.errors import InputError, NotFoundError
 from coder.services.agreement.compute import compute_project_agreement
 from coder.services.agreement.overlap import applied_by_id
 from coder.services.codebook.codes import CodeTree
-from coder.services.documents.corpus import latest_documents
+from coder.services.documents.reading import latest_documents
 from coder.services.documents.turns import Turns, load_turns
 from coder.services.project.coders import find_coder
 from coder.services.reconcile.coders import coder_pair
