@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from coder.domain.agreement import AgreementReport
+from coder.domain.words import fmt_int, plural
 from coder.io.escaping import markdown_cell, markdown_text
-from coder.reports._common import coder_letters, fmt_int, plural, unit_nouns
+from coder.reports._common import coder_letters, unit_nouns
 from coder.reports._display import (
     agreement_table,
     code_document_note,

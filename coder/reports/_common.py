@@ -14,6 +14,7 @@ from enum import Enum
 from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
 from coder.domain.agreement_results import CodeAgreement
 from coder.domain.coefficient import BootstrapCI, Coefficient
+from coder.domain.words import fmt_int
 
 #: Krippendorff (2004), *Content Analysis*, 2nd ed., p. 241: rely on variables with alpha >= .800;
 #: consider those between .667 and .800 only for tentative conclusions.
@@ -172,10 +173,6 @@ def fmt_pct(x: float | None, digits: int = 1) -> str:
     return f"{fixed(100 * float(x), digits)}%" if x is not None and is_number(x) else "n/a"
 
 
-def fmt_int(n: int) -> str:
-    return f"{n:,}"
-
-
 def fmt_ci(ci: BootstrapCI | None, digits: int = 3) -> str:
     """ "[0.645, 0.907]", "[CI n/a]" when no resample had a defined value, "" when not computed."""
     if ci is None:
@@ -208,16 +205,6 @@ def number_word(n: int, *, capital: bool = False) -> str:
     """Numbers below ten in words (APA style), larger ones with thousands separators."""
     word = _NUMBER_WORDS[n] if 0 <= n < 10 else fmt_int(n)
     return word.capitalize() if capital else word
-
-
-def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    """ "1 sentence", "339 sentences" (with thousands separators)."""
-    return f"{fmt_int(n)} {noun(n, singular, plural_form)}"
-
-
-def noun(n: int, singular: str, plural_form: str | None = None) -> str:
-    """The noun alone, singular for 1: "sentence", "sentences"."""
-    return singular if n == 1 else plural_form or singular + "s"
 
 
 def join_words(items: Sequence[str]) -> str:

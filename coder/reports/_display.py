@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
 from coder.domain.agreement_results import CodeAgreement
 from coder.domain.coefficient import BootstrapCI, Coefficient
+from coder.domain.words import fmt_int, plural
 from coder.reports._common import (
     Flag,
     code_flag,
@@ -22,13 +23,11 @@ from coder.reports._common import (
     flag_for,
     fmt_ci,
     fmt_coef,
-    fmt_int,
     fmt_num,
     fmt_pct,
     has_min_data_rule,
     join_words,
     kappa_label,
-    plural,
     shown_codes,
     unit_nouns,
     unused_codes,

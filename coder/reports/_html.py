@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
+from coder.domain.words import fmt_int, plural
 from coder.reports._common import (
     chart_spec,
     code_names,
     coder_letters,
-    fmt_int,
     has_min_data_rule,
-    plural,
     unit_nouns,
 )
 from coder.reports._display import (

@@ -13,16 +13,15 @@ import math
 from dataclasses import dataclass, field
 
 from coder.domain.agreement import MIN_CODED_UNITS, AgreementReport
+from coder.domain.words import fmt_int, plural
 from coder.reports._common import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
-    fmt_int,
     fmt_num,
     fmt_pct,
     join_words,
     number_word,
     overlap_rule,
-    plural,
     too_few_units,
     unit_nouns,
     unused_codes,

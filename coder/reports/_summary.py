@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from coder.domain.agreement import AgreementReport
 from coder.domain.agreement_results import DocumentAgreement
 from coder.domain.coefficient import ONE_UNIT, Coefficient
+from coder.domain.words import fmt_int, plural
 from coder.reports._common import (
     Flag,
     code_flag,
@@ -18,12 +19,10 @@ from coder.reports._common import (
     document_name,
     fmt_ci,
     fmt_coef,
-    fmt_int,
     fmt_num,
     fmt_pct,
     join_words,
     kappa_label,
-    plural,
     reliability,
     unit_nouns,
     unused_codes,

@@ -19,7 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from coder.domain.agreement import AgreementReport
-from coder.reports._common import Flag, coder_letters, fmt_int, unit_nouns
+from coder.domain.words import fmt_int
+from coder.reports._common import Flag, coder_letters, unit_nouns
 from coder.reports._display import (
     DisplayTable,
     agreement_table,

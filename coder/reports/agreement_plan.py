@@ -7,7 +7,8 @@ import math
 import textwrap
 
 from coder.agreement.planning import SampleSizePlan
-from coder.reports._common import fixed, fmt_int
+from coder.domain.words import fmt_int
+from coder.reports._common import fixed
 
 __all__ = ["render_plan"]
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from coder.domain.agreement_span import SpanFamilyReport
 from coder.domain.coefficient import Coefficient
-from coder.reports._common import fmt_coef, fmt_int, join_words, number_word, plural
+from coder.domain.words import fmt_int, plural
+from coder.reports._common import fmt_coef, join_words, number_word
 
 __all__ = ["SPAN_FORMATS", "render_span_family", "span_methods", "span_references"]
 

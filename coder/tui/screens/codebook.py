@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 
 from coder.domain.views import CodeView
+from coder.domain.words import plural
 from coder.errors import CoderError
-from coder.reports._common import plural
 from coder.services.codebook import edit as codebook_edit
 from coder.services.codebook import themes
 from coder.services.codebook.codes import coding_counts, list_codes

@@ -25,7 +25,7 @@ from textual.widgets import Static, Tree
 from coder.domain.coding import CodingDocument
 from coder.domain.documents import AttributeValue
 from coder.domain.views import CodeView, CodingView
-from coder.reports._common import plural
+from coder.domain.words import plural
 from coder.services.codebook.codes import list_codes
 from coder.services.coding.loading import coding_document, document_codings
 from coder.services.coding.memos import code_memos, get_memo

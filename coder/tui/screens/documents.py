@@ -23,8 +23,8 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from coder.domain.coding import DocumentProgress
 from coder.domain.document_admin import DocumentRemoval
+from coder.domain.words import plural
 from coder.errors import CoderError
-from coder.reports._common import plural
 from coder.services.coding.progress import document_progress
 from coder.services.documents.manage import (
     edit_attributes,
