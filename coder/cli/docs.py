@@ -90,10 +90,12 @@ def list_(
 
 
 def _short_attributes(attributes: dict[str, AttributeValue]) -> str:
-    """The attributes that fit a table cell (long ones such as titles are left to --format)."""
-    short = [f"{k}={v}" for k, v in attributes.items() if len(str(v)) <= 24]
-    hidden = len(attributes) - len(short)
-    return ", ".join(short) + (f" (+{hidden} more)" if hidden else "")
+    """Every attribute, a long value (a title, a list of speakers) cut to 24 characters with
+    an ellipsis: whole in ``--format json`` or ``csv``."""
+    return ", ".join(
+        f"{k}={text if len(text := str(v)) <= 24 else text[:23] + '…'}"
+        for k, v in attributes.items()
+    )
 
 
 @docs_app.command("show")

@@ -101,9 +101,22 @@ def emit(
         # Text, not str: a value is shown as it is, never read as Rich markup ("[/]" would
         # stop the listing, "[link=...]" make a link), and without control characters.
         table.add_row(*(Text(terminal_text(_cell(r.get(c)))) for c in columns))
+    # A table narrower than its columns' least widths would be cut at the right edge, a
+    # column lost without a word: columns give up their preferred widths and wrap instead,
+    # and output that is not a terminal (a pipe, a file) is laid out as wide as it needs.
+    if _least_width(console, table) > console.width:
+        for column in table.columns:
+            column.min_width = None
+        if not console.is_terminal:
+            console.width = max(console.width, _least_width(console, table))
     console.print(table)
     if not rows:
         console.print("[dim](none)[/dim]")
+
+
+def _least_width(console: Console, table: Table) -> int:
+    """The narrowest the table can be laid out, whatever the console's width."""
+    return table.__rich_measure__(console, console.options.update_width(10_000)).minimum
 
 
 ForceOption = Annotated[

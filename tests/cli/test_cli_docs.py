@@ -182,3 +182,18 @@ def test_a_changed_file_needs_new_version_and_versions_can_be_made_current(
     )
     said = _out(capsys, ["docs", "current", "int-1", "--version", "7", "-p", project], code=1)
     assert "document 'int-1' has no version 7" in said
+
+
+def test_a_redirected_listing_is_never_cut_at_the_right_edge(project: str, capsys: Capture) -> None:
+    """A listing too wide for 80 columns wrapped its last column's words off the page and lost
+    the table's right edge when piped; now it wraps within the table or widens to fit, and a
+    long attribute is cut with an ellipsis, never hidden."""
+    long_name = "a-document-with-a-rather-long-name-from-a-survey-export"
+    assert run(["docs", "rename", "int-2", long_name, "-p", project]) == 0
+    pairs = ["speakers=Adam Stacoviak, Jerod Santo", "start_time=00:00:05.790", "site=north"]
+    assert run(["docs", "set", long_name, *pairs, "-p", project]) == 0
+    table = _out(capsys, ["docs", "list", "-p", project])
+    body = [line for line in table.splitlines() if line.startswith(("│", "┃"))]
+    assert body and all(line.rstrip().endswith(("│", "┃")) for line in body), table
+    assert long_name in table and "speakers=Adam Stacoviak," in table and "Jerod S…" in table
+    assert "site=north" in table and "more)" not in table
