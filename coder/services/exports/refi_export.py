@@ -103,9 +103,14 @@ def build_refi_project(store: Store) -> tuple[RefiProject, list[str]]:
         memos = list(session.scalars(select(Memo).order_by(Memo.id)))
         sources = []
         coding_guid: dict[int, str] = {}
+        # Grouped once: looking each document's codings up in the whole list made the export
+        # of 10,000 documents and 1,000,000 codings 10^10 comparisons.
+        by_document: dict[int, list[Coding]] = defaultdict(list)
+        for c in codings:
+            by_document[c.document_id].append(c)
         for doc in docs:
             selections: dict[tuple[int, int], RefiSelection] = {}
-            for c in (c for c in codings if c.document_id == doc.id):
+            for c in by_document.get(doc.id, ()):
                 sel = selections.get((c.start, c.end))
                 if sel is None:
                     sel = selections[(c.start, c.end)] = RefiSelection(
