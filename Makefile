@@ -44,9 +44,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The benchmarks of benchmarks/RESULTS.md that run in minutes; scale_bench.py (hours at full
+# size), concurrency_bench.py, documents_bench.py and tui_bench.py are run one at a time.
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/agreement_bench.py
+	$(BIN)/python benchmarks/gamma_bench.py
+	$(BIN)/python benchmarks/startup_bench.py
+	$(BIN)/python benchmarks/bulk_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
