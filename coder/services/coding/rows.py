@@ -48,8 +48,18 @@ class CodingFields(Protocol):
     def created_at(self) -> dt.datetime: ...
 
 
+class NamedDocument(Protocol):
+    """What a coding's view needs of its document: a Document row or just its id and name."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 def coding_view(
-    row: CodingFields, doc: Document, tree: CodeTree, coder: str, memo: str | None, text: str
+    row: CodingFields, doc: NamedDocument, tree: CodeTree, coder: str, memo: str | None, text: str
 ) -> CodingView:
     """The plain view of one coding: the one place a :class:`CodingView` is built."""
     return CodingView(
