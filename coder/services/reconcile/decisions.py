@@ -101,7 +101,8 @@ def decide(
             person = reconciler(session, actor)
             cons = consensus_coder(session, consensus, actor=person.name, create=True)
             _write(session, a, b, cons, person, [(target, choice, code_ids)], rationale)
-            _mark_done_if_settled(session, cons, target.document_id, queue, {target.key})
+            mine = [i for i in queue.items if i.document_id == target.document_id]
+            _mark_done_if_settled(session, cons, target.document_id, mine, {target.key})
         return finish_operation(
             session,
             person.name,
@@ -152,8 +153,12 @@ def auto_accept(
             cons = consensus_coder(session, consensus, actor=person.name, create=True)
             _write(session, a, b, cons, person, [(i, "agree", None) for i in chosen], "")
             keys = {i.key for i in chosen}
+            # Grouped once: each document scanning the whole queue grew with its square.
+            by_doc: dict[int, list[ReconcileItem]] = {}
+            for i in queue.items:
+                by_doc.setdefault(i.document_id, []).append(i)
             for doc_id in {i.document_id for i in chosen}:
-                _mark_done_if_settled(session, cons, doc_id, queue, keys)
+                _mark_done_if_settled(session, cons, doc_id, by_doc[doc_id], keys)
         threshold = "" if min_alpha is None else f" (alpha >= {min_alpha:g})"
         result = finish_operation(
             session,
@@ -300,14 +305,15 @@ def _decision(
 
 
 def _mark_done_if_settled(
-    session: Session, cons: Coder, document_id: int, queue: ReconcileQueue, now: set[str]
+    session: Session,
+    cons: Coder,
+    document_id: int,
+    items: Sequence[ReconcileItem],
+    now: set[str],
 ) -> None:
-    """Mark the document done for the consensus coder once every passage in it is decided."""
-    pending = [
-        i
-        for i in queue.items
-        if i.document_id == document_id and not i.decided and i.key not in now
-    ]
+    """Mark the document done for the consensus coder once every passage in it (``items``,
+    the queue's items of that document) is decided."""
+    pending = [i for i in items if not i.decided and i.key not in now]
     if pending:
         return
     status = session.get(DocumentStatus, (document_id, cons.id))
