@@ -131,6 +131,20 @@ class CrashLedger:
         return n
 
 
+def _wait_for_actions(proc: subprocess.Popen[str], log: Path, actions: int) -> bool:
+    """Wait until the worker has started ``actions`` more actions (lines "start i" added to
+    its log); False if it ended first."""
+    seen = log.stat().st_size if log.exists() else 0
+    while proc.poll() is None:
+        if log.exists():
+            with log.open("rb") as fh:
+                fh.seek(seen)
+                if fh.read().count(b"start ") >= actions:
+                    return True
+        time.sleep(0.005)
+    return False
+
+
 def test_sigkill_at_random_moments_loses_at_most_the_action_in_flight(
     project: Store, tmp_path: Path
 ) -> None:
@@ -141,11 +155,14 @@ def test_sigkill_at_random_moments_loses_at_most_the_action_in_flight(
     while True:
         assert time.monotonic() < deadline, "the crash test ran out of time"
         proc = worker("crashable", project.url, "ana", str(CRASH_ACTIONS), str(ledger.log))
-        try:
-            out, err = proc.communicate(timeout=rng.uniform(0.6, 2.0))
-        except subprocess.TimeoutExpired:
+        # Killed after a random number of actions of this run, then a random moment more: a
+        # kill by the clock alone missed the work once start-up and actions got fast enough
+        # for a run to finish inside the window (two kills in a whole run, at load 1).
+        if _wait_for_actions(proc, ledger.log, rng.randint(1, 150)):
+            time.sleep(rng.uniform(0.0, 0.02))
             proc.send_signal(signal.SIGKILL)
-            proc.communicate()
+        out, err = proc.communicate()
+        if proc.returncode == -signal.SIGKILL:
             kills += 1
             ledger.check(project)
             continue
