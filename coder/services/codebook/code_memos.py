@@ -7,12 +7,13 @@ from sqlalchemy import select
 from coder.db.engine import Store
 from coder.db.models import Coder, Memo
 from coder.domain.codebook import CodeMemo
-from coder.services.project.coders import find_coder
+from coder.services.project.coders import require_coder_id
 
 
 def memos_on_codes(store: Store, *, author: str | None = None) -> dict[int, list[CodeMemo]]:
     """Memos on codes by code id, oldest first, each with its author's name: ``author``'s
-    alone when given (a blind project's coder), else everyone's. What codebook exports show."""
+    alone when given (a registered coder, else NotFoundError), else everyone's. What codebook
+    exports and the codebook panel show."""
     with store.read() as session:
         query = (
             select(Memo.code_id, Coder.name, Memo.text)
@@ -21,10 +22,7 @@ def memos_on_codes(store: Store, *, author: str | None = None) -> dict[int, list
             .order_by(Memo.id)
         )
         if author is not None:
-            me = find_coder(session, author)
-            if me is None:
-                return {}
-            query = query.where(Memo.author_id == me.id)
+            query = query.where(Memo.author_id == require_coder_id(session, author))
         out: dict[int, list[CodeMemo]] = {}
         for code_id, name, text in session.execute(query):
             if code_id is not None and text.strip():

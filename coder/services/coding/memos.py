@@ -14,6 +14,7 @@ from coder.db.audit import recorded
 from coder.db.engine import Store
 from coder.db.models import Coder, Coding, Document, Memo, ProjectSettings
 from coder.errors import InputError, NotFoundError
+from coder.services.codebook.code_memos import memos_on_codes
 from coder.services.codebook.codes import CodeTree
 from coder.services.codebook.edit import visible_code
 from coder.services.coding.rows import document_by_id, own_coding
@@ -63,16 +64,11 @@ def get_memo(
 
 
 def code_memos(store: Store, *, coder: str) -> dict[int, str]:
-    """The coder's memos on codes, by code id: what the codebook panel shows with each code."""
-    with store.read() as session:
-        me = require_coder(session, coder)
-        rows = session.execute(
-            select(Memo.code_id, Memo.text)
-            .where(Memo.author_id == me.id, Memo.code_id.is_not(None))
-            .order_by(Memo.id.desc())
-        )
-        # Newest first: the oldest memo on a code, the one set_memo edits, is the one kept.
-        return {code_id: text for code_id, text in rows if code_id is not None}
+    """The coder's memos on codes, by code id: what the codebook panel shows with each code
+    (the oldest on a code, the one set_memo edits)."""
+    return {
+        code_id: memos[0].text for code_id, memos in memos_on_codes(store, author=coder).items()
+    }
 
 
 def _find_memo(
