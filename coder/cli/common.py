@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PROJECT = "projects/demo.db"
 
+#: The projects the running command opened, closed when it ends (:func:`close_projects`).
+_opened: list[Store] = []
+
 ProjectOption = Annotated[
     str,
     typer.Option(
@@ -86,7 +89,24 @@ def open_store(project: str, *, writes: bool = False, any_schema: bool = False) 
         raise ReadOnlyProjectError(store.display_name)
     for notice in store.notices:
         typer.echo(f"coder: {notice}", err=True)
+    return project_of_command(store)
+
+
+def project_of_command(store: Store) -> Store:
+    """``store``, to be closed when the command ends (:func:`close_projects`)."""
+    _opened.append(store)
     return store
+
+
+def close_projects() -> None:
+    """Close every project the command opened (``coder.cli.main.run`` calls it at the end).
+
+    Their pooled connections close now, as they would at exit: SQLite checkpoints its log and
+    removes the ``-wal`` and ``-shm`` files, PostgreSQL sees its sessions end. The interpreter's
+    exit is then left nothing to close (``coder.cli.main.entry``).
+    """
+    while _opened:
+        _opened.pop().dispose()
 
 
 def current_user(store: Store | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from coder.cli.common import DEFAULT_PROJECT, ProjectOption
+from coder.cli.common import DEFAULT_PROJECT, ProjectOption, project_of_command
 from coder.domain.documents import UnitKind
 
 
@@ -25,7 +25,7 @@ def init(
     """Create a new, empty project."""
     from coder.services.project.lifecycle import create_project
 
-    store = create_project(
-        project, name=name, blind=blind, default_unit=unit, spacy_model=spacy_model
+    store = project_of_command(
+        create_project(project, name=name, blind=blind, default_unit=unit, spacy_model=spacy_model)
     )
     typer.echo(f"created project {store.display_name}")

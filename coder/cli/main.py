@@ -197,7 +197,17 @@ def run(argv: list[str] | None = None) -> int:
             raise
         typer.echo(f"coder: error: {message}", err=True)
         return 1
+    finally:
+        close_projects()
     return 0
+
+
+def close_projects() -> None:
+    """Close the projects the command opened (:func:`coder.cli.common.close_projects`); a
+    command that opened none never imported that module (``coder --version``)."""
+    common = sys.modules.get("coder.cli.common")
+    if common is not None:
+        common.close_projects()
 
 
 def failure_line(exc: Exception) -> str | None:
@@ -244,6 +254,16 @@ def collect_after_startup() -> None:
 
 
 def entry() -> None:
-    """The ``coder`` console script (and ``python -m coder``)."""
+    """The ``coder`` console script (and ``python -m coder``).
+
+    Once the command is done, what it made is frozen (:func:`gc.freeze`) before the process
+    exits: Python's exit would otherwise run the cyclic collector over every object start-up
+    made (typer, SQLAlchemy, rich, the command's modules) only to free memory that the
+    process's end frees anyway, about a fifth of a listing command's time. Nothing is left to
+    close by then: :func:`run` closed the projects the command opened, and files, temporary
+    folders and workers close themselves (``with``, ``atexit``) as before.
+    """
     collect_after_startup()
-    sys.exit(run())
+    status = run()
+    gc.freeze()
+    sys.exit(status)

@@ -127,3 +127,25 @@ def test_the_collector_waits_for_startup_then_runs_with_pythons_thresholds() -> 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_command_closes_the_project_it_opened_and_exits_without_collecting(
+    tmp_path: Path,
+) -> None:
+    """The CLI closes its projects itself (no -wal or -shm is left beside a SQLite file, as
+    before) and then freezes its objects, so Python's exit frees them without collecting."""
+    path = tmp_path / "p.db"
+    assert run(["init", "-p", str(path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.db"]
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        f"sys.argv = ['coder', 'docs', 'list', '-p', {str(path)!r}]\n"
+        "from coder.cli.main import entry\n"
+        "entry()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Documents (0)" in done.stdout
+    assert done.stderr.strip() == "frozen True"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.db"]
