@@ -76,7 +76,12 @@ def empty_db_url(tmp_path: Path) -> Iterator[str]:
         yield make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
+            oid = conn.execute(
+                text("SELECT oid FROM pg_database WHERE datname = :n"), {"n": name}
+            ).scalar()
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            # The role coder_open_gate made for the project's coders' logins (migration 0007).
+            conn.execute(text(f'DROP ROLE IF EXISTS "coder_gate_{oid}"'))
         admin.dispose()
 
 

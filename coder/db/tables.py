@@ -205,6 +205,7 @@ codes = Table(
     Column("codable", Boolean, nullable=False, default=True, server_default=true()),
     CheckConstraint("status IN ('active', 'merged', 'retired')", name="status"),
     CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    Index("ix_codes_owner", "owner_id"),
 )
 
 #: One coder's application of one code to ``[start, end)`` of one document.
@@ -220,6 +221,7 @@ codings = Table(
     _created(),
     UniqueConstraint("document_id", "coder_id", "code_id", "start", "end"),
     Index("ix_codings_document_coder_start", "document_id", "coder_id", "start"),
+    Index("ix_codings_coder", "coder_id"),
     CheckConstraint('start >= 0 AND "end" > start', name="offsets"),
 )
 
@@ -273,6 +275,7 @@ memos = Table(
         " + (CASE WHEN coding_id IS NULL THEN 0 ELSE 1 END) <= 1",
         name="one_target",
     ),
+    Index("ix_memos_author", "author_id"),
 )
 
 #: Append-only log of every change: who, when, what, before and after.

@@ -8,7 +8,10 @@ may do: read the documents and shared codes, read and write only their own codin
 document status, pins and private codes, add audit entries in their own name, and nothing
 else. While the project is blind, what holds other coders' work (their rows, rounds, code
 history, reconciliation, the consensus) is invisible to the login, whatever query it runs.
-Rows a coder inserts take ids from a sequence of their own, so ids reveal no counts.
+Rows a coder inserts take ids from a sequence of their own, so ids reveal no counts. A login
+may query no table itself (so no plan of ``EXPLAIN`` counts rows it cannot see): migration 0007
+gives it views of the same names in the schema ``coder_gate``, through which it reads and
+writes under the same policies (``coder_open_gate``).
 """
 
 from __future__ import annotations
@@ -92,9 +95,10 @@ def grant_login(
         if before is not None and before != role:
             _revoke(conn, before)
         session.execute(update(Coder).where(Coder.id == me.id).values(db_role=role))
-        # The grants, the row-level security they work under and the coder's own id
-        # sequence are the schema's: one function, defined by migration 0006.
-        conn.execute(text("SELECT coder_grant_login(:r)"), {"r": role})
+        # The grants, the row-level security they work under, the coder's own id sequence
+        # and the gate the login reaches the tables through are the schema's: one function,
+        # defined by migration 0007 (coder_open_gate runs 0006's coder_grant_login).
+        conn.execute(text("SELECT coder_open_gate(:r)"), {"r": role})
         record(
             session, actor, "grant_login", "coder", me.id, {"db_role": before}, {"db_role": role}
         )
@@ -188,6 +192,13 @@ def _revoke(conn: Connection, role: str) -> None:
     quoted = _quote(conn, role)
     conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {quoted}"))
     conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {quoted}"))
+    gate = conn.execute(text("SELECT to_regnamespace('coder_gate')")).scalar()
+    if gate is not None:
+        conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA coder_gate FROM {quoted}"))
+        conn.execute(text(f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA coder_gate FROM {quoted}"))
+        conn.execute(text(f"REVOKE ALL ON SCHEMA coder_gate FROM {quoted}"))
+    database = _quote(conn, conn.execute(text("SELECT current_database()")).scalar_one())
+    conn.execute(text(f"ALTER ROLE {quoted} IN DATABASE {database} RESET search_path"))
 
 
 def connected_coder(store: Store) -> str | None:

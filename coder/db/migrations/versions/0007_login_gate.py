@@ -1,0 +1,322 @@
+"""coders' logins reach the data through a gate: no plan shows another coder's rows
+
+Row-level security (0006) hides rows, not plans: ``EXPLAIN`` shows any role that may query a
+table the planner's estimates, which come from statistics of every row, and ``EXPLAIN
+ANALYZE`` counts the rows a policy removed ("Rows Removed by Filter") and the pages read
+("Buffers"). So a coder's login could count other coders' codings matching conditions of her
+choosing. No privilege stops EXPLAIN; a login that may not query the tables at all can.
+
+From this revision a coder's login has no privilege on any table of the project. It reads and
+writes through the schema ``coder_gate``, first on its ``search_path``: one view per table, of
+the same name and columns, over a set-returning function that runs with the rights of a role
+of its own (``coder_gate_<database oid>``, no login, no exemption from row-level security).
+A plan of a query on a view shows a function scan with a fixed estimate and the rows the
+login may see; what the function reads is not in it. The functions read a coder's own rows by
+index and other coders' rows only when the project is open, so that neither the pages read
+nor the time taken grows with rows the login cannot see while it is blind (a new index on the
+owner column of codings, memos and codes serves them). Writes go through ``INSTEAD OF``
+triggers that run the same statement on the table as the gate's role: the policies of 0006,
+which now name the coder by ``session_user`` (the login, whoever runs the statement), the
+column privileges and the triggers of 0006 decide as before.
+
+``coder_open_gate(login)`` builds the gate (again: it drops and recreates it, so a migration
+that adds a table or column re-runs it for every login, as this one does) and gives the login
+its grants (it runs 0006's ``coder_grant_login`` first). It needs the CREATEROLE privilege, as
+``coder project login`` does; a login this upgrade cannot move behind the gate (run by a role
+without it) keeps its 0006 grants, with a warning, until the lead runs ``coder project login``
+again. On SQLite nothing changes but the indexes.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-05 03:00:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+#: New indexes: a coder's own rows are found without reading anyone else's.
+INDEXES = {
+    "ix_codings_coder": ("codings", "coder_id"),
+    "ix_memos_author": ("memos", "author_id"),
+    "ix_codes_owner": ("codes", "owner_id"),
+}
+
+_ME = "(SELECT c.id FROM public.coders c WHERE c.db_role = session_user)"
+_MY_NAME = "(SELECT c.name FROM public.coders c WHERE c.db_role = session_user)"
+_OPEN = "NOT COALESCE((SELECT s.blind FROM public.project_settings s WHERE s.id = 1), true)"
+
+
+def _own_then_open(table: str, owner: str, me: str = _ME) -> str:
+    # Each branch is one scan: the first by the owner column's index, the second never run
+    # (a one-time filter) while the project is blind.
+    return (
+        f"SELECT * FROM public.{table} WHERE {owner} = {me} UNION ALL"
+        f" SELECT * FROM public.{table} WHERE {_OPEN} AND {owner} IS DISTINCT FROM {me}"
+    )
+
+
+#: What each gate function reads, for the tables that are not read whole. Row-level security
+#: still applies inside (the gate's role is subject to it): these shape the scans, the
+#: policies decide.
+BODIES = {
+    "codings": _own_then_open("codings", "coder_id"),
+    "memos": _own_then_open("memos", "author_id"),
+    "document_status": _own_then_open("document_status", "coder_id"),
+    "audit_log": _own_then_open("audit_log", "actor", _MY_NAME),
+    "code_pins": f"SELECT * FROM public.code_pins WHERE coder_id = {_ME}",
+    "codes": "SELECT * FROM public.codes WHERE owner_id IS NULL UNION ALL "
+    + _own_then_open("codes", "owner_id").replace(
+        "IS DISTINCT FROM", "IS NOT NULL AND owner_id <>"
+    ),
+    **{
+        table: f"SELECT * FROM public.{table} WHERE {_OPEN}"
+        for table in (
+            "reconcile_decisions",
+            "code_history",
+            "rounds",
+            "consensus_sources",
+        )
+    },
+}
+
+#: What a coder's login may do beyond reading (0006's GRANTS): given to the gate's role on
+#: the tables and to the login on the views, so a statement is refused by either.
+GRANTS = {
+    "codings": 'INSERT, DELETE, UPDATE (code_id, start, "end")',
+    "memos": "INSERT, DELETE, UPDATE (text, updated_at)",
+    "document_status": "INSERT, DELETE, UPDATE (done, updated_at)",
+    "code_pins": "INSERT, DELETE, UPDATE (slot, code_id)",
+    "codes": "INSERT, DELETE, UPDATE (parent_id, name, definition, inclusion, exclusion, example,"
+    " colour, keywords, position, status, merged_into_id, codable)",
+    "audit_log": "INSERT",
+    "consensus_sources": "UPDATE (source_coding_id)",
+}
+
+_SEARCH = "SET search_path = pg_catalog, pg_temp"
+
+# One trigger function for every view: the statement the login ran on a view, run on its
+# table by the gate's role. TG_ARGV holds the table's primary key columns. An UPDATE sets only
+# the columns that change (the gate may update no others); a row the table's policies hide
+# from the statement is not changed and not counted.
+_WRITE = f"""
+CREATE FUNCTION coder_gate.write_through() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {_SEARCH} AS $write$
+DECLARE
+  keys text;
+  changed text;
+  touched bigint;
+BEGIN
+  SELECT string_agg(format('%I = ($2).%I', k, k), ' AND ') INTO keys FROM unnest(TG_ARGV) k;
+  IF TG_OP = 'INSERT' THEN
+    EXECUTE format('INSERT INTO public.%I SELECT ($1).* RETURNING *', TG_TABLE_NAME)
+      INTO NEW USING NEW;
+    RETURN NEW;
+  ELSIF TG_OP = 'UPDATE' THEN
+    SELECT string_agg(format('%I = ($1).%I', n.key, n.key), ', ') INTO changed
+      FROM jsonb_each(to_jsonb(NEW)) n WHERE n.value IS DISTINCT FROM to_jsonb(OLD) -> n.key;
+    IF changed IS NULL THEN
+      EXECUTE format('SELECT * FROM public.%I WHERE %s', TG_TABLE_NAME, keys)
+        INTO NEW USING NEW, OLD;
+    ELSE
+      EXECUTE format('UPDATE public.%I SET %s WHERE %s RETURNING *', TG_TABLE_NAME, changed, keys)
+        INTO NEW USING NEW, OLD;
+    END IF;
+    GET DIAGNOSTICS touched = ROW_COUNT;
+    IF touched = 0 THEN
+      RETURN NULL;
+    END IF;
+    RETURN NEW;
+  END IF;
+  EXECUTE format('DELETE FROM public.%I WHERE %s', TG_TABLE_NAME, keys) USING OLD, OLD;
+  GET DIAGNOSTICS touched = ROW_COUNT;
+  IF touched = 0 THEN
+    RETURN NULL;
+  END IF;
+  RETURN OLD;
+END
+$write$
+"""
+
+
+def _open_gate_function() -> str:
+    bodies = "\n".join(
+        f"      WHEN {_quote(table)} THEN {_quote(body)}" for table, body in BODIES.items()
+    )
+    gate_grants = "\n".join(
+        f"  EXECUTE format('GRANT {privileges} ON public.{table} TO %I', gate);"
+        for table, privileges in GRANTS.items()
+    )
+    login_grants = "\n".join(
+        f"    EXECUTE format('GRANT {privileges} ON coder_gate.{table} TO %I', login);"
+        for table, privileges in GRANTS.items()
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION public.coder_open_gate(target name) RETURNS void
+LANGUAGE plpgsql {_SEARCH} AS $fn$
+DECLARE
+  gate name := 'coder_gate_' || (SELECT d.oid FROM pg_database d
+                                  WHERE d.datname = current_database());
+  t name;
+  body text;
+  keys text;
+  col record;
+  login name;
+BEGIN
+  PERFORM public.coder_grant_login(target);
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = gate) THEN
+    EXECUTE format('CREATE ROLE %I NOLOGIN', gate);
+  END IF;
+  IF NOT pg_has_role(current_user, gate, 'MEMBER') THEN
+    EXECUTE format('GRANT %I TO %I', gate, current_user);
+  END IF;
+
+  -- The gate's role: what a coder may do on the tables, under their row-level security.
+  EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I', gate);
+  EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', gate);
+  EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA public TO %I', gate);
+{gate_grants}
+
+  DROP SCHEMA IF EXISTS coder_gate CASCADE;
+  CREATE SCHEMA coder_gate;
+  REVOKE ALL ON SCHEMA coder_gate FROM PUBLIC;
+  EXECUTE format('GRANT USAGE, CREATE ON SCHEMA coder_gate TO %I', gate);
+  EXECUTE {_quote(_WRITE)};
+  EXECUTE format('ALTER FUNCTION coder_gate.write_through() OWNER TO %I', gate);
+  REVOKE ALL ON FUNCTION coder_gate.write_through() FROM PUBLIC;
+
+  FOR t IN SELECT c.relname FROM pg_class c
+           WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+           ORDER BY c.relname LOOP
+    body := CASE t
+{bodies}
+      ELSE format('SELECT * FROM public.%I', t) END;
+    EXECUTE format('CREATE FUNCTION coder_gate.%I() RETURNS SETOF public.%I LANGUAGE sql'
+                   ' STABLE SECURITY DEFINER ROWS 1000 {_SEARCH} AS %L',
+                   'rows_' || t, t, body);
+    EXECUTE format('ALTER FUNCTION coder_gate.%I() OWNER TO %I', 'rows_' || t, gate);
+    EXECUTE format('REVOKE ALL ON FUNCTION coder_gate.%I() FROM PUBLIC', 'rows_' || t);
+    EXECUTE format('CREATE VIEW coder_gate.%I AS SELECT * FROM coder_gate.%I()', t, 'rows_' || t);
+    FOR col IN SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) AS expr
+               FROM pg_attribute a JOIN pg_attrdef d
+                 ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+               WHERE a.attrelid = format('public.%I', t)::regclass LOOP
+      EXECUTE format('ALTER VIEW coder_gate.%I ALTER COLUMN %I SET DEFAULT %s',
+                     t, col.attname, col.expr);
+    END LOOP;
+    SELECT string_agg(quote_literal(a.attname), ', ' ORDER BY k.n) INTO keys
+      FROM pg_index i
+      CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, n)
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+      WHERE i.indrelid = format('public.%I', t)::regclass AND i.indisprimary;
+    EXECUTE format('CREATE TRIGGER write_through INSTEAD OF INSERT OR UPDATE OR DELETE'
+                   ' ON coder_gate.%I FOR EACH ROW EXECUTE FUNCTION'
+                   ' coder_gate.write_through(%s)', t, keys);
+  END LOOP;
+
+  -- Every login (the gate was rebuilt): the views, none of the tables.
+  FOR login IN SELECT c.db_role FROM public.coders c JOIN pg_roles r ON r.rolname = c.db_role
+  LOOP
+    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I', login);
+    EXECUTE format('GRANT USAGE ON SCHEMA coder_gate TO %I', login);
+    EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA coder_gate TO %I', login);
+    EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA coder_gate TO %I', login);
+    EXECUTE format('REVOKE EXECUTE ON FUNCTION coder_gate.write_through() FROM %I', login);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION public.coder_row_id(regclass) TO %I', login);
+{login_grants}
+  END LOOP;
+  EXECUTE format('ALTER ROLE %I IN DATABASE %I SET search_path = coder_gate, public',
+                 target, current_database());
+END
+$fn$;
+"""
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+# 0006's, naming the coder by session_user. The default of an id column on a view is evaluated
+# by the login, which may not read coders: from this revision the function runs with the
+# lead's rights (a login draws from its own sequence whatever it passes), and only the
+# project's logins may call it.
+_ROW_ID = """
+CREATE OR REPLACE FUNCTION public.coder_row_id(shared regclass) RETURNS integer
+LANGUAGE plpgsql VOLATILE {definer} SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE me integer;
+BEGIN
+  SELECT c.id INTO me FROM public.coders c WHERE c.db_role = {user};
+  IF me IS NULL THEN
+    RETURN nextval(shared);
+  END IF;
+  RETURN nextval(format('public.coder_ids_%s', me)::regclass);
+END
+$fn$;
+"""
+
+
+def _rename_user(old: str, new: str) -> None:
+    """Every policy of 0006 names the coder by ``new`` where it named them by ``old``."""
+    op.execute(
+        f"""
+DO $$
+DECLARE p record;
+BEGIN
+  FOR p IN SELECT tablename, policyname, qual, with_check FROM pg_policies
+           WHERE schemaname = 'public' AND policyname LIKE 'coder\\_%' LOOP
+    IF p.qual IS NOT NULL THEN
+      EXECUTE format('ALTER POLICY %I ON public.%I USING (%s)', p.policyname, p.tablename,
+                     replace(p.qual, '{old}', '{new}'));
+    END IF;
+    IF p.with_check IS NOT NULL THEN
+      EXECUTE format('ALTER POLICY %I ON public.%I WITH CHECK (%s)', p.policyname,
+                     p.tablename, replace(p.with_check, '{old}', '{new}'));
+    END IF;
+  END LOOP;
+END $$
+"""
+    )
+
+
+def upgrade() -> None:
+    for name, (table, column) in INDEXES.items():
+        op.create_index(name, table, [column])
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    _rename_user("CURRENT_USER", "SESSION_USER")
+    op.execute(_ROW_ID.format(user="session_user", definer="SECURITY DEFINER"))
+    op.execute("REVOKE ALL ON FUNCTION coder_row_id(regclass) FROM PUBLIC")
+    op.execute(_open_gate_function())
+    op.execute("REVOKE ALL ON FUNCTION coder_open_gate(name) FROM PUBLIC")
+    # Logins made before this revision: behind the gate, if this role may create the gate's.
+    op.execute(
+        "DO $$ DECLARE r name; BEGIN FOR r IN SELECT c.db_role FROM coders c"
+        " JOIN pg_roles p ON p.rolname = c.db_role LOOP"
+        " BEGIN PERFORM coder_open_gate(r);"
+        " EXCEPTION WHEN insufficient_privilege THEN RAISE WARNING"
+        " 'the login % keeps its grants on the tables: run coder project login again as a"
+        " role with CREATEROLE (%)', r, SQLERRM; END;"
+        " END LOOP; END $$"
+    )
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "DO $$ DECLARE r name; BEGIN FOR r IN SELECT c.db_role FROM coders c"
+            " JOIN pg_roles p ON p.rolname = c.db_role LOOP"
+            " EXECUTE format('ALTER ROLE %I IN DATABASE %I RESET search_path', r,"
+            " current_database()); PERFORM coder_grant_login(r); END LOOP; END $$"
+        )
+        op.execute("DROP SCHEMA IF EXISTS coder_gate CASCADE")
+        op.execute("DROP FUNCTION IF EXISTS coder_open_gate(name)")
+        op.execute(_ROW_ID.format(user="current_user", definer="SECURITY INVOKER"))
+        op.execute("GRANT EXECUTE ON FUNCTION coder_row_id(regclass) TO PUBLIC")
+        _rename_user("SESSION_USER", "CURRENT_USER")
+    for name, (table, _) in INDEXES.items():
+        op.drop_index(name, table_name=table)
