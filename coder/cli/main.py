@@ -34,6 +34,7 @@ that command uses and nothing else (``benchmarks/startup_bench.py``).
 
 from __future__ import annotations
 
+import copy
 import gc
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -42,6 +43,7 @@ from typing import Any
 
 import typer
 from typer.core import TyperGroup
+from typer.models import CommandInfo, TyperInfo
 
 from coder import __version__
 from coder.errors import CoderError, describe_os_error
@@ -79,22 +81,58 @@ def new_typer(**options: Any) -> typer.Typer:
     )
 
 
-def load_commands(module_name: str) -> dict[str, Any]:
-    """The commands ``coder/cli/<module_name>.py`` registers, built as the root builds them."""
+def load_commands(module_name: str, *, only: str | None = None) -> dict[str, Any]:
+    """The commands ``coder/cli/<module_name>.py`` registers, built as the root builds them.
+
+    With ``only``, a command group is built with its sub-command of that name alone, when it
+    has one (the one about to run: ``coder docs list`` does not build ``docs rename``'s
+    options); without, or for a name it does not have (an error lists them all), whole.
+    """
     sub = new_typer()
     import_module(f"coder.cli.{module_name}").register(sub)
+    if only is not None:
+        sub.registered_groups = [narrowed(info, only) for info in sub.registered_groups]
     return dict(typer.main.get_group(sub).commands)
 
 
+def narrowed(group: TyperInfo, name: str) -> TyperInfo:
+    """The command group ``group`` with only its sub-command ``name``; as it is without one."""
+    whole = group.typer_instance
+    if whole is None:
+        return group
+    commands = [info for info in whole.registered_commands if command_name(info) == name]
+    groups = [info for info in whole.registered_groups if info.name == name]
+    if not commands and not groups:
+        return group
+    one = copy.copy(whole)
+    one.registered_commands, one.registered_groups = commands, groups
+    group = copy.copy(group)
+    group.typer_instance = one
+    return group
+
+
+def command_name(info: CommandInfo) -> str | None:
+    """The name a registered command goes by, as typer names it."""
+    if info.name or info.callback is None:
+        return info.name
+    return typer.main.get_command_name(info.callback.__name__)
+
+
 class LazyCommands(MutableMapping[str, Any]):
-    """The root's commands by name (:data:`COMMANDS`), each built from its module on first use."""
+    """The root's commands by name (:data:`COMMANDS`), each built from its module on first use.
+
+    ``next_word`` is the word after the command's name on the command line, the sub-command a
+    command group is about to run (:func:`load_commands`'s ``only``).
+    """
 
     def __init__(self) -> None:
         self.built: dict[str, Any] = {}
+        self.next_word: str | None = None
 
     def __getitem__(self, name: str) -> Any:
         if name not in self.built and name in COMMANDS:
-            for built_name, command in load_commands(COMMANDS[name]).items():
+            built = load_commands(COMMANDS[name], only=self.next_word)
+            for built_name, command in built.items():
                 self.built.setdefault(built_name, command)
         return self.built[name]
 
@@ -117,10 +155,15 @@ class LazyGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        self.commands = LazyCommands()
+        self.lazy = self.commands = LazyCommands()
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # the names alone: TyperGroup's own would build them all
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        after = args[1] if len(args) > 1 else "-"
+        self.lazy.next_word = None if after.startswith("-") else after  # not --help
+        return super().resolve_command(ctx, args)
 
 
 app = new_typer(

@@ -111,6 +111,24 @@ def test_each_command_is_built_from_the_module_that_registers_it() -> None:
         assert registered == {name for name, home in COMMANDS.items() if home == module}, module
 
 
+def test_a_group_is_built_with_the_sub_command_that_runs() -> None:
+    """``coder docs list`` builds ``docs`` with ``list`` alone; help and a wrong name see all."""
+    whole = set(load_commands("docs")["docs"].commands)
+    assert {"list", "show", "rename", "sets"} <= whole
+    assert set(load_commands("docs", only="list")["docs"].commands) == {"list"}
+    assert set(load_commands("docs", only="sets")["docs"].commands) == {"sets"}
+    assert set(load_commands("docs", only="lsit")["docs"].commands) == whole
+    assert set(load_commands("rounds", only="start")) == {"rounds", "round"}
+    assert set(load_commands("rounds", only="start")["round"].commands) == {"start"}
+
+
+def test_a_wrong_sub_command_is_still_told_its_neighbours(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["docs", "lsit"]) == 2
+    assert "No such command 'lsit'. Did you mean 'list'?" in capsys.readouterr().err
+
+
 def test_the_collector_waits_for_startup_then_runs_with_pythons_thresholds() -> None:
     code = (
         "import gc\n"
