@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from coder.domain.codebook import CodePath
-from coder.domain.documents import AttributeValue
+if TYPE_CHECKING:  # names in annotations only: a listing of documents loads no codebook
+    from coder.domain.codebook import CodePath
+    from coder.domain.documents import AttributeValue
 
 
 @dataclass(frozen=True)
