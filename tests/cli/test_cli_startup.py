@@ -98,6 +98,13 @@ def test_listings_read_with_core_and_never_load_the_orm(
     assert "coder.db.models" not in modules
 
 
+def test_docs_list_loads_no_codebook_and_no_other_docs_command(project: str) -> None:
+    modules = imported_by("docs", "list", "-p", project)
+    assert "coder.services.documents.listing" in modules
+    assert not {"coder.domain.codebook", "coder.domain.spans"} & modules
+    assert not {"coder.services.documents.manage", "coder.services.documents.sets"} & modules
+
+
 def test_each_command_is_built_from_the_module_that_registers_it() -> None:
     folder = Path(coder.cli.__file__).parent
     modules = {
