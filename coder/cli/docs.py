@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from coder.cli.common import (
     DEFAULT_PROJECT,
@@ -171,6 +170,7 @@ def show(
             ],
         )
         return
+    from rich.console import Console
     from rich.text import Text
 
     from coder.io.escaping import terminal_text

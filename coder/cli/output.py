@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from coder.io.escaping import csv_text, terminal_text
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from coder.db.engine import Store
 
 
@@ -82,6 +82,11 @@ def emit(
     if fmt is ListFormat.csv:
         sys.stdout.write(csv_text([columns, *([_cell(r.get(c)) for c in columns] for r in rows)]))
         return
+    # Rich is loaded for a table only: JSON and CSV, what scripts read, start without it.
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     console = console or Console()
     table = Table(
         title=Text(terminal_text(title), style="italic") if title else None,

@@ -105,6 +105,15 @@ def test_docs_list_loads_no_codebook_and_no_other_docs_command(project: str) -> 
     assert not {"coder.services.documents.manage", "coder.services.documents.sets"} & modules
 
 
+@pytest.mark.parametrize("argv", [["docs", "list"], ["codes", "list"]], ids=" ".join)
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_listings_for_scripts_load_no_rich(project: str, argv: list[str], fmt: str) -> None:
+    """Rich lays out tables for people; JSON and CSV go out without it."""
+    modules = imported_by(*argv, "-p", project, "--format", fmt)
+    assert "coder.cli.output" in modules
+    assert "rich" not in packages(modules)
+
+
 def test_each_command_is_built_from_the_module_that_registers_it() -> None:
     folder = Path(coder.cli.__file__).parent
     modules = {
