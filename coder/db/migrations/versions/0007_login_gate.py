@@ -172,7 +172,11 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = gate) THEN
     EXECUTE format('CREATE ROLE %I NOLOGIN', gate);
   END IF;
-  IF NOT pg_has_role(current_user, gate, 'MEMBER') THEN
+  -- The lead makes the gate's functions its role's, which takes being able to SET ROLE to it
+  -- (from PostgreSQL 16 a role's creator is a member that cannot, unless granted).
+  IF current_setting('server_version_num')::integer >= 160000 THEN
+    EXECUTE format('GRANT %I TO %I WITH SET TRUE', gate, current_user);
+  ELSIF NOT pg_has_role(current_user, gate, 'MEMBER') THEN
     EXECUTE format('GRANT %I TO %I', gate, current_user);
   END IF;
 
