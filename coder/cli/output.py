@@ -87,7 +87,9 @@ def emit(
     from rich.table import Table
     from rich.text import Text
 
-    console = console or Console()
+    # The headers are the column names, so no ":name:" emoji code to replace (and no table of
+    # them to load); the cells are Text, shown as they are.
+    console = console or Console(emoji=False)
     table = Table(
         title=Text(terminal_text(title), style="italic") if title else None,
         show_lines=False,

@@ -103,6 +103,7 @@ def test_docs_list_loads_no_codebook_and_no_other_docs_command(project: str) -> 
     assert "coder.services.documents.listing" in modules
     assert not {"coder.domain.codebook", "coder.domain.spans"} & modules
     assert not {"coder.services.documents.manage", "coder.services.documents.sets"} & modules
+    assert "rich.table" in modules and "rich._emoji_codes" not in modules  # headers: no emoji
 
 
 @pytest.mark.parametrize("argv", [["docs", "list"], ["codes", "list"]], ids=" ".join)
