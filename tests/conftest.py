@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from coder.db.engine import Store
@@ -76,13 +76,17 @@ def empty_db_url(tmp_path: Path) -> Iterator[str]:
         yield make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            oid = conn.execute(
-                text("SELECT oid FROM pg_database WHERE datname = :n"), {"n": name}
-            ).scalar()
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            # The role coder_open_gate made for the project's coders' logins (migration 0007).
-            conn.execute(text(f'DROP ROLE IF EXISTS "coder_gate_{oid}"'))
+            drop_database(conn, name)
         admin.dispose()
+
+
+def drop_database(conn: Connection, name: str) -> None:
+    """Drop a test database, and the role coder_open_gate made for its coders' logins
+    (migration 0007), which outlives it otherwise."""
+    oid = conn.execute(text("SELECT oid FROM pg_database WHERE datname = :n"), {"n": name})
+    gate = f"coder_gate_{oid.scalar()}"
+    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    conn.execute(text(f'DROP ROLE IF EXISTS "{gate}"'))
 
 
 @pytest.fixture

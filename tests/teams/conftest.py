@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from coder.db.engine import Store
+from tests.conftest import drop_database
 from tests.factories import team_project
 
 SERVER_URL = os.environ.get("CODER_TEST_DATABASE_URL")
@@ -38,7 +39,7 @@ def new_db_url(tmp_path: Path) -> Iterator[Callable[[str], str]]:
     if admin is not None:
         with admin.connect() as conn:
             for name in created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                drop_database(conn, name)
         admin.dispose()
 
 
