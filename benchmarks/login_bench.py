@@ -126,11 +126,18 @@ def main() -> None:
         login.dispose()
     finally:
         with admin.connect() as conn:
-            oid = conn.execute(
-                text("SELECT oid FROM pg_database WHERE datname = :n"), {"n": name}
-            ).scalar()
+            gates = list(
+                conn.execute(
+                    text(
+                        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'coder_gate_' ||"
+                        " (SELECT oid FROM pg_database WHERE datname = :n) || '_%'"
+                    ),
+                    {"n": name},
+                ).scalars()
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'DROP ROLE IF EXISTS "coder_gate_{oid}"'))
+            for gate in gates:
+                conn.execute(text(f'DROP ROLE IF EXISTS "{gate}"'))
             conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()
     print(

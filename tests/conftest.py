@@ -83,10 +83,18 @@ def empty_db_url(tmp_path: Path) -> Iterator[str]:
 def drop_database(conn: Connection, name: str) -> None:
     """Drop a test database, and the role coder_open_gate made for its coders' logins
     (migration 0007), which outlives it otherwise."""
-    oid = conn.execute(text("SELECT oid FROM pg_database WHERE datname = :n"), {"n": name})
-    gate = f"coder_gate_{oid.scalar()}"
+    gates = list(
+        conn.execute(
+            text(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE 'coder\\_gate\\_' ||"
+                " (SELECT oid FROM pg_database WHERE datname = :n) || '\\_%'"
+            ),
+            {"n": name},
+        ).scalars()
+    )
     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    conn.execute(text(f'DROP ROLE IF EXISTS "{gate}"'))
+    for gate in gates:
+        conn.execute(text(f'DROP ROLE IF EXISTS "{gate}"'))
 
 
 @pytest.fixture

@@ -348,8 +348,12 @@ def test_ana_changes_nothing_but_her_own_rows(team: Team) -> None:
             refusal in error
             for refusal in ("row-level security", "permission denied", "owner", "not a table")
         ), (sql, error)
-    error, _ = attempt(ana, "SET row_security = off; SELECT * FROM codings")
-    assert "row-level security" in error
+    # row_security = off would make a query on a table fail rather than skip its policies;
+    # the gate's functions run with it on whatever the session says.
+    with ana.connect() as conn:
+        mine = conn.execute(text("SELECT count(*) FROM codings")).scalar()
+        conn.execute(text("SET row_security = off"))
+        assert conn.execute(text("SELECT count(*) FROM codings")).scalar() == mine
 
     # Statements that run, and touch only ana's own rows (what she cannot see is not there).
     for sql in (
@@ -467,6 +471,15 @@ SIZE_PROBES = (
     "SELECT pg_relation_size('codings')",
     "SELECT pg_total_relation_size('codings')",
     "SELECT pg_table_size('codings')",
+    "SELECT pg_database_size(current_database())",
+    "SELECT pg_current_wal_lsn()",
+    "SELECT pg_current_wal_insert_lsn()",
+    "SELECT wal_bytes FROM pg_stat_wal",
+    "SELECT tup_inserted FROM pg_stat_database WHERE datname = current_database()",
+    "SELECT txid_current()",
+    "SELECT pg_current_snapshot()",
+    "SELECT count(*) FROM pg_locks",
+    "SELECT backend_xid FROM pg_stat_activity",
 )
 
 
@@ -530,27 +543,52 @@ def plan_fields(node: Any, *, drop: tuple[str, ...]) -> Any:
     return node
 
 
-def pages_read(node: Any) -> int:
-    """Every block a plan's nodes read, from the cache or the disk."""
-    if isinstance(node, dict):
-        own = sum(
-            int(v) for k, v in node.items() if k.startswith("Shared") and k.endswith("Blocks")
-        )
-        return own + sum(pages_read(v) for k, v in node.items() if k in ("Plan", "Plans"))
-    if isinstance(node, list):
-        return sum(pages_read(v) for v in node)
-    return 0
+def pages_read(explained: list[dict[str, Any]]) -> int:
+    """The blocks a query read, from the cache or the disk, planning and running it (a plan
+    node's count includes its children's: the top one's is the query's)."""
+    counts = [explained[0]["Plan"], explained[0].get("Planning", {})]
+    return sum(
+        int(v)
+        for c in counts
+        for k, v in c.items()
+        if k.startswith("Shared") and k.endswith("Blocks")
+    )
 
 
-def ana_plans(team: Team) -> dict[str, Any]:
+#: What a login may set in its own session to make a plan read, or print, what the policies
+#: hide: no index (so a scan reads every page), costs that put a table's page and row counts
+#: into the estimates, and the planner's own plans sent to the client.
+HOSTILE_SETTINGS = (
+    "SET enable_indexscan = off",
+    "SET enable_bitmapscan = off",
+    "SET enable_indexonlyscan = off",
+    "SET random_page_cost = 1000000",
+    "SET seq_page_cost = 1",
+    "SET cpu_tuple_cost = 0",
+    "SET cpu_operator_cost = 0",
+    "SET client_min_messages = log",
+    "SET debug_print_plan = on",
+    "SET jit = on",
+    "SET jit_above_cost = 0",
+)
+
+
+def ana_plans(team: Team, *, hostile: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """Ana's plans of :data:`PLANNED`, and the messages the server sent her meanwhile."""
     params = {"doc": team.ids["doc0"], "me": team.ids["ana"]}
     plans = {}
+    messages: list[str] = []
     with team.ana.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.add_notice_handler(lambda notice: messages.append(str(notice.message_primary)))
+        for setting in HOSTILE_SETTINGS if hostile else ():
+            conn.execute(text(setting))
         for query in PLANNED:
             explain = text(f"EXPLAIN (ANALYZE, BUFFERS, VERBOSE, FORMAT JSON) {query}")
             conn.execute(explain, params)  # the session's catalog caches warmed: the second
             plans[query] = conn.execute(explain, params).scalar()  # reads what it runs on
-    return plans
+    return plans, messages
 
 
 def test_plans_show_ana_nothing_of_anyone_else(team: Team) -> None:
@@ -562,7 +600,8 @@ def test_plans_show_ana_nothing_of_anyone_else(team: Team) -> None:
     lead = team.lead.engine
     with lead.begin() as conn:
         conn.execute(text("ANALYZE"))
-    before = ana_plans(team)
+    before, _ = ana_plans(team)
+    hostile_before, _ = ana_plans(team, hostile=True)
     for plan in before.values():
         for node in json.dumps(plan).split('"Node Type": ')[1:]:
             assert not node.startswith(('"Seq Scan"', '"Index Scan"', '"Bitmap', '"Index Only')), (
@@ -596,12 +635,22 @@ def test_plans_show_ana_nothing_of_anyone_else(team: Team) -> None:
             text("SELECT relpages FROM pg_class WHERE oid = 'public.codings'::regclass")
         )
         assert pages.scalar_one() >= 30  # what a scan of the table would have read
-    after = ana_plans(team)
+    after, _ = ana_plans(team)
+    hostile_after, messages = ana_plans(team, hostile=True)
     for query in PLANNED:
-        assert plan_fields(after[query], drop=TIMING + BUFFERS) == plan_fields(
-            before[query], drop=TIMING + BUFFERS
-        ), query
-        assert pages_read(after[query]) - pages_read(before[query]) <= 3, query
+        for old, new in ((before, after), (hostile_before, hostile_after)):
+            assert plan_fields(new[query], drop=TIMING + BUFFERS) == plan_fields(
+                old[query], drop=TIMING + BUFFERS
+            ), query
+            assert pages_read(new[query]) - pages_read(old[query]) <= 3, query
+    # The planner's plans printed to ana are of her query on the views, never of what the
+    # gate's functions read: no table of the project is named in them.
+    with lead.connect() as conn:
+        tables = conn.execute(
+            text("SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace")
+        ).scalars()
+        relids = {f":relid {oid} " for oid in tables}
+    assert messages and not any(relid in m for m in messages for relid in relids)
     # The lead's own plan of the first query does count ben's rows: the test could fail.
     with lead.connect() as conn:
         lead_plan = conn.execute(text("EXPLAIN (FORMAT JSON) SELECT * FROM codings")).scalar()
@@ -800,3 +849,72 @@ def test_a_login_made_before_revision_0006_is_narrowed_and_gated(empty_db_url: s
             conn.execute(text(f"DROP OWNED BY {role}"))
             conn.execute(text(f"DROP ROLE {role}"))
         store.dispose()
+
+
+def test_what_the_gate_refuses_beyond_the_policies(team: Team, tmp_path: Path) -> None:
+    """Rows the policies would let ana write but the lead's commands could not read (a coding
+    past its document's end, a code under itself, a code made in ben's name); the functions
+    that run with the lead's rights, called directly; a table the lead adds for himself; a
+    login taken off the project; a gate role that is not coder's."""
+    ana, ids = team.ana.engine, team.ids
+    with team.lead.engine.connect() as conn:
+        length = conn.execute(
+            text("SELECT length(text) FROM documents WHERE id = :d"), {"d": ids["doc0"]}
+        ).scalar_one()
+    past_end = (
+        'INSERT INTO codings (document_id, code_id, coder_id, start, "end", created_at)'
+        " VALUES (:doc, :trust, :me, :start, :end, now())"
+    )
+    error, _ = attempt(
+        ana, past_end, doc=ids["doc0"], trust=ids["trust"], me=ids["ana"], start=length - 1,
+        end=length + 1,
+    )  # fmt: skip
+    assert "end of its document" in error
+    mine = (
+        "INSERT INTO codes (name, owner_id, created_by_id, definition, inclusion, exclusion,"
+        " example, keywords, position, status, created_at, codable) VALUES (:name, :me, :by,"
+        " '', '', '', '', '[]', 0, 'active', now(), true) RETURNING id"
+    )
+    with ana.begin() as conn:
+        first = conn.execute(text(mine), {"name": "A1", "me": ids["ana"], "by": ids["ana"]})
+        second = conn.execute(text(mine), {"name": "A2", "me": ids["ana"], "by": ids["ana"]})
+        a1, a2 = first.scalar_one(), second.scalar_one()
+        conn.execute(text("UPDATE codes SET parent_id = :a1 WHERE id = :a2"), {"a1": a1, "a2": a2})
+    error, _ = attempt(ana, "UPDATE codes SET parent_id = :a2 WHERE id = :a1", a1=a1, a2=a2)
+    assert "under itself" in error
+    error, _ = attempt(ana, mine, name="A3", me=ids["ana"], by=ids["ben"])
+    assert "row-level security" in error
+
+    for sql in (
+        "SELECT public.coder_may_insert_id('codings', :id)",
+        "SELECT public.coder_open_gate(current_user)",
+    ):
+        assert "permission denied" in attempt(ana, sql, id=ids["ben_coding"])[0], sql
+
+    with team.lead.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE lead_scratch AS SELECT * FROM codings"))
+    assert run(["project", "login", "ana", "--role", ana.url.username or "", "-p",
+                team.lead.url]) == 0  # fmt: skip
+    team.ana.engine.dispose()
+    error, _ = attempt(ana, "SELECT * FROM lead_scratch")
+    assert "does not exist" in error or "permission denied" in error
+
+    # Ben's login is taken off the project: his session no longer draws ids of anyone's.
+    ben = team.stores["ben"].engine
+    assert run(["project", "logout", "ben", "-p", team.lead.url]) == 0
+    ben.dispose()
+    for sequence in (f"public.coder_ids_{ids['ana']}", "public.codings_id_seq"):
+        assert "permission denied" in attempt(ben, f"SELECT public.coder_row_id('{sequence}')")[0]
+
+    # A gate role that can log in is not coder's: giving a login is refused in one line.
+    with team.lead.engine.begin() as conn:
+        gate = conn.execute(
+            text(
+                "SELECT pg_get_userbyid(proowner) FROM pg_proc"
+                " WHERE oid = to_regprocedure('coder_gate.write_through()')"
+            )
+        ).scalar_one()
+        conn.execute(text(f'ALTER ROLE "{gate}" LOGIN'))
+    code, _, err = cli(team, tmp_path, "project", "login", "ana", "--role",
+                       ana.url.username or "", "-p", team.lead.url)  # fmt: skip
+    assert code != 0 and "is not the one coder made" in err, err

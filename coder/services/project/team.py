@@ -98,6 +98,9 @@ def grant_login(
         # The grants, the row-level security they work under, the coder's own id sequence
         # and the gate the login reaches the tables through are the schema's: one function,
         # defined by migration 0007 (coder_open_gate runs 0006's coder_grant_login).
+        # Rebuilding the gate waits for every coder's open transaction on it; a login left
+        # idle in one must not hold the lead (and, behind him, every other coder) for long.
+        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
         conn.execute(text("SELECT coder_open_gate(:r)"), {"r": role})
         record(
             session, actor, "grant_login", "coder", me.id, {"db_role": before}, {"db_role": role}
@@ -116,6 +119,22 @@ _SIZE_FUNCTIONS = (
     "pg_table_size(regclass)",
     "pg_indexes_size(regclass)",
     "pg_total_relation_size(regclass)",
+    "pg_database_size(oid)",
+    "pg_database_size(name)",
+    "pg_tablespace_size(oid)",
+    "pg_tablespace_size(name)",
+    # How much was written, and when: the write-ahead log's position and statistics, the
+    # transaction counter, the locks and the activity of other sessions.
+    "pg_current_wal_lsn()",
+    "pg_current_wal_insert_lsn()",
+    "pg_current_wal_flush_lsn()",
+    "pg_stat_get_wal()",
+    "pg_current_xact_id()",
+    "txid_current()",
+    "pg_current_snapshot()",
+    "txid_current_snapshot()",
+    "pg_lock_status()",
+    "pg_stat_get_activity(integer)",
 )
 
 
@@ -127,8 +146,10 @@ def hide_table_statistics(store: Store) -> bool:
     call). A coder's login could otherwise count the rows it cannot read.
 
     Privileges on the system catalogs are a superuser's: returns False, changing nothing,
-    when the connected role is not one. Idempotent. It does not hide the planner's estimates
-    in ``EXPLAIN`` (no privilege does): see the README's "Blind coding".
+    when the connected role is not one. Idempotent. The same goes for the database's size, the
+    write-ahead log's position and statistics, the transaction counter, the lock table and
+    other sessions' activity, which show how much others write and when. (The planner's
+    estimates are out of a login's reach by the gate of migration 0007.)
     """
     _require_postgresql(store)
     with store.write() as session:
@@ -192,6 +213,8 @@ def _revoke(conn: Connection, role: str) -> None:
     quoted = _quote(conn, role)
     conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {quoted}"))
     conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {quoted}"))
+    if conn.execute(text("SELECT to_regprocedure('public.coder_row_id(regclass)')")).scalar():
+        conn.execute(text(f"REVOKE ALL ON FUNCTION public.coder_row_id(regclass) FROM {quoted}"))
     gate = conn.execute(text("SELECT to_regnamespace('coder_gate')")).scalar()
     if gate is not None:
         conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA coder_gate FROM {quoted}"))

@@ -106,13 +106,35 @@ _SEARCH = "SET search_path = pg_catalog, pg_temp"
 # from the statement is not changed and not counted.
 _WRITE = f"""
 CREATE FUNCTION coder_gate.write_through() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER {_SEARCH} AS $write$
+LANGUAGE plpgsql SECURITY DEFINER {_SEARCH}"""
+_WRITE_BODY = """
 DECLARE
   keys text;
   changed text;
   touched bigint;
 BEGIN
   SELECT string_agg(format('%I = ($2).%I', k, k), ' AND ') INTO keys FROM unnest(TG_ARGV) k;
+  -- What coder's own writes never do, and the lead's commands rely on: a coding inside its
+  -- document, no code under itself, a code made by nobody else.
+  IF TG_TABLE_NAME = 'codings' AND TG_OP <> 'DELETE' THEN
+    IF NEW."end" > (SELECT length(d.text) FROM public.documents d WHERE d.id = NEW.document_id)
+    THEN
+      RAISE EXCEPTION 'a coding ends after the end of its document' USING ERRCODE = 'check_violation';
+    END IF;
+  ELSIF TG_TABLE_NAME = 'codes' AND TG_OP <> 'DELETE' THEN
+    IF EXISTS (WITH RECURSIVE up(id) AS (
+                 SELECT NEW.parent_id
+                 UNION SELECT k.parent_id FROM public.codes k JOIN up ON k.id = up.id
+                 WHERE k.parent_id IS NOT NULL)
+               SELECT 1 FROM up WHERE up.id = NEW.id) THEN
+      RAISE EXCEPTION 'a code cannot be under itself' USING ERRCODE = 'check_violation';
+    END IF;
+    IF TG_OP = 'INSERT' AND NEW.created_by_id IS NOT NULL AND NEW.created_by_id IS DISTINCT FROM
+         (SELECT c.id FROM public.coders c WHERE c.db_role = session_user) THEN
+      RAISE EXCEPTION 'new row violates row-level security policy for table "codes"'
+        USING ERRCODE = 'insufficient_privilege';
+    END IF;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     EXECUTE format('INSERT INTO public.%I SELECT ($1).* RETURNING *', TG_TABLE_NAME)
       INTO NEW USING NEW;
@@ -140,7 +162,6 @@ BEGIN
   END IF;
   RETURN OLD;
 END
-$write$
 """
 
 
@@ -160,17 +181,38 @@ def _open_gate_function() -> str:
 CREATE OR REPLACE FUNCTION public.coder_open_gate(target name) RETURNS void
 LANGUAGE plpgsql {_SEARCH} AS $fn$
 DECLARE
-  gate name := 'coder_gate_' || (SELECT d.oid FROM pg_database d
-                                  WHERE d.datname = current_database());
+  gate name;
   t name;
   body text;
   keys text;
   col record;
   login name;
+  pins text;
+  setting record;
 BEGIN
   PERFORM public.coder_grant_login(target);
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = gate) THEN
+  -- The gate's role: the owner of the gate's functions, else a new one, named so that
+  -- nobody can make it first (a role of that name made by another would own the gate).
+  SELECT pg_get_userbyid(p.proowner) INTO gate FROM pg_proc p
+    WHERE p.oid = to_regprocedure('coder_gate.write_through()');
+  IF gate IS NULL THEN
+    gate := format('coder_gate_%s_%s',
+                   (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()),
+                   substr(md5(random()::text || clock_timestamp()::text), 1, 12));
     EXECUTE format('CREATE ROLE %I NOLOGIN', gate);
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = gate
+             AND (r.rolcanlogin OR r.rolsuper OR r.rolbypassrls OR r.rolcreaterole
+                  OR r.rolcreatedb OR r.rolreplication))
+     OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = to_regrole(gate))
+     OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
+                WHERE m.roleid = to_regrole(gate) AND NOT r.rolsuper
+                AND r.rolname <> current_user
+                AND r.oid <> (SELECT d.datdba FROM pg_database d
+                              WHERE d.datname = current_database())) THEN
+    RAISE EXCEPTION 'the gate''s role % may log in, has privileges or members of its own: it'
+      ' is not the one coder made; drop it (and the schema coder_gate) first', gate
+      USING ERRCODE = 'insufficient_privilege';
   END IF;
   -- The lead makes the gate's functions its role's, which takes being able to SET ROLE to it
   -- (from PostgreSQL 16 a role's creator is a member that cannot, unless granted).
@@ -180,29 +222,47 @@ BEGIN
     EXECUTE format('GRANT %I TO %I', gate, current_user);
   END IF;
 
+  -- What the gate's functions run with, whatever the login set in its session: the lead's
+  -- planner settings (a login's own could make a plan read other coders' pages, or print the
+  -- plan with the table's statistics), sequential scans only where no index serves, and no
+  -- debugging output.
+  pins := ' SET enable_seqscan = off SET jit = off SET row_security = on'
+          ' SET client_min_messages = warning SET debug_print_plan = off'
+          ' SET debug_print_parse = off SET debug_print_rewritten = off';
+  FOR setting IN SELECT s.name, s.reset_val FROM pg_settings s
+                 WHERE s.context = 'user' AND s.category LIKE 'Query Tuning%'
+                   AND s.name NOT IN ('enable_seqscan', 'jit') ORDER BY s.name LOOP
+    pins := pins || format(' SET %I = %L', setting.name, setting.reset_val);
+  END LOOP;
+
   -- The gate's role: what a coder may do on the tables, under their row-level security.
   EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I', gate);
   EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', gate);
-  EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA public TO %I', gate);
+  EXECUTE format('GRANT EXECUTE ON FUNCTION public.coder_may_insert_id(text, integer) TO %I',
+                 gate);
 {gate_grants}
 
   DROP SCHEMA IF EXISTS coder_gate CASCADE;
   CREATE SCHEMA coder_gate;
   REVOKE ALL ON SCHEMA coder_gate FROM PUBLIC;
   EXECUTE format('GRANT USAGE, CREATE ON SCHEMA coder_gate TO %I', gate);
-  EXECUTE {_quote(_WRITE)};
+  EXECUTE {_quote(_WRITE)} || pins || ' AS $write$' || {_quote(_WRITE_BODY)} || '$write$';
   EXECUTE format('ALTER FUNCTION coder_gate.write_through() OWNER TO %I', gate);
   REVOKE ALL ON FUNCTION coder_gate.write_through() FROM PUBLIC;
 
+  -- The project's tables: those under row-level security (a table the lead adds for
+  -- himself is not a coder's to read) and the schema's version.
   FOR t IN SELECT c.relname FROM pg_class c
            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+             AND (c.relrowsecurity OR c.relname = 'alembic_version')
            ORDER BY c.relname LOOP
+    EXECUTE format('GRANT SELECT ON public.%I TO %I', t, gate);
     body := CASE t
 {bodies}
       ELSE format('SELECT * FROM public.%I', t) END;
     EXECUTE format('CREATE FUNCTION coder_gate.%I() RETURNS SETOF public.%I LANGUAGE sql'
-                   ' STABLE SECURITY DEFINER ROWS 1000 {_SEARCH} AS %L',
-                   'rows_' || t, t, body);
+                   ' STABLE SECURITY DEFINER ROWS 1000 {_SEARCH}', 'rows_' || t, t)
+            || pins || format(' AS %L', body);
     EXECUTE format('ALTER FUNCTION coder_gate.%I() OWNER TO %I', 'rows_' || t, gate);
     EXECUTE format('REVOKE ALL ON FUNCTION coder_gate.%I() FROM PUBLIC', 'rows_' || t);
     EXECUTE format('CREATE VIEW coder_gate.%I AS SELECT * FROM coder_gate.%I()', t, 'rows_' || t);
@@ -256,12 +316,22 @@ DECLARE me integer;
 BEGIN
   SELECT c.id INTO me FROM public.coders c WHERE c.db_role = {user};
   IF me IS NULL THEN
-    RETURN nextval(shared);
+    {lead_only}RETURN nextval(shared);
   END IF;
   RETURN nextval(format('public.coder_ids_%s', me)::regclass);
 END
 $fn$;
 """
+
+
+# Who is not a coder draws from the shared sequence only if it may use its owner's rights
+# (the lead): a login taken off the project must not read or spend other coders' ids.
+_LEAD_ONLY = """IF NOT pg_has_role(session_user, (SELECT s.relowner FROM pg_class s
+                                       WHERE s.oid = shared), 'USAGE') THEN
+      RAISE EXCEPTION 'permission denied for sequence %', shared
+        USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    """
 
 
 def _rename_user(old: str, new: str) -> None:
@@ -293,18 +363,25 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     _rename_user("CURRENT_USER", "SESSION_USER")
-    op.execute(_ROW_ID.format(user="session_user", definer="SECURITY DEFINER"))
+    op.execute(
+        _ROW_ID.format(user="session_user", definer="SECURITY DEFINER", lead_only=_LEAD_ONLY)
+    )
     op.execute("REVOKE ALL ON FUNCTION coder_row_id(regclass) FROM PUBLIC")
     op.execute(_open_gate_function())
     op.execute("REVOKE ALL ON FUNCTION coder_open_gate(name) FROM PUBLIC")
-    # Logins made before this revision: behind the gate, if this role may create the gate's.
+    # Whether a coder removed a row of a given id is nobody's business but the policies'.
+    op.execute("REVOKE ALL ON FUNCTION coder_may_insert_id(text, integer) FROM PUBLIC")
+    # Logins made before this revision: behind the gate, if this role may create the gate's;
+    # else as they were (their policies need coder_may_insert_id).
     op.execute(
         "DO $$ DECLARE r name; BEGIN FOR r IN SELECT c.db_role FROM coders c"
         " JOIN pg_roles p ON p.rolname = c.db_role LOOP"
         " BEGIN PERFORM coder_open_gate(r);"
         " EXCEPTION WHEN insufficient_privilege THEN RAISE WARNING"
         " 'the login % keeps its grants on the tables: run coder project login again as a"
-        " role with CREATEROLE (%)', r, SQLERRM; END;"
+        " role with CREATEROLE (%)', r, SQLERRM;"
+        " EXECUTE format('GRANT EXECUTE ON FUNCTION coder_may_insert_id(text, integer) TO %I',"
+        " r); EXECUTE format('GRANT EXECUTE ON FUNCTION coder_row_id(regclass) TO %I', r); END;"
         " END LOOP; END $$"
     )
 
@@ -317,9 +394,19 @@ def downgrade() -> None:
             " EXECUTE format('ALTER ROLE %I IN DATABASE %I RESET search_path', r,"
             " current_database()); PERFORM coder_grant_login(r); END LOOP; END $$"
         )
-        op.execute("DROP SCHEMA IF EXISTS coder_gate CASCADE")
+        op.execute(
+            "DO $$ DECLARE g name; BEGIN"
+            " SELECT pg_get_userbyid(p.proowner) INTO g FROM pg_proc p"
+            " WHERE p.oid = to_regprocedure('coder_gate.write_through()');"
+            " DROP SCHEMA IF EXISTS coder_gate CASCADE;"
+            " IF g IS NOT NULL THEN EXECUTE format('DROP OWNED BY %I', g);"
+            " BEGIN EXECUTE format('DROP ROLE %I', g);"
+            " EXCEPTION WHEN OTHERS THEN RAISE WARNING 'the role % is left: %', g, SQLERRM; END;"
+            " END IF; END $$"
+        )
         op.execute("DROP FUNCTION IF EXISTS coder_open_gate(name)")
-        op.execute(_ROW_ID.format(user="current_user", definer="SECURITY INVOKER"))
+        op.execute("GRANT EXECUTE ON FUNCTION coder_may_insert_id(text, integer) TO PUBLIC")
+        op.execute(_ROW_ID.format(user="current_user", definer="SECURITY INVOKER", lead_only=""))
         op.execute("GRANT EXECUTE ON FUNCTION coder_row_id(regclass) TO PUBLIC")
         _rename_user("SESSION_USER", "CURRENT_USER")
     for name, (table, _) in INDEXES.items():
