@@ -27,7 +27,7 @@ T = TypeVar("T")
 #: SQLSTATE of "permission denied" and of a row refused by row-level security.
 INSUFFICIENT_PRIVILEGE = "42501"
 
-_REFUSED_OBJECT = re.compile(r'for (table|sequence|function|schema|relation) "?([\w.]+)"?')
+_REFUSED_OBJECT = re.compile(r'for (table|view|sequence|function|schema|relation) "?([\w.]+)"?')
 
 
 def lead_only(message: str) -> str:
@@ -36,7 +36,7 @@ def lead_only(message: str) -> str:
     kind, name = found.groups() if found else ("", "")
     if "row-level security" in message:
         what = f"a coder's login writes only its own rows of {name or 'this table'}"
-    elif kind in ("table", "relation"):
+    elif kind in ("table", "view", "relation"):  # a login reaches tables through views
         what = f"{name} is not open to a coder's login"
     elif kind:
         what = f"the {kind} {name} is not open to a coder's login"

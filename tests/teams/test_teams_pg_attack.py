@@ -781,10 +781,12 @@ def test_the_cli_over_ana_s_login(team: Team, tmp_path: Path) -> None:
         ("import", "note.txt"),
         ("codes", "rename", "Relationships/Trust", "Faith"),
         ("project", "login", "ben", "--role", "t_other"),
+        ("project", "login", "ana", "--role", make_url(team.urls["ana"]).username or ""),
     ]
     for args in lead_only:
         code, _, err = cli(team, tmp_path, *args)
         assert code != 0 and "needs the project lead" in err, (args, err)
+        assert "permission denied" not in err, (args, err)  # said in coder's words
     # Whatever these can say over ana's login (she sees no one else's work), in one line.
     said: list[tuple[str, ...]] = [
         ("rounds",),

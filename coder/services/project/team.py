@@ -60,6 +60,11 @@ def grant_login(
     from coder.db.models import Coder
 
     _require_postgresql(store)
+    login = connected_coder(store)
+    if login is not None:
+        raise ConflictError(
+            f"this needs the project lead (this is {login}'s login, which gives no logins)"
+        )
     if not _ROLE.match(role):
         raise InputError(repr(role), "a login role is 1-63 lower-case letters, digits or _")
     with store.write() as session:
