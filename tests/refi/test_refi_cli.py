@@ -6,8 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from coder.cli.main import run
+from coder.db.engine import Store
+from coder.services.coding.edits import apply_code
+from tests.factories import Names, team_project
 from tests.refi.test_refi_fidelity import HAND_AUTHORED, maxqda_archive
 
 
@@ -41,3 +45,25 @@ def test_an_unsupported_file_names_the_refi_formats_too(
 def test_coder_import_of_a_bare_qde(project: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["import", "-p", project, str(HAND_AUTHORED)]) == 0
     assert "imported a refi_qda test fixture project: 1 document(s)" in capsys.readouterr().out
+
+
+def test_a_qdpx_export_of_a_code_tree_with_a_cycle_says_so_in_one_line(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Codes under each other, made by hand (coder never makes them): the export stops with
+    one line that points to 'coder check', and writes nothing."""
+    team_project(store)
+    names = Names(store)
+    trust, funding = names.code("Relationships/Trust"), names.code("Barriers/Funding")
+    apply_code(store, coder="ana", document_id=names.document("doc-0"), code_id=trust,
+               start=0, end=8)  # fmt: skip
+    with store.engine.begin() as conn:
+        for child, parent in ((trust, funding), (funding, trust)):
+            conn.execute(
+                text("UPDATE codes SET parent_id = :p WHERE id = :c"), {"p": parent, "c": child}
+            )
+    target = tmp_path / "out.qdpx"
+    assert run(["export", "-p", store.url, "-f", "qdpx", "-o", str(target)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "coder check" in err and "Traceback" not in err
+    assert not target.exists()

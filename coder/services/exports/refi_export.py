@@ -32,7 +32,7 @@ from coder.db.models import (
 from coder.domain.codebook import Codebook, CodeDef, CodePath, code_fields
 from coder.domain.documents import AttributeValue
 from coder.domain.exports import RefiExportReport
-from coder.errors import InputError
+from coder.errors import ConflictError, InputError
 from coder.io.refi import (
     COD_GUID_NAMESPACE,
     NoteTarget,
@@ -100,6 +100,12 @@ def build_refi_project(store: Store) -> tuple[RefiProject, list[str]]:
         ]
         tree = CodeTree.load(session)
         codebook, code_guid = _codebook(tree, {c.code_id for c in codings}, guid, warnings)
+        unplaced = sorted({c.code_id for c in codings} - code_guid.keys())
+        if unplaced:  # only a project changed by hand: coder never puts a code under itself
+            raise ConflictError(
+                f"code id(s) {', '.join(map(str, unplaced[:5]))} have codings but no place in"
+                " the code tree (a cycle of parents?); 'coder check' says what to repair"
+            )
         memos = list(session.scalars(select(Memo).order_by(Memo.id)))
         sources = []
         coding_guid: dict[int, str] = {}
