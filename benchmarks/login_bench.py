@@ -36,6 +36,7 @@ from coder.db.engine import Store  # noqa: E402
 from coder.services.coding.edits import apply_code, remove_coding  # noqa: E402
 from coder.services.project.lifecycle import open_project  # noqa: E402
 from coder.services.project.team import grant_login  # noqa: E402
+from tests.conftest import drop_database  # noqa: E402
 
 CODER = "example-coder-A"  # one of the demo's two coders
 
@@ -126,18 +127,7 @@ def main() -> None:
         login.dispose()
     finally:
         with admin.connect() as conn:
-            gates = list(
-                conn.execute(
-                    text(
-                        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'coder_gate_' ||"
-                        " (SELECT oid FROM pg_database WHERE datname = :n) || '_%'"
-                    ),
-                    {"n": name},
-                ).scalars()
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            for gate in gates:
-                conn.execute(text(f'DROP ROLE IF EXISTS "{gate}"'))
+            drop_database(conn, name)  # and the gate's role its logins made
             conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()
     print(

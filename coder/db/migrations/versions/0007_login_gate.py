@@ -70,10 +70,9 @@ BODIES = {
     "document_status": _own_then_open("document_status", "coder_id"),
     "audit_log": _own_then_open("audit_log", "actor", _MY_NAME),
     "code_pins": f"SELECT * FROM public.code_pins WHERE coder_id = {_ME}",
-    "codes": "SELECT * FROM public.codes WHERE owner_id IS NULL UNION ALL "
-    + _own_then_open("codes", "owner_id").replace(
-        "IS DISTINCT FROM", "IS NOT NULL AND owner_id <>"
-    ),
+    "codes": "SELECT * FROM public.codes WHERE owner_id IS NULL UNION ALL"
+    f" SELECT * FROM public.codes WHERE owner_id = {_ME} UNION ALL"
+    f" SELECT * FROM public.codes WHERE {_OPEN} AND owner_id <> {_ME}",
     **{
         table: f"SELECT * FROM public.{table} WHERE {_OPEN}"
         for table in (
@@ -83,19 +82,6 @@ BODIES = {
             "consensus_sources",
         )
     },
-}
-
-#: What a coder's login may do beyond reading (0006's GRANTS): given to the gate's role on
-#: the tables and to the login on the views, so a statement is refused by either.
-GRANTS = {
-    "codings": 'INSERT, DELETE, UPDATE (code_id, start, "end")',
-    "memos": "INSERT, DELETE, UPDATE (text, updated_at)",
-    "document_status": "INSERT, DELETE, UPDATE (done, updated_at)",
-    "code_pins": "INSERT, DELETE, UPDATE (slot, code_id)",
-    "codes": "INSERT, DELETE, UPDATE (parent_id, name, definition, inclusion, exclusion, example,"
-    " colour, keywords, position, status, merged_into_id, codable)",
-    "audit_log": "INSERT",
-    "consensus_sources": "UPDATE (source_coding_id)",
 }
 
 _SEARCH = "SET search_path = pg_catalog, pg_temp"
@@ -169,14 +155,6 @@ def _open_gate_function() -> str:
     bodies = "\n".join(
         f"      WHEN {_quote(table)} THEN {_quote(body)}" for table, body in BODIES.items()
     )
-    gate_grants = "\n".join(
-        f"  EXECUTE format('GRANT {privileges} ON public.{table} TO %I', gate);"
-        for table, privileges in GRANTS.items()
-    )
-    login_grants = "\n".join(
-        f"    EXECUTE format('GRANT {privileges} ON coder_gate.{table} TO %I', login);"
-        for table, privileges in GRANTS.items()
-    )
     return f"""
 CREATE OR REPLACE FUNCTION public.coder_open_gate(target name) RETURNS void
 LANGUAGE plpgsql {_SEARCH} AS $fn$
@@ -189,8 +167,30 @@ DECLARE
   login name;
   pins text;
   setting record;
+  tables name[];
+  writes text[];
+  i integer;
 BEGIN
   PERFORM public.coder_grant_login(target);
+  -- What a coder's login may do beyond reading, as 0006's coder_grant_login has just granted
+  -- it on the tables (whole tables, or columns): the gate's role gets it on the tables and
+  -- every login on the views instead, so a statement is refused by either.
+  SELECT array_agg(w.tbl ORDER BY w.tbl, w.privilege),
+         array_agg(w.privilege || w.columns ORDER BY w.tbl, w.privilege)
+    INTO tables, writes
+    FROM (SELECT c.relname AS tbl, a.privilege_type AS privilege, '' AS columns
+            FROM pg_class c CROSS JOIN aclexplode(c.relacl) a
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+              AND a.grantee = to_regrole(target) AND a.privilege_type <> 'SELECT'
+          UNION ALL
+          SELECT c.relname, a.privilege_type,
+                 format(' (%s)', string_agg(quote_ident(t.attname), ', ' ORDER BY t.attnum))
+            FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid
+            CROSS JOIN aclexplode(t.attacl) a
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+              AND a.grantee = to_regrole(target) AND a.privilege_type <> 'SELECT'
+              AND t.attnum > 0
+            GROUP BY c.relname, a.privilege_type) w;
   -- The gate's role: the owner of the gate's functions, else a new one, named so that
   -- nobody can make it first (a role of that name made by another would own the gate).
   SELECT pg_get_userbyid(p.proowner) INTO gate FROM pg_proc p
@@ -240,7 +240,9 @@ BEGIN
   EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', gate);
   EXECUTE format('GRANT EXECUTE ON FUNCTION public.coder_may_insert_id(text, integer) TO %I',
                  gate);
-{gate_grants}
+  FOR i IN 1 .. coalesce(array_length(tables, 1), 0) LOOP
+    EXECUTE format('GRANT %s ON public.%I TO %I', writes[i], tables[i], gate);
+  END LOOP;
 
   DROP SCHEMA IF EXISTS coder_gate CASCADE;
   CREATE SCHEMA coder_gate;
@@ -292,7 +294,9 @@ BEGIN
     EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA coder_gate TO %I', login);
     EXECUTE format('REVOKE EXECUTE ON FUNCTION coder_gate.write_through() FROM %I', login);
     EXECUTE format('GRANT EXECUTE ON FUNCTION public.coder_row_id(regclass) TO %I', login);
-{login_grants}
+    FOR i IN 1 .. coalesce(array_length(tables, 1), 0) LOOP
+      EXECUTE format('GRANT %s ON coder_gate.%I TO %I', writes[i], tables[i], login);
+    END LOOP;
   END LOOP;
   EXECUTE format('ALTER ROLE %I IN DATABASE %I SET search_path = coder_gate, public',
                  target, current_database());
@@ -326,8 +330,9 @@ $fn$;
 
 # Who is not a coder draws from the shared sequence only if it may use its owner's rights
 # (the lead): a login taken off the project must not read or spend other coders' ids.
-_LEAD_ONLY = """IF NOT pg_has_role(session_user, (SELECT s.relowner FROM pg_class s
-                                       WHERE s.oid = shared), 'USAGE') THEN
+_LEAD_ONLY = """IF session_user <> current_user  -- the lead (this function's owner) on its own
+       AND NOT pg_has_role(session_user, (SELECT s.relowner FROM pg_class s
+                                          WHERE s.oid = shared), 'USAGE') THEN
       RAISE EXCEPTION 'permission denied for sequence %', shared
         USING ERRCODE = 'insufficient_privilege';
     END IF;
